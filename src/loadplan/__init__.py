@@ -1,0 +1,1 @@
+"""loadplan: plans SQLAlchemy loading from what a client asked for."""

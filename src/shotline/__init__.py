@@ -1,0 +1,1 @@
+"""Shotline: production tracking for animation and VFX studios."""
