@@ -1,1 +1,49 @@
-"""loadplan: plans SQLAlchemy loading from what a client asked for."""
+"""loadplan: plans SQLAlchemy loading from what a client asked for.
+
+A selection (built by a front end from a GraphQL query or a response model)
+becomes a plan (pure data, cached per shape), which becomes loader options on
+any ``Select``: a request then costs a fixed number of statements whatever its
+size, and whatever the plan did not load raises instead of quietly querying.
+"""
+
+from loadplan.core import Plan, configure, plan
+from loadplan.errors import LoadplanError, PlanError, UnplannedLoadWarning
+from loadplan.execution.binding import Strict
+from loadplan.expressions import Computed, count, exists
+from loadplan.hints import Hints, hint
+from loadplan.plan import EntityPlan, ExpressionLoad, RelationshipPlan, Strategy
+from loadplan.planner import PlanSettings, clear_plan_cache
+from loadplan.properties import cached_model_property, model_property
+from loadplan.results import related, total_count, value
+from loadplan.selection import Arguments, Filter, Operator, Order, Selection
+
+__all__ = [
+    "Arguments",
+    "Computed",
+    "EntityPlan",
+    "ExpressionLoad",
+    "Filter",
+    "Hints",
+    "LoadplanError",
+    "Operator",
+    "Order",
+    "Plan",
+    "PlanError",
+    "PlanSettings",
+    "RelationshipPlan",
+    "Selection",
+    "Strategy",
+    "Strict",
+    "UnplannedLoadWarning",
+    "cached_model_property",
+    "clear_plan_cache",
+    "configure",
+    "count",
+    "exists",
+    "hint",
+    "model_property",
+    "plan",
+    "related",
+    "total_count",
+    "value",
+]

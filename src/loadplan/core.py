@@ -1,0 +1,108 @@
+"""The public entry point: ``plan(Model, selection)`` and what a plan can do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import Select
+
+from loadplan.execution.arguments import filter_condition, order_expression
+from loadplan.execution.binding import Binding, Strict, argument_values
+from loadplan.execution.events import PLAN_OPTION, PlannedMarker
+from loadplan.execution.options import entity_for, entity_options
+from loadplan.plan import EntityPlan
+from loadplan.planner import PlanSettings, build_plan
+from loadplan.selection import Selection
+
+__all__ = ["Plan", "configure", "plan"]
+
+S = TypeVar("S", bound=Select[Any])
+
+_defaults: dict[str, Any] = {"strict": Strict.WARN, "settings": PlanSettings()}
+
+
+def configure(*, strict: Strict | str | None = None, settings: PlanSettings | None = None) -> None:
+    """Set process-wide defaults: the strict mode (``raise``, ``warn`` or ``off``;
+    ``warn`` unless configured) and the optimization switches."""
+    if strict is not None:
+        _defaults["strict"] = Strict(strict)
+    if settings is not None:
+        _defaults["settings"] = settings
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A cached entity plan bound to one request's argument values and context."""
+
+    root: EntityPlan
+    binding: Binding
+
+    def apply(self, stmt: S) -> S:
+        """Add the plan's loading to ``stmt``; its own filters, ordering and
+        options stay. Arguments of the root selection (filters, ordering, page)
+        are added to it too."""
+        root = self.root
+        entity = entity_for(root)
+        if entity is not root.cls:
+            stmt = _with_root_entity(stmt, root.cls, entity)
+        arguments = self.binding.arguments_at("")
+        if arguments.filters:
+            stmt = stmt.where(*[filter_condition(entity, f) for f in arguments.filters])
+        if arguments.order_by:
+            stmt = stmt.order_by(*[order_expression(entity, o) for o in arguments.order_by])
+        if arguments.limit is not None:
+            stmt = stmt.limit(arguments.limit)
+        if arguments.offset:
+            stmt = stmt.offset(arguments.offset)
+        options = entity_options(root, entity, self.binding)
+        if self.binding.strict is Strict.WARN:
+            options.append(PlannedMarker())
+        stmt = stmt.options(*options)
+        if root.needs_post_load():
+            stmt = stmt.execution_options(**{PLAN_OPTION: (root, self.binding)})
+        return stmt
+
+    def statement_count(self) -> int:
+        """Statements a query with this plan issues when every level has rows."""
+        return 1 + self.root.statement_count()
+
+    def explain(self) -> str:
+        """The plan as an indented tree, one line per column set or relationship."""
+        header = f"{self.root.cls.__name__} ({self.statement_count()} statements)"
+        return "\n".join([header, *self.root.explain("  ")])
+
+
+def _with_root_entity(stmt: S, cls: type[Any], entity: Any) -> S:
+    """Swap the root class of ``stmt`` for its ``with_polymorphic`` alias."""
+    descriptions = stmt.column_descriptions
+    if not descriptions or descriptions[0].get("expr") is not cls:
+        return stmt
+    rest = [d["expr"] for d in descriptions[1:]]
+    return stmt.with_only_columns(entity, *rest)  # type: ignore[return-value]
+
+
+def plan(
+    cls: type[Any],
+    selection: Selection,
+    *,
+    context: Any = None,
+    strict: Strict | str | None = None,
+    settings: PlanSettings | None = None,
+) -> Plan:
+    """Plan loading ``selection`` on ``cls``.
+
+    Planning is cached per class and selection shape: a repeated request only
+    binds its argument values. Raises :class:`~loadplan.errors.PlanError`
+    before anything runs when the selection names an unknown attribute or one
+    of the wrong kind.
+    """
+    chosen = settings or _defaults["settings"]
+    root = build_plan(cls, selection, context, chosen)
+    binding = Binding(
+        context=context,
+        strict=Strict(strict) if strict is not None else _defaults["strict"],
+        settings=chosen,
+        arguments=argument_values(selection),
+    )
+    return Plan(root, binding)

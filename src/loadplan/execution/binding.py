@@ -1,0 +1,44 @@
+"""What execution needs besides the plan: the request's values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from loadplan.planner import PlanSettings
+from loadplan.selection import NO_ARGUMENTS, Arguments, Selection
+
+
+class Strict(StrEnum):
+    """What happens when code reads an attribute the plan did not load."""
+
+    RAISE = "raise"
+    WARN = "warn"
+    OFF = "off"
+
+
+def argument_values(selection: Selection, prefix: str = "") -> dict[str, Arguments]:
+    """Arguments of every node with arguments, by dotted path of response keys."""
+    values: dict[str, Arguments] = {}
+    if not prefix and selection.arguments:
+        values[""] = selection.arguments
+    for child in selection.children:
+        path = f"{prefix}.{child.key}" if prefix else child.key
+        if child.arguments:
+            values[path] = child.arguments
+        values.update(argument_values(child, path))
+    return values
+
+
+@dataclass(frozen=True)
+class Binding:
+    """The request's values for a cached plan: arguments, context, modes."""
+
+    context: Any
+    strict: Strict
+    settings: PlanSettings
+    arguments: dict[str, Arguments] = field(default_factory=dict)
+
+    def arguments_at(self, path: str) -> Arguments:
+        return self.arguments.get(path, NO_ARGUMENTS)

@@ -1,0 +1,77 @@
+"""Turn an entity plan into SQLAlchemy loader options.
+
+Options are built relative to an *entity*: the mapped class, or the
+``with_polymorphic`` alias when subtypes are loaded, so the same code serves
+the root statement, joined and selectin loads, and loadplan's own windowed
+statements.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import (
+    joinedload,
+    load_only,
+    raiseload,
+    selectinload,
+    with_expression,
+    with_polymorphic,
+)
+
+from loadplan.execution.binding import Binding, Strict
+from loadplan.plan import EntityPlan, Strategy
+
+
+def entity_for(plan: EntityPlan) -> Any:
+    """The class to load ``plan`` with, or a ``with_polymorphic`` alias of it."""
+    if not plan.subtypes:
+        return plan.cls
+    return with_polymorphic(plan.cls, [sub.cls for sub in plan.subtypes])
+
+
+def _on(entity: Any, cls: type[Any]) -> Any:
+    """The attribute namespace of ``cls`` within ``entity``."""
+    if entity is cls:
+        return entity
+    info = inspect(entity)
+    if info.is_aliased_class and info.mapper.class_ is not cls:
+        return getattr(entity, cls.__name__)
+    return entity
+
+
+def criteria_for(plan: EntityPlan, entity: Any, binding: Binding) -> list[Any]:
+    return [criterion(entity, binding.context) for criterion in plan.criteria]
+
+
+def entity_options(plan: EntityPlan, entity: Any, binding: Binding) -> list[Any]:
+    """Loader options for ``plan``, relative to ``entity``."""
+    strict = binding.strict is Strict.RAISE
+    options: list[Any] = []
+    parts = (plan, *plan.subtypes)
+    if binding.settings.only:
+        columns = [getattr(_on(entity, part.cls), key) for part in parts for key in part.columns]
+        options.append(load_only(*columns, raiseload=strict))
+    for part in parts:
+        namespace = _on(entity, part.cls)
+        options.extend(
+            with_expression(getattr(namespace, e.attribute), e.source(namespace, binding.context))
+            for e in part.expressions
+        )
+        for rel in part.relationships:
+            if rel.strategy is Strategy.WINDOWED:
+                continue
+            target = entity_for(rel.target)
+            attribute = getattr(namespace, rel.key)
+            if target is not rel.target.cls:
+                attribute = attribute.of_type(target)
+            criteria = criteria_for(rel.target, target, binding)
+            if criteria:
+                attribute = attribute.and_(*criteria)
+            loader = joinedload if rel.strategy is Strategy.JOINED else selectinload
+            options.append(loader(attribute).options(*entity_options(rel.target, target, binding)))
+        options.extend(part.options)
+    if strict:
+        options.append(raiseload("*"))
+    return options

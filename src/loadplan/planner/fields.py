@@ -1,0 +1,190 @@
+"""Resolve the selected names of one entity into columns, relationships,
+expressions and hinted properties, expanding hints into extra selections.
+
+This is the only rule that reads attribute names from the client, so it is
+also where unknown names and names of the wrong kind are rejected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.ext.hybrid import HybridExtensionType
+from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipProperty, query_expression
+from sqlalchemy.orm.interfaces import LoaderOption
+
+from loadplan.errors import PlanError
+from loadplan.expressions import Computed
+from loadplan.hints import Hints
+from loadplan.properties import property_hints
+from loadplan.selection import Selection
+
+HYBRID_CARRIER_PREFIX = "_loadplan_"
+QUERY_EXPRESSION = (("query_expression", True),)
+
+
+@dataclass
+class ResolvedFields:
+    """The selection of one class (the entity or one of its subtypes)."""
+
+    cls: type[Any]
+    columns: list[str] = field(default_factory=list)
+    relationships: list[Selection] = field(default_factory=list)
+    prefetch: set[str] = field(default_factory=set)
+    expressions: dict[str, tuple[str, Computed]] = field(default_factory=dict)
+    options: list[LoaderOption] = field(default_factory=list)
+    hints: Hints = field(default_factory=Hints)
+
+    def add_column(self, key: str) -> None:
+        if key not in self.columns:
+            self.columns.append(key)
+
+
+def subtype_of(mapper: Mapper[Any], name: str | None) -> Mapper[Any]:
+    """The mapper a type condition names: ``mapper`` itself or a subclass of it."""
+    if name is None or name == mapper.class_.__name__:
+        return mapper
+    for candidate in mapper.self_and_descendants:
+        if candidate.class_.__name__ == name:
+            return candidate
+    for candidate in mapper.iterate_to_root():
+        if candidate.class_.__name__ == name:
+            return mapper
+    raise PlanError(mapper.class_.__name__, name, "is not a subtype of this entity")
+
+
+def _path_to_node(path: str) -> Selection:
+    head, _, rest = path.partition(".")
+    return Selection(head, children=(_path_to_node(rest),) if rest else ())
+
+
+def _hint_nodes(
+    paths: Iterable[Any], context: Any, fields: ResolvedFields, prefetch: bool
+) -> list[Selection]:
+    nodes: list[Selection] = []
+    for item in paths:
+        produced = item(context) if callable(item) else (item,)
+        for entry in produced:
+            if isinstance(entry, str):
+                node = _path_to_node(entry)
+                nodes.append(node)
+                if prefetch:
+                    fields.prefetch.add(node.name)
+            else:
+                fields.options.append(entry)
+    return nodes
+
+
+def _ensure_carrier(mapper: Mapper[Any], attribute: str, field_name: str) -> None:
+    """Make ``attribute`` a ``query_expression`` attribute of the class.
+
+    Models need no change: the carrier is added to the mapper the first time a
+    computed field of that name is planned.
+    """
+    existing = mapper.attrs.get(attribute)
+    if existing is None:
+        if hasattr(mapper.class_, attribute):
+            raise PlanError(
+                mapper.class_.__name__,
+                field_name,
+                f"cannot load a computed value into the existing attribute {attribute!r}",
+            )
+        mapper.add_property(attribute, query_expression())
+        return
+    if not (isinstance(existing, ColumnProperty) and existing.strategy_key == QUERY_EXPRESSION):
+        raise PlanError(
+            mapper.class_.__name__,
+            field_name,
+            f"{attribute!r} is a mapped attribute, not a computed field",
+        )
+
+
+def resolve(
+    mapper: Mapper[Any], nodes: Iterable[Selection], context: Any
+) -> dict[Mapper[Any], ResolvedFields]:
+    """Group the selected fields by the class they belong to."""
+    by_mapper: dict[Mapper[Any], ResolvedFields] = {}
+    pending = list(nodes)
+    deferred: list[tuple[Mapper[Any], Selection]] = []
+
+    def fields_of(target: Mapper[Any]) -> ResolvedFields:
+        if target not in by_mapper:
+            by_mapper[target] = ResolvedFields(target.class_)
+        return by_mapper[target]
+
+    while pending:
+        node = pending.pop(0)
+        if node.name.startswith("__"):
+            continue
+        owner = subtype_of(mapper, node.type_condition)
+        fields = fields_of(owner)
+        if node.hints:
+            fields.hints = fields.hints.merge(node.hints)
+            pending.extend(_expand(owner, node.hints, node, context, fields))
+        attr = owner.all_orm_descriptors.get(node.name)
+        prop = owner.attrs.get(node.name)
+        if isinstance(prop, RelationshipProperty):
+            fields.relationships.append(node)
+        elif isinstance(prop, ColumnProperty) and prop.strategy_key == QUERY_EXPRESSION:
+            deferred.append((owner, node))
+        elif isinstance(prop, ColumnProperty):
+            if node.children:
+                raise PlanError(owner.class_.__name__, node.name, "is a column, not a relationship")
+            if node.arguments:
+                raise PlanError(
+                    owner.class_.__name__, node.name, "is a column and takes no arguments"
+                )
+            fields.add_column(node.name)
+        elif attr is not None and attr.extension_type is HybridExtensionType.HYBRID_PROPERTY:
+            carrier = HYBRID_CARRIER_PREFIX + node.name
+            _ensure_carrier(owner, carrier, node.name)
+            fields.expressions.setdefault(node.name, (carrier, _hybrid(node.name)))
+        else:
+            hints = property_hints(owner.class_, node.name)
+            if hints is not None:
+                fields.hints = fields.hints.merge(hints)
+                pending.extend(_expand(owner, hints, node, context, fields))
+            else:
+                deferred.append((owner, node))
+
+    for owner, node in deferred:
+        fields = fields_of(owner)
+        if node.name not in fields.expressions:
+            reason = (
+                "is a query expression with no annotate hint giving its SQL"
+                if node.name in owner.attrs
+                else "is not an attribute of this model"
+            )
+            raise PlanError(owner.class_.__name__, node.name, reason)
+    return by_mapper
+
+
+def _hybrid(name: str) -> Computed:
+    """A hybrid's SQL side, taken from the class (or alias) it is loaded for."""
+
+    def build(cls: type[Any], _context: Any) -> Any:
+        return getattr(cls, name).__clause_element__()
+
+    return Computed(build, label=f"hybrid {name}")
+
+
+def _expand(
+    owner: Mapper[Any], hints: Hints, node: Selection, context: Any, fields: ResolvedFields
+) -> list[Selection]:
+    for name, computed in hints.annotate:
+        attribute = name or node.name
+        _ensure_carrier(owner, attribute, attribute)
+        fields.expressions.setdefault(attribute, (attribute, computed))
+    return [
+        *_hint_nodes(hints.only, context, fields, prefetch=False),
+        *_hint_nodes(hints.select_related, context, fields, prefetch=False),
+        *_hint_nodes(hints.prefetch_related, context, fields, prefetch=True),
+    ]
+
+
+def mapper_of(cls: type[Any]) -> Mapper[Any]:
+    mapper: Mapper[Any] = inspect(cls)
+    return mapper

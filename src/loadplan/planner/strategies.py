@@ -1,0 +1,40 @@
+"""Choose how each relationship is loaded.
+
+A to-one joins into its parent's statement unless joining would be wrong or
+wasteful: the target has row criteria of its own (a join would bypass them),
+polymorphic subtypes to load, or computed expressions (which must be computed
+against the target's own statement, not the parent's). Collections never
+join: a join multiplies the parent rows. Arguments (filters, ordering,
+pages) need loadplan's own windowed statement.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import RelationshipProperty
+
+from loadplan.errors import PlanError
+from loadplan.plan import EntityPlan, Strategy
+from loadplan.selection import Arguments
+
+
+def choose_strategy(
+    prop: RelationshipProperty[Any],
+    target: EntityPlan,
+    arguments: Arguments,
+    extra_variant: bool,
+    prefetch: bool,
+    joined_allowed: bool,
+) -> Strategy:
+    if arguments and not prop.uselist:
+        raise PlanError(
+            prop.parent.class_.__name__, prop.key, "is a to-one relationship and takes no arguments"
+        )
+    if arguments or extra_variant:
+        return Strategy.WINDOWED
+    if prop.uselist or prefetch or not joined_allowed:
+        return Strategy.SELECTIN
+    if target.polymorphic or target.expressions or target.criteria:
+        return Strategy.SELECTIN
+    return Strategy.JOINED

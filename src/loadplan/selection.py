@@ -1,0 +1,158 @@
+"""The framework-neutral selection tree: what a client asked for.
+
+Front ends (GraphQL, Pydantic/REST) only build these nodes; everything after
+works on them. Nodes are immutable and hashable, so a selection's *shape* (the
+tree without argument values) is a cache key for its plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any
+
+__all__ = ["NO_ARGUMENTS", "Arguments", "Filter", "Operator", "Order", "Selection", "paths"]
+
+
+class Operator(StrEnum):
+    """Comparison operators a nested list filter may use."""
+
+    EQ = "eq"
+    NE = "ne"
+    LT = "lt"
+    LE = "le"
+    GT = "gt"
+    GE = "ge"
+    IN = "in"
+    NOT_IN = "not_in"
+    CONTAINS = "contains"
+    ICONTAINS = "icontains"
+    STARTSWITH = "startswith"
+    IS_NULL = "is_null"
+
+
+@dataclass(frozen=True)
+class Filter:
+    """``path op value``; ``path`` is dotted and may walk to-one relationships."""
+
+    path: str
+    op: Operator
+    value: Any
+
+    def shape(self) -> tuple[str, str, bool]:
+        # Only the arity of ``in`` lists matters to SQL; values are parameters.
+        return (self.path, self.op.value, self.value is None)
+
+
+@dataclass(frozen=True)
+class Order:
+    """One ordering term; ``path`` is dotted and may walk to-one relationships."""
+
+    path: str
+    descending: bool = False
+
+    @classmethod
+    def parse(cls, text: str) -> Order:
+        """Read ``"-updated_at"`` as descending, ``"name"`` as ascending."""
+        text = text.strip()
+        if text.startswith("-"):
+            return cls(text[1:], descending=True)
+        return cls(text.lstrip("+"))
+
+
+@dataclass(frozen=True)
+class Arguments:
+    """Arguments of a list: filters, ordering and a page (limit/offset)."""
+
+    filters: tuple[Filter, ...] = ()
+    order_by: tuple[Order, ...] = ()
+    limit: int | None = None
+    offset: int | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.filters or self.order_by or self.limit is not None or self.offset)
+
+    def shape(self) -> tuple[Any, ...]:
+        return (
+            tuple(f.shape() for f in self.filters),
+            self.order_by,
+            self.limit is not None,
+            bool(self.offset),
+        )
+
+    @property
+    def paginated(self) -> bool:
+        return self.limit is not None or bool(self.offset)
+
+
+NO_ARGUMENTS = Arguments()
+
+
+@dataclass(frozen=True)
+class Selection:
+    """One selected attribute and what is selected below it.
+
+    ``name`` is the attribute on the mapped class (a column, relationship,
+    hybrid, model property or an annotation declared by a hint). ``alias`` is
+    the client's name for it; two selections of one relationship under
+    different aliases and arguments are loaded separately. ``type_condition``
+    restricts a node to one polymorphic subtype (a mapped class name).
+    ``hints`` holds :class:`loadplan.hints.Hints` contributed by the front end.
+    """
+
+    name: str
+    children: tuple[Selection, ...] = ()
+    alias: str | None = None
+    arguments: Arguments = NO_ARGUMENTS
+    type_condition: str | None = None
+    hints: Any = None
+
+    @classmethod
+    def of(cls, *fields: str | Selection, name: str = "") -> Selection:
+        """A root selection from field names, dotted paths and nodes.
+
+        ``Selection.of("id", "tasks.status.name")`` selects ``id`` and the
+        nested path ``tasks → status → name``.
+        """
+        return cls(name, children=_children(fields))
+
+    @property
+    def key(self) -> str:
+        """The name the client sees this node under."""
+        return self.alias or self.name
+
+    def shape(self) -> tuple[Any, ...]:
+        """This tree without argument values: the plan cache key."""
+        return (
+            self.name,
+            self.alias,
+            self.type_condition,
+            self.arguments.shape(),
+            self.hints,
+            tuple(child.shape() for child in self.children),
+        )
+
+    def with_children(self, children: Iterable[Selection]) -> Selection:
+        return replace(self, children=tuple(children))
+
+
+def _children(fields: Sequence[str | Selection]) -> tuple[Selection, ...]:
+    nodes: list[Selection] = []
+    for item in fields:
+        if isinstance(item, Selection):
+            nodes.append(item)
+            continue
+        head, _, rest = item.partition(".")
+        nodes.append(Selection(head, children=_children([rest]) if rest else ()))
+    return tuple(nodes)
+
+
+def paths(selection: Selection, prefix: str = "") -> list[str]:
+    """Every dotted path of a tree, children after their parent."""
+    out: list[str] = []
+    for child in selection.children:
+        path = f"{prefix}{child.key}"
+        out.append(path)
+        out.extend(paths(child, f"{path}."))
+    return out
