@@ -51,7 +51,7 @@ def _name_of(factory: Any) -> str:
 
 
 def _relationship(cls: type[Any], name: str) -> RelationshipProperty[Any]:
-    mapper: Mapper[Any] = inspect(cls)
+    mapper: Mapper[Any] = inspect(cls).mapper
     prop = mapper.relationships.get(name)
     if prop is None:
         raise PlanError(cls.__name__, name, "is not a relationship")

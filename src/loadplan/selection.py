@@ -138,14 +138,25 @@ class Selection:
 
 
 def _children(fields: Sequence[str | Selection]) -> tuple[Selection, ...]:
+    """Nodes for ``fields``; dotted paths sharing a head share one node."""
     nodes: list[Selection] = []
+    nested: dict[str, list[str]] = {}
     for item in fields:
         if isinstance(item, Selection):
             nodes.append(item)
             continue
         head, _, rest = item.partition(".")
-        nodes.append(Selection(head, children=_children([rest]) if rest else ()))
-    return tuple(nodes)
+        if head not in nested:
+            nested[head] = []
+            nodes.append(Selection(head))
+        if rest:
+            nested[head].append(rest)
+    return tuple(
+        node.with_children(_children(nested[node.name]))
+        if not node.children and nested.get(node.name)
+        else node
+        for node in nodes
+    )
 
 
 def paths(selection: Selection, prefix: str = "") -> list[str]:

@@ -37,7 +37,9 @@ class Person(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
     email: Mapped[str] = mapped_column(String(120))
-    tasks: Mapped[list[Task]] = relationship(secondary=task_assignee, back_populates="assignees")
+    tasks: Mapped[list[Task]] = relationship(
+        secondary=task_assignee, back_populates="assignees", order_by="Task.id"
+    )
     memberships: Mapped[list[Membership]] = relationship(back_populates="person")
 
 

@@ -34,7 +34,8 @@ def _warn_unplanned(state: ORMExecuteState) -> None:
         return
     source = state.lazy_loaded_from
     what = "a lazy load" if source is not None else "a column load"
-    owner = type(source.obj()).__name__ if source is not None else "an object"
+    mapper = source.mapper if source is not None else state.bind_mapper
+    owner = mapper.class_.__name__ if mapper is not None else "an object"
     warnings.warn(
         UnplannedLoadWarning(f"{what} of {owner} that the plan did not load: {state.statement}"),
         stacklevel=6,
@@ -43,10 +44,12 @@ def _warn_unplanned(state: ORMExecuteState) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _finish_planned_statement(state: ORMExecuteState) -> Result[Any] | None:
+    if not state.is_select:
+        return None
     if state.lazy_loaded_from is not None or state.is_column_load:
         _warn_unplanned(state)
         return None
-    if not state.is_select or state.is_relationship_load:
+    if state.is_relationship_load:
         return None
     planned: tuple[EntityPlan, Binding] | None = state.execution_options.get(PLAN_OPTION)
     if planned is None:

@@ -25,10 +25,16 @@ from loadplan.plan import EntityPlan, Strategy
 
 
 def entity_for(plan: EntityPlan) -> Any:
-    """The class to load ``plan`` with, or a ``with_polymorphic`` alias of it."""
+    """The class to load ``plan`` with, or a ``with_polymorphic`` alias of it.
+
+    The alias spans every subclass, not only those with selected fields: an
+    object of a subclass left out of it would come back without its primary
+    key attribute under joined inheritance (the key spans two tables). Only
+    the selected subtypes' columns are loaded; the others add their key.
+    """
     if not plan.subtypes:
         return plan.cls
-    return with_polymorphic(plan.cls, [sub.cls for sub in plan.subtypes])
+    return with_polymorphic(plan.cls, "*")
 
 
 def _on(entity: Any, cls: type[Any]) -> Any:
