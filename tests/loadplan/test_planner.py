@@ -45,14 +45,6 @@ def test_sibling_collections_with_a_to_one_under_each_are_three_statements(
 ) -> None:
     selection = Selection.of(
         "name",
-        "tasks.name",
-        "tasks.status.short_name",
-        "memberships.role",
-        "memberships.person.name",
-    )
-    # Entity has no memberships: use Project → entities as one branch instead.
-    selection = Selection.of(
-        "name",
         "entities.name",
         "entities.project.code",
         "memberships.role",
