@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select
+from sqlalchemy import Select, func, select
 
 from loadplan.execution.arguments import filter_condition, order_expression
 from loadplan.execution.binding import Binding, Strict, argument_values
@@ -62,6 +62,15 @@ class Plan:
         if root.needs_post_load():
             stmt = stmt.execution_options(**{PLAN_OPTION: (root, self.binding)})
         return stmt
+
+    def count(self, stmt: Select[Any]) -> Select[tuple[int]]:
+        """A statement counting the rows ``apply(stmt)`` would return without
+        its page (the root arguments' filters kept, limit and offset dropped)."""
+        arguments = self.binding.arguments_at("")
+        if arguments.filters:
+            stmt = stmt.where(*[filter_condition(self.root.cls, f) for f in arguments.filters])
+        inner = stmt.order_by(None).limit(None).offset(None).subquery()
+        return select(func.count()).select_from(inner)
 
     def statement_count(self) -> int:
         """Statements a query with this plan issues when every level has rows."""

@@ -46,11 +46,12 @@ class RelationshipPlan:
     """One relationship load: which attribute, how, with what below it.
 
     ``arguments`` keeps the *shape* the plan was made for; the values come from
-    the selection when the plan is bound. ``storage`` is ``None`` when the
-    result goes into the relationship attribute itself, or the key under which
-    a second, differently-filtered variant of the same relationship is kept
-    (see :func:`loadplan.related`). ``path`` is the argument path of the
-    selection node (aliases joined by dots), used to find argument values.
+    the selection when the plan is bound. ``keys`` are the response keys
+    (aliases) of the selections merged into this load; ``side`` is true for a
+    second, differently-filtered variant of the same relationship, which is
+    kept beside the attribute under those keys (see :func:`loadplan.related`).
+    ``path`` is the argument path of the selection node (aliases joined by
+    dots), used to find argument values.
     """
 
     key: str
@@ -60,7 +61,8 @@ class RelationshipPlan:
     target: EntityPlan
     path: str
     arguments: Arguments = field(default_factory=Arguments)
-    storage: str | None = None
+    keys: tuple[str, ...] = ()
+    side: bool = False
 
     @property
     def windowed(self) -> bool:
@@ -144,7 +146,7 @@ def _explain_relationship(rel: RelationshipPlan, indent: str) -> list[str]:
         )
     if rel.arguments.paginated:
         details.append("page per parent")
-    if rel.storage is not None:
-        details.append(f"as {rel.storage}")
+    if rel.side:
+        details.append(f"as {', '.join(rel.keys)}")
     head = f"{indent}{rel.key} -> {rel.target.cls.__name__} [{'; '.join(details)}]"
     return [head, *rel.target.explain(indent + "  ")]

@@ -98,7 +98,9 @@ class Selection:
     the client's name for it; two selections of one relationship under
     different aliases and arguments are loaded separately. ``type_condition``
     restricts a node to one polymorphic subtype (a mapped class name).
-    ``hints`` holds :class:`loadplan.hints.Hints` contributed by the front end.
+    ``hints`` holds :class:`loadplan.hints.Hints` contributed by the front end;
+    they apply to the entity the node belongs to, and a node with an empty
+    ``name`` carries only hints (e.g. row criteria of the entity).
     """
 
     name: str

@@ -47,8 +47,30 @@ def filter_condition(entity: Any, item: Filter) -> ColumnElement[bool]:
         return condition
     if not isinstance(prop, ColumnProperty):
         raise PlanError(mapper.class_.__name__, head, "is not a column")
-    result: ColumnElement[bool] = _COMPARISONS[item.op](attribute, item.value)
+    value = _coerce(prop, item.value)
+    result: ColumnElement[bool] = _COMPARISONS[item.op](attribute, value)
     return result
+
+
+def _coerce(prop: ColumnProperty[Any], value: Any) -> Any:
+    """Integer keys arrive as strings from GraphQL ``ID`` inputs."""
+    try:
+        python_type = prop.columns[0].type.python_type
+    except NotImplementedError:
+        return value
+    if python_type is int:
+        if isinstance(value, str):
+            return _to_int(prop, value)
+        if isinstance(value, list):
+            return [_to_int(prop, v) if isinstance(v, str) else v for v in value]
+    return value
+
+
+def _to_int(prop: ColumnProperty[Any], value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise PlanError(prop.parent.class_.__name__, prop.key, f"{value!r} is not an integer") from None
 
 
 def _order_column(entity: Any, path: str) -> ColumnElement[Any]:

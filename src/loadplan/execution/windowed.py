@@ -116,13 +116,15 @@ def load_windowed(
     for parent in parents:
         key = _parent_key(parent, pairs.parent_keys)
         rows = by_parent.get(key, [])
-        if rel.storage is None:
+        if not rel.side:
             set_committed_value(
                 parent, rel.key, rows if rel.uselist else (rows[0] if rows else None)
             )
-        else:
-            store_related(parent, rel.storage, rows)
-        store_total(parent, rel.storage or rel.key, totals.get(key, len(rows)))
+        total = totals.get(key, len(rows))
+        for name in rel.keys if rel.side else (rel.key, *rel.keys):
+            if rel.side:
+                store_related(parent, name, rows)
+            store_total(parent, name, total)
     return children
 
 

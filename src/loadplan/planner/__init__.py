@@ -105,7 +105,8 @@ def _plan_fields(
                     target=target,
                     path=child_path,
                     arguments=arguments,
-                    storage=variant[0].key if index > 0 else None,
+                    keys=tuple(dict.fromkeys(node.key for node in variant)),
+                    side=index > 0,
                 )
             )
 

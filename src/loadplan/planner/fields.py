@@ -117,13 +117,13 @@ def resolve(
 
     while pending:
         node = pending.pop(0)
-        if node.name.startswith("__"):
-            continue
         owner = subtype_of(mapper, node.type_condition)
         fields = fields_of(owner)
         if node.hints:
             fields.hints = fields.hints.merge(node.hints)
             pending.extend(_expand(owner, node.hints, node, context, fields))
+        if not node.name or node.name.startswith("__"):
+            continue
         attr = owner.all_orm_descriptors.get(node.name)
         prop = owner.attrs.get(node.name)
         if isinstance(prop, RelationshipProperty):

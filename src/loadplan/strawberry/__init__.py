@@ -1,0 +1,30 @@
+"""loadplan for GraphQL: Strawberry types bound to SQLAlchemy models, and an
+extension that plans every ``Select`` a resolver returns.
+
+The SQLAlchemy counterpart of strawberry-django's optimizer: ``@type(Model)``
+and ``@interface(Model)`` derive fields from the model, ``field`` carries
+optimizer hints, ``connection`` and ``offset_page`` paginate per parent, and
+``OptimizerExtension`` turns a request into a fixed number of statements.
+"""
+
+from loadplan.strawberry.extension import OptimizerExtension, default_session_getter
+from loadplan.strawberry.fields import FieldSpec, connection, field, offset_page
+from loadplan.strawberry.filters import Ordering
+from loadplan.strawberry.pagination import Connection, Edge, OffsetPage, PageInfo
+from loadplan.strawberry.types import interface, type
+
+__all__ = [
+    "Connection",
+    "Edge",
+    "FieldSpec",
+    "OffsetPage",
+    "OptimizerExtension",
+    "Ordering",
+    "PageInfo",
+    "connection",
+    "default_session_getter",
+    "field",
+    "interface",
+    "offset_page",
+    "type",
+]

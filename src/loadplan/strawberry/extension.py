@@ -1,0 +1,226 @@
+"""``OptimizerExtension``: plans and runs every ``Select`` a resolver returns.
+
+Any resolver, root or nested, built in or custom, may return an unexecuted
+``Select``; the extension builds the selection below that field, plans it,
+applies the plan to the statement and executes it with the request's session
+(sync or async). Mutation results are reloaded with the payload's selection,
+without column pruning, since they are objects being written.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from inspect import isawaitable
+from typing import Any
+
+from graphql import GraphQLResolveInfo, OperationType
+from sqlalchemy import Select, inspect, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+from strawberry.extensions import SchemaExtension
+
+import loadplan
+from loadplan.execution.binding import Strict
+from loadplan.planner import PlanSettings
+from loadplan.strawberry.fields import shape_result, spec_of
+from loadplan.strawberry.selection import (
+    DEFINITION,
+    RootRequest,
+    SelectionBuilder,
+    get_queryset_of,
+    unwrap,
+)
+
+SessionGetter = Callable[[Any], Session | AsyncSession]
+
+
+def default_session_getter(info: Any) -> Session | AsyncSession:
+    """The session of a request: ``context["session"]`` or ``context.session``."""
+    context = info.context
+    session = context.get("session") if isinstance(context, dict) else getattr(context, "session", None)
+    if session is None:
+        raise loadplan.LoadplanError(
+            "no session in the GraphQL context: put it under context['session'] "
+            "or pass session_getter= to OptimizerExtension"
+        )
+    return session  # type: ignore[no-any-return]
+
+
+_SESSION_GETTER = "_loadplan_session_getter"
+
+
+def session_from_info(info: Any) -> Session | AsyncSession:
+    raw = getattr(info, "_raw_info", info)
+    getter: SessionGetter = getattr(raw.context, _SESSION_GETTER, None) or default_session_getter
+    return getter(raw)
+
+
+class OptimizerExtension(SchemaExtension):
+    """Optimizes the ``Select`` statements resolvers return.
+
+    Pass the class itself, or ``OptimizerExtension.with_options(...)`` for:
+    ``session_getter`` (``info -> session``), ``strict`` (``"raise"``,
+    ``"warn"`` or ``"off"``; the process default otherwise), switches ``only``,
+    ``joined`` and ``expressions`` (each optimization can be turned off),
+    ``enabled`` (off: statements run as written, fields load lazily) and
+    ``max_page_size`` (the largest ``limit``/``first``/``last`` accepted).
+    """
+
+    def __init__(
+        self,
+        *,
+        execution_context: Any = None,
+        session_getter: SessionGetter = default_session_getter,
+        strict: Strict | str | None = None,
+        only: bool = True,
+        joined: bool = True,
+        expressions: bool = True,
+        enabled: bool = True,
+        max_page_size: int | None = None,
+    ) -> None:
+        if execution_context is not None:
+            self.execution_context = execution_context
+        self.session_getter = session_getter
+        self.strict = strict
+        self.settings = PlanSettings(only=only, joined=joined, expressions=expressions)
+        self.enabled = enabled
+        self.max_page_size = max_page_size
+
+    @classmethod
+    def with_options(cls, **options: Any) -> Callable[[], OptimizerExtension]:
+        """A factory Strawberry calls once per request."""
+        return functools.partial(cls, **options)
+
+    def resolve(
+        self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo, *args: Any, **kwargs: Any
+    ) -> Any:
+        result = _next(root, info, *args, **kwargs)
+        if isawaitable(result):
+            return self._finish_async(result, info)
+        return self._finish(result, info)
+
+    async def _finish_async(self, pending: Any, info: GraphQLResolveInfo) -> Any:
+        result = self._finish(await pending, info)
+        return await result if isawaitable(result) else result
+
+    def _finish(self, result: Any, info: GraphQLResolveInfo) -> Any:
+        if isinstance(result, Select):
+            return self._run(result, info)
+        if self.enabled and _is_mutation_root(info) and _is_mapped(result):
+            return self._reload(result, info)
+        return result
+
+    def _session(self, info: GraphQLResolveInfo) -> Session | AsyncSession:
+        context = info.context
+        if not isinstance(context, dict) and not hasattr(context, _SESSION_GETTER):
+            try:
+                setattr(context, _SESSION_GETTER, self.session_getter)
+            except AttributeError:
+                pass
+        return self.session_getter(info)
+
+    def _request(self, info: GraphQLResolveInfo) -> RootRequest | None:
+        graphql_field = info.parent_type.fields[info.field_name]
+        spec = spec_of(graphql_field.extensions.get(DEFINITION))
+        return SelectionBuilder(info, self.max_page_size).for_resolver_result(spec)
+
+    def _run(self, stmt: Select[Any], info: GraphQLResolveInfo) -> Any:
+        session = self._session(info)
+        request = self._request(info)
+        if request is None or not self.enabled:
+            return _execute(session, stmt, request)
+        hook = get_queryset_of(unwrap(_item_type(info, request)))
+        if hook is not None:
+            stmt = hook(stmt, info)
+        plan = loadplan.plan(
+            request.model, request.selection, context=info, strict=self.strict, settings=self.settings
+        )
+        return _execute(session, plan.apply(stmt), request, plan.count(stmt) if request.wants_total else None)
+
+    def _reload(self, result: Any, info: GraphQLResolveInfo) -> Any:
+        request = self._request(info)
+        if request is None:
+            return result
+        objects = list(result) if isinstance(result, list | tuple) else [result]
+        cls = request.model
+        mapper = inspect(cls)
+        keys = [inspect(o).identity for o in objects]
+        pk = mapper.primary_key
+        if len(pk) != 1 or any(k is None for k in keys):
+            return result
+        plan = loadplan.plan(
+            cls, request.selection, context=info, strict=self.strict,
+            settings=PlanSettings(only=False, joined=self.settings.joined, expressions=self.settings.expressions),
+        )
+        stmt = plan.apply(select(cls).where(pk[0].in_([k[0] for k in keys]))).execution_options(
+            populate_existing=True
+        )
+        session = self._session(info)
+        if isinstance(session, AsyncSession):
+            return _reordered_async(session, stmt, objects, result)
+        loaded = {inspect(o).identity: o for o in session.scalars(stmt)}
+        return _reordered(loaded, objects, result)
+
+
+def _item_type(info: GraphQLResolveInfo, request: RootRequest) -> Any:
+    field_type = unwrap(info.parent_type.fields[info.field_name].type)
+    if request.kind == "connection":
+        edge_type = unwrap(field_type.fields["edges"].type)
+        return edge_type.fields["node"].type
+    if request.kind == "page":
+        return field_type.fields["results"].type
+    return field_type
+
+
+def _reordered(loaded: dict[Any, Any], objects: list[Any], result: Any) -> Any:
+    ordered = [loaded.get(inspect(o).identity, o) for o in objects]
+    return ordered if isinstance(result, list | tuple) else ordered[0]
+
+
+async def _reordered_async(session: AsyncSession, stmt: Any, objects: list[Any], result: Any) -> Any:
+    loaded = {inspect(o).identity: o for o in (await session.scalars(stmt)).all()}
+    return _reordered(loaded, objects, result)
+
+
+def _is_mutation_root(info: GraphQLResolveInfo) -> bool:
+    return info.operation.operation == OperationType.MUTATION and info.path.prev is None
+
+
+def _is_mapped(result: Any) -> bool:
+    items = result if isinstance(result, list | tuple) else [result]
+    if not items:
+        return False
+    try:
+        return all(inspect(item).mapper is not None for item in items)
+    except Exception:
+        return False
+
+
+def _shape(request: RootRequest | None, rows: list[Any], total: int | None) -> Any:
+    if request is None:
+        return rows
+    if request.kind in {"connection", "page"}:
+        return shape_result(request.kind, rows, total if total is not None else len(rows), request.window)  # type: ignore[arg-type]
+    if request.is_list:
+        return rows
+    return rows[0] if rows else None
+
+
+def _execute(
+    session: Session | AsyncSession, stmt: Select[Any], request: RootRequest | None,
+    count: Select[Any] | None = None,
+) -> Any:
+    if isinstance(session, AsyncSession):
+        return _execute_async(session, stmt, request, count)
+    rows = list(session.scalars(stmt).unique())
+    total = session.scalar(count) if count is not None else None
+    return _shape(request, rows, total)
+
+
+async def _execute_async(
+    session: AsyncSession, stmt: Select[Any], request: RootRequest | None, count: Select[Any] | None
+) -> Any:
+    rows = list((await session.scalars(stmt)).unique())
+    total = await session.scalar(count) if count is not None else None
+    return _shape(request, rows, total)

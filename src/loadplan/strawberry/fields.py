@@ -1,0 +1,321 @@
+"""``field``, ``connection`` and ``offset_page``: Strawberry fields that carry
+what the optimizer needs to know about them.
+
+Every field made here has a :class:`FieldSpec` (the model attribute it reads,
+its hints, its list style); the selection builder reads specs, the resolvers
+made here read what the plan loaded and fall back to a query of their own when
+no plan ran (optimizer off), so results never depend on the optimizer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Literal
+
+import strawberry
+from sqlalchemy import ColumnElement, func, inspect, select
+from sqlalchemy.orm import with_parent
+from strawberry.types.arguments import StrawberryArgument
+from strawberry.types.field import StrawberryField
+from strawberry.types.unset import UNSET
+
+from loadplan.errors import LoadplanError
+from loadplan.execution.arguments import filter_condition, order_expression
+from loadplan.hints import HintPath, Hints, hint
+from loadplan.results import related, total_count
+from loadplan.selection import Arguments, Order
+from loadplan.strawberry.filters import filters_from, order_from
+from loadplan.strawberry.pagination import (
+    Window,
+    connection_window,
+    make_connection,
+)
+
+Kind = Literal["auto", "list", "connection", "page", "single", "custom", "root"]
+
+SPEC_ATTRIBUTE = "_loadplan_spec"
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldSpec:
+    """What the optimizer knows about one GraphQL field.
+
+    ``attribute`` is the model attribute path the field reads (dotted paths
+    walk to-one relationships); ``kind`` says how its list is shaped;
+    ``order_by`` is a fixed ordering (for ``single`` fields such as "the
+    latest comment"); ``column_paths`` map the filter/order input fields of the
+    target type to attribute paths (set when the owning type is built).
+    """
+
+    kind: Kind = "auto"
+    attribute: str | None = None
+    hints: Hints | None = None
+    disable_optimization: bool = False
+    order_by: tuple[Order, ...] = ()
+    model: type[Any] | None = None
+
+
+def spec_of(field: Any) -> FieldSpec | None:
+    spec = getattr(field, SPEC_ATTRIBUTE, None)
+    return spec if isinstance(spec, FieldSpec) else None
+
+
+def set_spec(field: StrawberryField, spec: FieldSpec) -> None:
+    setattr(field, SPEC_ATTRIBUTE, spec)
+
+
+def field(
+    resolver: Callable[..., Any] | None = None,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    field_name: str | None = None,
+    only: HintPath | Iterable[HintPath] | None = None,
+    select_related: HintPath | Iterable[HintPath] | None = None,
+    prefetch_related: HintPath | Iterable[HintPath] | None = None,
+    annotate: Mapping[str, Any] | Any | None = None,
+    disable_optimization: bool = False,
+    single: bool = False,
+    order_by: Iterable[str] = (),
+    graphql_type: Any | None = None,
+    default: Any = dataclasses.MISSING,
+    **strawberry_options: Any,
+) -> Any:
+    """A field of a ``loadplan.strawberry.type``, as attribute default or resolver decorator.
+
+    Without a resolver it reads ``field_name`` (default: its own name) from
+    the model. With one, the hints say what the resolver reads. ``single``
+    exposes one row of a to-many relationship (``order_by`` says which, e.g.
+    ``["-id"]`` for the latest), loaded per parent without the whole list.
+    """
+    hints = hint(
+        only=only, select_related=select_related, prefetch_related=prefetch_related,
+        annotate=annotate,
+    )
+    kind: Kind = "single" if single else "auto"
+    spec = FieldSpec(
+        kind=kind,
+        attribute=field_name,
+        hints=hints or None,
+        disable_optimization=disable_optimization,
+        order_by=tuple(Order.parse(o) for o in order_by),
+    )
+    made = strawberry.field(
+        name=name, description=description, graphql_type=graphql_type, default=default,
+        **strawberry_options,
+    )
+    set_spec(made, spec)
+    # Used as a decorator, Strawberry sets the resolver on this same object; the
+    # type decorator then sees a resolver and treats the field as custom.
+    if resolver is not None:
+        return made(resolver)
+    return _with_root_resolver(made, "root")
+
+
+def _root_resolver(root: Any, info: strawberry.Info, **_arguments: Any) -> Any:
+    """On a type not bound to a model (the root Query), a list of the field's
+    item type: ``select(Model)``, planned and run by the extension."""
+    from loadplan.strawberry.selection import model_of_type, unwrap
+
+    graphql_type = unwrap(info._raw_info.return_type)
+    spec = spec_of(info._field)
+    if spec is not None and spec.kind == "connection":
+        graphql_type = unwrap(unwrap(graphql_type.fields["edges"].type).fields["node"].type)
+    elif spec is not None and spec.kind == "page":
+        graphql_type = unwrap(graphql_type.fields["results"].type)
+    model = model_of_type(graphql_type)
+    if model is None:
+        raise LoadplanError(f"{info.field_name} does not return a loadplan.strawberry type")
+    return select(model)
+
+
+_root_resolver._loadplan_root = True  # type: ignore[attr-defined]
+
+
+def is_root_resolver(made: StrawberryField) -> bool:
+    resolver = made.base_resolver
+    return resolver is not None and getattr(resolver.wrapped_func, "_loadplan_root", False)
+
+
+class LoadplanField(StrawberryField):
+    """A field that may be given a resolver later (used as a decorator): the
+    root resolver and its list arguments then give way to the real resolver."""
+
+    def __call__(self, resolver: Any) -> Any:
+        self._arguments = None
+        return super().__call__(resolver)
+
+
+def _with_root_resolver(made: StrawberryField, kind: Kind) -> StrawberryField:
+    from loadplan.strawberry.registry import FieldInputRef
+
+    made = made(_root_resolver)
+    made.__class__ = LoadplanField
+    made.arguments = list_arguments(
+        FieldInputRef.of(made, "Filter"), FieldInputRef.of(made, "Order"), kind
+    )
+    return made
+
+
+def detach_root_resolver(made: StrawberryField) -> None:
+    """Inside a bound type the field reads the model instead."""
+    made._base_resolver = None
+    made._arguments = None
+
+
+def connection(
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    field_name: str | None = None,
+    **strawberry_options: Any,
+) -> Any:
+    """A Relay connection over a relationship (or, on the root type, over a model)."""
+    made = strawberry.field(name=name, description=description, **strawberry_options)
+    set_spec(made, FieldSpec(kind="connection", attribute=field_name))
+    return _with_root_resolver(made, "connection")
+
+
+def offset_page(
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    field_name: str | None = None,
+    **strawberry_options: Any,
+) -> Any:
+    """A ``limit``/``offset`` page with ``totalCount`` over a relationship or a model."""
+    made = strawberry.field(name=name, description=description, **strawberry_options)
+    set_spec(made, FieldSpec(kind="page", attribute=field_name))
+    return _with_root_resolver(made, "page")
+
+
+# -- arguments ---------------------------------------------------------------
+
+
+def list_arguments(filter_type: Any, order_type: Any, kind: Kind) -> list[StrawberryArgument]:
+    """GraphQL arguments of a list field of the given kind."""
+    from strawberry.annotation import StrawberryAnnotation
+
+    def argument(python_name: str, annotation: Any, graphql_name: str | None = None) -> Any:
+        return StrawberryArgument(
+            python_name=python_name,
+            graphql_name=graphql_name,
+            type_annotation=StrawberryAnnotation(annotation),
+            default=None,
+        )
+
+    common = [
+        argument("filter", filter_type | None),
+        argument("order", list[order_type] | None),  # type: ignore[valid-type]
+    ]
+    if kind == "connection":
+        return [
+            *common,
+            argument("first", int | None),
+            argument("after", str | None),
+            argument("last", int | None),
+            argument("before", str | None),
+        ]
+    if kind in {"list", "page", "root"}:
+        return [*common, argument("limit", int | None), argument("offset", int | None)]
+    return []
+
+
+def arguments_from(
+    kind: Kind,
+    values: Mapping[str, Any],
+    paths: dict[str, tuple[str, str]],
+    fixed_order: tuple[Order, ...],
+    max_page_size: int | None,
+) -> tuple[Arguments, Window | None]:
+    """loadplan arguments of a list field, from its GraphQL argument values."""
+    filters = filters_from(values.get("filter"), paths)
+    order = order_from(values.get("order"), paths) or fixed_order
+    if kind == "single":
+        return Arguments(filters=filters, order_by=order, limit=1), None
+    if kind == "connection":
+        window = connection_window(
+            values.get("first"), values.get("after"), values.get("last"), values.get("before"),
+            max_page_size,
+        )
+        if window.from_end:
+            order = tuple(
+                Order(o.path, descending=not o.descending) for o in (order or (Order("id"),))
+            )
+        return Arguments(filters, order, window.limit, window.offset or None), window
+    limit, offset = values.get("limit"), values.get("offset")
+    _check_page(limit, offset, max_page_size)
+    return Arguments(filters, order, limit, offset or None), None
+
+
+def _check_page(limit: int | None, offset: int | None, max_page_size: int | None) -> None:
+    from graphql import GraphQLError
+
+    if limit is not None and limit < 0:
+        raise GraphQLError("limit must not be negative")
+    if offset is not None and offset < 0:
+        raise GraphQLError("offset must not be negative")
+    if limit is not None and max_page_size is not None and limit > max_page_size:
+        raise GraphQLError(f"limit must not exceed {max_page_size}")
+
+
+# -- resolvers of relationship fields -----------------------------------------
+
+
+def _fallback_rows(
+    root: Any, attribute: str, arguments: Arguments, session: Any
+) -> tuple[list[Any], int]:
+    """Rows of one parent's list, queried directly (no plan ran for this field)."""
+    prop = inspect(type(root)).relationships[attribute]
+    target = prop.mapper.class_
+    conditions: list[ColumnElement[bool]] = [with_parent(root, prop)]
+    conditions += [filter_condition(target, f) for f in arguments.filters]
+    order = [order_expression(target, o) for o in arguments.order_by] or list(prop.order_by or ())
+    pk = list(inspect(target).primary_key)
+    stmt = select(target).where(*conditions).order_by(*order, *pk)
+    if arguments.offset:
+        stmt = stmt.offset(arguments.offset)
+    if arguments.limit is not None:
+        stmt = stmt.limit(arguments.limit)
+    rows = list(session.scalars(stmt))
+    total = session.scalar(select(func.count()).select_from(target).where(*conditions))
+    return rows, int(total or 0)
+
+
+def read_list(
+    root: Any, attribute: str, key: str, arguments: Arguments | None, session_of: Callable[[], Any]
+) -> tuple[list[Any], int]:
+    """A relationship list as the plan loaded it (or queried now if it did not)."""
+    total = total_count(root, key)
+    if total is not None:
+        rows = related(root, attribute, key)
+        return list(rows), total
+    if arguments:
+        return _fallback_rows(root, attribute, arguments, session_of())
+    rows = list(getattr(root, attribute))
+    return rows, len(rows)
+
+
+def shape_result(kind: Kind, rows: list[Any], total: int, window: Window | None) -> Any:
+    from loadplan.strawberry.pagination import OffsetPage
+
+    if kind == "connection":
+        assert window is not None
+        nodes = list(reversed(rows)) if window.from_end else rows
+        return make_connection(nodes, total, window)
+    if kind == "page":
+        return OffsetPage(results=rows, total_count=total)
+    if kind == "single":
+        return rows[0] if rows else None
+    return rows
+
+
+__all__ = [
+    "UNSET",
+    "FieldSpec",
+    "connection",
+    "field",
+    "offset_page",
+    "spec_of",
+]

@@ -1,0 +1,137 @@
+"""Which Strawberry type stands for which mapped class.
+
+Types refer to each other in cycles (a task has an entity, an entity has
+tasks), so a relationship's GraphQL type is a lazy reference resolved from this
+registry when the schema is built, not when the referring type is declared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from strawberry.types.lazy_type import LazyType
+
+from loadplan.errors import LoadplanError
+
+_types: dict[type[Any], type[Any]] = {}
+_models: dict[type[Any], type[Any]] = {}
+_inputs: dict[tuple[type[Any], str], type[Any]] = {}
+
+
+def register(model: type[Any], strawberry_type: type[Any]) -> None:
+    """Bind ``strawberry_type`` to ``model``; the first type of a model is its default."""
+    _types.setdefault(model, strawberry_type)
+    _models[strawberry_type] = model
+
+
+def model_of(strawberry_type: type[Any]) -> type[Any] | None:
+    return _models.get(strawberry_type)
+
+
+def type_for(model: type[Any]) -> type[Any]:
+    for klass in model.__mro__:
+        if klass in _types:
+            return _types[klass]
+    raise LoadplanError(
+        f"no loadplan.strawberry type is declared for {model.__name__}; "
+        "declare one with @loadplan.strawberry.type or annotate the field explicitly"
+    )
+
+
+def most_specific(cls: type[Any]) -> type[Any] | None:
+    """The nearest class of ``cls``'s hierarchy that has a type."""
+    return next((klass for klass in cls.__mro__ if klass in _types), None)
+
+
+def register_input(model: type[Any], kind: str, input_type: type[Any]) -> None:
+    _inputs[(model, kind)] = input_type
+
+
+def has_inputs(model: type[Any]) -> bool:
+    return (model, "Filter") in _inputs
+
+
+def input_for(model: type[Any], kind: str) -> type[Any]:
+    for klass in model.__mro__:
+        if (klass, kind) in _inputs:
+            return _inputs[(klass, kind)]
+    raise LoadplanError(f"no {kind} input is declared for {model.__name__}")
+
+
+@dataclass(frozen=True)
+class ModelTypeRef(LazyType[Any, Any]):
+    """A lazy reference to the Strawberry type of ``model``."""
+
+    model: type[Any] = field(default=object)
+
+    @classmethod
+    def of(cls, model: type[Any]) -> ModelTypeRef:
+        return cls(model.__name__, model.__module__, None, model)
+
+    def resolve_type(self) -> type[Any]:
+        return type_for(self.model)
+
+
+@dataclass(frozen=True)
+class ModelInputRef(LazyType[Any, Any]):
+    """A lazy reference to a generated input (filter or order) of ``model``."""
+
+    model: type[Any] = field(default=object)
+    kind: str = "filter"
+
+    @classmethod
+    def of(cls, model: type[Any], kind: str) -> ModelInputRef:
+        return cls(f"{model.__name__}{kind}", model.__module__, None, model, kind)
+
+    def resolve_type(self) -> type[Any]:
+        return input_for(self.model, self.kind)
+
+
+@dataclass(frozen=True)
+class FieldInputRef(LazyType[Any, Any]):
+    """A lazy reference to an input of the model a root field lists: known
+    only once the field's own type is resolved."""
+
+    field: Any = None
+    kind: str = "Filter"
+
+    @classmethod
+    def of(cls, owner: Any, kind: str) -> FieldInputRef:
+        return cls(f"RootInput{kind}", __name__, None, owner, kind)
+
+    def resolve_type(self) -> type[Any]:
+        item = item_origin(self.field.type)
+        model = model_of(item) if item is not None else None
+        if model is None:
+            raise LoadplanError(f"field {self.field.python_name} does not list a model type")
+        return input_for(model, self.kind)
+
+
+def item_origin(strawberry_type: Any) -> type[Any] | None:
+    """The class of the items a field returns, through lists, optionals and
+    generic pages (``Connection[T]``, ``OffsetPage[T]``)."""
+    seen = 0
+    current = strawberry_type
+    while seen < 10:
+        seen += 1
+        if isinstance(current, LazyType):
+            current = current.resolve_type()
+            continue
+        of_type = getattr(current, "of_type", None)
+        if of_type is not None:
+            current = of_type
+            continue
+        definition = getattr(current, "__strawberry_definition__", None)
+        if definition is None:
+            return None
+        if current in _models:
+            return current  # type: ignore[no-any-return]
+        mapping = getattr(definition, "type_var_map", None) or getattr(
+            definition, "specialized_type_var_map", None
+        )
+        arguments = list((mapping or {}).values())
+        if not arguments:
+            return current  # type: ignore[no-any-return]
+        current = arguments[0]
+    return None

@@ -1,0 +1,321 @@
+"""From a GraphQL operation to loadplan's selection tree.
+
+Walks the AST under a field (named and inline fragments, ``@include`` /
+``@skip``, variables, aliases), maps each field to the model attribute its
+:class:`~loadplan.strawberry.fields.FieldSpec` names and each subtype fragment
+to a type condition. Every list node takes the response key as its alias, so
+the field's resolver finds what the plan loaded under that key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLIncludeDirective,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLSkipDirective,
+    InlineFragmentNode,
+    NamedTypeNode,
+    SelectionSetNode,
+)
+from graphql.execution.values import get_argument_values, get_directive_values
+from sqlalchemy import inspect
+
+from loadplan.hints import Hints
+from loadplan.selection import Arguments, Selection
+from loadplan.strawberry import registry
+from loadplan.strawberry.fields import FieldSpec, arguments_from, spec_of
+from loadplan.strawberry.pagination import Window
+from loadplan.strawberry.types import column_paths
+
+DEFINITION = "strawberry-definition"
+LIST_KINDS = {"list", "connection", "page", "single", "root"}
+
+
+def unwrap(graphql_type: Any) -> Any:
+    while isinstance(graphql_type, GraphQLNonNull | GraphQLList):
+        graphql_type = graphql_type.of_type
+    return graphql_type
+
+
+def model_of_type(graphql_type: Any) -> type[Any] | None:
+    definition = getattr(graphql_type, "extensions", {}).get(DEFINITION)
+    origin = getattr(definition, "origin", None)
+    return registry.model_of(origin) if origin is not None else None
+
+
+@dataclass(frozen=True)
+class RootRequest:
+    """What a resolver's ``Select`` must load: the model, the selection and,
+    for paginated fields, the window and whether a total was asked for."""
+
+    model: type[Any]
+    selection: Selection
+    kind: str
+    window: Window | None
+    wants_total: bool
+    is_list: bool
+
+
+class SelectionBuilder:
+    def __init__(self, info: GraphQLResolveInfo, max_page_size: int | None) -> None:
+        self.info = info
+        self.max_page_size = max_page_size
+
+    # -- entry points ------------------------------------------------------
+
+    def for_resolver_result(self, spec: FieldSpec | None) -> RootRequest | None:
+        """The request of the field now resolving, whose resolver returned a Select."""
+        info = self.info
+        field_type = info.parent_type.fields[info.field_name].type
+        kind = spec.kind if spec is not None and spec.kind in {"connection", "page"} else (
+            "root" if spec is not None and spec.kind in {"auto", "list", "root"} else "custom"
+        )
+        node_type, child_sets = self._item_selections(unwrap(field_type), info.field_nodes, kind)
+        model = model_of_type(node_type)
+        if model is None:
+            return None
+        arguments, window = Arguments(), None
+        if kind in {"root", "connection", "page"}:
+            values = self._argument_values(info.parent_type, info.field_nodes[0])
+            arguments, window = arguments_from(
+                "list" if kind == "root" else kind,  # type: ignore[arg-type]
+                values, column_paths(model), (), self.max_page_size,
+            )
+        children = self.children(node_type, child_sets, model, None)
+        wants_total = kind in {"connection", "page"} and self._asks_total(info.field_nodes)
+        is_list = kind != "custom" or isinstance(_strip_non_null(field_type), GraphQLList)
+        return RootRequest(
+            model, Selection("", children=tuple(children), arguments=arguments), kind, window,
+            wants_total, is_list,
+        )
+
+    # -- walking -----------------------------------------------------------
+
+    def children(
+        self,
+        parent_type: Any,
+        selection_sets: Iterable[SelectionSetNode],
+        model: type[Any],
+        condition: str | None,
+    ) -> list[Selection]:
+        out: list[Selection] = []
+        for selection_set in selection_sets:
+            for node in selection_set.selections:
+                if not self._included(node):
+                    continue
+                if isinstance(node, FieldNode):
+                    out.extend(self._field(parent_type, node, model, condition))
+                elif isinstance(node, InlineFragmentNode):
+                    out.extend(
+                        self._fragment(node.type_condition, node.selection_set, parent_type, model, condition)
+                    )
+                elif isinstance(node, FragmentSpreadNode):
+                    fragment = self.info.fragments[node.name.value]
+                    out.extend(
+                        self._fragment(
+                            fragment.type_condition, fragment.selection_set, parent_type, model, condition
+                        )
+                    )
+        return out
+
+    def _fragment(
+        self,
+        type_condition: NamedTypeNode | None,
+        selection_set: SelectionSetNode,
+        parent_type: Any,
+        model: type[Any],
+        condition: str | None,
+    ) -> list[Selection]:
+        target_type = parent_type
+        if type_condition is not None:
+            target_type = self.info.schema.get_type(type_condition.name.value)
+        fragment_model = model_of_type(target_type)
+        if fragment_model is not None and fragment_model is not model and issubclass(fragment_model, model):
+            condition = fragment_model.__name__
+        return self.children(target_type, [selection_set], model, condition)
+
+    def _field(
+        self, parent_type: Any, node: FieldNode, model: type[Any], condition: str | None
+    ) -> list[Selection]:
+        name = node.name.value
+        if name.startswith("__") or not isinstance(parent_type, GraphQLObjectType | GraphQLInterfaceType):
+            return []
+        graphql_field = parent_type.fields.get(name)
+        spec = spec_of(graphql_field.extensions.get(DEFINITION)) if graphql_field else None
+        if spec is None or spec.disable_optimization:
+            return []
+        key = node.alias.value if node.alias else name
+        if spec.kind == "custom":
+            return self._custom(graphql_field, node, model, condition, spec.hints)
+        assert spec.attribute is not None
+        *hops, last = spec.attribute.split(".")
+        owner = model
+        for hop in hops:
+            owner = inspect(owner).relationships[hop].mapper.class_
+        prop = inspect(owner).attrs.get(last)
+        leaf: Selection
+        if spec.kind in LIST_KINDS:
+            target = prop.mapper.class_
+            node_type, child_sets = self._item_selections(unwrap(graphql_field.type), [node], spec.kind)
+            values = self._argument_values(parent_type, node)
+            arguments, _ = arguments_from(
+                spec.kind, values, column_paths(target), spec.order_by, self.max_page_size
+            )
+            children = self.children(node_type, child_sets, target, None)
+            children += self.criteria(node_type, target)
+            leaf = Selection(last, tuple(children), alias=key, arguments=arguments, hints=spec.hints)
+        elif node.selection_set is not None:
+            target = prop.mapper.class_
+            target_type = unwrap(graphql_field.type)
+            children = self.children(target_type, [node.selection_set], target, None)
+            children += self.criteria(target_type, target)
+            leaf = Selection(last, tuple(children), hints=spec.hints)
+        else:
+            leaf = Selection(last, hints=spec.hints)
+        for hop in reversed(hops):
+            leaf = Selection(hop, (leaf,))
+        if condition is not None:
+            leaf = Selection(
+                leaf.name, leaf.children, leaf.alias, leaf.arguments, condition, leaf.hints
+            )
+        return [leaf]
+
+    def _custom(
+        self, graphql_field: Any, node: FieldNode, model: type[Any], condition: str | None,
+        hints: Hints | None,
+    ) -> list[Selection]:
+        """A custom resolver: its hints, and the selection below it placed under
+        the one relationship its hints name, so nested fields stay optimized."""
+        if hints is None:
+            return []
+        out = [Selection("", type_condition=condition, hints=hints)]
+        return_type = unwrap(graphql_field.type)
+        target = model_of_type(return_type)
+        paths = [p for p in (*hints.select_related, *hints.prefetch_related) if isinstance(p, str)]
+        if target is None or node.selection_set is None or len(paths) != 1:
+            return out
+        *hops, last = paths[0].split(".")
+        owner = model
+        for hop in [*hops, last]:
+            relationship = inspect(owner).relationships.get(hop)
+            if relationship is None:
+                return out
+            owner = relationship.mapper.class_
+        if not issubclass(owner, target) and not issubclass(target, owner):
+            return out
+        leaf = Selection(last, tuple(self.children(return_type, [node.selection_set], owner, None)))
+        for hop in reversed(hops):
+            leaf = Selection(hop, (leaf,))
+        if condition is not None:
+            leaf = Selection(leaf.name, leaf.children, type_condition=condition)
+        out.append(leaf)
+        return out
+
+    def criteria(self, graphql_type: Any, model: type[Any]) -> list[Selection]:
+        """The ``get_queryset`` hook of a type, as row criteria of its entity."""
+        hook = get_queryset_of(graphql_type)
+        if hook is None:
+            return []
+        return [Selection("", hints=Hints(criteria=(_criterion(hook, model),)))]
+
+    # -- helpers -----------------------------------------------------------
+
+    def _item_selections(
+        self, field_type: Any, nodes: Sequence[FieldNode], kind: str
+    ) -> tuple[Any, list[SelectionSetNode]]:
+        """The type of a list's items and the selection sets that apply to them:
+        the field's own, or those under ``edges { node }`` / ``results``."""
+        sets = [n.selection_set for n in nodes if n.selection_set is not None]
+        if kind == "connection":
+            edge_type = unwrap(field_type.fields["edges"].type)
+            edge_sets = self._sub_sets(field_type, sets, "edges")
+            return unwrap(edge_type.fields["node"].type), self._sub_sets(edge_type, edge_sets, "node")
+        if kind == "page":
+            return unwrap(field_type.fields["results"].type), self._sub_sets(field_type, sets, "results")
+        return field_type, sets
+
+    def _sub_sets(
+        self, parent_type: Any, sets: Iterable[SelectionSetNode], name: str
+    ) -> list[SelectionSetNode]:
+        out: list[SelectionSetNode] = []
+        for field_node in self._fields_named(sets, name):
+            if field_node.selection_set is not None:
+                out.append(field_node.selection_set)
+        return out
+
+    def _fields_named(self, sets: Iterable[SelectionSetNode], name: str) -> list[FieldNode]:
+        found: list[FieldNode] = []
+        for selection_set in sets:
+            for node in selection_set.selections:
+                if not self._included(node):
+                    continue
+                if isinstance(node, FieldNode) and node.name.value == name:
+                    found.append(node)
+                elif isinstance(node, InlineFragmentNode):
+                    found.extend(self._fields_named([node.selection_set], name))
+                elif isinstance(node, FragmentSpreadNode):
+                    found.extend(
+                        self._fields_named([self.info.fragments[node.name.value].selection_set], name)
+                    )
+        return found
+
+    def _asks_total(self, nodes: Sequence[FieldNode]) -> bool:
+        sets = [n.selection_set for n in nodes if n.selection_set is not None]
+        return bool(self._fields_named(sets, "totalCount") or self._fields_named(sets, "pageInfo"))
+
+    def _argument_values(self, parent_type: Any, node: FieldNode) -> dict[str, Any]:
+        graphql_field = parent_type.fields[node.name.value]
+        return get_argument_values(graphql_field, node, self.info.variable_values)
+
+    def _included(self, node: Any) -> bool:
+        variables = self.info.variable_values
+        skip = get_directive_values(GraphQLSkipDirective, node, variables)
+        if skip is not None and skip.get("if") is True:
+            return False
+        include = get_directive_values(GraphQLIncludeDirective, node, variables)
+        return not (include is not None and include.get("if") is False)
+
+
+def get_queryset_of(graphql_type: Any) -> Any:
+    definition = getattr(graphql_type, "extensions", {}).get(DEFINITION)
+    origin = getattr(definition, "origin", None)
+    return getattr(origin, "get_queryset", None)
+
+
+def _criterion(hook: Any, model: type[Any]) -> Any:
+    """The WHERE clause ``hook`` adds to a bare ``select(model)``.
+
+    Taking the clause out of the hook's statement lets it restrict rows
+    wherever the type is loaded: in a selectin load, a windowed load or a
+    root statement, not only where the hook's own Select runs.
+    """
+    from sqlalchemy import select, true
+
+    def criterion(_entity: Any, context: Any) -> Any:
+        clause = hook(select(model), context).whereclause
+        return clause if clause is not None else true()
+
+    criterion.__qualname__ = f"get_queryset of {model.__name__}"
+    return _memo(hook, model, criterion)
+
+
+_criteria_cache: dict[tuple[Any, type[Any]], Any] = {}
+
+
+def _memo(hook: Any, model: type[Any], criterion: Any) -> Any:
+    """One criterion object per hook and model, so plans stay cacheable."""
+    return _criteria_cache.setdefault((getattr(hook, "__func__", hook), model), criterion)
+
+
+def _strip_non_null(graphql_type: Any) -> Any:
+    return graphql_type.of_type if isinstance(graphql_type, GraphQLNonNull) else graphql_type

@@ -1,0 +1,301 @@
+"""``@type(Model)`` and ``@interface(Model)``: Strawberry types bound to mapped classes.
+
+Fields annotated with ``strawberry.auto`` take their GraphQL type from the
+model (a column's Python type, ``list[Target]`` for a collection, ``Target |
+None`` for a nullable to-one); relationship types are resolved lazily, so types
+may refer to each other in any order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import strawberry
+from sqlalchemy import inspect
+from sqlalchemy.ext.hybrid import HybridExtensionType
+from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipProperty
+from strawberry.scalars import JSON
+from strawberry.types.auto import StrawberryAuto
+from strawberry.types.field import StrawberryField
+from strawberry.utils.str_converters import to_camel_case
+
+from loadplan.errors import LoadplanError
+from loadplan.properties import property_hints
+from loadplan.results import value
+from loadplan.strawberry import registry
+from loadplan.strawberry.fields import (
+    FieldSpec,
+    Kind,
+    arguments_from,
+    detach_root_resolver,
+    is_root_resolver,
+    list_arguments,
+    read_list,
+    set_spec,
+    shape_result,
+    spec_of,
+)
+from loadplan.strawberry.registry import ModelInputRef, ModelTypeRef
+
+T = TypeVar("T", bound=type)
+
+COLUMNS_ATTRIBUTE = "__loadplan_columns__"
+_SCALARS = (bool, int, float, str, decimal.Decimal, dt.datetime, dt.date, dt.time, uuid.UUID)
+
+
+def _is_auto(annotation: Any) -> bool:
+    return isinstance(annotation, StrawberryAuto) or annotation is strawberry.auto or (
+        isinstance(annotation, str) and annotation in {"auto", "strawberry.auto"}
+    )
+
+
+def _walk(model: type[Any], path: str, spec: FieldSpec) -> tuple[Mapper[Any], Any]:
+    """The mapper owning the last attribute of ``path`` and that attribute:
+    a mapped property, a hybrid descriptor, or ``None`` for a model property
+    with hints or a computed field whose hints give its SQL."""
+    mapper: Mapper[Any] = inspect(model)
+    parts = path.split(".")
+    for part in parts[:-1]:
+        prop = mapper.attrs.get(part)
+        if not isinstance(prop, RelationshipProperty) or prop.uselist:
+            raise LoadplanError(f"{mapper.class_.__name__}.{part} is not a to-one relationship")
+        mapper = prop.mapper
+    last = parts[-1]
+    prop = mapper.attrs.get(last)
+    if prop is None:
+        descriptor = mapper.all_orm_descriptors.get(last)
+        if descriptor is not None and descriptor.extension_type is HybridExtensionType.HYBRID_PROPERTY:
+            return mapper, descriptor
+        if property_hints(mapper.class_, last) is not None or (spec.hints and spec.hints.annotate):
+            return mapper, None
+        raise LoadplanError(
+            f"{mapper.class_.__name__}.{last} is not an attribute of the model, "
+            "a model property with hints, or a field with an annotate hint"
+        )
+    return mapper, prop
+
+
+def _column_type(mapper: Mapper[Any], prop: ColumnProperty[Any]) -> Any:
+    column = prop.columns[0]
+    if column.primary_key and prop.key == "id":
+        scalar: Any = strawberry.ID
+    else:
+        try:
+            scalar = column.type.python_type
+        except NotImplementedError:
+            scalar = JSON
+        if scalar in (dict, list):
+            scalar = JSON
+    nullable = any(getattr(c, "nullable", False) for c in prop.columns)
+    return scalar | None if nullable else scalar
+
+
+def _relationship_type(prop: RelationshipProperty[Any]) -> Any:
+    ref = ModelTypeRef.of(prop.mapper.class_)
+    if prop.uselist:
+        return list[ref]  # type: ignore[valid-type]
+    required = prop.direction.name == "MANYTOONE" and all(
+        not column.nullable for column in prop.local_columns
+    )
+    return ref if required else ref | None
+
+
+def _hybrid_type(descriptor: Any) -> Any:
+    try:
+        annotation = typing.get_type_hints(descriptor.fget).get("return")
+    except NameError:
+        annotation = None
+    if annotation in _SCALARS:
+        return annotation
+    raise LoadplanError(
+        f"cannot infer a GraphQL type for hybrid {descriptor.__name__}: annotate its return type"
+    )
+
+
+def _dotted_resolver(path: str, spec: FieldSpec) -> Callable[..., Any]:
+    parts = path.split(".")
+
+    def resolve(root: Any) -> Any:
+        obj = root
+        for part in parts[:-1]:
+            obj = getattr(obj, part)
+            if obj is None:
+                return None
+        return value(obj, parts[-1])
+
+    return resolve
+
+
+def _session_getter(info: Any) -> Callable[[], Any]:
+    from loadplan.strawberry.extension import session_from_info
+
+    return lambda: session_from_info(info)
+
+
+def _list_resolver(attribute: str, kind: Kind, spec: FieldSpec, target: type[Any]) -> Callable[..., Any]:
+    def resolve(root: Any, info: strawberry.Info, **kwargs: Any) -> Any:
+        paths = column_paths(target)
+        arguments, window = arguments_from(kind, kwargs, paths, spec.order_by, None)
+        key = info.path.key if isinstance(info.path.key, str) else attribute
+        rows, total = read_list(root, attribute, key, arguments, _session_getter(info))
+        return shape_result(kind, rows, total, window)
+
+    return resolve
+
+
+def column_paths(model: type[Any]) -> dict[str, tuple[str, str]]:
+    """Filter/order input fields of ``model``'s type: python name → (GraphQL name, path)."""
+    strawberry_type = registry.type_for(model)
+    paths: dict[str, tuple[str, str]] = getattr(strawberry_type, COLUMNS_ATTRIBUTE, {})
+    return paths
+
+
+def _make_field(
+    existing: StrawberryField | None, resolver: Callable[..., Any] | None, annotation: Any
+) -> StrawberryField:
+    made = existing if existing is not None else strawberry.field()
+    if resolver is not None:
+        made = made(resolver)
+    if annotation is not None:
+        from strawberry.annotation import StrawberryAnnotation
+
+        made.type_annotation = StrawberryAnnotation(annotation)
+    return made
+
+
+def _bind_fields(cls: type[Any], model: type[Any]) -> dict[str, tuple[str, str]]:
+    """Turn each annotated attribute of ``cls`` into a field reading ``model``.
+
+    Returns the column fields usable in filter and order inputs.
+    """
+    annotations: dict[str, Any] = dict(cls.__dict__.get("__annotations__", {}))
+    columns: dict[str, tuple[str, str]] = {}
+    scalars: list[tuple[str, str, Any]] = []
+    for python_name, annotation in annotations.items():
+        existing = cls.__dict__.get(python_name)
+        field = existing if isinstance(existing, StrawberryField) else None
+        if field is not None and is_root_resolver(field):
+            detach_root_resolver(field)
+        if field is not None and field.base_resolver is not None:
+            spec = spec_of(field) or FieldSpec()
+            set_spec(field, dataclasses.replace(spec, kind="custom", model=model))
+            continue
+        spec = (spec_of(field) if field is not None else None) or FieldSpec()
+        path = spec.attribute or python_name
+        mapper, prop = _walk(model, path, spec)
+        graphql_name = (field.graphql_name if field is not None else None) or to_camel_case(
+            python_name
+        )
+        resolver: Callable[..., Any] | None = None
+        derived: Any = None
+        kind: Kind = spec.kind
+        target: type[Any] | None = None
+        if isinstance(prop, RelationshipProperty):
+            target = prop.mapper.class_
+            if kind == "auto":
+                kind = "list" if prop.uselist else "auto"
+            if _is_auto(annotation):
+                derived = _relationship_type(prop)
+            if kind in {"list", "connection", "page", "single"}:
+                if not prop.uselist:
+                    raise LoadplanError(f"{cls.__name__}.{python_name}: {path} is not a collection")
+                resolver = _list_resolver(path.split(".")[-1], kind, spec, target)
+            elif "." in path or path != python_name:
+                resolver = _dotted_resolver(path, spec)
+        elif isinstance(prop, ColumnProperty):
+            if _is_auto(annotation):
+                derived = _column_type(mapper, prop)
+            if "." in path or path != python_name:
+                resolver = _dotted_resolver(path, spec)
+            scalar = derived if derived is not None else annotation
+            base = _strip_optional(scalar)
+            if base is not None:
+                columns[python_name] = (graphql_name, path)
+                scalars.append((python_name, graphql_name, base))
+        elif prop is not None:
+            if _is_auto(annotation):
+                derived = _hybrid_type(prop) | None
+            resolver = _dotted_resolver(path, spec)
+        elif "." in path or path != python_name:
+            resolver = _dotted_resolver(path, spec)
+        if derived is not None:
+            annotations[python_name] = derived
+        made = _make_field(field, resolver, derived)
+        if resolver is not None and kind in {"list", "connection", "page", "single"}:
+            assert target is not None
+            made.arguments = list_arguments(
+                ModelInputRef.of(target, "Filter"), ModelInputRef.of(target, "Order"), kind
+            )
+        set_spec(made, dataclasses.replace(spec, kind=kind, attribute=path, model=model))
+        setattr(cls, python_name, made)
+    cls.__annotations__ = annotations
+    for name, member in list(cls.__dict__.items()):
+        if isinstance(member, StrawberryField) and name not in annotations:
+            spec = spec_of(member) or FieldSpec()
+            set_spec(member, dataclasses.replace(spec, kind="custom", model=model))
+    _register_inputs(cls, model, scalars)
+    return columns
+
+
+def _strip_optional(annotation: Any) -> Any:
+    import types
+    import typing
+
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        annotation = args[0] if len(args) == 1 else None
+    if annotation is strawberry.ID or annotation in _SCALARS:
+        return annotation
+    return None
+
+
+def _register_inputs(cls: type[Any], model: type[Any], scalars: list[tuple[str, str, Any]]) -> None:
+    """The first type declared for a model names its filter and order inputs."""
+    from loadplan.strawberry.filters import make_inputs
+
+    if registry.has_inputs(model):
+        return
+    filter_input, order_input = make_inputs(cls.__name__, scalars)
+    registry.register_input(model, "Filter", filter_input)
+    registry.register_input(model, "Order", order_input)
+
+
+def _is_type_of(model: type[Any]) -> Callable[..., bool]:
+    def is_type_of(obj: Any, _info: Any) -> bool:
+        return registry.most_specific(obj.__class__) is model
+
+    return is_type_of
+
+
+def _bind(model: type[Any], interface: bool, **options: Any) -> Callable[[T], T]:
+    def wrap(cls: T) -> T:
+        columns = _bind_fields(cls, model)
+        if not interface and "is_type_of" not in cls.__dict__:
+            cls.is_type_of = staticmethod(_is_type_of(model))  # type: ignore[attr-defined]
+        decorated = (
+            strawberry.interface(cls, **options) if interface else strawberry.type(cls, **options)
+        )
+        setattr(decorated, COLUMNS_ATTRIBUTE, columns)
+        registry.register(model, decorated)
+        return decorated
+
+    return wrap
+
+
+def type(model: type[Any], **options: Any) -> Callable[[T], T]:  # noqa: A001
+    """A Strawberry object type for the mapped class ``model``."""
+    return _bind(model, interface=False, **options)
+
+
+def interface(model: type[Any], **options: Any) -> Callable[[T], T]:
+    """A Strawberry interface for ``model``, typically a polymorphic base."""
+    return _bind(model, interface=True, **options)
+
+
+__all__ = ["column_paths", "interface", "type"]
