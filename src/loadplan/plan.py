@@ -105,7 +105,8 @@ class EntityPlan:
 
         Counts one statement per selectin or windowed relationship, none for a
         joined one, assuming every level has rows (an empty level issues
-        nothing below it) and fewer than 500 parents per selectin batch.
+        nothing below it) and at most ``PlanSettings.batch_size`` parents per
+        level.
         """
         total = 0
         for rel in self.all_relationships():

@@ -22,24 +22,33 @@ def _strict_plans() -> None:
 
 def _dataset(
     dialect: str, make_database: Callable[[str], IsolatedDatabase], size: int
-) -> Iterator[Engine]:
+) -> Iterator[IsolatedDatabase]:
     database = make_database(dialect)
-    engine = database.engine()
-    populate(engine, size, every_parent_has_children=True)
-    yield engine
+    populate(database.engine(), size, every_parent_has_children=True)
+    yield database
     database.close_sync()
 
 
 @pytest.fixture(scope="module")
-def small(dialect: str, make_database: Callable[[str], IsolatedDatabase]) -> Iterator[Engine]:
+def small_database(
+    dialect: str, make_database: Callable[[str], IsolatedDatabase]
+) -> Iterator[IsolatedDatabase]:
     """2 projects x 6 entities, 3 tasks each, every level populated."""
     yield from _dataset(dialect, make_database, 3)
 
 
 @pytest.fixture(scope="module")
+def small(small_database: IsolatedDatabase) -> Engine:
+    engine = small_database.engines[0]
+    assert isinstance(engine, Engine)
+    return engine
+
+
+@pytest.fixture(scope="module")
 def large(dialect: str, make_database: Callable[[str], IsolatedDatabase]) -> Iterator[Engine]:
     """2 projects x 180 entities: 1,080 tasks, 2,160 comments."""
-    yield from _dataset(dialect, make_database, 90)
+    for database in _dataset(dialect, make_database, 90):
+        yield database.engines[0]  # type: ignore[misc]
 
 
 def load(

@@ -40,7 +40,9 @@ class Person(Base):
     tasks: Mapped[list[Task]] = relationship(
         secondary=task_assignee, back_populates="assignees", order_by="Task.id"
     )
-    memberships: Mapped[list[Membership]] = relationship(back_populates="person")
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="person", order_by="Membership.project_id"
+    )
 
 
 class Project(Base):
@@ -50,14 +52,18 @@ class Project(Base):
     code: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default="open")
     entities: Mapped[list[Entity]] = relationship(back_populates="project", order_by="Entity.id")
-    sequences: Mapped[list[Sequence]] = relationship(back_populates="project")
+    sequences: Mapped[list[Sequence]] = relationship(
+        back_populates="project", order_by="Sequence.id"
+    )
     active_sequences: Mapped[list[Sequence]] = relationship(
         primaryjoin=lambda: and_(Sequence.project_id == Project.id, Sequence.archived.is_(False)),
         viewonly=True,
         order_by=lambda: Sequence.name,
     )
-    memberships: Mapped[list[Membership]] = relationship(back_populates="project")
-    notes: Mapped[list[Note]] = relationship(back_populates="project")
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="project", order_by="Membership.person_id"
+    )
+    notes: Mapped[list[Note]] = relationship(back_populates="project", order_by="Note.id")
 
 
 class Membership(Base):
@@ -79,7 +85,7 @@ class Sequence(Base):
     archived: Mapped[bool] = mapped_column(default=False)
     project: Mapped[Project] = relationship(back_populates="sequences")
     shots: Mapped[list[Shot]] = relationship(
-        back_populates="sequence", foreign_keys="Shot.sequence_id"
+        back_populates="sequence", foreign_keys="Shot.sequence_id", order_by="Shot.id"
     )
 
 

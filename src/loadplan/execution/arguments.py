@@ -70,7 +70,9 @@ def _to_int(prop: ColumnProperty[Any], value: str) -> int:
     try:
         return int(value)
     except ValueError:
-        raise PlanError(prop.parent.class_.__name__, prop.key, f"{value!r} is not an integer") from None
+        raise PlanError(
+            prop.parent.class_.__name__, prop.key, f"{value!r} is not an integer"
+        ) from None
 
 
 def _order_column(entity: Any, path: str) -> ColumnElement[Any]:

@@ -75,8 +75,12 @@ def entity_options(plan: EntityPlan, entity: Any, binding: Binding) -> list[Any]
             criteria = criteria_for(rel.target, target, binding)
             if criteria:
                 attribute = attribute.and_(*criteria)
-            loader = joinedload if rel.strategy is Strategy.JOINED else selectinload
-            options.append(loader(attribute).options(*entity_options(rel.target, target, binding)))
+            loader = (
+                joinedload(attribute)
+                if rel.strategy is Strategy.JOINED
+                else selectinload(attribute, chunksize=binding.settings.batch_size)
+            )
+            options.append(loader.options(*entity_options(rel.target, target, binding)))
         options.extend(part.options)
     if strict:
         options.append(raiseload("*"))

@@ -12,7 +12,8 @@ loader issues one statement for all parents of a level:
       ON child.pk = ranked.pk
     WHERE rn > :offset AND rn <= :offset + :limit
 
-and attaches the rows to their parents: into the relationship attribute (as a
+(a parent whose page lies past the end of its list sends its last row as a
+marker of its total, so an empty page costs no extra count) and attaches the rows to their parents: into the relationship attribute (as a
 committed value, so nothing is lazily fetched later) or, for an extra variant
 of the same relationship, into the parent's state under the variant's key.
 Window functions run on SQLite 3.25+, PostgreSQL and MariaDB 10.2+.
@@ -24,10 +25,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, inspect, select, tuple_
+from sqlalchemy import ColumnElement, and_, bindparam, func, inspect, or_, select, tuple_
 from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import BooleanClauseList
+from sqlalchemy.sql.operators import and_ as and_operator
+from sqlalchemy.sql.schema import Column
 
+from loadplan.errors import PlanError
 from loadplan.execution.arguments import filter_condition, order_expression
 from loadplan.execution.binding import Binding
 from loadplan.execution.options import criteria_for, entity_for, entity_options
@@ -39,6 +45,36 @@ from loadplan.results import store_related, store_total
 def _parent_key(parent: Any, keys: Sequence[str]) -> tuple[Any, ...]:
     state = inspect(parent)
     return tuple(state.dict.get(k) if k in state.dict else getattr(parent, k) for k in keys)
+
+
+def extra_join_criteria(prop: Any) -> list[ColumnElement[bool]]:
+    """Conditions of a custom ``primaryjoin`` beyond its key pairs, which a
+    batched statement over the child alone must still apply (e.g. a
+    project's *active* sequences). Conditions on the parent's other columns
+    cannot be applied per batch and are refused."""
+    join = prop.primaryjoin
+    terms = (
+        list(join.clauses)
+        if isinstance(join, BooleanClauseList) and join.operator is and_operator
+        else [join]
+    )
+    parent_table = prop.parent.local_table
+    if prop.secondary is not None or parent_table is prop.target:
+        return []
+    pairs = {(local, remote) for local, remote in prop.local_remote_pairs or ()}
+    extra: list[ColumnElement[bool]] = []
+    for term in terms:
+        columns = {e for e in visitors.iterate(term) if isinstance(e, Column)}
+        on_parent = {c for c in columns if c.table is parent_table}
+        if not on_parent:
+            extra.append(term)
+        elif not on_parent <= {local for local, _ in pairs}:
+            raise PlanError(
+                prop.parent.class_.__name__,
+                prop.key,
+                "has a join condition on the parent that a per-parent list cannot apply",
+            )
+    return extra
 
 
 def load_windowed(
@@ -53,13 +89,13 @@ def load_windowed(
     target_mapper: Mapper[Any] = prop.mapper
 
     parent_keys = {_parent_key(p, pairs.parent_keys) for p in parents}
-    parent_keys.discard(tuple(None for _ in pairs.parent_keys))
     wanted = sorted(k for k in parent_keys if None not in k)
     remote = list(pairs.remote_columns)
     key_expr = remote[0] if len(remote) == 1 else tuple_(*remote)
     values: list[Any] = [k[0] for k in wanted] if len(remote) == 1 else wanted
+    keys_in = bindparam("lp_parent_keys", expanding=True)
 
-    conditions: list[Any] = [key_expr.in_(values)]
+    conditions: list[Any] = [key_expr.in_(keys_in), *extra_join_criteria(prop)]
     conditions += [filter_condition(entity, f) for f in arguments.filters]
     conditions += criteria_for(rel.target, entity, binding)
     order = [order_expression(entity, o) for o in arguments.order_by]
@@ -83,13 +119,18 @@ def load_windowed(
             ranked_source = ranked_source.join(prop.secondary, prop.secondaryjoin)
         ranked = ranked_source.where(*conditions).subquery("lp_ranked")
         offset = arguments.offset or 0
-        window = [ranked.c.lp_rn > offset]
+        rn, total = ranked.c.lp_rn, ranked.c.lp_total
+        page = rn > offset
         if arguments.limit is not None:
-            window.append(ranked.c.lp_rn <= offset + arguments.limit)
+            page = and_(page, rn <= offset + arguments.limit)
+        if offset:
+            # A page past the end still returns the parent's last row, as a
+            # marker carrying the total: no second statement to count.
+            page = or_(page, and_(rn == total, total <= offset))
         stmt = (
-            select(entity, *[ranked.c[f"lp_k{i}"] for i in range(len(keys))], ranked.c.lp_total)
+            select(entity, *[ranked.c[f"lp_k{i}"] for i in range(len(keys))], total, rn)
             .join(ranked, and_(*[c == ranked.c[f"lp_pk{i}"] for i, c in enumerate(pk)]))
-            .where(*window)
+            .where(page)
             .order_by(*[ranked.c[f"lp_k{i}"] for i in range(len(keys))], ranked.c.lp_rn)
         )
     else:
@@ -102,16 +143,17 @@ def load_windowed(
     by_parent: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
     totals: dict[tuple[Any, ...], int] = {}
     children: list[Any] = []
-    if values:
-        for row in session.execute(stmt):
+    size = binding.settings.batch_size
+    for start in range(0, len(values), size):
+        batch = {"lp_parent_keys": values[start : start + size]}
+        for row in session.execute(stmt, batch):
             child, key = row[0], tuple(row[1 : 1 + len(keys)])
+            if arguments.paginated:
+                totals[key] = row[-2]
+                if row[-1] <= (arguments.offset or 0):
+                    continue
             by_parent[key].append(child)
             children.append(child)
-            if arguments.paginated:
-                totals[key] = row[-1]
-    missing = [k for k in wanted if k not in by_parent]
-    if arguments.offset and missing:
-        totals.update(_count(session, prop, entity, remote, missing, conditions[1:]))
 
     for parent in parents:
         key = _parent_key(parent, pairs.parent_keys)
@@ -126,21 +168,3 @@ def load_windowed(
                 store_related(parent, name, rows)
             store_total(parent, name, total)
     return children
-
-
-def _count(
-    session: Session,
-    prop: Any,
-    entity: Any,
-    remote: list[Any],
-    keys: list[tuple[Any, ...]],
-    conditions: list[Any],
-) -> dict[tuple[Any, ...], int]:
-    """Totals of parents whose page came back empty because it is past the end."""
-    key_expr = remote[0] if len(remote) == 1 else tuple_(*remote)
-    values: list[Any] = [k[0] for k in keys] if len(remote) == 1 else keys
-    stmt = select(*remote, func.count()).select_from(entity)
-    if prop.secondary is not None:
-        stmt = stmt.join(prop.secondary, prop.secondaryjoin)
-    stmt = stmt.where(key_expr.in_(values), *conditions).group_by(*remote)
-    return {tuple(row[:-1]): row[-1] for row in session.execute(stmt)}

@@ -32,11 +32,16 @@ class PlanSettings:
     Turning one off falls back to SQLAlchemy's default for that part:
     ``only`` off loads every column, ``joined`` off loads to-ones with a
     separate batched statement, ``expressions`` off skips computed fields.
+    ``batch_size`` is the number of parents one batched statement serves
+    (SQLAlchemy's selectinload defaults to 500; a whole-project grid has tens
+    of thousands of tasks). It stays under the bind-parameter limits of SQLite
+    (32,766) and PostgreSQL (65,535).
     """
 
     only: bool = True
     joined: bool = True
     expressions: bool = True
+    batch_size: int = 30_000
 
 
 def _variants(nodes: list[Selection]) -> dict[str, list[list[Selection]]]:

@@ -118,6 +118,9 @@ def resolve(
     while pending:
         node = pending.pop(0)
         owner = subtype_of(mapper, node.type_condition)
+        if owner is not mapper and node.name in mapper.attrs:
+            # Inherited: load it for every row rather than through the subtype.
+            owner = mapper
         fields = fields_of(owner)
         if node.hints:
             fields.hints = fields.hints.merge(node.hints)

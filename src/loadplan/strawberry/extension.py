@@ -23,7 +23,8 @@ from strawberry.extensions import SchemaExtension
 import loadplan
 from loadplan.execution.binding import Strict
 from loadplan.planner import PlanSettings
-from loadplan.strawberry.fields import shape_result, spec_of
+from loadplan.selection import Selection
+from loadplan.strawberry.fields import is_root_resolver, shape_result, spec_of
 from loadplan.strawberry.selection import (
     DEFINITION,
     RootRequest,
@@ -38,7 +39,9 @@ SessionGetter = Callable[[Any], Session | AsyncSession]
 def default_session_getter(info: Any) -> Session | AsyncSession:
     """The session of a request: ``context["session"]`` or ``context.session``."""
     context = info.context
-    session = context.get("session") if isinstance(context, dict) else getattr(context, "session", None)
+    session = (
+        context.get("session") if isinstance(context, dict) else getattr(context, "session", None)
+    )
     if session is None:
         raise loadplan.LoadplanError(
             "no session in the GraphQL context: put it under context['session'] "
@@ -93,7 +96,12 @@ class OptimizerExtension(SchemaExtension):
         return functools.partial(cls, **options)
 
     def resolve(
-        self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo, *args: Any, **kwargs: Any
+        self,
+        _next: Callable[..., Any],
+        root: Any,
+        info: GraphQLResolveInfo,
+        *args: Any,
+        **kwargs: Any,
     ) -> Any:
         result = _next(root, info, *args, **kwargs)
         if isawaitable(result):
@@ -128,15 +136,27 @@ class OptimizerExtension(SchemaExtension):
     def _run(self, stmt: Select[Any], info: GraphQLResolveInfo) -> Any:
         session = self._session(info)
         request = self._request(info)
-        if request is None or not self.enabled:
+        if request is None:
             return _execute(session, stmt, request)
         hook = get_queryset_of(unwrap(_item_type(info, request)))
         if hook is not None:
             stmt = hook(stmt, info)
+        selection = request.selection
+        if not self.enabled:
+            # Only the root list's own arguments; everything below loads lazily.
+            selection = Selection("", arguments=selection.arguments)
         plan = loadplan.plan(
-            request.model, request.selection, context=info, strict=self.strict, settings=self.settings
+            request.model,
+            selection,
+            context=info,
+            strict=self.strict if self.enabled else Strict.OFF,
+            settings=self.settings if self.enabled else PlanSettings(only=False),
         )
-        return _execute(session, plan.apply(stmt), request, plan.count(stmt) if request.wants_total else None)
+        applied = plan.apply(stmt)
+        if _is_root_list(info):
+            applied = applied.order_by(*inspect(request.model).primary_key)
+        count = plan.count(stmt) if request.wants_total else None
+        return _execute(session, applied, request, count)
 
     def _reload(self, result: Any, info: GraphQLResolveInfo) -> Any:
         request = self._request(info)
@@ -150,8 +170,13 @@ class OptimizerExtension(SchemaExtension):
         if len(pk) != 1 or any(k is None for k in keys):
             return result
         plan = loadplan.plan(
-            cls, request.selection, context=info, strict=self.strict,
-            settings=PlanSettings(only=False, joined=self.settings.joined, expressions=self.settings.expressions),
+            cls,
+            request.selection,
+            context=info,
+            strict=self.strict,
+            settings=PlanSettings(
+                only=False, joined=self.settings.joined, expressions=self.settings.expressions
+            ),
         )
         stmt = plan.apply(select(cls).where(pk[0].in_([k[0] for k in keys]))).execution_options(
             populate_existing=True
@@ -161,6 +186,13 @@ class OptimizerExtension(SchemaExtension):
             return _reordered_async(session, stmt, objects, result)
         loaded = {inspect(o).identity: o for o in session.scalars(stmt)}
         return _reordered(loaded, objects, result)
+
+
+def _is_root_list(info: GraphQLResolveInfo) -> bool:
+    """A list field made by ``field()``/``connection()``/``offset_page()`` on
+    a type not bound to a model, whose statement loadplan wrote."""
+    strawberry_field = info.parent_type.fields[info.field_name].extensions.get(DEFINITION)
+    return strawberry_field is not None and is_root_resolver(strawberry_field)
 
 
 def _item_type(info: GraphQLResolveInfo, request: RootRequest) -> Any:
@@ -178,7 +210,9 @@ def _reordered(loaded: dict[Any, Any], objects: list[Any], result: Any) -> Any:
     return ordered if isinstance(result, list | tuple) else ordered[0]
 
 
-async def _reordered_async(session: AsyncSession, stmt: Any, objects: list[Any], result: Any) -> Any:
+async def _reordered_async(
+    session: AsyncSession, stmt: Any, objects: list[Any], result: Any
+) -> Any:
     loaded = {inspect(o).identity: o for o in (await session.scalars(stmt)).all()}
     return _reordered(loaded, objects, result)
 
@@ -201,14 +235,18 @@ def _shape(request: RootRequest | None, rows: list[Any], total: int | None) -> A
     if request is None:
         return rows
     if request.kind in {"connection", "page"}:
-        return shape_result(request.kind, rows, total if total is not None else len(rows), request.window)  # type: ignore[arg-type]
+        return shape_result(
+            request.kind, rows, total if total is not None else len(rows), request.window
+        )  # type: ignore[arg-type]
     if request.is_list:
         return rows
     return rows[0] if rows else None
 
 
 def _execute(
-    session: Session | AsyncSession, stmt: Select[Any], request: RootRequest | None,
+    session: Session | AsyncSession,
+    stmt: Select[Any],
+    request: RootRequest | None,
     count: Select[Any] | None = None,
 ) -> Any:
     if isinstance(session, AsyncSession):

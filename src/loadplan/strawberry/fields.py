@@ -90,7 +90,9 @@ def field(
     ``["-id"]`` for the latest), loaded per parent without the whole list.
     """
     hints = hint(
-        only=only, select_related=select_related, prefetch_related=prefetch_related,
+        only=only,
+        select_related=select_related,
+        prefetch_related=prefetch_related,
         annotate=annotate,
     )
     kind: Kind = "single" if single else "auto"
@@ -102,7 +104,10 @@ def field(
         order_by=tuple(Order.parse(o) for o in order_by),
     )
     made = strawberry.field(
-        name=name, description=description, graphql_type=graphql_type, default=default,
+        name=name,
+        description=description,
+        graphql_type=graphql_type,
+        default=default,
         **strawberry_options,
     )
     set_spec(made, spec)
@@ -115,7 +120,8 @@ def field(
 
 def _root_resolver(root: Any, info: strawberry.Info, **_arguments: Any) -> Any:
     """On a type not bound to a model (the root Query), a list of the field's
-    item type: ``select(Model)``, planned and run by the extension."""
+    item type: ``select(Model)``, planned and run by the extension (which
+    orders it by key after the client's ``order``, so pages are stable)."""
     from loadplan.strawberry.selection import model_of_type, unwrap
 
     graphql_type = unwrap(info._raw_info.return_type)
@@ -236,7 +242,10 @@ def arguments_from(
         return Arguments(filters=filters, order_by=order, limit=1), None
     if kind == "connection":
         window = connection_window(
-            values.get("first"), values.get("after"), values.get("last"), values.get("before"),
+            values.get("first"),
+            values.get("after"),
+            values.get("last"),
+            values.get("before"),
             max_page_size,
         )
         if window.from_end:
@@ -263,14 +272,21 @@ def _check_page(limit: int | None, offset: int | None, max_page_size: int | None
 # -- resolvers of relationship fields -----------------------------------------
 
 
+Restrict = Callable[[Any], Any]
+
+
 def _fallback_rows(
-    root: Any, attribute: str, arguments: Arguments, session: Any
+    root: Any, attribute: str, arguments: Arguments, session: Any, restrict: Restrict | None
 ) -> tuple[list[Any], int]:
     """Rows of one parent's list, queried directly (no plan ran for this field)."""
     prop = inspect(type(root)).relationships[attribute]
     target = prop.mapper.class_
     conditions: list[ColumnElement[bool]] = [with_parent(root, prop)]
     conditions += [filter_condition(target, f) for f in arguments.filters]
+    if restrict is not None:
+        clause = restrict(select(target)).whereclause
+        if clause is not None:
+            conditions.append(clause)
     order = [order_expression(target, o) for o in arguments.order_by] or list(prop.order_by or ())
     pk = list(inspect(target).primary_key)
     stmt = select(target).where(*conditions).order_by(*order, *pk)
@@ -284,15 +300,26 @@ def _fallback_rows(
 
 
 def read_list(
-    root: Any, attribute: str, key: str, arguments: Arguments | None, session_of: Callable[[], Any]
+    root: Any,
+    attribute: str,
+    key: str,
+    arguments: Arguments,
+    session_of: Callable[[], Any],
+    restrict: Restrict | None = None,
 ) -> tuple[list[Any], int]:
-    """A relationship list as the plan loaded it (or queried now if it did not)."""
+    """A relationship list as the plan loaded it, or queried now if no plan
+    loaded it (the optimizer is off): with the list's arguments and the target
+    type's ``get_queryset`` restriction, so results never depend on the optimizer."""
     total = total_count(root, key)
     if total is not None:
         rows = related(root, attribute, key)
         return list(rows), total
-    if arguments:
-        return _fallback_rows(root, attribute, arguments, session_of())
+    state = inspect(root)
+    if attribute in state.dict and not arguments:
+        rows = list(state.dict[attribute])
+        return rows, len(rows)
+    if arguments or restrict is not None:
+        return _fallback_rows(root, attribute, arguments, session_of(), restrict)
     rows = list(getattr(root, attribute))
     return rows, len(rows)
 

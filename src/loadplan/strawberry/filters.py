@@ -54,8 +54,20 @@ DateTimeComparison = _comparison("DateTimeComparison", dt.datetime, _ORDERED)
 StringComparison = _comparison(
     "StringComparison",
     str,
-    ("eq", "ne", "lt", "le", "gt", "ge", "in_", "not_in", "contains", "icontains", "startswith",
-     "is_null"),
+    (
+        "eq",
+        "ne",
+        "lt",
+        "le",
+        "gt",
+        "ge",
+        "in_",
+        "not_in",
+        "contains",
+        "icontains",
+        "startswith",
+        "is_null",
+    ),
 )
 BooleanComparison = _comparison("BooleanComparison", bool, ("eq", "ne", "is_null"))
 IDComparison = _comparison("IDComparison", strawberry.ID, ("eq", "ne", "in_", "not_in"))
@@ -74,10 +86,18 @@ _COMPARISONS: dict[Any, type[Any]] = {
 }
 
 _OPERATORS = {
-    "eq": Operator.EQ, "ne": Operator.NE, "lt": Operator.LT, "le": Operator.LE,
-    "gt": Operator.GT, "ge": Operator.GE, "in_": Operator.IN, "not_in": Operator.NOT_IN,
-    "contains": Operator.CONTAINS, "icontains": Operator.ICONTAINS,
-    "startswith": Operator.STARTSWITH, "is_null": Operator.IS_NULL,
+    "eq": Operator.EQ,
+    "ne": Operator.NE,
+    "lt": Operator.LT,
+    "le": Operator.LE,
+    "gt": Operator.GT,
+    "ge": Operator.GE,
+    "in_": Operator.IN,
+    "not_in": Operator.NOT_IN,
+    "contains": Operator.CONTAINS,
+    "icontains": Operator.ICONTAINS,
+    "startswith": Operator.STARTSWITH,
+    "is_null": Operator.IS_NULL,
 }
 
 
@@ -109,7 +129,9 @@ def make_inputs(
         f"{type_name}Order", (), {"__annotations__": order_annotations, **order_defaults}
     )
     return (
-        strawberry.input(filter_cls, name=f"{type_name}Filter", description="All conditions must hold."),
+        strawberry.input(
+            filter_cls, name=f"{type_name}Filter", description="All conditions must hold."
+        ),
         strawberry.input(
             order_cls, name=f"{type_name}Order", description="Set one field per list item."
         ),

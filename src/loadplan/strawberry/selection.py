@@ -27,7 +27,7 @@ from graphql import (
     NamedTypeNode,
     SelectionSetNode,
 )
-from graphql.execution.values import get_argument_values, get_directive_values
+from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
 from sqlalchemy import inspect
 
 from loadplan.hints import Hints
@@ -77,8 +77,12 @@ class SelectionBuilder:
         """The request of the field now resolving, whose resolver returned a Select."""
         info = self.info
         field_type = info.parent_type.fields[info.field_name].type
-        kind = spec.kind if spec is not None and spec.kind in {"connection", "page"} else (
-            "root" if spec is not None and spec.kind in {"auto", "list", "root"} else "custom"
+        kind = (
+            spec.kind
+            if spec is not None and spec.kind in {"connection", "page"}
+            else (
+                "root" if spec is not None and spec.kind in {"auto", "list", "root"} else "custom"
+            )
         )
         node_type, child_sets = self._item_selections(unwrap(field_type), info.field_nodes, kind)
         model = model_of_type(node_type)
@@ -89,14 +93,21 @@ class SelectionBuilder:
             values = self._argument_values(info.parent_type, info.field_nodes[0])
             arguments, window = arguments_from(
                 "list" if kind == "root" else kind,  # type: ignore[arg-type]
-                values, column_paths(model), (), self.max_page_size,
+                values,
+                column_paths(model),
+                (),
+                self.max_page_size,
             )
         children = self.children(node_type, child_sets, model, None)
         wants_total = kind in {"connection", "page"} and self._asks_total(info.field_nodes)
         is_list = kind != "custom" or isinstance(_strip_non_null(field_type), GraphQLList)
         return RootRequest(
-            model, Selection("", children=tuple(children), arguments=arguments), kind, window,
-            wants_total, is_list,
+            model,
+            Selection("", children=tuple(children), arguments=arguments),
+            kind,
+            window,
+            wants_total,
+            is_list,
         )
 
     # -- walking -----------------------------------------------------------
@@ -117,13 +128,19 @@ class SelectionBuilder:
                     out.extend(self._field(parent_type, node, model, condition))
                 elif isinstance(node, InlineFragmentNode):
                     out.extend(
-                        self._fragment(node.type_condition, node.selection_set, parent_type, model, condition)
+                        self._fragment(
+                            node.type_condition, node.selection_set, parent_type, model, condition
+                        )
                     )
                 elif isinstance(node, FragmentSpreadNode):
                     fragment = self.info.fragments[node.name.value]
                     out.extend(
                         self._fragment(
-                            fragment.type_condition, fragment.selection_set, parent_type, model, condition
+                            fragment.type_condition,
+                            fragment.selection_set,
+                            parent_type,
+                            model,
+                            condition,
                         )
                     )
         return out
@@ -140,7 +157,11 @@ class SelectionBuilder:
         if type_condition is not None:
             target_type = self.info.schema.get_type(type_condition.name.value)
         fragment_model = model_of_type(target_type)
-        if fragment_model is not None and fragment_model is not model and issubclass(fragment_model, model):
+        if (
+            fragment_model is not None
+            and fragment_model is not model
+            and issubclass(fragment_model, model)
+        ):
             condition = fragment_model.__name__
         return self.children(target_type, [selection_set], model, condition)
 
@@ -148,7 +169,9 @@ class SelectionBuilder:
         self, parent_type: Any, node: FieldNode, model: type[Any], condition: str | None
     ) -> list[Selection]:
         name = node.name.value
-        if name.startswith("__") or not isinstance(parent_type, GraphQLObjectType | GraphQLInterfaceType):
+        if name.startswith("__") or not isinstance(
+            parent_type, GraphQLObjectType | GraphQLInterfaceType
+        ):
             return []
         graphql_field = parent_type.fields.get(name)
         spec = spec_of(graphql_field.extensions.get(DEFINITION)) if graphql_field else None
@@ -159,21 +182,25 @@ class SelectionBuilder:
             return self._custom(graphql_field, node, model, condition, spec.hints)
         assert spec.attribute is not None
         *hops, last = spec.attribute.split(".")
-        owner = model
+        owner = _subtype(model, condition)
         for hop in hops:
             owner = inspect(owner).relationships[hop].mapper.class_
         prop = inspect(owner).attrs.get(last)
         leaf: Selection
         if spec.kind in LIST_KINDS:
             target = prop.mapper.class_
-            node_type, child_sets = self._item_selections(unwrap(graphql_field.type), [node], spec.kind)
+            node_type, child_sets = self._item_selections(
+                unwrap(graphql_field.type), [node], spec.kind
+            )
             values = self._argument_values(parent_type, node)
             arguments, _ = arguments_from(
                 spec.kind, values, column_paths(target), spec.order_by, self.max_page_size
             )
             children = self.children(node_type, child_sets, target, None)
             children += self.criteria(node_type, target)
-            leaf = Selection(last, tuple(children), alias=key, arguments=arguments, hints=spec.hints)
+            leaf = Selection(
+                last, tuple(children), alias=key, arguments=arguments, hints=spec.hints
+            )
         elif node.selection_set is not None:
             target = prop.mapper.class_
             target_type = unwrap(graphql_field.type)
@@ -191,7 +218,11 @@ class SelectionBuilder:
         return [leaf]
 
     def _custom(
-        self, graphql_field: Any, node: FieldNode, model: type[Any], condition: str | None,
+        self,
+        graphql_field: Any,
+        node: FieldNode,
+        model: type[Any],
+        condition: str | None,
         hints: Hints | None,
     ) -> list[Selection]:
         """A custom resolver: its hints, and the selection below it placed under
@@ -205,7 +236,7 @@ class SelectionBuilder:
         if target is None or node.selection_set is None or len(paths) != 1:
             return out
         *hops, last = paths[0].split(".")
-        owner = model
+        owner = _subtype(model, condition)
         for hop in [*hops, last]:
             relationship = inspect(owner).relationships.get(hop)
             if relationship is None:
@@ -239,9 +270,13 @@ class SelectionBuilder:
         if kind == "connection":
             edge_type = unwrap(field_type.fields["edges"].type)
             edge_sets = self._sub_sets(field_type, sets, "edges")
-            return unwrap(edge_type.fields["node"].type), self._sub_sets(edge_type, edge_sets, "node")
+            return unwrap(edge_type.fields["node"].type), self._sub_sets(
+                edge_type, edge_sets, "node"
+            )
         if kind == "page":
-            return unwrap(field_type.fields["results"].type), self._sub_sets(field_type, sets, "results")
+            return unwrap(field_type.fields["results"].type), self._sub_sets(
+                field_type, sets, "results"
+            )
         return field_type, sets
 
     def _sub_sets(
@@ -265,7 +300,9 @@ class SelectionBuilder:
                     found.extend(self._fields_named([node.selection_set], name))
                 elif isinstance(node, FragmentSpreadNode):
                     found.extend(
-                        self._fields_named([self.info.fragments[node.name.value].selection_set], name)
+                        self._fields_named(
+                            [self.info.fragments[node.name.value].selection_set], name
+                        )
                     )
         return found
 
@@ -275,15 +312,32 @@ class SelectionBuilder:
 
     def _argument_values(self, parent_type: Any, node: FieldNode) -> dict[str, Any]:
         graphql_field = parent_type.fields[node.name.value]
-        return get_argument_values(graphql_field, node, self.info.variable_values)
+        return get_argument_values(graphql_field, node, self._variables())
+
+    def _variables(self) -> VariableValues:
+        """Strawberry hands over plain dicts where graphql-core 3.3 expects
+        :class:`VariableValues`."""
+        variables = self.info.variable_values
+        if isinstance(variables, VariableValues):
+            return variables
+        return VariableValues(sources={}, coerced=dict(variables or {}))
 
     def _included(self, node: Any) -> bool:
-        variables = self.info.variable_values
+        variables = self._variables()
         skip = get_directive_values(GraphQLSkipDirective, node, variables)
         if skip is not None and skip.get("if") is True:
             return False
         include = get_directive_values(GraphQLIncludeDirective, node, variables)
         return not (include is not None and include.get("if") is False)
+
+
+def _subtype(model: type[Any], name: str | None) -> type[Any]:
+    if name is None:
+        return model
+    for mapper in inspect(model).self_and_descendants:
+        if mapper.class_.__name__ == name:
+            return mapper.class_  # type: ignore[no-any-return]
+    return model
 
 
 def get_queryset_of(graphql_type: Any) -> Any:

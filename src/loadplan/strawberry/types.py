@@ -9,17 +9,17 @@ may refer to each other in any order.
 from __future__ import annotations
 
 import dataclasses
-import typing
 import datetime as dt
 import decimal
+import typing
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import strawberry
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.ext.hybrid import HybridExtensionType
-from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipProperty
+from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipProperty, with_parent
 from strawberry.scalars import JSON
 from strawberry.types.auto import StrawberryAuto
 from strawberry.types.field import StrawberryField
@@ -50,8 +50,10 @@ _SCALARS = (bool, int, float, str, decimal.Decimal, dt.datetime, dt.date, dt.tim
 
 
 def _is_auto(annotation: Any) -> bool:
-    return isinstance(annotation, StrawberryAuto) or annotation is strawberry.auto or (
-        isinstance(annotation, str) and annotation in {"auto", "strawberry.auto"}
+    return (
+        isinstance(annotation, StrawberryAuto)
+        or annotation is strawberry.auto
+        or (isinstance(annotation, str) and annotation in {"auto", "strawberry.auto"})
     )
 
 
@@ -70,7 +72,10 @@ def _walk(model: type[Any], path: str, spec: FieldSpec) -> tuple[Mapper[Any], An
     prop = mapper.attrs.get(last)
     if prop is None:
         descriptor = mapper.all_orm_descriptors.get(last)
-        if descriptor is not None and descriptor.extension_type is HybridExtensionType.HYBRID_PROPERTY:
+        if (
+            descriptor is not None
+            and descriptor.extension_type is HybridExtensionType.HYBRID_PROPERTY
+        ):
             return mapper, descriptor
         if property_hints(mapper.class_, last) is not None or (spec.hints and spec.hints.annotate):
             return mapper, None
@@ -132,19 +137,60 @@ def _dotted_resolver(path: str, spec: FieldSpec) -> Callable[..., Any]:
     return resolve
 
 
+def _annotation_resolver(name: str, hints: Any) -> Callable[..., Any]:
+    """A computed field: the value the plan loaded, or (optimizer off) the
+    expression computed for this one object."""
+    computed = dict(hints.annotate).get(name) or dict(hints.annotate).get("")
+
+    def resolve(root: Any, info: strawberry.Info) -> Any:
+        state = inspect(root)
+        if name in state.dict:
+            return state.dict[name]
+        cls = state.mapper.class_
+        pk = state.mapper.primary_key
+        stmt = select(computed(cls, info)).where(
+            *[column == key for column, key in zip(pk, state.identity, strict=True)]
+        )
+        return _session_getter(info)().scalar(stmt)
+
+    return resolve
+
+
 def _session_getter(info: Any) -> Callable[[], Any]:
     from loadplan.strawberry.extension import session_from_info
 
     return lambda: session_from_info(info)
 
 
-def _list_resolver(attribute: str, kind: Kind, spec: FieldSpec, target: type[Any]) -> Callable[..., Any]:
+def _list_resolver(
+    attribute: str, kind: Kind, spec: FieldSpec, target: type[Any]
+) -> Callable[..., Any]:
     def resolve(root: Any, info: strawberry.Info, **kwargs: Any) -> Any:
         paths = column_paths(target)
         arguments, window = arguments_from(kind, kwargs, paths, spec.order_by, None)
         key = info.path.key if isinstance(info.path.key, str) else attribute
-        rows, total = read_list(root, attribute, key, arguments, _session_getter(info))
+        hook = getattr(registry.type_for(target), "get_queryset", None)
+        restrict = (lambda stmt: hook(stmt, info)) if hook is not None else None
+        rows, total = read_list(root, attribute, key, arguments, _session_getter(info), restrict)
         return shape_result(kind, rows, total, window)
+
+    return resolve
+
+
+def _to_one_resolver(attribute: str, target: type[Any]) -> Callable[..., Any]:
+    """A to-one as the plan loaded it; when no plan loaded it (optimizer off),
+    a query honouring the target type's ``get_queryset``."""
+
+    def resolve(root: Any, info: strawberry.Info) -> Any:
+        state = inspect(root)
+        if attribute in state.dict:
+            return state.dict[attribute]
+        hook = getattr(registry.type_for(target), "get_queryset", None)
+        if hook is None:
+            return getattr(root, attribute)
+        prop = state.mapper.relationships[attribute]
+        stmt = hook(select(target).where(with_parent(root, prop)), info)
+        return _session_getter(info)().scalars(stmt).first()
 
     return resolve
 
@@ -206,8 +252,10 @@ def _bind_fields(cls: type[Any], model: type[Any]) -> dict[str, tuple[str, str]]
                 if not prop.uselist:
                     raise LoadplanError(f"{cls.__name__}.{python_name}: {path} is not a collection")
                 resolver = _list_resolver(path.split(".")[-1], kind, spec, target)
-            elif "." in path or path != python_name:
+            elif "." in path:
                 resolver = _dotted_resolver(path, spec)
+            else:
+                resolver = _to_one_resolver(path, target)
         elif isinstance(prop, ColumnProperty):
             if _is_auto(annotation):
                 derived = _column_type(mapper, prop)
@@ -222,6 +270,8 @@ def _bind_fields(cls: type[Any], model: type[Any]) -> dict[str, tuple[str, str]]
             if _is_auto(annotation):
                 derived = _hybrid_type(prop) | None
             resolver = _dotted_resolver(path, spec)
+        elif spec.hints is not None and spec.hints.annotate and "." not in path:
+            resolver = _annotation_resolver(path, spec.hints)
         elif "." in path or path != python_name:
             resolver = _dotted_resolver(path, spec)
         if derived is not None:
@@ -288,7 +338,7 @@ def _bind(model: type[Any], interface: bool, **options: Any) -> Callable[[T], T]
     return wrap
 
 
-def type(model: type[Any], **options: Any) -> Callable[[T], T]:  # noqa: A001
+def type(model: type[Any], **options: Any) -> Callable[[T], T]:
     """A Strawberry object type for the mapped class ``model``."""
     return _bind(model, interface=False, **options)
 

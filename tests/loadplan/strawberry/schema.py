@@ -76,6 +76,7 @@ class TaskGQL:
 
     @lp.field(annotate={"open_comments": loadplan.count("comments")})
     def open_comment_count(self, root: strawberry.Parent[m.Task]) -> int:
+        """Reads an annotation: available only where the optimizer planned it."""
         return root.open_comments  # type: ignore[attr-defined, no-any-return]
 
 
@@ -169,7 +170,9 @@ class Query:
 
     @strawberry.field
     def tasks_with_done_status(self) -> list[TaskGQL]:
-        return select(m.Task).join(m.Task.status).where(m.Status.is_done.is_(True)).order_by(m.Task.id)  # type: ignore[return-value]
+        return (
+            select(m.Task).join(m.Task.status).where(m.Status.is_done.is_(True)).order_by(m.Task.id)
+        )  # type: ignore[return-value]
 
 
 @strawberry.input

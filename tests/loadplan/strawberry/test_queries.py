@@ -1,0 +1,385 @@
+"""GraphQL queries through OptimizerExtension: exact statement counts at two
+data sizes, and the same response as with the optimizer off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from loadplan.strawberry.pagination import encode_cursor
+from loadplan.testing import QueryLog, count_queries
+from tests.databases import IsolatedDatabase
+from tests.loadplan.strawberry.schema import make_schema
+
+OPTIMIZED = make_schema()
+UNOPTIMIZED = make_schema(enabled=False)
+LIMITED = make_schema(max_page_size=10)
+
+
+def run(
+    engine: Engine, query: str, variables: dict[str, Any] | None = None, schema: Any = OPTIMIZED
+) -> tuple[dict[str, Any], QueryLog]:
+    with Session(engine) as session, count_queries(engine) as log:
+        result = schema.execute_sync(
+            query, variable_values=variables, context_value={"session": session}
+        )
+    assert result.errors is None, result.errors
+    return result.data, log
+
+
+# (id, query, variables, statements): each runs on both data sets with the
+# optimizer, and on the small one without it to compare responses.
+CASES: list[tuple[str, str, dict[str, Any] | None, int]] = [
+    ("columns", "{ projects { id name code status } }", None, 1),
+    (
+        "to-one chain",
+        "{ tasks { name status { name } taskType { shortName } entity { name project { code } } } }",
+        None,
+        1,
+    ),
+    (
+        "sibling collections with to-ones",
+        "{ projects { entities { name tasks { name } } memberships { role person { name } } } }",
+        None,
+        4,
+    ),
+    (
+        "named fragment",
+        "query { tasks { ...T } } fragment T on TaskGQL { name status { shortName } }",
+        None,
+        1,
+    ),
+    (
+        "inline fragments on interface, joined inheritance",
+        "{ entities { name ... on AssetGQL { assetType } ... on ShotGQL { frameIn project { code } } } }",
+        None,
+        1,
+    ),
+    (
+        "include and skip with variables",
+        "query($with: Boolean!, $skip: Boolean!) { tasks { name "
+        "status @include(if: $with) { name } taskType @skip(if: $skip) { name } } }",
+        {"with": True, "skip": True},
+        1,
+    ),
+    (
+        "variables in arguments",
+        "query($n: Int!) { taskPage(limit: $n, order: [{id: ASC}]) { totalCount results { name } } }",
+        {"n": 5},
+        2,
+    ),
+    ("typename", "{ entities { __typename name } }", None, 1),
+    (
+        "aliases with equal arguments load once",
+        "{ projects { a: entities { name } b: entities { description } } }",
+        None,
+        2,
+    ),
+    (
+        "aliases with different arguments",
+        '{ projects { a: entities(limit: 1) { name } b: entities(filter: {name: {contains: "asset"}}) { name } } }',
+        None,
+        3,
+    ),
+    (
+        "nested filter and order",
+        '{ projects { entities(filter: {name: {startswith: "shot"}}, order: [{name: DESC}]) { name } } }',
+        None,
+        2,
+    ),
+    (
+        "nested offset page with total",
+        "{ tasks { id commentsPage(limit: 1, offset: 1) { totalCount results { text } } } }",
+        None,
+        2,
+    ),
+    (
+        "nested connection",
+        "{ sequences { name shotConnection(first: 2) { totalCount "
+        "pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { name } } } } }",
+        None,
+        2,
+    ),
+    (
+        "nested connection after a cursor",
+        "query($after: String) { sequences { shotConnection(first: 1, after: $after) "
+        "{ totalCount pageInfo { hasPreviousPage } edges { cursor node { name } } } } }",
+        {"after": encode_cursor(0)},
+        2,
+    ),
+    (
+        "nested connection last",
+        "{ sequences { shotConnection(last: 1) { totalCount pageInfo { hasNextPage hasPreviousPage } "
+        "edges { cursor node { name } } } } }",
+        None,
+        2,
+    ),
+    (
+        "nested connection last before",
+        "query($before: String) { sequences { shotConnection(last: 1, before: $before) "
+        "{ edges { cursor node { name } } } } }",
+        {"before": encode_cursor(2)},
+        2,
+    ),
+    (
+        "root connection with total",
+        "{ taskConnection(first: 3, order: [{id: DESC}]) { totalCount pageInfo { hasNextPage } "
+        "edges { node { name } } } }",
+        None,
+        2,
+    ),
+    (
+        "root connection without total",
+        "{ taskConnection(first: 3, filter: {priority: {ge: 3}}) { edges { cursor node { name priority } } } }",
+        None,
+        1,
+    ),
+    (
+        "root offset page",
+        "{ taskPage(limit: 4, offset: 2, order: [{priority: ASC}, {id: ASC}]) { totalCount results { name } } }",
+        None,
+        2,
+    ),
+    (
+        "to-many as a single object",
+        "{ tasks(order: [{id: ASC}], limit: 400) { name latestComment { text author { name } } } }",
+        None,
+        2,
+    ),
+    (
+        "connection under a collection",
+        "{ projects { entities { taskConnection(first: 1) { totalCount edges { node { name } } } } } }",
+        None,
+        3,
+    ),
+    (
+        "connections two levels deep",
+        "{ sequences { shotConnection(first: 2) { edges { node { name "
+        "taskConnection(first: 1, order: [{id: DESC}]) { totalCount edges { node { name } } } } } } } }",
+        None,
+        3,
+    ),
+    (
+        "polymorphic relationship target",
+        "{ tasks { entity { name ... on AssetGQL { assetType } ... on ShotGQL { frameOut } } } }",
+        None,
+        2,
+    ),
+    (
+        "fragment on the interface itself",
+        "{ entities { ... on EntityInterface { name } } }",
+        None,
+        1,
+    ),
+    (
+        "single-table inheritance",
+        "{ projects { notes { body ... on ClientNoteType { clientName } "
+        "... on InternalNoteType { department } } } }",
+        None,
+        2,
+    ),
+    (
+        "custom root resolver returning a Select",
+        "{ tasksWithDoneStatus { name assignees { name } } }",
+        None,
+        2,
+    ),
+    (
+        "custom root resolver for one object",
+        '{ project(id: "1") { name entities { name } } }',
+        None,
+        2,
+    ),
+    (
+        "custom resolvers returning objects, with hints",
+        "{ tasks { title team { name email } } }",
+        None,
+        2,
+    ),
+    ("computed field", "{ projects { name entityCount } }", None, 1),
+    (
+        "computed field nested",
+        "{ projects { entities { tasks { name commentCount } } } }",
+        None,
+        3,
+    ),
+    ("dotted field_name", "{ tasks { typeName } }", None, 1),
+    ("model property with hints", "{ tasks { isLate } }", None, 1),
+    ("hybrid property", "{ entities { name ... on ShotGQL { duration } } }", None, 1),
+    ("get_queryset on a root list", "{ sequences { name archived } }", None, 1),
+    ("get_queryset on a nested list", "{ projects { sequences { name archived } } }", None, 2),
+    (
+        "get_queryset on a to-one",
+        "{ entities { ... on ShotGQL { name sequence { name } } } }",
+        None,
+        2,
+    ),
+    (
+        "depth five",
+        "{ projects { entities { tasks { assignees { tasks { name } } } } } }",
+        None,
+        5,
+    ),
+    (
+        "root filter, order and page",
+        "{ tasks(filter: {priority: {in: [1, 2]}}, order: [{priority: DESC}, {id: ASC}], limit: 5, offset: 2) "
+        "{ name priority } }",
+        None,
+        1,
+    ),
+    ("ID filter", '{ tasks(filter: {id: {eq: "3"}}) { name } }', None, 1),
+    ("many-to-many", "{ people { name tasks { name } } }", None, 2),
+    ("self reference", "{ tasks { name subtasks { name } parent { name } } }", None, 2),
+    (
+        "the same relationship along two paths",
+        "{ tasks { entity { name tasks { entity { description } } } } }",
+        None,
+        2,
+    ),
+    (
+        "fragments merging one relationship",
+        "query { projects { entities { name } ...E } } fragment E on ProjectGQL { entities { description } }",
+        None,
+        2,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "statements"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_query(
+    small: Engine, large: Engine, query: str, variables: dict[str, Any] | None, statements: int
+) -> None:
+    data, log = run(small, query, variables)
+    log.assert_count(statements)
+    _, large_log = run(large, query, variables)
+    large_log.assert_count(statements)
+    expected, _ = run(small, query, variables, UNOPTIMIZED)
+    assert data == expected
+
+
+def test_exact_payload_of_a_nested_page(small: Engine) -> None:
+    data, log = run(
+        small,
+        "{ sequences { name shotConnection(first: 1) { totalCount pageInfo { hasNextPage endCursor } "
+        "edges { node { name frameIn } } } } }",
+    )
+    log.assert_count(2)
+    assert data == {
+        "sequences": [
+            {
+                "name": "SQ000",
+                "shotConnection": {
+                    "totalCount": 3,
+                    "pageInfo": {"hasNextPage": True, "endCursor": encode_cursor(0)},
+                    "edges": [{"node": {"name": "shot 2", "frameIn": 2}}],
+                },
+            },
+            {
+                "name": "SQ000",
+                "shotConnection": {
+                    "totalCount": 3,
+                    "pageInfo": {"hasNextPage": True, "endCursor": encode_cursor(0)},
+                    "edges": [{"node": {"name": "shot 8", "frameIn": 2}}],
+                },
+            },
+        ]
+    }
+
+
+def test_exact_payload_of_aliases_with_different_limits(small: Engine) -> None:
+    data, _ = run(
+        small,
+        '{ project(id: "1") { one: entities(limit: 1, order: [{id: DESC}]) { name } '
+        "two: entities(limit: 2) { name } all: entities { id } } }",
+    )
+    assert data == {
+        "project": {
+            "one": [{"name": "shot 6"}],
+            "two": [{"name": "asset 1"}, {"name": "shot 2"}],
+            "all": [{"id": str(i)} for i in range(1, 7)],
+        }
+    }
+
+
+def test_a_tag_with_no_items_has_total_zero(small: Engine) -> None:
+    data, log = run(
+        small,
+        '{ tasks(filter: {id: {in: ["2", "3"]}}) { id subtasks: commentConnection(first: 2, '
+        'filter: {text: {eq: "nope"}}) { totalCount edges { node { text } } } } }',
+    )
+    log.assert_count(2)
+    assert data == {
+        "tasks": [
+            {"id": "2", "subtasks": {"totalCount": 0, "edges": []}},
+            {"id": "3", "subtasks": {"totalCount": 0, "edges": []}},
+        ]
+    }
+
+
+def test_annotation_read_by_a_custom_resolver(small: Engine) -> None:
+    data, log = run(small, "{ tasks(limit: 2) { openCommentCount } }")
+    log.assert_count(1)
+    assert data == {"tasks": [{"openCommentCount": 2}, {"openCommentCount": 2}]}
+
+
+def test_mutation_reloads_the_payload_selection_without_pruning(small: Engine) -> None:
+    query = (
+        'mutation { renameTask(data: {id: "1", name: "renamed"}) '
+        "{ id name status { name } comments { text } } }"
+    )
+    data, log = run(small, query)
+    # get, UPDATE, reload with status joined, comments
+    log.assert_count(4)
+    assert "UPDATE task" in log[1].sql
+    assert "due_date" in log[2].sql
+    assert data == {
+        "renameTask": {
+            "id": "1",
+            "name": "renamed",
+            "status": {"name": "Work in progress"},
+            "comments": [{"text": "comment 2"}, {"text": "comment 1"}],
+        }
+    }
+
+
+def test_page_size_limit_is_a_graphql_error(small: Engine) -> None:
+    with Session(small) as session:
+        result = LIMITED.execute_sync(
+            "{ taskConnection(first: 11) { totalCount } }", context_value={"session": session}
+        )
+    assert result.data is None
+    assert [e.message for e in result.errors or []] == ["first must not exceed 10"]
+
+
+def test_unknown_cursor_is_a_graphql_error(small: Engine) -> None:
+    with Session(small) as session:
+        result = OPTIMIZED.execute_sync(
+            '{ taskConnection(first: 1, after: "nope") { totalCount } }',
+            context_value={"session": session},
+        )
+    assert [e.message for e in result.errors or []] == ["invalid cursor: 'nope'"]
+
+
+async def test_async_session(small: Engine, small_database: IsolatedDatabase) -> None:
+    async_engine = small_database.async_engine()
+    query = (
+        "{ projects { name entities { name ... on AssetGQL { assetType } "
+        "taskConnection(first: 1) { totalCount edges { node { name status { name } } } } } } }"
+    )
+    try:
+        async with AsyncSession(async_engine) as session:
+            with count_queries(async_engine) as log:
+                result = await OPTIMIZED.execute(query, context_value={"session": session})
+        assert result.errors is None
+        log.assert_count(3)
+        expected, _ = run(small, query)
+        assert result.data == expected
+    finally:
+        await async_engine.dispose()
+        small_database.engines.remove(async_engine)
