@@ -63,7 +63,7 @@ class Plan:
             stmt = stmt.execution_options(**{PLAN_OPTION: (root, self.binding)})
         return stmt
 
-    def count(self, stmt: Select[Any]) -> Select[tuple[int]]:
+    def count(self, stmt: Select[Any]) -> Select[Any]:
         """A statement counting the rows ``apply(stmt)`` would return without
         its page (the root arguments' filters kept, limit and offset dropped)."""
         arguments = self.binding.arguments_at("")

@@ -29,7 +29,7 @@ from sqlalchemy import ColumnElement, and_, bindparam, func, inspect, or_, selec
 from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import visitors
-from sqlalchemy.sql.elements import BooleanClauseList
+from sqlalchemy.sql.elements import BindParameter, BooleanClauseList
 from sqlalchemy.sql.operators import and_ as and_operator
 from sqlalchemy.sql.schema import Column
 
@@ -93,7 +93,7 @@ def load_windowed(
     remote = list(pairs.remote_columns)
     key_expr = remote[0] if len(remote) == 1 else tuple_(*remote)
     values: list[Any] = [k[0] for k in wanted] if len(remote) == 1 else wanted
-    keys_in = bindparam("lp_parent_keys", expanding=True)
+    keys_in: BindParameter[Any] = bindparam("lp_parent_keys", expanding=True)
 
     conditions: list[Any] = [key_expr.in_(keys_in), *extra_join_criteria(prop)]
     conditions += [filter_condition(entity, f) for f in arguments.filters]
@@ -119,16 +119,16 @@ def load_windowed(
             ranked_source = ranked_source.join(prop.secondary, prop.secondaryjoin)
         ranked = ranked_source.where(*conditions).subquery("lp_ranked")
         offset = arguments.offset or 0
-        rn, total = ranked.c.lp_rn, ranked.c.lp_total
+        rn, total_column = ranked.c.lp_rn, ranked.c.lp_total
         page = rn > offset
         if arguments.limit is not None:
             page = and_(page, rn <= offset + arguments.limit)
         if offset:
             # A page past the end still returns the parent's last row, as a
             # marker carrying the total: no second statement to count.
-            page = or_(page, and_(rn == total, total <= offset))
+            page = or_(page, and_(rn == total_column, total_column <= offset))
         stmt = (
-            select(entity, *[ranked.c[f"lp_k{i}"] for i in range(len(keys))], total, rn)
+            select(entity, *[ranked.c[f"lp_k{i}"] for i in range(len(keys))], total_column, rn)
             .join(ranked, and_(*[c == ranked.c[f"lp_pk{i}"] for i, c in enumerate(pk)]))
             .where(page)
             .order_by(*[ranked.c[f"lp_k{i}"] for i in range(len(keys))], ranked.c.lp_rn)

@@ -11,7 +11,8 @@ from loadplan.strawberry.extension import OptimizerExtension, default_session_ge
 from loadplan.strawberry.fields import FieldSpec, connection, field, offset_page
 from loadplan.strawberry.filters import Ordering
 from loadplan.strawberry.pagination import Connection, Edge, OffsetPage, PageInfo
-from loadplan.strawberry.types import interface, type
+from loadplan.strawberry.types import interface
+from loadplan.strawberry.types import object_type as type
 
 __all__ = [
     "Connection",

@@ -9,6 +9,7 @@ without column pruning, since they are objects being written.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable
 from inspect import isawaitable
@@ -99,7 +100,7 @@ class OptimizerExtension(SchemaExtension):
         self,
         _next: Callable[..., Any],
         root: Any,
-        info: GraphQLResolveInfo,
+        info: GraphQLResolveInfo[Any],
         *args: Any,
         **kwargs: Any,
     ) -> Any:
@@ -108,32 +109,30 @@ class OptimizerExtension(SchemaExtension):
             return self._finish_async(result, info)
         return self._finish(result, info)
 
-    async def _finish_async(self, pending: Any, info: GraphQLResolveInfo) -> Any:
+    async def _finish_async(self, pending: Any, info: GraphQLResolveInfo[Any]) -> Any:
         result = self._finish(await pending, info)
         return await result if isawaitable(result) else result
 
-    def _finish(self, result: Any, info: GraphQLResolveInfo) -> Any:
+    def _finish(self, result: Any, info: GraphQLResolveInfo[Any]) -> Any:
         if isinstance(result, Select):
             return self._run(result, info)
         if self.enabled and _is_mutation_root(info) and _is_mapped(result):
             return self._reload(result, info)
         return result
 
-    def _session(self, info: GraphQLResolveInfo) -> Session | AsyncSession:
+    def _session(self, info: GraphQLResolveInfo[Any]) -> Session | AsyncSession:
         context = info.context
         if not isinstance(context, dict) and not hasattr(context, _SESSION_GETTER):
-            try:
+            with contextlib.suppress(AttributeError):
                 setattr(context, _SESSION_GETTER, self.session_getter)
-            except AttributeError:
-                pass
         return self.session_getter(info)
 
-    def _request(self, info: GraphQLResolveInfo) -> RootRequest | None:
+    def _request(self, info: GraphQLResolveInfo[Any]) -> RootRequest | None:
         graphql_field = info.parent_type.fields[info.field_name]
         spec = spec_of(graphql_field.extensions.get(DEFINITION))
         return SelectionBuilder(info, self.max_page_size).for_resolver_result(spec)
 
-    def _run(self, stmt: Select[Any], info: GraphQLResolveInfo) -> Any:
+    def _run(self, stmt: Select[Any], info: GraphQLResolveInfo[Any]) -> Any:
         session = self._session(info)
         request = self._request(info)
         if request is None:
@@ -158,7 +157,7 @@ class OptimizerExtension(SchemaExtension):
         count = plan.count(stmt) if request.wants_total else None
         return _execute(session, applied, request, count)
 
-    def _reload(self, result: Any, info: GraphQLResolveInfo) -> Any:
+    def _reload(self, result: Any, info: GraphQLResolveInfo[Any]) -> Any:
         request = self._request(info)
         if request is None:
             return result
@@ -188,14 +187,14 @@ class OptimizerExtension(SchemaExtension):
         return _reordered(loaded, objects, result)
 
 
-def _is_root_list(info: GraphQLResolveInfo) -> bool:
+def _is_root_list(info: GraphQLResolveInfo[Any]) -> bool:
     """A list field made by ``field()``/``connection()``/``offset_page()`` on
     a type not bound to a model, whose statement loadplan wrote."""
     strawberry_field = info.parent_type.fields[info.field_name].extensions.get(DEFINITION)
     return strawberry_field is not None and is_root_resolver(strawberry_field)
 
 
-def _item_type(info: GraphQLResolveInfo, request: RootRequest) -> Any:
+def _item_type(info: GraphQLResolveInfo[Any], request: RootRequest) -> Any:
     field_type = unwrap(info.parent_type.fields[info.field_name].type)
     if request.kind == "connection":
         edge_type = unwrap(field_type.fields["edges"].type)
@@ -217,7 +216,7 @@ async def _reordered_async(
     return _reordered(loaded, objects, result)
 
 
-def _is_mutation_root(info: GraphQLResolveInfo) -> bool:
+def _is_mutation_root(info: GraphQLResolveInfo[Any]) -> bool:
     return info.operation.operation == OperationType.MUTATION and info.path.prev is None
 
 
@@ -237,7 +236,7 @@ def _shape(request: RootRequest | None, rows: list[Any], total: int | None) -> A
     if request.kind in {"connection", "page"}:
         return shape_result(
             request.kind, rows, total if total is not None else len(rows), request.window
-        )  # type: ignore[arg-type]
+        )
     if request.is_list:
         return rows
     return rows[0] if rows else None

@@ -213,7 +213,7 @@ def list_arguments(filter_type: Any, order_type: Any, kind: Kind) -> list[Strawb
 
     common = [
         argument("filter", filter_type | None),
-        argument("order", list[order_type] | None),  # type: ignore[valid-type]
+        argument("order", list[order_type] | None),
     ]
     if kind == "connection":
         return [

@@ -33,7 +33,7 @@ from sqlalchemy import inspect
 from loadplan.hints import Hints
 from loadplan.selection import Arguments, Selection
 from loadplan.strawberry import registry
-from loadplan.strawberry.fields import FieldSpec, arguments_from, spec_of
+from loadplan.strawberry.fields import FieldSpec, Kind, arguments_from, spec_of
 from loadplan.strawberry.pagination import Window
 from loadplan.strawberry.types import column_paths
 
@@ -60,14 +60,14 @@ class RootRequest:
 
     model: type[Any]
     selection: Selection
-    kind: str
+    kind: Kind
     window: Window | None
     wants_total: bool
     is_list: bool
 
 
 class SelectionBuilder:
-    def __init__(self, info: GraphQLResolveInfo, max_page_size: int | None) -> None:
+    def __init__(self, info: GraphQLResolveInfo[Any], max_page_size: int | None) -> None:
         self.info = info
         self.max_page_size = max_page_size
 
@@ -92,7 +92,7 @@ class SelectionBuilder:
         if kind in {"root", "connection", "page"}:
             values = self._argument_values(info.parent_type, info.field_nodes[0])
             arguments, window = arguments_from(
-                "list" if kind == "root" else kind,  # type: ignore[arg-type]
+                "list" if kind == "root" else kind,
                 values,
                 column_paths(model),
                 (),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import decimal
+import inspect as inspect_module
 import typing
 import uuid
 from collections.abc import Callable
@@ -140,7 +141,8 @@ def _dotted_resolver(path: str, spec: FieldSpec) -> Callable[..., Any]:
 def _annotation_resolver(name: str, hints: Any) -> Callable[..., Any]:
     """A computed field: the value the plan loaded, or (optimizer off) the
     expression computed for this one object."""
-    computed = dict(hints.annotate).get(name) or dict(hints.annotate).get("")
+    annotations = dict(hints.annotate)
+    computed = annotations.get(name) or annotations[""]
 
     def resolve(root: Any, info: strawberry.Info) -> Any:
         state = inspect(root)
@@ -220,7 +222,7 @@ def _bind_fields(cls: type[Any], model: type[Any]) -> dict[str, tuple[str, str]]
 
     Returns the column fields usable in filter and order inputs.
     """
-    annotations: dict[str, Any] = dict(cls.__dict__.get("__annotations__", {}))
+    annotations: dict[str, Any] = dict(inspect_module.get_annotations(cls))
     columns: dict[str, tuple[str, str]] = {}
     scalars: list[tuple[str, str, Any]] = []
     for python_name, annotation in annotations.items():
@@ -338,8 +340,8 @@ def _bind(model: type[Any], interface: bool, **options: Any) -> Callable[[T], T]
     return wrap
 
 
-def type(model: type[Any], **options: Any) -> Callable[[T], T]:
-    """A Strawberry object type for the mapped class ``model``."""
+def object_type(model: type[Any], **options: Any) -> Callable[[T], T]:
+    """A Strawberry object type for the mapped class ``model`` (exported as ``type``)."""
     return _bind(model, interface=False, **options)
 
 
@@ -348,4 +350,4 @@ def interface(model: type[Any], **options: Any) -> Callable[[T], T]:
     return _bind(model, interface=True, **options)
 
 
-__all__ = ["column_paths", "interface", "type"]
+__all__ = ["column_paths", "interface", "object_type"]
