@@ -2,12 +2,44 @@
 
 from __future__ import annotations
 
+import time
+from typing import Annotated
+
 import typer
 import uvicorn
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
 
 from shotline.app import create_app
+from shotline.db import make_engine, upgrade
+from shotline.demo import DemoError, ScaleName, create_demo
+from shotline.models import (
+    Asset,
+    Comment,
+    Episode,
+    Person,
+    Project,
+    ProjectMember,
+    Sequence,
+    Shot,
+    Task,
+    TimeLog,
+)
 
 app = typer.Typer(help="Shotline production tracker.", no_args_is_help=True)
+console = Console()
+
+DEFAULT_DATABASE_URL = "sqlite:///shotline.db"
+DatabaseURL = Annotated[
+    str,
+    typer.Option(
+        envvar="SHOTLINE_DATABASE_URL",
+        help="SQLAlchemy URL of the database (default: shotline.db in the current directory).",
+    ),
+]
 
 
 @app.callback()
@@ -17,8 +49,101 @@ def main() -> None:
 
 @app.command()
 def serve(
-    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-    port: int = typer.Option(8000, help="Port to listen on."),
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    database_url: DatabaseURL = DEFAULT_DATABASE_URL,
 ) -> None:
-    """Serve the REST and GraphQL APIs."""
-    uvicorn.run(create_app(), host=host, port=port)
+    """Serve the REST and GraphQL APIs, migrating the database first."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    uvicorn.run(create_app(engine), host=host, port=port)
+
+
+@app.command()
+def migrate(database_url: DatabaseURL = DEFAULT_DATABASE_URL) -> None:
+    """Create or upgrade the database schema to the latest revision."""
+    upgrade(database_url)
+    console.print("[green]Database schema is up to date.[/green]")
+
+
+@app.command()
+def demo(
+    scale: Annotated[ScaleName, typer.Option(help="Size of the main production.")] = "small",
+    seed: Annotated[int, typer.Option(help="The same seed always gives the same production.")] = 42,
+    database_url: DatabaseURL = DEFAULT_DATABASE_URL,
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Delete every existing row first instead of refusing.")
+    ] = False,
+) -> None:
+    """Fill an empty database with a realistic demo production."""
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+        started = time.perf_counter()
+        with Progress(
+            TextColumn("{task.description:<20}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
+            bar = progress.add_task("generating", total=None)
+            rows = create_demo(
+                engine,
+                scale,
+                seed,
+                lambda table, done, total: progress.update(
+                    bar, description=table, completed=done, total=total
+                ),
+                replace=reset,
+            )
+        elapsed = time.perf_counter() - started
+        console.print(f"Demo production written: {sum(rows.values()):,} rows in {elapsed:.1f} s")
+        with Session(engine) as session:
+            console.print(_summary(session))
+    except DemoError as error:
+        console.print(f"[red]{error}[/red] (use --reset to replace the existing data)")
+        raise typer.Exit(1) from error
+    finally:
+        engine.dispose()
+
+
+def _summary(session: Session) -> Table:
+    """Counts per project as the application sees them (soft-deleted rows left out)."""
+    projects = session.execute(select(Project.id, Project.code).order_by(Project.id)).all()
+    counts: list[tuple[str, Select[int, int]]] = [
+        (
+            "Members",
+            select(ProjectMember.project_id, func.count()).group_by(ProjectMember.project_id),
+        ),
+        *(
+            (label, select(model.project_id, func.count()).group_by(model.project_id))
+            for label, model in (
+                ("Episodes", Episode),
+                ("Sequences", Sequence),
+                ("Shots", Shot),
+                ("Assets", Asset),
+                ("Tasks", Task),
+            )
+        ),
+        *(
+            (
+                label,
+                select(Task.project_id, func.count()).join(model.task).group_by(Task.project_id),
+            )
+            for label, model in (("Comments", Comment), ("Time logs", TimeLog))
+        ),
+    ]
+    table = Table()
+    table.add_column("")
+    for _, code in projects:
+        table.add_column(code, justify="right")
+    table.add_column("Total", justify="right")
+    for label, query in counts:
+        per_project = dict(session.execute(query).all())
+        cells = [per_project.get(project_id, 0) for project_id, _ in projects]
+        table.add_row(label, *(f"{n:,}" for n in cells), f"{sum(cells):,}")
+    people = session.scalar(select(func.count()).select_from(Person)) or 0
+    table.add_row("People", *([""] * len(projects)), f"{people:,}")
+    return table

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Mapper
 
-from loadplan.plan import EntityPlan, ExpressionLoad, RelationshipPlan
+from loadplan.plan import EntityPlan, ExpressionLoad, RelationshipPlan, Strategy
 from loadplan.planner.fields import ResolvedFields, mapper_of, resolve
 from loadplan.planner.keys import key_pairs
 from loadplan.planner.strategies import choose_strategy
@@ -31,7 +31,9 @@ class PlanSettings:
 
     Turning one off falls back to SQLAlchemy's default for that part:
     ``only`` off loads every column, ``joined`` off loads to-ones with a
-    separate batched statement, ``expressions`` off skips computed fields.
+    separate batched statement, ``selectin`` off leaves collections to lazy
+    loading (strict mode must then be off), ``expressions`` off skips
+    computed fields.
     ``batch_size`` is the number of parents one batched statement serves
     (SQLAlchemy's selectinload defaults to 500; a whole-project grid has tens
     of thousands of tasks). It stays under the bind-parameter limits of SQLite
@@ -40,6 +42,7 @@ class PlanSettings:
 
     only: bool = True
     joined: bool = True
+    selectin: bool = True
     expressions: bool = True
     batch_size: int = 30_000
 
@@ -99,13 +102,16 @@ def _plan_fields(
                 prop.mapper, children, context, child_path, keys.child_keys, settings
             )
             arguments = variant[0].arguments
+            strategy = choose_strategy(
+                prop, target, arguments, index > 0, name in fields.prefetch, settings.joined
+            )
+            if strategy is Strategy.SELECTIN and not settings.selectin:
+                continue
             relationships.append(
                 RelationshipPlan(
                     key=name,
                     owner=mapper.class_,
-                    strategy=choose_strategy(
-                        prop, target, arguments, index > 0, name in fields.prefetch, settings.joined
-                    ),
+                    strategy=strategy,
                     uselist=bool(prop.uselist),
                     target=target,
                     path=child_path,

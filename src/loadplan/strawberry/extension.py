@@ -66,7 +66,8 @@ class OptimizerExtension(SchemaExtension):
     Pass the class itself, or ``OptimizerExtension.with_options(...)`` for:
     ``session_getter`` (``info -> session``), ``strict`` (``"raise"``,
     ``"warn"`` or ``"off"``; the process default otherwise), switches ``only``,
-    ``joined`` and ``expressions`` (each optimization can be turned off),
+    ``joined``, ``selectin`` and ``expressions`` (each optimization can be
+    turned off; with ``selectin`` off, use strict mode ``off``),
     ``enabled`` (off: statements run as written, fields load lazily) and
     ``max_page_size`` (the largest ``limit``/``first``/``last`` accepted).
     """
@@ -79,6 +80,7 @@ class OptimizerExtension(SchemaExtension):
         strict: Strict | str | None = None,
         only: bool = True,
         joined: bool = True,
+        selectin: bool = True,
         expressions: bool = True,
         enabled: bool = True,
         max_page_size: int | None = None,
@@ -87,7 +89,9 @@ class OptimizerExtension(SchemaExtension):
             self.execution_context = execution_context
         self.session_getter = session_getter
         self.strict = strict
-        self.settings = PlanSettings(only=only, joined=joined, expressions=expressions)
+        self.settings = PlanSettings(
+            only=only, joined=joined, selectin=selectin, expressions=expressions
+        )
         self.enabled = enabled
         self.max_page_size = max_page_size
 

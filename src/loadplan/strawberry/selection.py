@@ -100,7 +100,7 @@ class SelectionBuilder:
             )
         children = self.children(node_type, child_sets, model, None)
         wants_total = kind in {"connection", "page"} and self._asks_total(info.field_nodes)
-        is_list = kind != "custom" or isinstance(_strip_non_null(field_type), GraphQLList)
+        is_list = isinstance(_strip_non_null(field_type), GraphQLList)
         return RootRequest(
             model,
             Selection("", children=tuple(children), arguments=arguments),

@@ -164,10 +164,21 @@ def _session_getter(info: Any) -> Callable[[], Any]:
     return lambda: session_from_info(info)
 
 
+def _unplanned(root: Any, attribute: str, target: type[Any], ordered: bool = False) -> Any:
+    """The statement of a field left out of its parent's plan
+    (``disable_optimization``): run and planned on its own, per parent, in
+    the relationship's order unless the client ``ordered`` it."""
+    prop = inspect(root).mapper.relationships[attribute]
+    stmt = select(target).where(with_parent(root, prop))
+    return stmt if ordered or not prop.order_by else stmt.order_by(*prop.order_by)
+
+
 def _list_resolver(
     attribute: str, kind: Kind, spec: FieldSpec, target: type[Any]
 ) -> Callable[..., Any]:
     def resolve(root: Any, info: strawberry.Info, **kwargs: Any) -> Any:
+        if spec.disable_optimization:
+            return _unplanned(root, attribute, target, bool(kwargs.get("order")))
         paths = column_paths(target)
         arguments, window = arguments_from(kind, kwargs, paths, spec.order_by, None)
         key = info.path.key if isinstance(info.path.key, str) else attribute
@@ -179,11 +190,13 @@ def _list_resolver(
     return resolve
 
 
-def _to_one_resolver(attribute: str, target: type[Any]) -> Callable[..., Any]:
+def _to_one_resolver(attribute: str, target: type[Any], spec: FieldSpec) -> Callable[..., Any]:
     """A to-one as the plan loaded it; when no plan loaded it (optimizer off),
     a query honouring the target type's ``get_queryset``."""
 
     def resolve(root: Any, info: strawberry.Info) -> Any:
+        if spec.disable_optimization:
+            return _unplanned(root, attribute, target)
         state = inspect(root)
         if attribute in state.dict:
             return state.dict[attribute]
@@ -257,7 +270,7 @@ def _bind_fields(cls: type[Any], model: type[Any]) -> dict[str, tuple[str, str]]
             elif "." in path:
                 resolver = _dotted_resolver(path, spec)
             else:
-                resolver = _to_one_resolver(path, target)
+                resolver = _to_one_resolver(path, target, spec)
         elif isinstance(prop, ColumnProperty):
             if _is_auto(annotation):
                 derived = _column_type(mapper, prop)

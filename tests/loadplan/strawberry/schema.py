@@ -29,6 +29,28 @@ class StatusType:
     is_done: auto
 
 
+@lp.interface(m.Status)
+class StatusKind:
+    """Custom polymorphism: one table, the type chosen by a column."""
+
+    id: auto
+    name: auto
+
+    @classmethod
+    def resolve_type(cls, obj: Any, info: Any, type_: Any) -> str:
+        return "DoneStatus" if obj.is_done else "OpenStatus"
+
+
+@lp.type(m.Status)
+class DoneStatus(StatusKind):
+    is_done: auto
+
+
+@lp.type(m.Status)
+class OpenStatus(StatusKind):
+    short_name: auto
+
+
 @lp.type(m.TaskType)
 class TaskTypeType:
     id: auto
@@ -63,6 +85,9 @@ class TaskGQL:
         field_name="comments", single=True, order_by=["-id"]
     )
     type_name: str = lp.field(field_name="task_type.name")
+    unplanned_comments: list[CommentType] = lp.field(
+        field_name="comments", disable_optimization=True
+    )
     is_late: bool = lp.field()
     comment_count: int = lp.field(annotate=loadplan.count("comments"))
 
@@ -168,6 +193,12 @@ class Query:
     def project(self, id: strawberry.ID) -> ProjectGQL | None:
         return select(m.Project).where(m.Project.id == int(id))  # type: ignore[return-value]
 
+    statuses: list[StatusKind] = lp.field()
+
+    @strawberry.field
+    async def async_tasks(self, first: int) -> list[TaskGQL]:
+        return select(m.Task).order_by(m.Task.id).limit(first)  # type: ignore[return-value]
+
     @strawberry.field
     def tasks_with_done_status(self) -> list[TaskGQL]:
         return (
@@ -196,6 +227,6 @@ def make_schema(**options: Any) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        types=[AssetGQL, ShotGQL, ClientNoteType, InternalNoteType],
+        types=[AssetGQL, ShotGQL, ClientNoteType, InternalNoteType, DoneStatus, OpenStatus],
         extensions=[lp.OptimizerExtension.with_options(**options)],
     )

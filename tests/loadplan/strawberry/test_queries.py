@@ -383,3 +383,91 @@ async def test_async_session(small: Engine, small_database: IsolatedDatabase) ->
     finally:
         await async_engine.dispose()
         small_database.engines.remove(async_engine)
+
+
+def test_custom_polymorphism_on_one_table(small: Engine) -> None:
+    query = "{ statuses { __typename name ... on DoneStatus { isDone } ... on OpenStatus { shortName } } }"
+    data, log = run(small, query)
+    log.assert_count(1)
+    assert data == {
+        "statuses": [
+            {"__typename": "OpenStatus", "name": "Todo", "shortName": "todo"},
+            {"__typename": "OpenStatus", "name": "Work in progress", "shortName": "wip"},
+            {"__typename": "DoneStatus", "name": "Done", "isDone": True},
+        ]
+    }
+
+
+def test_disable_optimization_plans_the_field_on_its_own(small: Engine) -> None:
+    query = (
+        "{ tasks(limit: 2) { name unplannedComments(limit: 1) { text author { name } } "
+        "comments { text } } }"
+    )
+    data, log = run(small, query)
+    # tasks; comments (selectin); then one planned statement per task
+    log.assert_count(2 + 2)
+    assert data == {
+        "tasks": [
+            {
+                "name": "task 1",
+                "unplannedComments": [{"text": "comment 2", "author": {"name": "Person 2"}}],
+                "comments": [{"text": "comment 2"}, {"text": "comment 1"}],
+            },
+            {
+                "name": "task 2",
+                "unplannedComments": [{"text": "comment 4", "author": {"name": "Person 2"}}],
+                "comments": [{"text": "comment 4"}, {"text": "comment 3"}],
+            },
+        ]
+    }
+
+
+async def test_async_resolver_returning_a_select(small: Engine) -> None:
+    query = "{ asyncTasks(first: 2) { name status { name } assignees { name } } }"
+    with Session(small) as session, count_queries(small) as log:
+        result = await OPTIMIZED.execute(query, context_value={"session": session})
+    assert result.errors is None
+    log.assert_count(2)
+    assert result.data == {
+        "asyncTasks": [
+            {
+                "name": "task 1",
+                "status": {"name": "Work in progress"},
+                "assignees": [{"name": "Person 2"}, {"name": "Person 4"}],
+            },
+            {
+                "name": "task 2",
+                "status": {"name": "Done"},
+                "assignees": [{"name": "Person 3"}, {"name": "Person 5"}],
+            },
+        ]
+    }
+
+
+@pytest.mark.parametrize(
+    ("options", "statements", "in_sql", "not_in_sql"),
+    [
+        ({}, 2, "LEFT OUTER JOIN status", "task.due_date"),
+        ({"only": False}, 2, "task.due_date", None),
+        ({"joined": False}, 3, None, "LEFT OUTER JOIN status"),
+        ({"selectin": False, "strict": "off"}, 1 + 3, None, None),
+        ({"expressions": False, "strict": "off"}, 2 + 3, None, "count(*)"),
+    ],
+    ids=["all on", "only off", "joined off", "selectin off", "expressions off"],
+)
+def test_switches(
+    small: Engine,
+    options: dict[str, Any],
+    statements: int,
+    in_sql: str | None,
+    not_in_sql: str | None,
+) -> None:
+    query = "{ tasks(limit: 3) { name status { name } comments { text } commentCount } }"
+    data, log = run(small, query, schema=make_schema(**options))
+    log.assert_count(statements)
+    if in_sql:
+        assert in_sql in log[0].sql
+    if not_in_sql:
+        assert not_in_sql not in log[0].sql
+    expected, _ = run(small, query)
+    assert data == expected

@@ -1,0 +1,72 @@
+"""Engines, sessions and schema migrations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+# Importing the models installs the soft-delete filter on every session.
+import shotline.models  # noqa: F401
+
+
+def make_engine(url: str | URL, **options: Any) -> Engine:
+    """An engine configured the way Shotline expects its database to behave.
+
+    SQLite ignores foreign keys unless each connection turns them on, and its
+    default rollback journal blocks readers during writes; WAL lets the API
+    keep serving reads while a write (a demo load, a big import) is running.
+    """
+    url = make_url(url)
+    engine = create_engine(url, **options)
+    if url.get_backend_name() == "sqlite":
+        in_memory = url.database in {None, "", ":memory:"} or "mode=memory" in str(url)
+
+        @event.listens_for(engine, "connect")
+        def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            if not in_memory:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions whose objects stay readable after commit.
+
+    A request handler commits, then serialises what it changed: expiring on
+    commit would reload every attribute with one more query each.
+    """
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(connection: Connection) -> Config:
+    """An Alembic configuration built in code, so it works from an installed package.
+
+    Migrations run on ``connection`` (see ``migrations/env.py``). It is also the
+    way to write a new revision::
+
+        with make_engine(url).begin() as connection:
+            command.revision(alembic_config(connection), message="...", autogenerate=True)
+    """
+    config = Config()
+    config.set_main_option("script_location", "shotline:migrations")
+    config.set_main_option("file_template", "%%(rev)s_%%(slug)s")
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(url_or_engine: str | URL | Engine, revision: str = "head") -> None:
+    """Bring the database schema up to ``revision`` (the latest by default)."""
+    engine = url_or_engine if isinstance(url_or_engine, Engine) else make_engine(url_or_engine)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), revision)
+    finally:
+        if engine is not url_or_engine:
+            engine.dispose()

@@ -1,0 +1,1 @@
+"""Alembic migrations of the Shotline schema; run them with :func:`shotline.db.upgrade`."""

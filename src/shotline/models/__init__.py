@@ -1,0 +1,46 @@
+"""Shotline's data model (SQLAlchemy 2 declarative, one module per area).
+
+Importing it also installs the soft-delete filter of :mod:`shotline.softdelete`.
+"""
+
+from shotline.models.base import Base
+from shotline.models.entities import Asset, Entity, Episode, Sequence, Shot
+from shotline.models.people import Department, Person, Role
+from shotline.models.pipeline import (
+    AssetType,
+    ForEntity,
+    ProjectTaskStatus,
+    ProjectTaskType,
+    TaskStatus,
+    TaskType,
+)
+from shotline.models.projects import Project, ProjectMember, ProjectStatus
+from shotline.models.tasks import Comment, Task, TimeLog, task_assignee
+from shotline.softdelete import INCLUDE_DELETED, SoftDeleteMixin
+
+__all__ = [
+    "INCLUDE_DELETED",
+    "Asset",
+    "AssetType",
+    "Base",
+    "Comment",
+    "Department",
+    "Entity",
+    "Episode",
+    "ForEntity",
+    "Person",
+    "Project",
+    "ProjectMember",
+    "ProjectStatus",
+    "ProjectTaskStatus",
+    "ProjectTaskType",
+    "Role",
+    "Sequence",
+    "Shot",
+    "SoftDeleteMixin",
+    "Task",
+    "TaskStatus",
+    "TaskType",
+    "TimeLog",
+    "task_assignee",
+]

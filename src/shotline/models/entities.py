@@ -1,0 +1,111 @@
+"""What a production makes: assets, and shots grouped in sequences and episodes.
+
+All kinds share one ``entity`` table (joined-table inheritance): tasks,
+comments and grids point at any of them with one foreign key, while each kind
+keeps its own columns in a table of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shotline.models.base import Base
+from shotline.softdelete import SoftDeleteMixin
+from shotline.sqltypes import JSONData, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from shotline.models.pipeline import AssetType
+    from shotline.models.projects import Project
+    from shotline.models.tasks import Task
+
+LIVE_ROWS = text("deleted_at IS NULL")
+"""Predicate of partial indexes: queries always filter deleted rows out (see
+:mod:`shotline.softdelete`), so indexing only live rows keeps indexes small.
+MariaDB has no partial indexes and indexes every row."""
+
+
+class Entity(SoftDeleteMixin, Base):
+    __tablename__ = "entity"
+    __table_args__ = (
+        Index(
+            "ix_entity_project_kind",
+            "project_id",
+            "kind",
+            postgresql_where=LIVE_ROWS,
+            sqlite_where=LIVE_ROWS,
+        ),
+    )
+    __mapper_args__ = {"polymorphic_on": "kind"}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONData, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="entities")
+    tasks: Mapped[list[Task]] = relationship(
+        back_populates="entity", cascade="all, delete-orphan", order_by="Task.id"
+    )
+
+
+# Subclass columns are fetched with one extra SELECT per kind present rather
+# than by outer-joining every kind's table into each polymorphic query.
+
+
+class Asset(Entity):
+    __tablename__ = "asset"
+    __mapper_args__ = {"polymorphic_identity": "asset", "polymorphic_load": "selectin"}
+
+    id: Mapped[int] = mapped_column(ForeignKey("entity.id", ondelete="CASCADE"), primary_key=True)
+    asset_type_id: Mapped[int] = mapped_column(ForeignKey("asset_type.id"))
+
+    asset_type: Mapped[AssetType] = relationship()
+
+
+class Episode(Entity):
+    __tablename__ = "episode"
+    __mapper_args__ = {"polymorphic_identity": "episode", "polymorphic_load": "selectin"}
+
+    id: Mapped[int] = mapped_column(ForeignKey("entity.id", ondelete="CASCADE"), primary_key=True)
+
+    sequences: Mapped[list[Sequence]] = relationship(
+        back_populates="episode", foreign_keys="Sequence.episode_id", order_by="Sequence.name"
+    )
+
+
+class Sequence(Entity):
+    __tablename__ = "sequence"
+    __mapper_args__ = {"polymorphic_identity": "sequence", "polymorphic_load": "selectin"}
+
+    id: Mapped[int] = mapped_column(ForeignKey("entity.id", ondelete="CASCADE"), primary_key=True)
+    # Films have sequences straight under the project; series group them in episodes.
+    episode_id: Mapped[int | None] = mapped_column(ForeignKey("episode.id"))
+
+    episode: Mapped[Episode | None] = relationship(
+        back_populates="sequences", foreign_keys=[episode_id]
+    )
+    shots: Mapped[list[Shot]] = relationship(
+        back_populates="sequence", foreign_keys="Shot.sequence_id", order_by="Shot.name"
+    )
+
+
+class Shot(Entity):
+    __tablename__ = "shot"
+    __mapper_args__ = {"polymorphic_identity": "shot", "polymorphic_load": "selectin"}
+
+    id: Mapped[int] = mapped_column(ForeignKey("entity.id", ondelete="CASCADE"), primary_key=True)
+    sequence_id: Mapped[int] = mapped_column(ForeignKey("sequence.id"))
+    frame_in: Mapped[int]
+    frame_out: Mapped[int]
+    # None: the project's frame rate.
+    fps: Mapped[float | None] = mapped_column(Numeric(6, 3, asdecimal=False))
+
+    sequence: Mapped[Sequence] = relationship(back_populates="shots", foreign_keys=[sequence_id])
