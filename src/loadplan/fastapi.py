@@ -1,0 +1,320 @@
+"""FastAPI integration: an endpoint declares its response model once and gets
+planned loading, sparse fieldsets, nested list arguments and pagination.
+
+``PlannedEndpoint(Model, Schema)`` compiles the schema at import time (a field
+nothing can load is an error before the app serves anything) and is itself a
+dependency: it reads ``fields``, ``limit``, ``offset``, ``cursor``, ``order``,
+``total`` and ``explain`` (plus ``<list>.limit``, ``<list>.offset`` and
+``<list>.order`` for nested lists) and hands the endpoint a
+:class:`PlannedRequest` that runs the endpoint's own ``Select``.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import orjson
+from fastapi import HTTPException, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, TypeAdapter
+from sqlalchemy import ColumnElement, Select, and_, inspect, or_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+import loadplan
+from loadplan.errors import LoadplanError, PlanError
+from loadplan.hints import Hints
+from loadplan.pydantic import (
+    FieldsetError,
+    SchemaTree,
+    compile_schema,
+    list_arguments,
+    narrowed_schema,
+    order_columns,
+    parse_fieldset,
+    tree_selection,
+)
+from loadplan.selection import Arguments, Order, Selection
+from loadplan.testing import count_queries
+
+__all__ = ["Page", "PlannedEndpoint", "PlannedRequest"]
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """A page of a list endpoint: ``total`` only when asked (``total=true``),
+    ``next_cursor`` when another page follows (keyset pagination)."""
+
+    items: list[T]
+    total: int | None = None
+    next_cursor: str | None = None
+
+
+def _bad_request(error: FieldsetError) -> HTTPException:
+    detail: dict[str, Any] = {"message": error.message, "field": error.path}
+    if error.valid:
+        detail["valid"] = error.valid
+    return HTTPException(status_code=400, detail=detail)
+
+
+class PlannedEndpoint:
+    """A response model bound to a mapped class, usable as a dependency."""
+
+    def __init__(
+        self,
+        model: type[Any],
+        schema: type[BaseModel],
+        *,
+        max_limit: int = 500,
+        default_limit: int | None = None,
+        debug: bool = False,
+    ) -> None:
+        self.model = model
+        self.schema = schema
+        self.tree: SchemaTree = compile_schema(model, schema)
+        self.max_limit = max_limit
+        self.default_limit = default_limit
+        self.debug = debug
+        self.page_model: Any = Page[schema]  # type: ignore[valid-type]
+        try:
+            loadplan.plan(model, Selection("", children=tree_selection(self.tree)))
+        except PlanError as error:
+            raise LoadplanError(
+                f"{schema.__name__} cannot be loaded from {model.__name__}: {error}"
+            ) from error
+        self._orderable = order_columns(self.tree)
+        pk = inspect(model).primary_key
+        self._key = [inspect(model).get_property_by_column(c).key for c in pk]
+
+    def __call__(
+        self,
+        request: Request,
+        fields: str | None = Query(
+            None, description="Comma-separated dotted paths of the fields to return."
+        ),
+        limit: int | None = Query(None, ge=0, description="Page size."),
+        offset: int | None = Query(None, ge=0, description="Rows to skip."),
+        cursor: str | None = Query(None, description="Keyset cursor from a previous page."),
+        order: str | None = Query(
+            None, description="Comma-separated fields, '-' for descending (e.g. -updated_at,name)."
+        ),
+        total: bool = Query(False, description="Also return the total number of rows."),
+        explain: bool = Query(False, description="Debug mode: return the plan and its SQL."),
+    ) -> PlannedRequest:
+        if limit is not None and limit > self.max_limit:
+            raise HTTPException(
+                status_code=422,
+                detail=[
+                    {
+                        "loc": ["query", "limit"],
+                        "msg": f"must not exceed {self.max_limit}",
+                        "type": "less_than_equal",
+                    }
+                ],
+            )
+        try:
+            fieldset = parse_fieldset(self.tree, fields.split(",")) if fields else None
+            nested = list_arguments(self.tree, request.query_params, self.max_limit)
+            root_order = self._root_order(order)
+        except FieldsetError as error:
+            raise _bad_request(error) from error
+        children = tree_selection(self.tree, fieldset, nested)
+        keys = tuple(o.path for o in root_order) + tuple(self._key)
+        # Cursor keys are read from the last row: load them whatever is selected.
+        selection = Selection(
+            "",
+            children=(*children, Selection("", hints=Hints(only=keys))),
+            arguments=Arguments(order_by=root_order),
+        )
+        wants_explain = self.debug and (
+            explain or request.headers.get("x-loadplan-explain", "") in {"1", "true"}
+        )
+        return PlannedRequest(
+            endpoint=self,
+            plan=loadplan.plan(self.model, selection),
+            response_type=narrowed_schema(self.tree, fieldset),
+            order=root_order,
+            limit=limit if limit is not None else self.default_limit,
+            offset=offset or 0,
+            cursor=cursor,
+            total=total,
+            explain=wants_explain,
+        )
+
+    def _root_order(self, order: str | None) -> tuple[Order, ...]:
+        if not order:
+            return ()
+        terms = []
+        for raw in order.split(","):
+            term = Order.parse(raw)
+            if term.path not in self._orderable:
+                raise FieldsetError("cannot order by", term.path, sorted(self._orderable))
+            terms.append(Order(self._orderable[term.path], term.descending))
+        return tuple(terms)
+
+
+@dataclass(frozen=True)
+class PlannedRequest:
+    """One request's plan, page and output model; runs the endpoint's statement."""
+
+    endpoint: PlannedEndpoint
+    plan: loadplan.Plan
+    response_type: Any
+    order: tuple[Order, ...]
+    limit: int | None
+    offset: int
+    cursor: str | None
+    total: bool
+    explain: bool
+
+    # -- statements ---------------------------------------------------------------
+
+    def select(self, stmt: Select[Any]) -> Select[Any]:
+        """``stmt`` with the plan, the order (then the key) and the page applied."""
+        model = self.endpoint.model
+        planned = self.plan.apply(stmt)
+        planned = planned.order_by(*[getattr(model, k) for k in self.endpoint._key])
+        if self.cursor is not None:
+            planned = planned.where(self._after_cursor(self.cursor))
+        elif self.offset:
+            planned = planned.offset(self.offset)
+        if self.limit is not None:
+            planned = planned.limit(self.limit + 1)
+        return planned
+
+    def _terms(self) -> list[Order]:
+        return [*self.order, *(Order(k) for k in self.endpoint._key)]
+
+    def _after_cursor(self, cursor: str) -> ColumnElement[bool]:
+        model = self.endpoint.model
+        terms = self._terms()
+        values = _decode_cursor(cursor, model, terms)
+        alternatives = []
+        for index, term in enumerate(terms):
+            column = getattr(model, term.path)
+            equal = [getattr(model, t.path) == values[i] for i, t in enumerate(terms[:index])]
+            step = column < values[index] if term.descending else column > values[index]
+            alternatives.append(and_(*equal, step))
+        return or_(*alternatives)
+
+    def _next_cursor(self, last: Any) -> str:
+        values = [getattr(last, t.path) for t in self._terms()]
+        raw = orjson.dumps(values, default=str)
+        return base64.urlsafe_b64encode(raw).decode()
+
+    # -- results ------------------------------------------------------------------
+
+    def _page(self, rows: list[Any], total: int | None) -> Response:
+        more = self.limit is not None and len(rows) > self.limit
+        rows = rows[: self.limit] if self.limit is not None else rows
+        adapter = _adapter(self.response_type)
+        items = adapter.dump_json(
+            adapter.validate_python(rows, from_attributes=True), by_alias=True
+        )
+        parts = [b'{"items":', items]
+        if self.total:
+            parts += [b',"total":', orjson.dumps(total)]
+        if self.limit is not None:
+            cursor = self._next_cursor(rows[-1]) if more and rows else None
+            parts += [b',"next_cursor":', orjson.dumps(cursor)]
+        parts.append(b"}")
+        return Response(b"".join(parts), media_type="application/json")
+
+    def _one(self, row: Any) -> Response:
+        if row is None:
+            raise HTTPException(status_code=404, detail="not found")
+        adapter = _adapter(self.response_type, single=True)
+        body = adapter.dump_json(adapter.validate_python(row, from_attributes=True), by_alias=True)
+        return Response(body, media_type="application/json")
+
+    def _explained(self, log: Any) -> Response:
+        body = {
+            "plan": self.plan.explain(),
+            "statement_count": log.count,
+            "statements": [s.sql for s in log],
+        }
+        return Response(orjson.dumps(body), media_type="application/json")
+
+    def _recording(self, session: Session | AsyncSession) -> Any:
+        return count_queries(session) if self.explain else contextlib.nullcontext()
+
+    def page(self, session: Session, stmt: Select[Any]) -> Response:
+        """Run ``stmt`` (sync session) as one page of planned objects."""
+        with self._recording(session) as log:
+            rows = list(session.scalars(self.select(stmt)).unique())
+            total = session.scalar(self.plan.count(stmt)) if self.total else None
+            response = self._page(rows, total)
+        return self._explained(log) if self.explain else response
+
+    async def apage(self, session: AsyncSession, stmt: Select[Any]) -> Response:
+        """Like :meth:`page`, with an async session."""
+        with self._recording(session) as log:
+            rows = list((await session.scalars(self.select(stmt))).unique())
+            total = await session.scalar(self.plan.count(stmt)) if self.total else None
+            response = self._page(rows, total)
+        return self._explained(log) if self.explain else response
+
+    def one(self, session: Session, stmt: Select[Any]) -> Response:
+        """Run ``stmt`` for a single object: 404 when there is none."""
+        with self._recording(session) as log:
+            row = session.scalars(self.plan.apply(stmt)).first()
+            response = self._one(row)
+        return self._explained(log) if self.explain else response
+
+    async def aone(self, session: AsyncSession, stmt: Select[Any]) -> Response:
+        with self._recording(session) as log:
+            row = (await session.scalars(self.plan.apply(stmt))).first()
+            response = self._one(row)
+        return self._explained(log) if self.explain else response
+
+    def objects(self, session: Session, stmt: Select[Any]) -> Sequence[Any]:
+        """The planned objects of one page, for endpoints that build their own response."""
+        rows = list(session.scalars(self.select(stmt)).unique())
+        return rows[: self.limit] if self.limit is not None else rows
+
+
+_adapters: dict[tuple[Any, bool], TypeAdapter[Any]] = {}
+
+
+def _adapter(response_type: Any, single: bool = False) -> TypeAdapter[Any]:
+    key = (response_type, single)
+    adapter = _adapters.get(key)
+    if adapter is None:
+        adapter = _adapters[key] = TypeAdapter(response_type if single else list[response_type])
+    return adapter
+
+
+def _decode_cursor(cursor: str, model: type[Any], terms: list[Order]) -> list[Any]:
+    try:
+        values = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if not isinstance(values, list) or len(values) != len(terms):
+            raise ValueError(cursor)
+        return [_typed(model, t.path, v) for t, v in zip(terms, values, strict=True)]
+    except (ValueError, TypeError) as error:
+        raise HTTPException(
+            status_code=400, detail={"message": "invalid cursor", "field": "cursor"}
+        ) from error
+
+
+def _typed(model: type[Any], attribute: str, value: Any) -> Any:
+    """A cursor value back in its column's Python type (dates travel as text)."""
+    if value is None:
+        return None
+    python_type = inspect(model).attrs[attribute].columns[0].type.python_type
+    if python_type is dt.datetime:
+        return dt.datetime.fromisoformat(value)
+    if python_type is dt.date:
+        return dt.date.fromisoformat(value)
+    if python_type is decimal.Decimal:
+        return decimal.Decimal(value)
+    if python_type is uuid.UUID:
+        return uuid.UUID(value)
+    return python_type(value)

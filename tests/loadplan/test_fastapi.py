@@ -1,0 +1,266 @@
+"""REST endpoints planned from their response models, on every dialect."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from loadplan.testing import count_queries
+from tests.databases import IsolatedDatabase
+from tests.loadplan import models as m
+from tests.loadplan.rest_app import make_app
+
+
+@pytest.fixture(scope="module")
+def client(small: Engine) -> Iterator[TestClient]:
+    with TestClient(make_app(small)) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def large_client(large: Engine) -> Iterator[TestClient]:
+    with TestClient(make_app(large)) as test_client:
+        yield test_client
+
+
+def get(client: TestClient, url: str, engine: Engine) -> tuple[Any, int, list[str]]:
+    with count_queries(engine) as log:
+        response = client.get(url)
+    return response, log.count, log.sql
+
+
+def _without_counts(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in item.items() if k != "comment_count"} for item in items]
+
+
+@pytest.mark.parametrize("limit", [1, 10, 250, 500])
+def test_statement_count_is_constant_from_one_to_500_rows(
+    large_client: TestClient, large: Engine, limit: int
+) -> None:
+    response, statements, _ = get(large_client, f"/tasks?limit={limit}", large)
+    assert response.status_code == 200
+    body = response.json()
+    assert len(body["items"]) == limit
+    # tasks with status, task type joined; assignees; comments with authors joined
+    assert statements == 3
+
+
+def test_full_list_equals_the_naive_endpoint(client: TestClient, small: Engine) -> None:
+    planned, statements, _ = get(client, "/tasks", small)
+    naive, naive_statements, _ = get(client, "/naive/tasks", small)
+    assert statements == 3
+    assert naive_statements > len(naive.json())  # one per task at least: the N+1 it replaces
+    items = planned.json()["items"]
+    assert _without_counts(items) == _without_counts(naive.json())
+    with Session(small) as session:
+        counts = dict(
+            session.execute(
+                select(m.Comment.task_id, func.count()).group_by(m.Comment.task_id)
+            ).all()
+        )
+    assert [item["comment_count"] for item in items] == [counts.get(i["id"], 0) for i in items]
+
+
+def test_exact_payload_of_one_task(client: TestClient, small: Engine) -> None:
+    response, statements, _ = get(client, "/tasks?limit=1", small)
+    assert statements == 3
+    assert response.json() == {
+        "items": [
+            {
+                "id": 1,
+                "name": "task 1",
+                "priority": 5,
+                "due_date": "2025-12-12",
+                "status": {"shortName": "wip", "is_done": False},
+                "type_name": "Modeling",
+                "assignees": [
+                    {"id": 2, "name": "Person 2", "email": "p2@studio.test"},
+                    {"id": 4, "name": "Person 4", "email": "p4@studio.test"},
+                ],
+                "comments": [
+                    {
+                        "id": 2,
+                        "text": "comment 2",
+                        "author": {"id": 2, "name": "Person 2", "email": "p2@studio.test"},
+                    },
+                    {
+                        "id": 1,
+                        "text": "comment 1",
+                        "author": {"id": 1, "name": "Person 1", "email": "p1@studio.test"},
+                    },
+                ],
+                "comment_count": 2,
+                "is_late": True,
+            }
+        ],
+        "next_cursor": "WzFd",
+    }
+
+
+def test_sparse_fieldset_shrinks_json_and_columns(client: TestClient, small: Engine) -> None:
+    response, statements, sql = get(
+        client, "/tasks?limit=2&fields=id,name,status.shortName,assignees.name", small
+    )
+    assert response.status_code == 200
+    assert response.json()["items"] == [
+        {
+            "id": 1,
+            "name": "task 1",
+            "status": {"shortName": "wip"},
+            "assignees": [{"name": "Person 2"}, {"name": "Person 4"}],
+        },
+        {
+            "id": 2,
+            "name": "task 2",
+            "status": {"shortName": "done"},
+            "assignees": [{"name": "Person 3"}, {"name": "Person 5"}],
+        },
+    ]
+    assert statements == 2
+    assert "priority" not in sql[0]
+    assert "is_done" not in sql[0]
+    assert "email" not in sql[1]
+    assert "comment" not in " ".join(sql)
+
+
+def test_a_relationship_named_alone_keeps_all_its_fields(client: TestClient, small: Engine) -> None:
+    response, statements, _ = get(client, "/tasks?limit=1&fields=status", small)
+    assert response.json()["items"] == [{"status": {"shortName": "wip", "is_done": False}}]
+    assert statements == 1
+
+
+def test_unknown_field_is_a_400_naming_it(client: TestClient) -> None:
+    response = client.get("/tasks?fields=id,status.bogus")
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert (detail["message"], detail["field"]) == ("unknown field", "status.bogus")
+    assert detail["valid"][:6] == [
+        "id",
+        "name",
+        "priority",
+        "due_date",
+        "status",
+        "status.shortName",
+    ]
+
+
+def test_nested_list_arguments(client: TestClient, small: Engine) -> None:
+    response, statements, sql = get(
+        client, "/tasks?limit=3&fields=id,comments.id&comments.limit=1&comments.order=id", small
+    )
+    assert statements == 2
+    assert "row_number() over (partition by comment.task_id" in sql[1].lower()
+    assert response.json()["items"] == [
+        {"id": 1, "comments": [{"id": 1}]},
+        {"id": 2, "comments": [{"id": 3}]},
+        {"id": 3, "comments": [{"id": 5}]},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("status.limit=1", "status", "not a list: status.limit"),
+        ("comments.limit=x", "comments.limit", "not an integer"),
+        ("comments.limit=-1", "comments.limit", "must not be negative"),
+        ("comments.limit=501", "comments.limit", "must not exceed 500"),
+        ("comments.order=nope", "comments.nope", "cannot order by"),
+        ("order=bogus", "bogus", "cannot order by"),
+        ("cursor=nope&limit=1", "cursor", "invalid cursor"),
+    ],
+)
+def test_invalid_arguments_are_400(
+    client: TestClient, query: str, field: str, message: str
+) -> None:
+    response = client.get(f"/tasks?{query}")
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert (detail["field"], detail["message"]) == (field, message)
+
+
+def test_limit_above_the_maximum_is_422(client: TestClient) -> None:
+    response = client.get("/tasks?limit=501")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "limit"]
+
+
+def test_page_returns_exactly_n_roots_with_many_children(client: TestClient, small: Engine) -> None:
+    response, _, _ = get(client, "/tasks?limit=5&fields=id,comments.id,assignees.id", small)
+    assert [item["id"] for item in response.json()["items"]] == [1, 2, 3, 4, 5]
+
+
+def test_offset_total_and_keyset_cursor(client: TestClient, small: Engine) -> None:
+    first, statements, _ = get(
+        client, "/tasks?limit=4&order=-priority&fields=id,priority&total=true", small
+    )
+    body = first.json()
+    assert statements == 2
+    assert body["total"] == 36
+    with Session(small) as session:
+        expected = (
+            session.execute(select(m.Task.id).order_by(m.Task.priority.desc(), m.Task.id))
+            .scalars()
+            .all()
+        )
+    assert [i["id"] for i in body["items"]] == expected[:4]
+    second = client.get(
+        f"/tasks?limit=4&order=-priority&fields=id&cursor={body['next_cursor']}"
+    ).json()
+    assert [i["id"] for i in second["items"]] == expected[4:8]
+    by_offset = client.get("/tasks?limit=4&offset=4&order=-priority&fields=id").json()
+    assert by_offset["items"] == second["items"]
+    last = client.get("/tasks?limit=4&offset=32&order=-priority&fields=id").json()
+    assert last["next_cursor"] is None
+
+
+def test_polymorphic_union_and_annotation(client: TestClient, small: Engine) -> None:
+    response, statements, sql = get(client, "/projects/1", small)
+    assert statements == 2
+    assert "LEFT OUTER JOIN asset" in sql[1]
+    assert response.json() == {
+        "id": 1,
+        "code": "P1",
+        "entity_count": 6,
+        "entities": [
+            {"kind": "asset", "id": 1, "name": "asset 1", "asset_type": "char"},
+            {"kind": "shot", "id": 2, "name": "shot 2", "frame_in": 2, "frame_out": 27},
+            {"kind": "asset", "id": 3, "name": "asset 3", "asset_type": "set"},
+            {"kind": "shot", "id": 4, "name": "shot 4", "frame_in": 4, "frame_out": 33},
+            {"kind": "asset", "id": 5, "name": "asset 5", "asset_type": "prop"},
+            {"kind": "shot", "id": 6, "name": "shot 6", "frame_in": 6, "frame_out": 39},
+        ],
+    }
+
+
+def test_unknown_object_is_404(client: TestClient) -> None:
+    response = client.get("/projects/999")
+    assert (response.status_code, response.json()) == (404, {"detail": "not found"})
+
+
+def test_explain_in_debug_mode(client: TestClient) -> None:
+    response = client.get("/tasks?limit=2&fields=id,status.shortName&explain=1")
+    body = response.json()
+    assert body["statement_count"] == 1
+    assert body["plan"].startswith("Task (1 statements)")
+    assert "status -> Status [joined]" in body["plan"]
+    header = client.get("/tasks?limit=2&fields=id", headers={"X-Loadplan-Explain": "1"}).json()
+    assert set(header) == {"plan", "statement_count", "statements"}
+
+
+async def test_async_endpoint(small: Engine, small_database: IsolatedDatabase) -> None:
+    async_engine = small_database.async_engine()
+    try:
+        with TestClient(make_app(small, async_engine)) as async_client:
+            with count_queries(async_engine) as log:
+                response = async_client.get("/async/tasks?limit=3")
+            sync = async_client.get("/tasks?limit=3")
+        assert log.count == 3
+        assert response.json() == sync.json()
+    finally:
+        await async_engine.dispose()
+        small_database.engines.remove(async_engine)
