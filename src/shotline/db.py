@@ -9,9 +9,6 @@ from alembic.config import Config
 from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-# Importing the models installs the soft-delete filter on every session.
-import shotline.models  # noqa: F401
-
 
 def make_engine(url: str | URL, **options: Any) -> Engine:
     """An engine configured the way Shotline expects its database to behave.

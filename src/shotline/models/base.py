@@ -25,8 +25,8 @@ class Base(DeclarativeBase):
 def enum_column_type(enum: type[StrEnum], name: str) -> Enum:
     """A VARCHAR with a CHECK constraint, storing the members' values.
 
-    Native enums exist only on PostgreSQL and MariaDB and need an ALTER TYPE
-    dance to grow; a checked string works alike everywhere and migrates simply.
+    SQLite has no native enums, and PostgreSQL (ALTER TYPE) and MariaDB (ALTER
+    TABLE) grow theirs differently; a checked string works alike everywhere.
     The width leaves room for new values, so adding one changes only the CHECK.
     """
     return Enum(

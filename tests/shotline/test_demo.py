@@ -1,0 +1,290 @@
+"""The demo production: exact size, internal consistency and determinism."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, Integer, cast, create_engine, exists, func, select
+from sqlalchemy.orm import Session
+
+from shotline.db import upgrade
+from shotline.demo import TODAY, DemoError, create_demo, demo_rows
+from shotline.models import (
+    INCLUDE_DELETED,
+    Asset,
+    Base,
+    Comment,
+    Entity,
+    Person,
+    Project,
+    ProjectMember,
+    ProjectTaskStatus,
+    ProjectTaskType,
+    Shot,
+    Task,
+    TaskStatus,
+    TaskType,
+    TimeLog,
+    task_assignee,
+)
+from tests.databases import IsolatedDatabase
+
+# Rows written for scale "small" and seed 42, soft-deleted ones included. They
+# depend on Python's `random` sequence for a seed, stable across 3.x releases.
+SMALL_SEED_42 = {
+    "department": 11,
+    "person": 36,
+    "asset_type": 6,
+    "task_type": 11,
+    "task_status": 7,
+    "project": 2,
+    "project_member": 54,
+    "project_task_type": 16,
+    "project_task_status": 12,
+    "entity": 375,
+    "episode": 2,
+    "sequence": 11,
+    "shot": 238,
+    "asset": 124,
+    "task": 1702,
+    "task_assignee": 1368,
+    "comment": 4147,
+    "time_log": 2598,
+}
+EVERYTHING = {INCLUDE_DELETED: True}
+
+
+@pytest.fixture(scope="module")
+def demo(dialect: str, make_database: Callable[[str], IsolatedDatabase]) -> Iterator[Engine]:
+    """A migrated database holding the small demo, shared read-only by the module."""
+    database = make_database(dialect)
+    engine = database.engine()
+    upgrade(engine)
+    progress: list[tuple[str, int, int]] = []
+    rows = create_demo(engine, "small", 42, lambda *report: progress.append(report))
+    assert rows == SMALL_SEED_42
+    assert progress[-1][1:] == (sum(rows.values()), sum(rows.values()))
+    yield engine
+    database.close_sync()
+
+
+@pytest.fixture
+def session(demo: Engine) -> Iterator[Session]:
+    with demo.connect() as connection:
+        transaction = connection.begin()
+        with Session(connection) as session:
+            yield session
+        transaction.rollback()
+
+
+def test_every_row_was_written(demo: Engine) -> None:
+    with demo.connect() as connection:
+        counts = {
+            table.name: connection.execute(select(func.count()).select_from(table)).scalar()
+            for table in Base.metadata.sorted_tables
+        }
+    assert counts == SMALL_SEED_42
+
+
+def test_the_main_project_has_the_scale_s_live_assets_shots_and_tasks(session: Session) -> None:
+    main = session.scalars(select(Project).where(Project.code == "LHK")).one()
+    live = {
+        model.__name__: session.scalar(
+            select(func.count()).select_from(model).where(model.project_id == main.id)
+        )
+        for model in (Asset, Shot, Task)
+    }
+    assert live == {"Asset": 100, "Shot": 200, "Task": 100 * 5 + 200 * 5}
+    every_shot = select(func.count()).select_from(Shot)
+    assert session.scalar(every_shot.execution_options(**EVERYTHING)) == 200 + 2 + 36
+
+
+def test_every_task_status_is_enabled_for_its_project(session: Session) -> None:
+    enabled = exists().where(
+        ProjectTaskStatus.project_id == Task.project_id,
+        ProjectTaskStatus.task_status_id == Task.task_status_id,
+    )
+    query = select(func.count(Task.id)).where(~enabled).execution_options(**EVERYTHING)
+    assert session.scalar(query) == 0
+
+
+def test_every_task_type_is_enabled_for_its_project_and_fits_the_entity(session: Session) -> None:
+    enabled = exists().where(
+        ProjectTaskType.project_id == Task.project_id,
+        ProjectTaskType.task_type_id == Task.task_type_id,
+    )
+    tasks = (
+        select(Task.id, Entity.kind, TaskType.for_entity, enabled)
+        .join(Task.entity)
+        .join(Task.task_type)
+        .execution_options(**EVERYTHING)
+    )
+    rows = session.execute(tasks).all()
+    assert rows
+    assert all(enabled and kind == for_entity for _, kind, for_entity, enabled in rows)
+
+
+def test_every_asset_and_shot_has_one_task_per_enabled_step(session: Session) -> None:
+    steps = session.execute(
+        select(ProjectTaskType.project_id, TaskType.for_entity, func.count())
+        .join(ProjectTaskType.task_type)
+        .group_by(ProjectTaskType.project_id, TaskType.for_entity)
+    ).all()
+    expected = {(project_id, kind): count for project_id, kind, count in steps}
+    per_entity = session.execute(
+        select(Entity.project_id, Entity.kind, func.count(Task.id))
+        .join(Task, Task.entity_id == Entity.id)
+        .group_by(Entity.id, Entity.project_id, Entity.kind)
+        .execution_options(**EVERYTHING)
+    ).all()
+    assert {(p, k, c) for p, k, c in per_entity} == {(p, k, c) for (p, k), c in expected.items()}
+
+
+def test_earlier_steps_are_further_along(session: Session) -> None:
+    done_share = session.execute(
+        select(
+            TaskType.for_entity,
+            ProjectTaskType.position,
+            func.avg(cast(TaskStatus.is_done, Integer)),
+        )
+        .select_from(Task)
+        .join(Task.task_type)
+        .join(Task.task_status)
+        .join(
+            ProjectTaskType,
+            (ProjectTaskType.project_id == Task.project_id)
+            & (ProjectTaskType.task_type_id == Task.task_type_id),
+        )
+        .join(Task.project)
+        .where(Project.code == "LHK")
+        .group_by(TaskType.for_entity, ProjectTaskType.position)
+        .order_by(ProjectTaskType.position)
+    ).all()
+    for kind in ("asset", "shot"):
+        shares = [float(share) for for_entity, _, share in done_share if for_entity == kind]
+        assert len(shares) == 5
+        assert shares == sorted(shares, reverse=True)
+        assert shares[0] > 0.5
+        assert shares[-1] > 0
+
+
+def test_assignees_are_project_members_from_the_task_s_department(session: Session) -> None:
+    assignments = session.execute(
+        select(Person.department_id, TaskType.department_id, ProjectMember.person_id)
+        .select_from(task_assignee)
+        .join(Task, Task.id == task_assignee.c.task_id)
+        .join(Task.task_type)
+        .join(Person, Person.id == task_assignee.c.person_id)
+        .outerjoin(
+            ProjectMember,
+            (ProjectMember.project_id == Task.project_id) & (ProjectMember.person_id == Person.id),
+        )
+        .execution_options(**EVERYTHING)
+    ).all()
+    assert len(assignments) == SMALL_SEED_42["task_assignee"]
+    assert all(member is not None for *_, member in assignments)
+    assert all(person == step for person, step, _ in assignments)
+
+
+def test_status_changes_in_comments_lead_to_the_task_s_status(session: Session) -> None:
+    statuses = dict(session.execute(select(TaskStatus.id, TaskStatus.name)).all())
+    changes: dict[int, list[int | None]] = defaultdict(list)
+    for task_id, change in session.execute(
+        select(Comment.task_id, Comment.task_status_id)
+        .where(Comment.task_status_id.is_not(None))
+        .order_by(Comment.created_at, Comment.id)
+    ):
+        changes[task_id].append(change)
+    tasks = session.execute(
+        select(Task.id, Task.task_status_id).execution_options(**EVERYTHING)
+    ).all()
+    for task_id, status_id in tasks:
+        history = changes.get(task_id)
+        if history is None:
+            assert statuses[status_id] in {"Todo", "Ready"}
+        else:
+            assert history[0] == next(i for i, name in statuses.items() if name == "WIP")
+            assert history[-1] == status_id
+
+
+def test_time_is_logged_on_worked_weekdays(session: Session) -> None:
+    logs = session.execute(
+        select(TimeLog.day, TimeLog.minutes, Task.start_date)
+        .join(TimeLog.task)
+        .execution_options(**EVERYTHING)
+    ).all()
+    assert len(logs) == SMALL_SEED_42["time_log"]
+    for day, minutes, start in logs:
+        assert start is not None
+        assert start <= day <= TODAY
+        assert day.weekday() < 5
+        assert 60 <= minutes <= 480
+
+
+def test_the_application_can_insert_after_the_demo(session: Session) -> None:
+    """PostgreSQL sequences were moved past the demo's explicit ids."""
+    person = Person(first_name="New", last_name="Hire", email="new.hire@studio.example")
+    session.add(person)
+    session.flush()
+    assert person.id == SMALL_SEED_42["person"] + 1
+
+
+def test_a_database_with_data_is_refused(demo: Engine) -> None:
+    with pytest.raises(DemoError, match="already holds data"):
+        create_demo(demo)
+
+
+def _dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    with engine.connect() as connection:
+        return {
+            table.name: [
+                tuple(row)
+                for row in connection.execute(table.select().order_by(*table.primary_key.columns))
+            ]
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def test_the_same_seed_gives_the_same_rows(tmp_path: Path) -> None:
+    dumps = []
+    for name, seed in (("first", 42), ("second", 42), ("other", 7)):
+        engine = create_engine(f"sqlite:///{tmp_path / name}.db")
+        upgrade(engine)
+        create_demo(engine, "small", seed)
+        dumps.append(_dump(engine))
+        engine.dispose()
+    first, second, other = dumps
+    assert first == second
+    assert first["task"] != other["task"]
+
+
+def test_replace_starts_over(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'demo.db'}")
+    upgrade(engine)
+    create_demo(engine, "small", 7)
+    create_demo(engine, "small", 42, replace=True)
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Task)) == 1692
+    engine.dispose()
+
+
+def test_large_scale_is_benchmark_sized() -> None:
+    rows = demo_rows("large", 42)
+    tables = {table.name: table_rows for table, table_rows in rows.items()}
+    main = next(p["id"] for p in tables["project"] if p["code"] == "LHK")
+    live = {
+        e["id"]: e["kind"]
+        for e in tables["entity"]
+        if e["project_id"] == main and not e["deleted_at"]
+    }
+    kinds = list(live.values())
+    assert kinds.count("asset") == 5_000
+    assert kinds.count("shot") == 10_000
+    tasks = [t for t in tables["task"] if t["entity_id"] in live]
+    assert len(tasks) >= 75_000
+    assert all(t["due_date"] is None or t["due_date"] > dt.date(2024, 1, 1) for t in tasks)
