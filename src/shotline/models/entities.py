@@ -56,13 +56,13 @@ class Entity(SoftDeleteMixin, Base):
     )
 
 
-# Subclass columns are fetched with one extra SELECT per kind present rather
-# than by outer-joining every kind's table into each polymorphic query.
+# Subclass columns load only where a plan selects them (loadplan joins the
+# kinds' tables into that one statement); nothing loads them behind its back.
 
 
 class Asset(Entity):
     __tablename__ = "asset"
-    __mapper_args__ = {"polymorphic_identity": "asset", "polymorphic_load": "selectin"}
+    __mapper_args__ = {"polymorphic_identity": "asset"}
 
     id: Mapped[int] = mapped_column(ForeignKey("entity.id", ondelete="CASCADE"), primary_key=True)
     asset_type_id: Mapped[int] = mapped_column(ForeignKey("asset_type.id"))
@@ -72,7 +72,7 @@ class Asset(Entity):
 
 class Episode(Entity):
     __tablename__ = "episode"
-    __mapper_args__ = {"polymorphic_identity": "episode", "polymorphic_load": "selectin"}
+    __mapper_args__ = {"polymorphic_identity": "episode"}
 
     id: Mapped[int] = mapped_column(ForeignKey("entity.id", ondelete="CASCADE"), primary_key=True)
 
@@ -83,7 +83,7 @@ class Episode(Entity):
 
 class Sequence(Entity):
     __tablename__ = "sequence"
-    __mapper_args__ = {"polymorphic_identity": "sequence", "polymorphic_load": "selectin"}
+    __mapper_args__ = {"polymorphic_identity": "sequence"}
 
     id: Mapped[int] = mapped_column(ForeignKey("entity.id", ondelete="CASCADE"), primary_key=True)
     # Films have sequences straight under the project; series group them in episodes.
@@ -99,7 +99,7 @@ class Sequence(Entity):
 
 class Shot(Entity):
     __tablename__ = "shot"
-    __mapper_args__ = {"polymorphic_identity": "shot", "polymorphic_load": "selectin"}
+    __mapper_args__ = {"polymorphic_identity": "shot"}
 
     id: Mapped[int] = mapped_column(ForeignKey("entity.id", ondelete="CASCADE"), primary_key=True)
     sequence_id: Mapped[int] = mapped_column(ForeignKey("sequence.id"))
