@@ -32,7 +32,7 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 run: $(STAMP)
-	$(BIN)/shotline serve --host $(HOST) --port $(PORT)
+	$(BIN)/shotline serve --host $(HOST) --port $(PORT) --demo-if-empty small
 
 bench: $(STAMP)
 	@echo "no benchmarks yet"

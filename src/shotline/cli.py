@@ -52,10 +52,21 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     database_url: DatabaseURL = DEFAULT_DATABASE_URL,
+    demo_if_empty: Annotated[
+        ScaleName | None,
+        typer.Option(help="Create a demo production of this scale when the database is empty."),
+    ] = None,
 ) -> None:
     """Serve the REST and GraphQL APIs, migrating the database first."""
     engine = make_engine(database_url)
     upgrade(engine)
+    if demo_if_empty is not None:
+        with Session(engine) as session:
+            empty = session.scalar(select(func.count()).select_from(Project)) == 0
+        if empty:
+            console.print(f"Creating the {demo_if_empty} demo production…")
+            create_demo(engine, demo_if_empty, 42)
+    console.print(f"Serving on http://{host}:{port} (REST docs at /docs, GraphQL at /graphql)")
     uvicorn.run(create_app(engine), host=host, port=port)
 
 

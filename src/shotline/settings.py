@@ -1,0 +1,32 @@
+"""Service settings, read from the environment (``SHOTLINE_*``) or given in code."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """``server_timing``: add a ``Server-Timing`` header with the request's SQL
+    statement count and time. ``max_page_size``: the largest ``limit`` of a REST
+    list and ``first``/``last``/``limit`` of a GraphQL list. ``graphql_max_depth``
+    and ``graphql_max_aliases`` bound GraphQL queries. ``debug`` enables
+    ``?explain=1`` on REST lists."""
+
+    server_timing: bool = field(default_factory=lambda: _flag("SHOTLINE_SERVER_TIMING", True))
+    max_page_size: int = field(
+        default_factory=lambda: int(os.environ.get("SHOTLINE_MAX_PAGE_SIZE", "500"))
+    )
+    graphql_max_depth: int = field(
+        default_factory=lambda: int(os.environ.get("SHOTLINE_GRAPHQL_MAX_DEPTH", "10"))
+    )
+    graphql_max_aliases: int = field(
+        default_factory=lambda: int(os.environ.get("SHOTLINE_GRAPHQL_MAX_ALIASES", "30"))
+    )
+    debug: bool = field(default_factory=lambda: _flag("SHOTLINE_DEBUG", False))
