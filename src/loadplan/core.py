@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 from loadplan.execution.arguments import filter_condition, order_expression
 from loadplan.execution.binding import Binding, Strict, argument_values
 from loadplan.execution.events import PLAN_OPTION, PlannedMarker
-from loadplan.execution.options import entity_for, entity_options
+from loadplan.execution.options import criteria_for, entity_for, entity_options
 from loadplan.plan import EntityPlan
 from loadplan.planner import PlanSettings, build_plan
 from loadplan.selection import Selection
@@ -47,6 +47,9 @@ class Plan:
         if entity is not root.cls:
             stmt = _with_root_entity(stmt, root.cls, entity)
         arguments = self.binding.arguments_at("")
+        criteria = criteria_for(root, entity, self.binding)
+        if criteria:
+            stmt = stmt.where(*criteria)
         if arguments.filters:
             stmt = stmt.where(*[filter_condition(entity, f) for f in arguments.filters])
         if arguments.order_by:
@@ -67,6 +70,9 @@ class Plan:
         """A statement counting the rows ``apply(stmt)`` would return without
         its page (the root arguments' filters kept, limit and offset dropped)."""
         arguments = self.binding.arguments_at("")
+        criteria = criteria_for(self.root, self.root.cls, self.binding)
+        if criteria:
+            stmt = stmt.where(*criteria)
         if arguments.filters:
             stmt = stmt.where(*[filter_condition(self.root.cls, f) for f in arguments.filters])
         inner = stmt.order_by(None).limit(None).offset(None).subquery()

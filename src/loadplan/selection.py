@@ -140,8 +140,9 @@ class Selection:
 
 
 def _children(fields: Sequence[str | Selection]) -> tuple[Selection, ...]:
-    """Nodes for ``fields``; dotted paths sharing a head share one node."""
-    nodes: list[Selection] = []
+    """Nodes for ``fields``; dotted paths sharing a head share one node
+    (explicit nodes are kept as given)."""
+    nodes: list[Selection | str] = []
     nested: dict[str, list[str]] = {}
     for item in fields:
         if isinstance(item, Selection):
@@ -150,13 +151,11 @@ def _children(fields: Sequence[str | Selection]) -> tuple[Selection, ...]:
         head, _, rest = item.partition(".")
         if head not in nested:
             nested[head] = []
-            nodes.append(Selection(head))
+            nodes.append(head)
         if rest:
             nested[head].append(rest)
     return tuple(
-        node.with_children(_children(nested[node.name]))
-        if not node.children and nested.get(node.name)
-        else node
+        node if isinstance(node, Selection) else Selection(node, _children(nested[node]))
         for node in nodes
     )
 

@@ -93,3 +93,12 @@ def order_expression(entity: Any, item: Order) -> ColumnElement[Any]:
     """``item`` as an ordering term; a to-one hop becomes a correlated subquery."""
     column = _order_column(entity, item.path)
     return column.desc() if item.descending else column.asc()
+
+
+def check_paths(entity: Any, arguments: Any) -> None:
+    """Raise :class:`PlanError` now for a filter or order path that does not
+    resolve, rather than when the statement using it is built."""
+    for item in arguments.filters:
+        filter_condition(entity, item)
+    for order in arguments.order_by:
+        order_expression(entity, order)

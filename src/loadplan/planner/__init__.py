@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Mapper
 
+from loadplan.execution.arguments import check_paths
 from loadplan.plan import EntityPlan, ExpressionLoad, RelationshipPlan, Strategy
 from loadplan.planner.fields import ResolvedFields, mapper_of, resolve
 from loadplan.planner.keys import key_pairs
@@ -102,6 +103,7 @@ def _plan_fields(
                 prop.mapper, children, context, child_path, keys.child_keys, settings
             )
             arguments = variant[0].arguments
+            check_paths(prop.mapper.class_, arguments)
             strategy = choose_strategy(
                 prop, target, arguments, index > 0, name in fields.prefetch, settings.joined
             )
@@ -239,6 +241,7 @@ def build_plan(
 ) -> EntityPlan:
     """The entity plan of ``selection`` on ``cls``; cached unless a hint
     computes its paths from the request context."""
+    check_paths(cls, selection.arguments)
     if _dynamic(selection):
         return _plan_entity(mapper_of(cls), selection.children, context, "", (), settings)
     key = (cls, _shape(selection), settings)
