@@ -264,3 +264,21 @@ async def test_async_endpoint(small: Engine, small_database: IsolatedDatabase) -
     finally:
         await async_engine.dispose()
         small_database.engines.remove(async_engine)
+
+
+def test_a_schema_field_nothing_can_load_fails_at_declaration() -> None:
+    from pydantic import BaseModel
+
+    from loadplan import LoadplanError
+    from loadplan.fastapi import PlannedEndpoint
+
+    class Broken(BaseModel):
+        id: int
+        nickname: str
+
+    with pytest.raises(LoadplanError) as failure:
+        PlannedEndpoint(m.Person, Broken)
+    assert str(failure.value) == (
+        "Broken.nickname: Person.nickname is not an attribute of the model; "
+        "give the field loadplan.hint(...) or map it with validation_alias"
+    )
