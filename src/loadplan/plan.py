@@ -50,8 +50,8 @@ class RelationshipPlan:
     (aliases) of the selections merged into this load; ``side`` is true for a
     second, differently-filtered variant of the same relationship, which is
     kept beside the attribute under those keys (see :func:`loadplan.related`).
-    ``path`` is the argument path of the selection node (aliases joined by
-    dots), used to find argument values.
+    ``paths`` are the argument paths of the selection nodes merged here
+    (response keys joined by dots), used to find argument values.
     """
 
     key: str
@@ -59,7 +59,7 @@ class RelationshipPlan:
     strategy: Strategy
     uselist: bool
     target: EntityPlan
-    path: str
+    paths: tuple[str, ...]
     arguments: Arguments = field(default_factory=Arguments)
     keys: tuple[str, ...] = ()
     side: bool = False

@@ -579,3 +579,51 @@ def test_sequences_shots_tasks_nested_pages(small: Engine, large: Engine) -> Non
         sequences, log, _ = load(engine, Sequence, selection)
         log.assert_count(3)
         assert [dump(s, selection) for s in sequences] == naive(engine, Sequence, selection)
+
+
+def test_a_page_never_overwrites_a_full_list_of_the_same_object(small: Engine) -> None:
+    # tasks(limit: 1) at the root; the same entities' full task lists below.
+    selection = Selection(
+        "",
+        children=(
+            Selection(
+                "tasks",
+                arguments=Arguments(limit=1),
+                children=(
+                    Selection("id"),
+                    Selection(
+                        "entity", children=(Selection("tasks", children=(Selection("id"),)),)
+                    ),
+                ),
+            ),
+        ),
+    )
+    entities, log, plan = load(small, Entity, selection)
+    log.assert_count(3)
+    assert "tasks -> Task [windowed; page per parent; as tasks]" in plan.explain()
+    first = entities[0]
+    page = loadplan.related(first, "tasks", "tasks")
+    assert [t.id for t in page] == [1]
+    assert [t.id for t in page[0].entity.tasks] == [1, 2, 3]
+
+
+def test_arguments_below_a_merged_alias_apply(small: Engine) -> None:
+    selection = Selection(
+        "",
+        children=(
+            Selection("tasks", children=(Selection("id"),)),
+            Selection(
+                "tasks",
+                alias="more",
+                children=(
+                    Selection(
+                        "comments", arguments=Arguments(limit=1), children=(Selection("id"),)
+                    ),
+                ),
+            ),
+        ),
+    )
+    entities, log, _ = load(small, Entity, selection)
+    log.assert_count(3)
+    assert "ROW_NUMBER() OVER" in log[2].sql.upper()
+    assert [len(t.comments) for t in entities[0].tasks] == [1, 1, 1]

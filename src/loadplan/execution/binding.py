@@ -40,5 +40,10 @@ class Binding:
     settings: PlanSettings
     arguments: dict[str, Arguments] = field(default_factory=dict)
 
-    def arguments_at(self, path: str) -> Arguments:
-        return self.arguments.get(path, NO_ARGUMENTS)
+    def arguments_at(self, *paths: str) -> Arguments:
+        """The arguments under the first of ``paths`` that has any."""
+        for path in paths:
+            found = self.arguments.get(path)
+            if found is not None:
+                return found
+        return NO_ARGUMENTS

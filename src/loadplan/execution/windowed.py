@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, inspect, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, inspect, or_, select, tuple_
 from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import visitors
@@ -38,7 +39,7 @@ from loadplan.execution.arguments import filter_condition, order_expression
 from loadplan.execution.binding import Binding
 from loadplan.execution.options import criteria_for, entity_for, entity_options
 from loadplan.plan import RelationshipPlan
-from loadplan.planner.keys import key_pairs
+from loadplan.planner.keys import KeyPairs, key_pairs
 from loadplan.results import store_related, store_total
 
 
@@ -81,18 +82,58 @@ def load_windowed(
     session: Session, parents: Sequence[Any], rel: RelationshipPlan, binding: Binding
 ) -> list[Any]:
     """Load ``rel`` for every parent with one statement; return the children."""
+    entity = entity_for(rel.target)
+    batch = batch_statement(rel, binding, [entity])
+    pairs = batch.pairs
+    wanted = sorted(
+        {k for k in (_parent_key(p, pairs.parent_keys) for p in parents) if None not in k}
+    )
+    batch_stmt = batch.stmt.options(*entity_options(rel.target, entity, binding))
+    by_parent, totals = fetch(session, batch, batch_stmt, wanted, binding.settings.batch_size)
+    children = [row[0] for rows in by_parent.values() for row in rows]
+    by_parent_objects = {key: [row[0] for row in rows] for key, rows in by_parent.items()}
+
+    for parent in parents:
+        key = _parent_key(parent, pairs.parent_keys)
+        rows = by_parent_objects.get(key, [])
+        if not rel.side:
+            set_committed_value(
+                parent, rel.key, rows if rel.uselist else (rows[0] if rows else None)
+            )
+        total = totals.get(key, len(rows))
+        for name in rel.keys if rel.side else (rel.key, *rel.keys):
+            if rel.side:
+                store_related(parent, name, rows)
+            store_total(parent, name, total)
+    return children
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The batched statement of one relationship level, for any parents.
+
+    ``stmt`` selects ``head`` (an entity, or plain columns in row mode), then
+    the parent key columns, then (paginated) the total and row number; the
+    parent keys are bound at execution as ``lp_parent_keys``.
+    """
+
+    stmt: Select[Any]
+    pairs: KeyPairs
+    head_width: int
+    key_width: int
+    paginated: bool
+    offset: int
+
+
+def batch_statement(rel: RelationshipPlan, binding: Binding, head: Sequence[Any]) -> Batch:
     owner: Mapper[Any] = inspect(rel.owner)
     prop = owner.relationships[rel.key]
     pairs = key_pairs(prop)
-    arguments = binding.arguments_at(rel.path)
+    arguments = binding.arguments_at(*rel.paths)
     entity = entity_for(rel.target)
     target_mapper: Mapper[Any] = prop.mapper
-
-    parent_keys = {_parent_key(p, pairs.parent_keys) for p in parents}
-    wanted = sorted(k for k in parent_keys if None not in k)
     remote = list(pairs.remote_columns)
     key_expr = remote[0] if len(remote) == 1 else tuple_(*remote)
-    values: list[Any] = [k[0] for k in wanted] if len(remote) == 1 else wanted
     keys_in: BindParameter[Any] = bindparam("lp_parent_keys", expanding=True)
 
     conditions: list[Any] = [key_expr.in_(keys_in), *extra_join_criteria(prop)]
@@ -108,6 +149,7 @@ def load_windowed(
     order += pk
 
     keys = [column.label(f"lp_k{i}") for i, column in enumerate(remote)]
+    offset = arguments.offset or 0
     if arguments.paginated:
         ranked_source = select(
             *[c.label(f"lp_pk{i}") for i, c in enumerate(pk)],
@@ -118,53 +160,52 @@ def load_windowed(
         if prop.secondary is not None:
             ranked_source = ranked_source.join(prop.secondary, prop.secondaryjoin)
         ranked = ranked_source.where(*conditions).subquery("lp_ranked")
-        offset = arguments.offset or 0
         rn, total_column = ranked.c.lp_rn, ranked.c.lp_total
         page = rn > offset
         if arguments.limit is not None:
             page = and_(page, rn <= offset + arguments.limit)
+        ranked_keys = [ranked.c[f"lp_k{i}"] for i in range(len(keys))]
+        same_row = and_(*[c == ranked.c[f"lp_pk{i}"] for i, c in enumerate(pk)])
+        stmt = select(*head, *ranked_keys, total_column, rn).order_by(*ranked_keys, rn)
         if offset:
-            # A page past the end still returns the parent's last row, as a
-            # marker carrying the total: no second statement to count.
-            page = or_(page, and_(rn == total_column, total_column <= offset))
-        stmt = (
-            select(entity, *[ranked.c[f"lp_k{i}"] for i in range(len(keys))], total_column, rn)
-            .join(ranked, and_(*[c == ranked.c[f"lp_pk{i}"] for i, c in enumerate(pk)]))
-            .where(page)
-            .order_by(*[ranked.c[f"lp_k{i}"] for i in range(len(keys))], ranked.c.lp_rn)
-        )
+            # A parent whose page lies past the end of its list still sends
+            # its last row, carrying the total, with the child's columns left
+            # NULL by the outer join: no object, no eager load, no count query.
+            marker = and_(rn == total_column, total_column <= offset)
+            stmt = (
+                stmt.select_from(ranked)
+                .outerjoin(entity, and_(same_row, page))
+                .where(or_(page, marker))
+            )
+        else:
+            stmt = stmt.select_from(entity).join(ranked, same_row).where(page)
     else:
-        stmt = select(entity, *keys).select_from(entity)
+        stmt = select(*head, *keys).select_from(entity)
         if prop.secondary is not None:
             stmt = stmt.join(prop.secondary, prop.secondaryjoin)
         stmt = stmt.where(*conditions).order_by(*remote, *order)
-    stmt = stmt.options(*entity_options(rel.target, entity, binding))
+    return Batch(stmt, pairs, len(head), len(keys), arguments.paginated, offset)
 
+
+def fetch(
+    session: Session,
+    batch: Batch,
+    stmt: Select[Any],
+    wanted: Sequence[tuple[Any, ...]],
+    batch_size: int,
+) -> tuple[dict[tuple[Any, ...], list[Any]], dict[tuple[Any, ...], int]]:
+    """Rows of ``stmt`` for the ``wanted`` parent keys, grouped by parent key,
+    and the per-parent totals of a paginated level."""
+    values: list[Any] = [k[0] for k in wanted] if batch.key_width == 1 else list(wanted)
     by_parent: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
     totals: dict[tuple[Any, ...], int] = {}
-    children: list[Any] = []
-    size = binding.settings.batch_size
-    for start in range(0, len(values), size):
-        batch = {"lp_parent_keys": values[start : start + size]}
-        for row in session.execute(stmt, batch):
-            child, key = row[0], tuple(row[1 : 1 + len(keys)])
-            if arguments.paginated:
+    width, key_end = batch.head_width, batch.head_width + batch.key_width
+    for start in range(0, len(values), batch_size):
+        for row in session.execute(stmt, {"lp_parent_keys": values[start : start + batch_size]}):
+            key = tuple(row[width:key_end])
+            if batch.paginated:
                 totals[key] = row[-2]
-                if row[-1] <= (arguments.offset or 0):
+                if row[-1] <= batch.offset:
                     continue
-            by_parent[key].append(child)
-            children.append(child)
-
-    for parent in parents:
-        key = _parent_key(parent, pairs.parent_keys)
-        rows = by_parent.get(key, [])
-        if not rel.side:
-            set_committed_value(
-                parent, rel.key, rows if rel.uselist else (rows[0] if rows else None)
-            )
-        total = totals.get(key, len(rows))
-        for name in rel.keys if rel.side else (rel.key, *rel.keys):
-            if rel.side:
-                store_related(parent, name, rows)
-            store_total(parent, name, total)
-    return children
+            by_parent[key].append(row)
+    return by_parent, totals

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.orm import Mapper
@@ -21,7 +21,7 @@ from loadplan.plan import EntityPlan, ExpressionLoad, RelationshipPlan, Strategy
 from loadplan.planner.fields import ResolvedFields, mapper_of, resolve
 from loadplan.planner.keys import key_pairs
 from loadplan.planner.strategies import choose_strategy
-from loadplan.selection import Selection
+from loadplan.selection import Arguments, Selection
 
 __all__ = ["PlanSettings", "build_plan", "clear_plan_cache"]
 
@@ -77,7 +77,7 @@ def _plan_fields(
     mapper: Mapper[Any],
     fields: ResolvedFields,
     context: Any,
-    path: str,
+    paths: tuple[str, ...],
     extra_columns: Iterable[str],
     settings: PlanSettings,
     inherited: tuple[str, ...],
@@ -98,9 +98,13 @@ def _plan_fields(
         columns.extend(keys.parent_keys)
         for index, variant in enumerate(variants):
             children = tuple(child for node in variant for child in node.children)
-            child_path = _join(path, variant[0].key)
+            # Each merged selection has a path of its own: arguments below any
+            # of them are found under one of these.
+            child_paths = tuple(
+                dict.fromkeys(_join(p, node.key) for p in paths for node in variant)
+            )
             target = _plan_entity(
-                prop.mapper, children, context, child_path, keys.child_keys, settings
+                prop.mapper, children, context, child_paths, keys.child_keys, settings
             )
             arguments = variant[0].arguments
             check_paths(prop.mapper.class_, arguments)
@@ -116,7 +120,7 @@ def _plan_fields(
                     strategy=strategy,
                     uselist=bool(prop.uselist),
                     target=target,
-                    path=child_path,
+                    paths=child_paths,
                     arguments=arguments,
                     keys=tuple(dict.fromkeys(node.key for node in variant)),
                     side=index > 0,
@@ -146,17 +150,17 @@ def _plan_entity(
     mapper: Mapper[Any],
     nodes: Iterable[Selection],
     context: Any,
-    path: str,
+    paths: tuple[str, ...],
     extra_columns: Iterable[str],
     settings: PlanSettings,
 ) -> EntityPlan:
     by_mapper = resolve(mapper, nodes, context)
     base_fields = by_mapper.pop(mapper, None) or ResolvedFields(mapper.class_)
-    base = _plan_fields(mapper, base_fields, context, path, extra_columns, settings, ())
+    base = _plan_fields(mapper, base_fields, context, paths, extra_columns, settings, ())
     if not by_mapper:
         return base
     subtypes = tuple(
-        _plan_fields(sub, fields, context, path, (), settings, base.columns)
+        _plan_fields(sub, fields, context, paths, (), settings, base.columns)
         for sub, fields in by_mapper.items()
     )
     return EntityPlan(
@@ -168,6 +172,43 @@ def _plan_entity(
         hints=base.hints,
         options=base.options,
     )
+
+
+def _signatures(plan: EntityPlan, found: dict[tuple[Any, str], set[Arguments]]) -> None:
+    for rel in plan.all_relationships():
+        if not rel.side:
+            owner = mapper_of(rel.owner).base_mapper
+            found.setdefault((owner, rel.key), set()).add(rel.arguments)
+        _signatures(rel.target, found)
+
+
+def _separate(plan: EntityPlan, conflicting: set[tuple[Any, str]]) -> EntityPlan:
+    relationships = tuple(
+        replace(
+            rel,
+            target=_separate(rel.target, conflicting),
+            side=rel.side
+            or (bool(rel.arguments) and (mapper_of(rel.owner).base_mapper, rel.key) in conflicting),
+        )
+        for rel in plan.relationships
+    )
+    subtypes = tuple(_separate(sub, conflicting) for sub in plan.subtypes)
+    return replace(plan, relationships=relationships, subtypes=subtypes)
+
+
+def _separate_conflicts(plan: EntityPlan) -> EntityPlan:
+    """Keep per-parent pages out of the relationship attribute where the same
+    relationship is loaded elsewhere in the tree with other arguments.
+
+    One object can be reached along several paths (a task's entity is also a
+    project's entity): writing a page of its tasks into ``entity.tasks`` would
+    overwrite the full list another path loaded, so such pages are kept beside
+    the attribute, under their keys.
+    """
+    found: dict[tuple[Any, str], set[Arguments]] = {}
+    _signatures(plan, found)
+    conflicting = {key for key, variants in found.items() if len(variants) > 1}
+    return _separate(plan, conflicting) if conflicting else plan
 
 
 def _shape(node: Selection) -> Hashable:
@@ -243,10 +284,17 @@ def build_plan(
     computes its paths from the request context."""
     check_paths(cls, selection.arguments)
     if _dynamic(selection):
-        return _plan_entity(mapper_of(cls), selection.children, context, "", (), settings)
+        return _build(cls, selection, context, settings)
     key = (cls, _shape(selection), settings)
     plan = plan_cache.get(key)
     if plan is None:
-        plan = _plan_entity(mapper_of(cls), selection.children, context, "", (), settings)
+        plan = _build(cls, selection, context, settings)
         plan_cache.put(key, plan)
     return plan
+
+
+def _build(
+    cls: type[Any], selection: Selection, context: Any, settings: PlanSettings
+) -> EntityPlan:
+    plan = _plan_entity(mapper_of(cls), selection.children, context, ("",), (), settings)
+    return _separate_conflicts(plan)
