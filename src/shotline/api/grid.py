@@ -1,7 +1,409 @@
-"""Placeholder: filled in by its own change."""
+"""The production grids (a project's assets or shots with their tasks) and
+the asset and shot pages.
+
+Every read is planned by loadplan from the response model, so a request costs
+the same few statements whether it returns 10 rows or a whole project:
+
+- a grid: the project (to tell "unknown project" from "no rows"), the page
+  of entities (asset type, or sequence and episode, joined in), the
+  project's task type order, the tasks (type and status joined in) and
+  their assignees: 5 statements, plus one with ``total=true``, and one
+  more per further 30,000 tasks (loadplan's batch size: a whole grid of
+  10,000 shots and 50,000 tasks takes 6);
+- an entity page: the entity with its live task count, the task type
+  order, the tasks and their assignees: 4 statements.
+
+Without ``limit`` a grid returns every entity of the project, like the
+grids of the established trackers: the client sorts and filters a whole
+project locally, and paging it would only multiply requests. ``limit``
+(up to ``max_page_size``), ``offset`` and ``cursor`` page it when wanted.
+Without ``order`` rows come by name (then id, which keeps the order total
+for keyset cursors).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import base64
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from functools import cache
+from typing import Annotated, Any
 
-router = APIRouter()
+import orjson
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from sqlalchemy import ColumnElement, Select, and_, inspect, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
+
+import loadplan
+from loadplan import Order, Selection
+from loadplan.fastapi import Page, PlannedEndpoint, PlannedRequest
+from shotline.deps import DB, AppSettings
+from shotline.errors import BadRequest, NotFound
+from shotline.models import Asset, AssetType, Entity, Person, Project, Sequence, Shot, Task
+from shotline.schemas.grid import AssetOut, AssetRow, ShotOut, ShotRow
+from shotline.settings import Settings
+
+router = APIRouter(tags=["grid"])
+
+DEFAULT_ORDER = "name"
+
+MAX_ID = 2**31 - 1
+"""Ids are 32-bit integers on PostgreSQL and MariaDB: a larger number names
+nothing, and the drivers fail binding it, so it is refused up front (422)."""
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+# -- Planned endpoints -------------------------------------------------------------
+#
+# loadplan's PlannedEndpoint fixes its page size limit and debug mode when it is
+# built, but both come from the settings of the app serving the request, and
+# it has no default order. The dependencies below declare the same query
+# parameters, then hand them to an endpoint built (once) for those settings.
+
+
+@cache
+def _endpoint(
+    model: type[Entity], schema: type[BaseModel], max_limit: int, debug: bool
+) -> PlannedEndpoint:
+    return PlannedEndpoint(model, schema, max_limit=max_limit, debug=debug)
+
+
+def _warm(model: type[Entity], schema: type[BaseModel]) -> None:
+    """Build the endpoint of the default settings at import: a schema field
+    that nothing can load fails at start-up, not on the first request."""
+    defaults = Settings()
+    _endpoint(model, schema, defaults.max_page_size, defaults.debug)
+
+
+Fields = Annotated[
+    str | None,
+    Query(description="Comma-separated dotted paths of the fields to return (sparse fieldset)."),
+]
+Explain = Annotated[bool, Query(description="Debug mode only: return the plan and its SQL.")]
+
+
+def _planned_list(
+    model: type[Entity], schema: type[BaseModel], task_list: str
+) -> Callable[..., PlannedRequest]:
+    _warm(model, schema)
+
+    def planned_list(
+        request: Request,
+        settings: AppSettings,
+        fields: Fields = None,
+        limit: Annotated[
+            int | None, Query(ge=0, description="Page size; none: every matching entity.")
+        ] = None,
+        offset: Annotated[int | None, Query(ge=0, le=MAX_ID, description="Rows to skip.")] = None,
+        cursor: Annotated[
+            str | None, Query(description="Keyset cursor: next_cursor of the previous page.")
+        ] = None,
+        order: Annotated[
+            str | None,
+            Query(description="Comma-separated fields, '-' for descending (default: name)."),
+        ] = None,
+        total: Annotated[bool, Query(description="Also count every matching entity.")] = False,
+        explain: Explain = False,
+    ) -> PlannedRequest:
+        endpoint = _endpoint(model, schema, settings.max_page_size, settings.debug)
+        planned = endpoint(
+            request, fields, limit, offset, cursor, order or DEFAULT_ORDER, total, explain
+        )
+        return _one_task_list(planned, task_list)
+
+    return planned_list
+
+
+def _planned_one(
+    model: type[Entity], schema: type[BaseModel], task_list: str
+) -> Callable[..., PlannedRequest]:
+    _warm(model, schema)
+
+    def planned_one(
+        request: Request, settings: AppSettings, fields: Fields = None, explain: Explain = False
+    ) -> PlannedRequest:
+        endpoint = _endpoint(model, schema, settings.max_page_size, settings.debug)
+        planned = endpoint(request, fields, None, None, None, None, False, explain)
+        return _one_task_list(planned, task_list)
+
+    return planned_one
+
+
+def _one_task_list(planned: PlannedRequest, task_list: str) -> PlannedRequest:
+    """Refuse a task list page (``<list>.limit``, ``.offset``, ``.order``)
+    together with ``task_status``.
+
+    ``task_status`` needs every task, so the page becomes a second load of
+    ``tasks`` that loadplan keeps aside (``loadplan.related``), while the
+    response model reads the attribute, which holds every task: the page
+    would be silently ignored. Asking without ``task_status`` works.
+    """
+    if any(relationship.side for relationship in planned.plan.root.relationships):
+        raise BadRequest(
+            task_list,
+            "cannot be limited, offset or ordered while task_status is returned: "
+            "leave task_status out of fields",
+        )
+    return planned
+
+
+AssetGrid = Annotated[PlannedRequest, Depends(_planned_list(Asset, AssetRow, "task_details"))]
+ShotGrid = Annotated[PlannedRequest, Depends(_planned_list(Shot, ShotRow, "task_details"))]
+AssetPage = Annotated[PlannedRequest, Depends(_planned_one(Asset, AssetOut, "tasks"))]
+ShotPage = Annotated[PlannedRequest, Depends(_planned_one(Shot, ShotOut, "tasks"))]
+
+# Filters shared by both grids.
+TaskStatusFilter = Annotated[
+    list[str] | None,
+    Query(
+        description="'<task type name>:<status short name>', repeatable: an entity matches when, "
+        "for every task type named, its task has one of the statuses given for that type."
+    ),
+]
+AssigneeFilter = Annotated[
+    int | None,
+    Query(ge=1, le=MAX_ID, description="Person id: entities with a task assigned to them."),
+]
+SearchFilter = Annotated[str | None, Query(description="Case-insensitive part of the entity name.")]
+
+
+# -- Project and vocabulary lookups -----------------------------------------------
+
+_PROJECT = Selection.of("id")
+_PROJECT_WITH_VOCABULARY = Selection.of(
+    "id",
+    "task_type_links.task_type.name",
+    "task_status_links.task_status.short_name",
+)
+
+
+def _project(db: Session, project_id: int, vocabulary: bool) -> Project:
+    """The project, or a 404; with its task types and statuses when a
+    ``task_status`` filter must be resolved against them."""
+    selection = _PROJECT_WITH_VOCABULARY if vocabulary else _PROJECT
+    stmt = loadplan.plan(Project, selection).apply(select(Project).where(Project.id == project_id))
+    project = db.scalars(stmt).first()
+    if project is None:
+        raise NotFound("project", project_id)
+    return project
+
+
+def _task_status_condition(
+    model: type[Entity], project: Project, values: list[str]
+) -> ColumnElement[bool]:
+    """``Modeling:wip`` filters as one EXISTS per task type.
+
+    Several statuses for one task type are alternatives (``Modeling:wip`` and
+    ``Modeling:wfa``: either), different task types must all match. Names are
+    resolved against the project's own task types and statuses, so a typo is
+    a 400 listing the valid names instead of a silently empty grid.
+    """
+    task_types = {link.task_type.name: link.task_type_id for link in project.task_type_links}
+    statuses = {
+        link.task_status.short_name: link.task_status_id for link in project.task_status_links
+    }
+    wanted: dict[int, list[int]] = {}
+    for value in values:
+        type_name, colon, status_name = value.rpartition(":")
+        if not colon or not type_name or not status_name:
+            raise BadRequest(
+                "task_status", f"expected '<task type>:<status short name>', got {value!r}"
+            )
+        if type_name not in task_types:
+            raise BadRequest(
+                "task_status",
+                f"unknown task type {type_name!r}; this project has {', '.join(task_types)}",
+            )
+        if status_name not in statuses:
+            raise BadRequest(
+                "task_status",
+                f"unknown status {status_name!r}; this project has {', '.join(statuses)}",
+            )
+        wanted.setdefault(task_types[type_name], []).append(statuses[status_name])
+    return and_(
+        *(
+            model.tasks.any(and_(Task.task_type_id == type_id, Task.task_status_id.in_(status_ids)))
+            for type_id, status_ids in wanted.items()
+        )
+    )
+
+
+def _asset_type_id(db: Session, value: str) -> int:
+    """An asset type given by id or by name, or a 400 naming ``asset_type``."""
+    by_id = value.isascii() and value.isdigit() and int(value) <= MAX_ID
+    condition = AssetType.id == int(value) if by_id else AssetType.name == value
+    stmt = loadplan.plan(AssetType, Selection.of("id")).apply(select(AssetType).where(condition))
+    asset_type = db.scalars(stmt).first()
+    if asset_type is None:
+        raise BadRequest("asset_type", f"unknown asset type {value!r}")
+    return asset_type.id
+
+
+def _grid_statement(
+    db: Session,
+    model: type[Asset] | type[Shot],
+    project_id: int,
+    task_status: list[str] | None,
+    assignee: int | None,
+    search: str | None,
+) -> Select[Any]:
+    """The entities of the project matching the filters both grids share."""
+    project = _project(db, project_id, vocabulary=bool(task_status))
+    conditions: list[ColumnElement[bool]] = [model.project_id == project_id]
+    if task_status:
+        conditions.append(_task_status_condition(model, project, task_status))
+    if assignee is not None:
+        conditions.append(model.tasks.any(Task.assignees.any(Person.id == assignee)))
+    if search:
+        conditions.append(model.name.icontains(search, autoescape=True))
+    return select(model).where(*conditions)
+
+
+# -- Workaround: keyset cursors over TypeDecorator columns --------------------------
+#
+# loadplan decodes each cursor value with its column type's ``python_type``,
+# which a TypeDecorator such as UTCDateTime does not report (SQLAlchemy says
+# ``object``), so every cursor of a page ordered by created_at or updated_at
+# is refused as "invalid cursor". Until loadplan asks the decorated type, such
+# a page gets its keyset condition here, from loadplan's own cursor format
+# (base64 of the JSON list of the order terms' values, then the key's), and
+# loadplan runs it as a first page; next_cursor is still loadplan's.
+
+
+def _cursor_value(column_type: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(column_type, TypeDecorator):
+        column_type = column_type.impl_instance
+    python_type = column_type.python_type
+    if python_type is not dt.datetime:
+        return python_type(value)
+    moment = dt.datetime.fromisoformat(value)
+    if moment.tzinfo is None:  # loadplan's cursors always carry the offset
+        raise ValueError(value)
+    return moment
+
+
+def _decorated_cursor(planned: PlannedRequest, model: type[Entity]) -> ColumnElement[bool] | None:
+    """The keyset condition of a cursor loadplan cannot decode, else ``None``."""
+    mapper = inspect(model)
+    keys = [mapper.get_property_by_column(column).key for column in mapper.primary_key]
+    terms = [*planned.order, *(Order(key) for key in keys)]
+    types = [mapper.attrs[term.path].columns[0].type for term in terms]
+    if planned.cursor is None or not any(isinstance(t, TypeDecorator) for t in types):
+        return None
+    try:
+        values = orjson.loads(base64.urlsafe_b64decode(planned.cursor.encode()))
+        if not isinstance(values, list) or len(values) != len(terms):
+            raise ValueError(planned.cursor)
+        typed = [_cursor_value(t, v) for t, v in zip(types, values, strict=True)]
+    except (ValueError, TypeError):
+        raise BadRequest("cursor", "invalid cursor") from None
+    columns = [getattr(model, term.path) for term in terms]
+    return or_(
+        *(
+            and_(
+                *(columns[i] == typed[i] for i in range(index)),
+                columns[index] < typed[index] if term.descending else columns[index] > typed[index],
+            )
+            for index, term in enumerate(terms)
+        )
+    )
+
+
+def _page(planned: PlannedRequest, db: Session, model: type[Entity], stmt: Select[Any]) -> Response:
+    after = _decorated_cursor(planned, model)
+    if after is None:
+        return planned.page(db, stmt)
+    # The rows after the cursor, as a first page; the total counts every row.
+    first = dataclasses.replace(planned, cursor=None, offset=0, total=False)
+    response = first.page(db, stmt.where(after))
+    if not planned.total or planned.explain:
+        return response
+    page = orjson.loads(response.body)
+    total = db.scalar(planned.plan.count(stmt))
+    body = {"items": page["items"], "total": total, "next_cursor": page["next_cursor"]}
+    return Response(orjson.dumps(body), media_type="application/json")
+
+
+# -- Endpoints ----------------------------------------------------------------------
+
+
+@router.get("/projects/{project_id}/assets", response_model=Page[AssetRow])
+def asset_grid(
+    project_id: IdPath,
+    db: DB,
+    planned: AssetGrid,
+    asset_type: Annotated[str | None, Query(description="Asset type id or name.")] = None,
+    task_status: TaskStatusFilter = None,
+    assignee: AssigneeFilter = None,
+    search: SearchFilter = None,
+) -> Response:
+    """The asset grid: the project's live assets with their task statuses.
+
+    Without ``limit``, every matching asset (the whole-project grid), by name
+    unless ``order`` says otherwise. 5 statements whatever the page size.
+    """
+    stmt = _grid_statement(db, Asset, project_id, task_status, assignee, search)
+    if asset_type:
+        stmt = stmt.where(Asset.asset_type_id == _asset_type_id(db, asset_type))
+    return _page(planned, db, Asset, stmt)
+
+
+@router.get("/projects/{project_id}/shots", response_model=Page[ShotRow])
+def shot_grid(
+    project_id: IdPath,
+    db: DB,
+    planned: ShotGrid,
+    sequence: Annotated[
+        list[Id] | None, Query(description="Sequence id, repeatable (any of them).")
+    ] = None,
+    episode: Annotated[
+        list[Id] | None, Query(description="Episode id, repeatable (any of them).")
+    ] = None,
+    task_status: TaskStatusFilter = None,
+    assignee: AssigneeFilter = None,
+    search: SearchFilter = None,
+) -> Response:
+    """The shot grid: the project's live shots with their task statuses.
+
+    Without ``limit``, every matching shot (the whole-project grid), by name
+    unless ``order`` says otherwise. 5 statements whatever the page size.
+    """
+    stmt = _grid_statement(db, Shot, project_id, task_status, assignee, search)
+    if sequence:
+        stmt = stmt.where(Shot.sequence_id.in_(sequence))
+    if episode:
+        sequences = select(Sequence.id).where(Sequence.episode_id.in_(episode))
+        stmt = stmt.where(Shot.sequence_id.in_(sequences))
+    return _page(planned, db, Shot, stmt)
+
+
+def _one(
+    planned: PlannedRequest, db: Session, stmt: Select[Any], what: str, ident: int
+) -> Response:
+    # PlannedRequest.one answers a bare "not found"; say what was not found,
+    # like every other 404 of the API.
+    try:
+        return planned.one(db, stmt)
+    except HTTPException as error:
+        if error.status_code == 404:
+            raise NotFound(what, ident) from None
+        raise
+
+
+@router.get("/assets/{asset_id}", response_model=AssetOut)
+def get_asset(asset_id: IdPath, db: DB, planned: AssetPage) -> Response:
+    """An asset with its tasks and live task count."""
+    return _one(planned, db, select(Asset).where(Asset.id == asset_id), "asset", asset_id)
+
+
+@router.get("/shots/{shot_id}", response_model=ShotOut)
+def get_shot(shot_id: IdPath, db: DB, planned: ShotPage) -> Response:
+    """A shot with its tasks and live task count."""
+    return _one(planned, db, select(Shot).where(Shot.id == shot_id), "shot", shot_id)

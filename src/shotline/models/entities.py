@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ForeignKey, Index, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+import loadplan
 from shotline.models.base import Base
 from shotline.softdelete import SoftDeleteMixin
 from shotline.sqltypes import JSONData, UTCDateTime, utcnow
@@ -54,6 +55,34 @@ class Entity(SoftDeleteMixin, Base):
     tasks: Mapped[list[Task]] = relationship(
         back_populates="entity", cascade="all, delete-orphan", order_by="Task.id"
     )
+
+    # Computed in Python from loaded rows rather than as a SQL annotation: the
+    # grids load the tasks with their type and status anyway, so the map costs
+    # one more statement per request (the project's task type links, a handful
+    # of rows), whatever the number of entities.
+    @loadplan.model_property(
+        only=[
+            "tasks.task_type_id",
+            "tasks.task_type.name",
+            "tasks.task_status.short_name",
+            "project.task_type_links.task_type_id",
+            "project.task_type_links.position",
+        ]
+    )
+    def task_status_by_type(self) -> dict[str, str]:
+        """Task type name → status short name, in the project's task type order.
+
+        Grids show one column per task type in the order the project set;
+        a task whose type the project no longer enables comes last (by name)
+        rather than vanishing, since its status is still real work.
+        """
+        positions = {link.task_type_id: link.position for link in self.project.task_type_links}
+        unlisted = len(positions)
+        ordered = sorted(
+            self.tasks,
+            key=lambda task: (positions.get(task.task_type_id, unlisted), task.task_type.name),
+        )
+        return {task.task_type.name: task.task_status.short_name for task in ordered}
 
 
 # Subclass columns load only where a plan selects them (loadplan joins the

@@ -1,0 +1,167 @@
+"""What the production grids, entity pages and project stats return.
+
+Grid rows (:class:`AssetRow`, :class:`ShotRow`) are what production staff
+scan by the thousand: one row per entity with its task statuses as a map
+(one column per task type) and the task details behind each cell. Entity
+pages (:class:`AssetOut`, :class:`ShotOut`) add the fuller task records and
+the live task count. Field aliases point each field at the model attribute
+loadplan loads for it; sparse fieldsets use the field names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import AliasPath, BaseModel, ConfigDict, Field
+from sqlalchemy import ColumnElement
+
+import loadplan
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+def _full_name(person: Any, _context: Any) -> ColumnElement[str]:
+    # Built from the class (or alias) it is loaded for, so it also works where
+    # loadplan loads people through an alias.
+    full_name: ColumnElement[str] = person.first_name + " " + person.last_name
+    return full_name
+
+
+FULL_NAME = loadplan.Computed(_full_name, label="first_name || ' ' || last_name")
+"""A person's display name, concatenated in SQL: the grid needs only this
+string per assignee, not two columns to join in Python for every cell."""
+
+
+class PersonRef(Out):
+    id: int
+    full_name: Annotated[str, loadplan.hint(annotate=FULL_NAME)]
+
+
+class TaskDetail(Out):
+    """One cell of a grid row: a task with what a cell shows."""
+
+    id: int
+    task_type: str = Field(validation_alias=AliasPath("task_type", "name"))
+    task_status: str = Field(validation_alias=AliasPath("task_status", "short_name"))
+    assignees: list[PersonRef]
+    updated_at: dt.datetime
+
+
+class TaskOut(TaskDetail):
+    """A task as an entity page shows it: the cell plus planning fields."""
+
+    priority: int
+    estimate: int | None = Field(description="minutes")
+    start_date: dt.date | None
+    due_date: dt.date | None
+    created_at: dt.datetime
+
+
+TaskStatusMap = Annotated[
+    dict[str, str],
+    Field(
+        validation_alias="task_status_by_type",
+        description="Task type name → status short name, in the project's task type order.",
+    ),
+]
+# The global soft-delete filter reaches subqueries in a statement's WHERE and
+# columns, but not a with_expression() loaded by a plan: say "live" here.
+TaskCount = Annotated[
+    int,
+    loadplan.hint(
+        annotate=loadplan.count("tasks", lambda task, _context: task.deleted_at.is_(None))
+    ),
+    Field(description="Live (not deleted) tasks of the entity."),
+]
+
+
+class AssetRow(Out):
+    """A row of the asset grid. ``task_details`` come in task id order:
+    ``task_status`` gives the columns' order, a cell is found by task type."""
+
+    id: int
+    name: str
+    description: str | None
+    asset_type: str = Field(validation_alias=AliasPath("asset_type", "name"))
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    task_status: TaskStatusMap
+    task_details: list[TaskDetail] = Field(validation_alias="tasks")
+
+
+class ShotRow(Out):
+    """A row of the shot grid (see :class:`AssetRow`), with where the shot is."""
+
+    id: int
+    name: str
+    description: str | None
+    sequence_id: int
+    # Optional only so that a shot left in a deleted sequence still serialises.
+    sequence: str | None = Field(None, validation_alias=AliasPath("sequence", "name"))
+    episode: str | None = Field(None, validation_alias=AliasPath("sequence", "episode", "name"))
+    frame_in: int
+    frame_out: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    task_status: TaskStatusMap
+    task_details: list[TaskDetail] = Field(validation_alias="tasks")
+
+
+class AssetOut(Out):
+    """An asset page: the grid row's fields, fuller tasks and their live count."""
+
+    id: int
+    project_id: int
+    name: str
+    description: str | None
+    asset_type_id: int
+    asset_type: str = Field(validation_alias=AliasPath("asset_type", "name"))
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    task_status: TaskStatusMap
+    task_count: TaskCount
+    tasks: list[TaskOut]
+
+
+class ShotOut(Out):
+    """A shot page: the grid row's fields, fuller tasks and their live count."""
+
+    id: int
+    project_id: int
+    name: str
+    description: str | None
+    sequence_id: int
+    sequence: str | None = Field(None, validation_alias=AliasPath("sequence", "name"))
+    episode: str | None = Field(None, validation_alias=AliasPath("sequence", "episode", "name"))
+    frame_in: int
+    frame_out: int
+    fps: float | None = Field(description="None: the project's frame rate.")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    task_status: TaskStatusMap
+    task_count: TaskCount
+    tasks: list[TaskOut]
+
+
+# -- Project stats (plain models: computed by a GROUP BY, not loaded by a plan) --
+
+
+class TaskTypeStats(BaseModel):
+    task_type: str
+    counts: dict[str, int] = Field(
+        description="Live tasks by status short name, in the project's status order."
+    )
+    total: int
+    done: int = Field(description="Tasks whose status is a done status.")
+    done_ratio: float = Field(description="done / total, rounded to 4 places; 0 without tasks.")
+
+
+class ProjectStats(BaseModel):
+    project_id: int
+    task_types: list[TaskTypeStats] = Field(description="In the project's task type order.")
+    total: int
+    done: int
+    done_ratio: float

@@ -1,0 +1,569 @@
+"""The asset and shot grids and the asset and shot pages, on every dialect.
+
+Data: see ``conftest.py``. Every request goes through ``get``, which also
+checks that the ``Server-Timing`` header reports the statements counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from shotline.app import create_app
+from shotline.settings import Settings
+from tests.shotline.api.conftest import Answer
+
+Get = Callable[[str], Answer]
+
+MIRA = {"id": 1, "full_name": "Mira Okafor"}
+JONAS = {"id": 2, "full_name": "Jonas Martin"}
+PRIYA = {"id": 3, "full_name": "Priya Sharma"}
+T0 = "2025-03-03T09:00:00Z"
+
+
+def cell(
+    ident: int, task_type: str, status: str, assignees: list[dict[str, Any]], updated: str
+) -> dict[str, Any]:
+    return {
+        "id": ident,
+        "task_type": task_type,
+        "task_status": status,
+        "assignees": assignees,
+        "updated_at": updated,
+    }
+
+
+ANCHOR_TASKS = [
+    cell(101, "Modeling", "done", [JONAS], "2025-03-04T09:00:00Z"),
+    cell(102, "Rigging", "todo", [], T0),
+    cell(103, "Shading", "wip", [MIRA, PRIYA], "2025-03-06T14:00:00Z"),
+]
+ASSET_ROWS: list[dict[str, Any]] = [
+    {
+        "id": 10,
+        "name": "Anchor",
+        "description": None,
+        "asset_type": "Prop",
+        "created_at": T0,
+        "updated_at": "2025-03-10T09:00:00Z",
+        "task_status": {"Modeling": "done", "Shading": "wip", "Rigging": "todo"},
+        "task_details": ANCHOR_TASKS,
+    },
+    {
+        "id": 11,
+        "name": "Bell",
+        "description": None,
+        "asset_type": "Prop",
+        "created_at": T0,
+        "updated_at": "2025-03-12T09:00:00Z",
+        # Its deleted Rigging task is neither a column nor a detail.
+        "task_status": {"Modeling": "wip"},
+        "task_details": [cell(104, "Modeling", "wip", [MIRA], "2025-03-05T11:00:00Z")],
+    },
+    {
+        "id": 12,
+        "name": "Keeper",
+        "description": None,
+        "asset_type": "Character",
+        "created_at": T0,
+        "updated_at": "2025-03-11T09:00:00Z",
+        # Concept is not enabled on the project: last, not lost.
+        "task_status": {"Modeling": "done", "Shading": "hold", "Rigging": "wfa", "Concept": "wip"},
+        "task_details": [
+            cell(106, "Modeling", "done", [PRIYA], "2025-03-03T17:00:00Z"),
+            cell(107, "Rigging", "wfa", [PRIYA], "2025-03-07T09:00:00Z"),
+            cell(108, "Shading", "hold", [], "2025-03-08T09:00:00Z"),
+            cell(109, "Concept", "wip", [JONAS], "2025-03-02T09:00:00Z"),
+        ],
+    },
+    {
+        "id": 13,
+        "name": "Lighthouse",
+        "description": None,
+        "asset_type": "Set",
+        "created_at": T0,
+        "updated_at": "2025-03-09T09:00:00Z",
+        "task_status": {},
+        "task_details": [],
+    },
+]
+SHOT_ROWS: list[dict[str, Any]] = [
+    {
+        "id": 30,
+        "name": "SH0010",
+        "description": None,
+        "sequence_id": 21,
+        "sequence": "SQ010",
+        "episode": "E01",
+        "frame_in": 1001,
+        "frame_out": 1030,
+        "created_at": T0,
+        "updated_at": "2025-03-14T09:00:00Z",
+        "task_status": {"Layout": "done", "Animation": "wip"},
+        "task_details": [
+            cell(111, "Layout", "done", [JONAS], "2025-03-05T09:00:00Z"),
+            cell(112, "Animation", "wip", [JONAS], "2025-03-07T15:00:00Z"),
+        ],
+    },
+    {
+        "id": 31,
+        "name": "SH0020",
+        "description": None,
+        "sequence_id": 21,
+        "sequence": "SQ010",
+        "episode": "E01",
+        "frame_in": 1001,
+        "frame_out": 1031,
+        "created_at": T0,
+        "updated_at": "2025-03-12T09:00:00Z",
+        "task_status": {"Layout": "wip"},
+        "task_details": [cell(113, "Layout", "wip", [MIRA], "2025-03-06T09:00:00Z")],
+    },
+    {
+        "id": 32,
+        "name": "SH0030",
+        "description": None,
+        "sequence_id": 22,
+        "sequence": "SQ020",
+        "episode": None,
+        "frame_in": 1001,
+        "frame_out": 1032,
+        "created_at": T0,
+        "updated_at": "2025-03-13T09:00:00Z",
+        "task_status": {},
+        "task_details": [],
+    },
+]
+
+
+def names(answer: Answer) -> list[str]:
+    assert answer.status == 200, answer.body
+    return [item["name"] for item in answer.body["items"]]
+
+
+# -- Whole grids --------------------------------------------------------------------
+
+
+def test_the_asset_grid_is_every_live_asset_by_name(get: Get) -> None:
+    answer = get("/api/projects/1/assets")
+    # project, assets (asset type joined), task type order, tasks, assignees
+    assert (answer.status, answer.statements) == (200, 5)
+    assert answer.body == {"items": ASSET_ROWS}
+    # JSON objects are compared without order: the columns' order is the point.
+    assert [list(item["task_status"]) for item in answer.body["items"]] == [
+        ["Modeling", "Shading", "Rigging"],
+        ["Modeling"],
+        ["Modeling", "Shading", "Rigging", "Concept"],
+        [],
+    ]
+
+
+def test_the_shot_grid_is_every_live_shot_by_name(get: Get) -> None:
+    answer = get("/api/projects/1/shots")
+    assert (answer.status, answer.statements) == (200, 5)
+    assert answer.body == {"items": SHOT_ROWS}
+    assert "LEFT OUTER JOIN" in answer.sql[1]  # sequence and episode joined in
+
+
+@pytest.mark.parametrize("kind", ["assets", "shots"])
+def test_statements_do_not_grow_with_the_page(get: Get, kind: str) -> None:
+    small = get(f"/api/projects/2/{kind}?limit=10")
+    large = get(f"/api/projects/2/{kind}?limit=500")
+    whole = get(f"/api/projects/2/{kind}")
+    assert (len(small.body["items"]), len(large.body["items"])) == (
+        10,
+        40 if kind == "assets" else 30,
+    )
+    assert small.statements == large.statements == whole.statements == 5
+    assert small.body["items"] == large.body["items"][:10]
+
+
+# -- Filters ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("asset_type=Prop", ["Anchor", "Bell"]),
+        ("asset_type=1", ["Keeper"]),
+        ("task_status=Modeling:done", ["Anchor", "Keeper"]),
+        # Statuses of one task type are alternatives...
+        ("task_status=Modeling:done&task_status=Modeling:wip", ["Anchor", "Bell", "Keeper"]),
+        # ...task types must all match.
+        ("task_status=Modeling:done&task_status=Shading:wip", ["Anchor"]),
+        # Bell's Rigging task is deleted; Dock (deleted) has a live Modeling wip task.
+        ("task_status=Rigging:wip", []),
+        ("task_status=Modeling:wip", ["Bell"]),
+        ("assignee=3", ["Anchor", "Keeper"]),
+        ("assignee=1", ["Anchor", "Bell"]),
+        ("assignee=99", []),
+        ("search=E", ["Bell", "Keeper", "Lighthouse"]),
+        ("search=%25", []),  # a literal '%', not a wildcard
+        ("search=o&asset_type=Prop&assignee=2", ["Anchor"]),
+    ],
+)
+def test_asset_filters(get: Get, query: str, expected: list[str]) -> None:
+    assert names(get(f"/api/projects/1/assets?fields=name&{query}")) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("sequence=21", ["SH0010", "SH0020"]),
+        ("sequence=21&sequence=22", ["SH0010", "SH0020", "SH0030"]),
+        ("episode=20", ["SH0010", "SH0020"]),
+        ("episode=20&sequence=22", []),
+        ("task_status=Animation:wip", ["SH0010"]),
+        ("task_status=Layout:wip", ["SH0020"]),  # SH0040's Layout wip is deleted
+        ("assignee=2", ["SH0010"]),
+        ("search=h003", ["SH0030"]),
+    ],
+)
+def test_shot_filters(get: Get, query: str, expected: list[str]) -> None:
+    assert names(get(f"/api/projects/1/shots?fields=name&{query}")) == expected
+
+
+def test_filters_cost_only_their_lookups(get: Get) -> None:
+    plain = get("/api/projects/1/assets?fields=id&search=e")
+    by_status = get("/api/projects/1/assets?fields=id&task_status=Modeling:done")
+    by_type = get("/api/projects/1/assets?fields=id&asset_type=Prop")
+    assert plain.statements == 2  # project, assets
+    assert by_status.statements == 4  # + the project's task types and statuses
+    assert by_type.statements == 3  # + the asset type
+    assert "EXISTS" in by_status.sql[-1]
+
+
+# -- Ordering and pages -------------------------------------------------------------
+
+
+def test_order_by_several_fields(get: Get) -> None:
+    assert names(get("/api/projects/1/assets?fields=name&order=-updated_at")) == [
+        "Bell",
+        "Keeper",
+        "Anchor",
+        "Lighthouse",
+    ]
+    assert names(get("/api/projects/1/shots?fields=name&order=sequence_id,-name")) == [
+        "SH0020",
+        "SH0010",
+        "SH0030",
+    ]
+
+
+def _walk(get: Get, url: str, by_cursor: bool) -> list[int]:
+    ids: list[int] = []
+    cursor: str | None = None
+    while True:
+        page_url = f"{url}&cursor={cursor}" if cursor else url
+        if not by_cursor:
+            page_url = f"{url}&offset={len(ids)}"
+        answer = get(page_url)
+        assert answer.status == 200, answer.body
+        assert answer.body["total"] == 40
+        ids += [item["id"] for item in answer.body["items"]]
+        cursor = answer.body["next_cursor"]
+        if cursor is None:
+            return ids
+
+
+@pytest.mark.parametrize("order", ["-updated_at", "name", "-name"])
+def test_cursor_walk_equals_offset_walk(get: Get, order: str) -> None:
+    url = f"/api/projects/2/assets?fields=id&limit=7&total=true&order={order}"
+    by_cursor = _walk(get, url, by_cursor=True)
+    assert by_cursor == _walk(get, url, by_cursor=False)
+    day = {1000 + i: 1 + (i * 7) % 11 for i in range(40)}
+    expected = {
+        "-updated_at": sorted(day, key=lambda ident: (-day[ident], ident)),
+        "name": sorted(day),
+        "-name": sorted(day, reverse=True),
+    }[order]
+    assert by_cursor == expected
+
+
+def test_deleted_entities_are_not_counted(get: Get) -> None:
+    # The cursors are base64 of ["Anchor", 10] and ["SH0010", 30]: name, then id.
+    assets = get("/api/projects/1/assets?fields=id&limit=1&total=true")
+    shots = get("/api/projects/1/shots?fields=id&limit=1&total=true")
+    assert assets.body == {"items": [{"id": 10}], "total": 4, "next_cursor": "WyJBbmNob3IiLDEwXQ=="}
+    assert shots.body == {"items": [{"id": 30}], "total": 3, "next_cursor": "WyJTSDAwMTAiLDMwXQ=="}
+
+
+def test_a_page_with_total(get: Get) -> None:
+    answer = get("/api/projects/2/assets?fields=id&limit=3&offset=38&total=true")
+    assert answer.body == {"items": [{"id": 1038}, {"id": 1039}], "total": 40, "next_cursor": None}
+    assert answer.statements == 3  # project, assets, count
+
+
+# -- Sparse fieldsets ---------------------------------------------------------------
+
+
+def test_sparse_fields_shrink_json_and_sql(get: Get) -> None:
+    answer = get("/api/projects/1/assets?fields=id,name")
+    assert answer.body == {"items": [{"id": r["id"], "name": r["name"]} for r in ASSET_ROWS]}
+    assert answer.statements == 2
+    assert "description" not in answer.sql[1]
+    assert "asset_type" not in answer.sql[1]
+
+    statuses = get("/api/projects/1/assets?fields=id,task_status")
+    assert statuses.body == {
+        "items": [{"id": r["id"], "task_status": r["task_status"]} for r in ASSET_ROWS]
+    }
+    assert statuses.statements == 4  # no assignees
+    assert not any("person" in sql for sql in statuses.sql)
+    assert not any("task.updated_at" in sql for sql in statuses.sql)
+
+    people = get("/api/projects/1/assets?fields=id,task_details.assignees.full_name")
+    assert people.body["items"][0] == {
+        "id": 10,
+        "task_details": [
+            {"assignees": [{"full_name": "Jonas Martin"}]},
+            {"assignees": []},
+            {"assignees": [{"full_name": "Mira Okafor"}, {"full_name": "Priya Sharma"}]},
+        ],
+    }
+    assert people.statements == 4  # project, assets, tasks, assignees: no task type order
+    assert not any("project_task_type" in sql for sql in people.sql)
+    assert "email" not in people.sql[3]
+
+
+def test_a_page_of_each_task_list(get: Get) -> None:
+    answer = get(
+        "/api/projects/1/assets?fields=id,task_details.id"
+        "&task_details.limit=1&task_details.order=-updated_at"
+    )
+    assert answer.body == {
+        "items": [
+            {"id": 10, "task_details": [{"id": 103}]},
+            {"id": 11, "task_details": [{"id": 104}]},
+            {"id": 12, "task_details": [{"id": 108}]},
+            {"id": 13, "task_details": []},
+        ]
+    }
+    assert answer.statements == 3
+
+
+# -- Asset and shot pages -----------------------------------------------------------
+
+
+def _page(row: dict[str, Any], tasks: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    page = {k: v for k, v in row.items() if k != "task_details"}
+    full = [
+        {**task, "priority": 0, "estimate": None, "start_date": None, "due_date": None}
+        | {"created_at": T0}
+        for task in tasks
+    ]
+    return {**page, **extra, "task_count": len(tasks), "tasks": full}
+
+
+def test_asset_page(get: Get) -> None:
+    answer = get("/api/assets/10")
+    assert (answer.status, answer.statements) == (200, 4)
+    expected = _page(ASSET_ROWS[0], ANCHOR_TASKS, project_id=1, asset_type_id=2)
+    assert answer.body == expected
+
+
+def test_asset_page_counts_live_tasks_only(get: Get) -> None:
+    answer = get("/api/assets/11?fields=task_count,task_status,tasks.id")
+    assert answer.body == {
+        "task_count": 1,
+        "task_status": {"Modeling": "wip"},
+        "tasks": [{"id": 104}],
+    }
+    assert answer.statements == 3  # asset, task type order, tasks
+
+
+def test_shot_page(get: Get) -> None:
+    answer = get("/api/shots/30")
+    assert (answer.status, answer.statements) == (200, 4)
+    row = SHOT_ROWS[0]
+    assert answer.body == _page(row, row["task_details"], project_id=1, fps=None)
+
+
+def test_task_count_alone_is_one_statement(get: Get) -> None:
+    answer = get("/api/shots/31?fields=id,task_count")
+    assert (answer.body, answer.statements) == ({"id": 31, "task_count": 1}, 1)
+    assert "deleted_at IS NULL" in answer.sql[0].split("FROM entity")[0]
+
+
+# -- Errors -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "detail"),
+    [
+        ("/api/projects/999/assets", "project 999 not found"),
+        ("/api/projects/999/shots", "project 999 not found"),
+        ("/api/assets/999", "asset 999 not found"),
+        ("/api/assets/30", "asset 30 not found"),  # a shot
+        ("/api/assets/14", "asset 14 not found"),  # deleted
+        ("/api/shots/10", "shot 10 not found"),  # an asset
+        ("/api/shots/33", "shot 33 not found"),  # deleted
+    ],
+)
+def test_unknown_objects_are_404(get: Get, url: str, detail: str) -> None:
+    answer = get(url)
+    assert (answer.status, answer.body) == (404, {"detail": detail})
+
+
+LHK_TYPES = "Modeling, Shading, Rigging, Layout, Animation"
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        (
+            "task_status=Modelling:wip",
+            "task_status",
+            f"unknown task type 'Modelling'; this project has {LHK_TYPES}",
+        ),
+        (
+            "task_status=Concept:wip",
+            "task_status",
+            f"unknown task type 'Concept'; this project has {LHK_TYPES}",
+        ),
+        (
+            "task_status=Modeling:hold",
+            "task_status",
+            "unknown status 'hold'; this project has todo, wip, wfa, done",
+        ),
+        (
+            "task_status=Modeling",
+            "task_status",
+            "expected '<task type>:<status short name>', got 'Modeling'",
+        ),
+        ("asset_type=Vehicle", "asset_type", "unknown asset type 'Vehicle'"),
+        ("cursor=nope&limit=2", "cursor", "invalid cursor"),
+        # Decoded by the endpoint rather than loadplan (see grid._decorated_cursor).
+        ("order=-updated_at&cursor=nope&limit=2", "cursor", "invalid cursor"),
+        ("asset_type=42", "asset_type", "unknown asset type '42'"),
+        (
+            "task_details.limit=1",
+            "task_details",
+            "cannot be limited, offset or ordered while task_status is returned: "
+            "leave task_status out of fields",
+        ),
+    ],
+)
+def test_bad_filters_are_400_naming_the_field(
+    get: Get, query: str, field: str, message: str
+) -> None:
+    answer = get(f"/api/projects/1/assets?{query}")
+    assert (answer.status, answer.body) == (400, {"detail": {"field": field, "message": message}})
+
+
+def test_unknown_fields_and_orders_are_400_listing_the_valid_ones(get: Get) -> None:
+    fields = get("/api/projects/1/assets?fields=id,bogus")
+    assert (fields.status, fields.body) == (
+        400,
+        {
+            "detail": {
+                "message": "unknown field",
+                "field": "bogus",
+                "valid": [
+                    "id",
+                    "name",
+                    "description",
+                    "asset_type",
+                    "created_at",
+                    "updated_at",
+                    "task_status",
+                    "task_details",
+                    "task_details.id",
+                    "task_details.task_type",
+                    "task_details.task_status",
+                    "task_details.assignees",
+                    "task_details.assignees.id",
+                    "task_details.assignees.full_name",
+                    "task_details.updated_at",
+                ],
+            }
+        },
+    )
+    order = get("/api/projects/1/shots?order=sequence")
+    assert (order.status, order.body) == (
+        400,
+        {
+            "detail": {
+                "message": "cannot order by",
+                "field": "sequence",
+                "valid": [
+                    "created_at",
+                    "description",
+                    "frame_in",
+                    "frame_out",
+                    "id",
+                    "name",
+                    "sequence_id",
+                    "updated_at",
+                ],
+            }
+        },
+    )
+    assert fields.statements == order.statements == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "error"),
+    [
+        (
+            "limit=501",
+            {"loc": ["query", "limit"], "msg": "must not exceed 500", "type": "less_than_equal"},
+        ),
+        (
+            "limit=-1",
+            {
+                "type": "greater_than_equal",
+                "loc": ["query", "limit"],
+                "msg": "Input should be greater than or equal to 0",
+                "input": "-1",
+                "ctx": {"ge": 0},
+            },
+        ),
+        (
+            "assignee=mira",
+            {
+                "type": "int_parsing",
+                "loc": ["query", "assignee"],
+                "msg": "Input should be a valid integer, unable to parse string as an integer",
+                "input": "mira",
+            },
+        ),
+    ],
+)
+def test_invalid_parameters_are_422(get: Get, query: str, error: dict[str, Any]) -> None:
+    answer = get(f"/api/projects/1/assets?{query}")
+    assert (answer.status, answer.body) == (422, {"detail": [error]})
+
+
+@pytest.mark.parametrize(
+    ("url", "loc"),
+    [
+        ("/api/assets/3000000000", ["path", "asset_id"]),
+        ("/api/shots/0", ["path", "shot_id"]),
+        ("/api/projects/3000000000/assets", ["path", "project_id"]),
+        ("/api/projects/1/shots?sequence=21&sequence=3000000000", ["query", "sequence", 1]),
+        ("/api/projects/1/assets?offset=3000000000", ["query", "offset"]),
+    ],
+)
+def test_ids_the_database_cannot_hold_are_422(get: Get, url: str, loc: list[Any]) -> None:
+    answer = get(url)
+    assert answer.status == 422
+    assert [error["loc"] for error in answer.body["detail"]] == [loc]
+    assert answer.statements == 0
+
+
+def test_page_size_and_explain_follow_the_app_settings(grid_engine: Engine) -> None:
+    client = TestClient(create_app(grid_engine, Settings(max_page_size=20, debug=True)))
+    too_large = client.get("/api/projects/2/assets?limit=21")
+    assert (too_large.status_code, too_large.json()["detail"][0]["msg"]) == (
+        422,
+        "must not exceed 20",
+    )
+    assert client.get("/api/projects/2/assets?limit=20&fields=id").status_code == 200
+    explained = client.get("/api/projects/1/assets?fields=id,task_status&explain=1").json()
+    assert explained["statement_count"] == 3
+    assert explained["plan"].startswith("Asset (")
