@@ -41,6 +41,7 @@ from loadplan.pydantic import (
     parse_fieldset,
     tree_selection,
 )
+from loadplan.results import RELATED
 from loadplan.selection import Arguments, Order, Selection
 from loadplan.testing import count_queries
 
@@ -212,12 +213,17 @@ class PlannedRequest:
 
     # -- results ------------------------------------------------------------------
 
+    def _readable(self, rows: list[Any]) -> list[Any]:
+        """Objects as the response model must read them: through
+        :class:`LoadedView` where a list was kept beside its attribute."""
+        return [LoadedView(row) for row in rows] if self.plan.root.has_side_lists() else rows
+
     def _page(self, rows: list[Any], total: int | None) -> Response:
         more = self.limit is not None and len(rows) > self.limit
         rows = rows[: self.limit] if self.limit is not None else rows
         adapter = _adapter(self.response_type)
         items = adapter.dump_json(
-            adapter.validate_python(rows, from_attributes=True), by_alias=True
+            adapter.validate_python(self._readable(rows), from_attributes=True), by_alias=True
         )
         parts = [b'{"items":', items]
         if self.total:
@@ -228,11 +234,14 @@ class PlannedRequest:
         parts.append(b"}")
         return Response(b"".join(parts), media_type="application/json")
 
-    def _one(self, row: Any) -> Response:
+    def _one(self, row: Any, not_found: str) -> Response:
         if row is None:
-            raise HTTPException(status_code=404, detail="not found")
+            raise HTTPException(status_code=404, detail=not_found)
         adapter = _adapter(self.response_type, single=True)
-        body = adapter.dump_json(adapter.validate_python(row, from_attributes=True), by_alias=True)
+        (readable,) = self._readable([row])
+        body = adapter.dump_json(
+            adapter.validate_python(readable, from_attributes=True), by_alias=True
+        )
         return Response(body, media_type="application/json")
 
     def _explained(self, log: Any) -> Response:
@@ -262,23 +271,54 @@ class PlannedRequest:
             response = self._page(rows, total)
         return self._explained(log) if self.explain else response
 
-    def one(self, session: Session, stmt: Select[Any]) -> Response:
-        """Run ``stmt`` for a single object: 404 when there is none."""
+    def one(self, session: Session, stmt: Select[Any], not_found: str = "not found") -> Response:
+        """Run ``stmt`` for a single object: 404 with ``not_found`` when there is none."""
         with self._recording(session) as log:
             row = session.scalars(self.plan.apply(stmt)).first()
-            response = self._one(row)
+            response = self._one(row, not_found)
         return self._explained(log) if self.explain else response
 
-    async def aone(self, session: AsyncSession, stmt: Select[Any]) -> Response:
+    async def aone(
+        self, session: AsyncSession, stmt: Select[Any], not_found: str = "not found"
+    ) -> Response:
         with self._recording(session) as log:
             row = (await session.scalars(self.plan.apply(stmt))).first()
-            response = self._one(row)
+            response = self._one(row, not_found)
         return self._explained(log) if self.explain else response
 
     def objects(self, session: Session, stmt: Select[Any]) -> Sequence[Any]:
         """The planned objects of one page, for endpoints that build their own response."""
         rows = list(session.scalars(self.select(stmt)).unique())
         return rows[: self.limit] if self.limit is not None else rows
+
+
+class LoadedView:
+    """An object read the way its plan loaded it.
+
+    Where one relationship is loaded at several places of a request with
+    different arguments (a page of tasks here, all of them for a computed
+    field there), the page is kept beside the attribute; this view hands it
+    to the response model under the attribute's name, and wraps what it
+    returns so nested objects are read the same way.
+    """
+
+    __slots__ = ("_info", "_obj")
+
+    def __init__(self, obj: Any) -> None:
+        self._obj = obj
+        self._info = inspect(obj).info
+
+    def __getattr__(self, name: str) -> Any:
+        kept = self._info.get((RELATED, name))
+        return _view(kept if kept is not None else getattr(self._obj, name))
+
+
+def _view(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_view(item) for item in value]
+    if hasattr(value, "_sa_instance_state"):
+        return LoadedView(value)
+    return value
 
 
 _adapters: dict[tuple[Any, bool], TypeAdapter[Any]] = {}
@@ -308,7 +348,12 @@ def _typed(model: type[Any], attribute: str, value: Any) -> Any:
     """A cursor value back in its column's Python type (dates travel as text)."""
     if value is None:
         return None
-    python_type = inspect(model).attrs[attribute].columns[0].type.python_type
+    column_type = inspect(model).attrs[attribute].columns[0].type
+    try:
+        python_type = column_type.python_type
+    except NotImplementedError:
+        # A TypeDecorator: the type it stores.
+        python_type = column_type.impl_instance.python_type
     if python_type is dt.datetime:
         return dt.datetime.fromisoformat(value)
     if python_type is dt.date:
@@ -317,4 +362,7 @@ def _typed(model: type[Any], attribute: str, value: Any) -> Any:
         return decimal.Decimal(value)
     if python_type is uuid.UUID:
         return uuid.UUID(value)
-    return python_type(value)
+    typed = python_type(value)
+    if python_type is int and not -(2**63) <= typed < 2**63:
+        raise ValueError(value)
+    return typed

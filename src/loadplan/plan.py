@@ -114,6 +114,10 @@ class EntityPlan:
             total += rel.target.statement_count()
         return total
 
+    def has_side_lists(self) -> bool:
+        """Whether a list anywhere below is kept beside its attribute."""
+        return any(rel.side or rel.target.has_side_lists() for rel in self.all_relationships())
+
     def needs_post_load(self) -> bool:
         """Whether anything below runs after the parent statement (windowed loads)."""
         return any(rel.windowed or rel.target.needs_post_load() for rel in self.all_relationships())

@@ -16,12 +16,12 @@ from loadplan.planner.fields import HYBRID_CARRIER_PREFIX
 
 __all__ = ["related", "store_related", "store_total", "total_count", "value"]
 
-_RELATED = "loadplan.related"
+RELATED = "loadplan.related"
 _TOTAL = "loadplan.total"
 
 
 def store_related(obj: Any, key: str, value: Any) -> None:
-    inspect(obj).info[(_RELATED, key)] = value
+    inspect(obj).info[(RELATED, key)] = value
 
 
 def store_total(obj: Any, key: str, total: int) -> None:
@@ -31,8 +31,8 @@ def store_total(obj: Any, key: str, total: int) -> None:
 def related(obj: Any, name: str, key: str | None = None) -> Any:
     """The loaded value of relationship ``name`` selected under ``key`` (its alias)."""
     info = inspect(obj).info
-    if key is not None and (_RELATED, key) in info:
-        return info[(_RELATED, key)]
+    if key is not None and (RELATED, key) in info:
+        return info[(RELATED, key)]
     return getattr(obj, name)
 
 

@@ -117,6 +117,11 @@ class Entity(Base):
     tasks: Mapped[list[Task]] = relationship(back_populates="entity", order_by="Task.id")
     __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "entity"}
 
+    @loadplan.model_property(only=["tasks.name"])
+    def task_names(self) -> list[str]:
+        """Reads every task, whatever page of them a client asked for."""
+        return [task.name for task in self.tasks]
+
 
 class Asset(Entity):
     __tablename__ = "asset"

@@ -79,8 +79,21 @@ class ProjectOut(Out):
     entity_count: Annotated[int, loadplan.hint(annotate=loadplan.count("entities"))]
 
 
+class TaskBrief(Out):
+    id: int
+    name: str
+
+
+class EntityOut(Out):
+    id: int
+    name: str
+    tasks: list[TaskBrief]
+    task_names: list[str]
+
+
 tasks_endpoint = PlannedEndpoint(m.Task, TaskOut, max_limit=500, debug=True)
 projects_endpoint = PlannedEndpoint(m.Project, ProjectOut)
+entities_endpoint = PlannedEndpoint(m.Entity, EntityOut)
 
 
 def make_app(engine: Engine, async_engine: AsyncEngine | None = None) -> FastAPI:
@@ -116,6 +129,13 @@ def make_app(engine: Engine, async_engine: AsyncEngine | None = None) -> FastAPI
         db: Session = Depends(session),
     ) -> Response:
         return planned.one(db, select(m.Project).where(m.Project.id == project_id))
+
+    @app.get("/entities", response_model=entities_endpoint.page_model)
+    def list_entities(
+        planned: PlannedRequest = Depends(entities_endpoint),
+        db: Session = Depends(session),
+    ) -> Response:
+        return planned.page(db, select(m.Entity))
 
     @app.get("/naive/tasks", response_model=list[TaskFields])
     def naive_tasks(db: Session = Depends(session)) -> list[TaskFields]:

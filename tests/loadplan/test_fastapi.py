@@ -282,3 +282,23 @@ def test_a_schema_field_nothing_can_load_fails_at_declaration() -> None:
         "Broken.nickname: Person.nickname is not an attribute of the model; "
         "give the field loadplan.hint(...) or map it with validation_alias"
     )
+
+
+def test_a_page_and_a_full_list_of_one_relationship(client: TestClient, small: Engine) -> None:
+    response, statements, _ = get(client, "/entities?limit=2&tasks.limit=1&tasks.order=-id", small)
+    # entities; all tasks (for task_names); the page of tasks
+    assert statements == 3
+    assert response.json()["items"] == [
+        {
+            "id": 1,
+            "name": "asset 1",
+            "tasks": [{"id": 3, "name": "task 3"}],
+            "task_names": ["task 1", "task 2", "task 3"],
+        },
+        {
+            "id": 2,
+            "name": "shot 2",
+            "tasks": [{"id": 6, "name": "task 6"}],
+            "task_names": ["task 4", "task 5", "task 6"],
+        },
+    ]
