@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, inspect, select
 
-from loadplan.execution.arguments import filter_condition, order_expression
+from loadplan.execution.arguments import filter_condition, order_expression, reversed_order
 from loadplan.execution.binding import Binding, Strict, argument_values
 from loadplan.execution.events import PLAN_OPTION, PlannedMarker
 from loadplan.execution.options import criteria_for, entity_for, entity_options
@@ -52,7 +52,15 @@ class Plan:
             stmt = stmt.where(*criteria)
         if arguments.filters:
             stmt = stmt.where(*[filter_condition(entity, f) for f in arguments.filters])
-        if arguments.order_by:
+        if arguments.reverse:
+            # Counting from the end: the client's order (else the statement's
+            # own), then the key, all turned around.
+            terms = [order_expression(entity, o) for o in arguments.order_by] or list(
+                stmt._order_by_clauses
+            )
+            key = [getattr(entity, k) for k in _key_attributes(root.cls)]
+            stmt = stmt.order_by(None).order_by(*reversed_order([*terms, *key]))
+        elif arguments.order_by:
             stmt = stmt.order_by(*[order_expression(entity, o) for o in arguments.order_by])
         if arguments.limit is not None:
             stmt = stmt.limit(arguments.limit)
@@ -86,6 +94,11 @@ class Plan:
         """The plan as an indented tree, one line per column set or relationship."""
         header = f"{self.root.cls.__name__} ({self.statement_count()} statements)"
         return "\n".join([header, *self.root.explain("  ")])
+
+
+def _key_attributes(cls: type[Any]) -> list[str]:
+    mapper = inspect(cls)
+    return [mapper.get_property_by_column(c).key for c in mapper.primary_key]
 
 
 def _with_root_entity(stmt: S, cls: type[Any], entity: Any) -> S:

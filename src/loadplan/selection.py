@@ -40,6 +40,11 @@ class Filter:
     op: Operator
     value: Any
 
+    def __post_init__(self) -> None:
+        # Lists (``in`` operands) become tuples: arguments are compared and hashed.
+        if isinstance(self.value, list | set | frozenset):
+            object.__setattr__(self, "value", tuple(self.value))
+
     def shape(self) -> tuple[str, str, bool]:
         # Only the arity of ``in`` lists matters to SQL; values are parameters.
         return (self.path, self.op.value, self.value is None)
@@ -63,15 +68,23 @@ class Order:
 
 @dataclass(frozen=True)
 class Arguments:
-    """Arguments of a list: filters, ordering and a page (limit/offset)."""
+    """Arguments of a list: filters, ordering and a page (limit/offset).
+
+    ``reverse`` counts the page from the end of the list (Relay's ``last``):
+    the whole ordering, default ordering and key tie-break included, is
+    reversed, and the rows come back in reverse order.
+    """
 
     filters: tuple[Filter, ...] = ()
     order_by: tuple[Order, ...] = ()
     limit: int | None = None
     offset: int | None = None
+    reverse: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.filters or self.order_by or self.limit is not None or self.offset)
+        return bool(
+            self.filters or self.order_by or self.limit is not None or self.offset or self.reverse
+        )
 
     def shape(self) -> tuple[Any, ...]:
         return (
@@ -79,6 +92,7 @@ class Arguments:
             self.order_by,
             self.limit is not None,
             bool(self.offset),
+            self.reverse,
         )
 
     @property

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, inspect, select
 from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipProperty
+from sqlalchemy.sql import operators
 
 from loadplan.errors import PlanError
 from loadplan.selection import Filter, Operator, Order
@@ -61,7 +62,7 @@ def _coerce(prop: ColumnProperty[Any], value: Any) -> Any:
     if python_type is int:
         if isinstance(value, str):
             return _to_int(prop, value)
-        if isinstance(value, list):
+        if isinstance(value, list | tuple):
             return [_to_int(prop, v) if isinstance(v, str) else v for v in value]
     return value
 
@@ -102,3 +103,18 @@ def check_paths(entity: Any, arguments: Any) -> None:
         filter_condition(entity, item)
     for order in arguments.order_by:
         order_expression(entity, order)
+
+
+def reversed_order(terms: list[Any]) -> list[Any]:
+    """Each ordering term turned the other way (``a ASC`` → ``a DESC``)."""
+    out: list[Any] = []
+    for term in terms:
+        modifier = getattr(term, "modifier", None)
+        element = getattr(term, "element", term)
+        if modifier is operators.desc_op:
+            out.append(element.asc())
+        elif modifier is operators.asc_op:
+            out.append(element.desc())
+        else:
+            out.append(term.desc())
+    return out

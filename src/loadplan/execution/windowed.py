@@ -35,7 +35,7 @@ from sqlalchemy.sql.operators import and_ as and_operator
 from sqlalchemy.sql.schema import Column
 
 from loadplan.errors import PlanError
-from loadplan.execution.arguments import filter_condition, order_expression
+from loadplan.execution.arguments import filter_condition, order_expression, reversed_order
 from loadplan.execution.binding import Binding
 from loadplan.execution.options import criteria_for, entity_for, entity_options
 from loadplan.plan import RelationshipPlan
@@ -147,6 +147,8 @@ def batch_statement(rel: RelationshipPlan, binding: Binding, head: Sequence[Any]
         for c in target_mapper.primary_key
     ]
     order += pk
+    if arguments.reverse:
+        order = reversed_order(order)
 
     keys = [column.label(f"lp_k{i}") for i, column in enumerate(remote)]
     offset = arguments.offset or 0

@@ -9,9 +9,9 @@ without column pruning, since they are objects being written.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from inspect import isawaitable
 from typing import Any
 
@@ -51,13 +51,15 @@ def default_session_getter(info: Any) -> Session | AsyncSession:
     return session  # type: ignore[no-any-return]
 
 
-_SESSION_GETTER = "_loadplan_session_getter"
+_session_getter: ContextVar[SessionGetter] = ContextVar(
+    "loadplan_session_getter", default=default_session_getter
+)
 
 
 def session_from_info(info: Any) -> Session | AsyncSession:
-    raw = getattr(info, "_raw_info", info)
-    getter: SessionGetter = getattr(raw.context, _SESSION_GETTER, None) or default_session_getter
-    return getter(raw)
+    """The session of the operation now running, for resolvers that query
+    on their own (the optimizer off, a field left out of the plan)."""
+    return _session_getter.get()(getattr(info, "_raw_info", info))
 
 
 class OptimizerExtension(SchemaExtension):
@@ -124,11 +126,14 @@ class OptimizerExtension(SchemaExtension):
             return self._reload(result, info)
         return result
 
+    def on_operation(self) -> Iterator[None]:
+        token = _session_getter.set(self.session_getter)
+        try:
+            yield
+        finally:
+            _session_getter.reset(token)
+
     def _session(self, info: GraphQLResolveInfo[Any]) -> Session | AsyncSession:
-        context = info.context
-        if not isinstance(context, dict) and not hasattr(context, _SESSION_GETTER):
-            with contextlib.suppress(AttributeError):
-                setattr(context, _SESSION_GETTER, self.session_getter)
         return self.session_getter(info)
 
     def _request(self, info: GraphQLResolveInfo[Any]) -> RootRequest | None:

@@ -21,7 +21,7 @@ from strawberry.types.field import StrawberryField
 from strawberry.types.unset import UNSET
 
 from loadplan.errors import LoadplanError
-from loadplan.execution.arguments import filter_condition, order_expression
+from loadplan.execution.arguments import filter_condition, order_expression, reversed_order
 from loadplan.hints import HintPath, Hints, hint
 from loadplan.results import related, total_count
 from loadplan.selection import Arguments, Order
@@ -248,11 +248,10 @@ def arguments_from(
             values.get("before"),
             max_page_size,
         )
-        if window.from_end:
-            order = tuple(
-                Order(o.path, descending=not o.descending) for o in (order or (Order("id"),))
-            )
-        return Arguments(filters, order, window.limit, window.offset or None), window
+        arguments = Arguments(
+            filters, order, window.limit, window.offset or None, reverse=window.from_end
+        )
+        return arguments, window
     limit, offset = values.get("limit"), values.get("offset")
     _check_page(limit, offset, max_page_size)
     return Arguments(filters, order, limit, offset or None), None
@@ -288,8 +287,10 @@ def _fallback_rows(
         if clause is not None:
             conditions.append(clause)
     order = [order_expression(target, o) for o in arguments.order_by] or list(prop.order_by or ())
-    pk = list(inspect(target).primary_key)
-    stmt = select(target).where(*conditions).order_by(*order, *pk)
+    order += list(inspect(target).primary_key)
+    if arguments.reverse:
+        order = reversed_order(order)
+    stmt = select(target).where(*conditions).order_by(*order)
     if arguments.offset:
         stmt = stmt.offset(arguments.offset)
     if arguments.limit is not None:

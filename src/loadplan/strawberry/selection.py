@@ -99,7 +99,10 @@ class SelectionBuilder:
                 self.max_page_size,
             )
         children = self.children(node_type, child_sets, model, None)
-        wants_total = kind in {"connection", "page"} and self._asks_total(info.field_nodes)
+        # Counting from the end needs the total to place the cursors.
+        wants_total = kind in {"connection", "page"} and (
+            self._asks_total(info.field_nodes) or bool(window and window.from_end)
+        )
         is_list = isinstance(_strip_non_null(field_type), GraphQLList)
         return RootRequest(
             model,

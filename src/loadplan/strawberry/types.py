@@ -8,19 +8,23 @@ may refer to each other in any order.
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import datetime as dt
 import decimal
+import enum
 import inspect as inspect_module
+import sys
 import typing
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import strawberry
-from sqlalchemy import inspect, select
+from sqlalchemy import TypeDecorator, inspect, select
 from sqlalchemy.ext.hybrid import HybridExtensionType
 from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipProperty, with_parent
+from sqlalchemy.sql import sqltypes
 from strawberry.scalars import JSON
 from strawberry.types.auto import StrawberryAuto
 from strawberry.types.field import StrawberryField
@@ -47,6 +51,7 @@ from loadplan.strawberry.registry import ModelInputRef, ModelTypeRef
 T = TypeVar("T", bound=type)
 
 COLUMNS_ATTRIBUTE = "__loadplan_columns__"
+SCALARS_ATTRIBUTE = "__loadplan_scalars__"
 _SCALARS = (bool, int, float, str, decimal.Decimal, dt.datetime, dt.date, dt.time, uuid.UUID)
 
 
@@ -92,14 +97,30 @@ def _column_type(mapper: Mapper[Any], prop: ColumnProperty[Any]) -> Any:
     if column.primary_key and prop.key == "id":
         scalar: Any = strawberry.ID
     else:
-        try:
-            scalar = column.type.python_type
-        except NotImplementedError:
-            scalar = JSON
-        if scalar in (dict, list):
-            scalar = JSON
+        scalar = _python_type(column.type)
+        if isinstance(scalar, builtins.type) and issubclass(scalar, enum.Enum):
+            scalar = strawberry.enum(scalar) if not hasattr(scalar, "_enum_definition") else scalar
+        elif scalar not in _SCALARS:
+            raise LoadplanError(
+                f"cannot infer a GraphQL type for {mapper.class_.__name__}.{prop.key} "
+                f"({column.type!r}): annotate the field"
+            )
     nullable = any(getattr(c, "nullable", False) for c in prop.columns)
     return scalar | None if nullable else scalar
+
+
+def _python_type(column_type: Any) -> Any:
+    """The Python type of a column type; JSON as the JSON scalar, a
+    ``TypeDecorator`` as the type it stores."""
+    if isinstance(column_type, sqltypes.JSON):
+        return JSON
+    if isinstance(column_type, TypeDecorator):
+        return _python_type(column_type.impl_instance)
+    try:
+        python_type = column_type.python_type
+    except NotImplementedError:
+        return object
+    return JSON if python_type in (dict, list) else python_type
 
 
 def _relationship_type(prop: RelationshipProperty[Any]) -> Any:
@@ -238,7 +259,9 @@ def _bind_fields(cls: type[Any], model: type[Any]) -> dict[str, tuple[str, str]]
     annotations: dict[str, Any] = dict(inspect_module.get_annotations(cls))
     columns: dict[str, tuple[str, str]] = {}
     scalars: list[tuple[str, str, Any]] = []
+    namespace = vars(sys.modules[cls.__module__])
     for python_name, annotation in annotations.items():
+        annotation = _evaluated(annotation, namespace)
         existing = cls.__dict__.get(python_name)
         field = existing if isinstance(existing, StrawberryField) else None
         if field is not None and is_root_resolver(field):
@@ -304,8 +327,26 @@ def _bind_fields(cls: type[Any], model: type[Any]) -> dict[str, tuple[str, str]]
         if isinstance(member, StrawberryField) and name not in annotations:
             spec = spec_of(member) or FieldSpec()
             set_spec(member, dataclasses.replace(spec, kind="custom", model=model))
+    for base in cls.__mro__[1:]:
+        for python_name, graphql_name, scalar in getattr(base, SCALARS_ATTRIBUTE, ()):
+            if python_name not in columns and python_name not in annotations:
+                columns[python_name] = getattr(base, COLUMNS_ATTRIBUTE)[python_name]
+                scalars.append((python_name, graphql_name, scalar))
+    setattr(cls, SCALARS_ATTRIBUTE, tuple(scalars))
     _register_inputs(cls, model, scalars)
     return columns
+
+
+def _evaluated(annotation: Any, namespace: dict[str, Any]) -> Any:
+    """A string annotation (``from __future__ import annotations``) evaluated
+    in its module, so scalar fields reach the filter and order inputs; left as
+    a string when it names something not defined yet."""
+    if not isinstance(annotation, str) or _is_auto(annotation):
+        return annotation
+    try:
+        return eval(annotation, dict(namespace))
+    except (NameError, AttributeError, TypeError):
+        return annotation
 
 
 def _strip_optional(annotation: Any) -> Any:

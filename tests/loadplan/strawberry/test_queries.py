@@ -471,3 +471,48 @@ def test_switches(
         assert not_in_sql not in log[0].sql
     expected, _ = run(small, query)
     assert data == expected
+
+
+def _names(connection: dict[str, Any]) -> list[str]:
+    return [edge["node"]["name"] for edge in connection["edges"]]
+
+
+def test_last_reverses_the_whole_order(small: Engine) -> None:
+    # Comments are ordered newest first by the relationship; priorities repeat.
+    query = (
+        "{ tasks(limit: 1) { all: commentConnection(first: 10) { edges { node { text } } } "
+        "tail: commentConnection(last: 1) { edges { cursor node { text } } } } "
+        "taskConnection(last: 2, order: [{priority: ASC}]) { edges { cursor node { name } } } "
+        "every: taskConnection(first: 100, order: [{priority: ASC}]) { edges { cursor node { name } } } }"
+    )
+    data, _ = run(small, query)
+    task = data["tasks"][0]
+    assert [e["node"]["text"] for e in task["all"]["edges"]] == ["comment 2", "comment 1"]
+    assert task["tail"]["edges"] == [{"cursor": encode_cursor(1), "node": {"text": "comment 1"}}]
+    every = data["every"]["edges"]
+    assert data["taskConnection"]["edges"] == every[-2:]
+    expected, _ = run(small, query, schema=UNOPTIMIZED)
+    assert data == expected
+
+
+def test_in_filter_on_a_nested_list(small: Engine) -> None:
+    query = '{ projects { entities(filter: {id: {in: ["1", "3"]}}) { name } } }'
+    data, log = run(small, query)
+    log.assert_count(2)
+    assert data == {
+        "projects": [{"entities": [{"name": "asset 1"}, {"name": "asset 3"}]}, {"entities": []}]
+    }
+
+
+def test_a_custom_session_getter_serves_resolvers_that_query_on_their_own(small: Engine) -> None:
+    schema = make_schema(enabled=False, session_getter=lambda info: info.context["db"])
+    query = "{ tasks(limit: 2) { name commentCount latestComment { text } } }"
+    with Session(small) as session:
+        result = schema.execute_sync(query, context_value={"db": session})
+    assert result.errors is None
+    assert result.data == {
+        "tasks": [
+            {"name": "task 1", "commentCount": 2, "latestComment": {"text": "comment 2"}},
+            {"name": "task 2", "commentCount": 2, "latestComment": {"text": "comment 4"}},
+        ]
+    }
