@@ -1,11 +1,186 @@
-"""Placeholder: filled in by its own change."""
+"""The GraphQL API at ``/graphql`` (GraphiQL on GET), built on ``loadplan.strawberry``.
+
+Schema overview (types in :mod:`shotline.graphql.types`, mutations in
+:mod:`shotline.graphql.mutations`):
+
+- ``projects`` / ``projectConnection`` / ``project(id)``: productions, with
+  their ``episodes``, ``sequences``, ``shots`` and ``assets``,
+  ``entityConnection`` (every kind, as the ``Entity`` interface), their
+  ordered ``taskTypes`` and ``taskStatuses``, ``assetCount``/``shotCount``
+  and ``progress`` (per task type: counts by status and done ratio, one
+  grouped statement per project).
+- ``entity(id)`` / ``entityConnection``: the ``Entity`` interface, implemented
+  by ``Asset``, ``Episode``, ``Sequence`` and ``Shot``; every entity has its
+  ``tasks``.
+- ``task(id)`` / ``taskConnection``: tasks with their type, status,
+  ``assignees``, ``comments``, ``latestComment``, ``commentCount``, ``timeLogs``.
+- ``people`` / ``personConnection`` / ``person(id)``, ``departments``,
+  ``taskTypes``, ``taskStatuses``, ``assetTypes``: the studio's vocabulary.
+- Mutations ``setTaskStatus``, ``assignTask``, ``addComment``, answering
+  with the changed task.
+
+Each collection is a plain list (``shots``) and a Relay connection
+(``shotConnection``; a project's entities of every kind only the latter, as
+that relationship has no order of its own). Every list takes ``filter``
+(``<Type>Filter``: conditions on the type's column fields, all of which must
+hold) and ``order`` (a list of ``<Type>Order``); a plain list also takes
+``limit``/``offset``, a connection ``first``/``after``/``last``/``before``. ``OptimizerExtension`` turns a whole request into a fixed
+number of SQL statements (one per level of lists, to-ones joined), whatever
+the number of rows. A single object asked for by an unknown id is ``null``.
+
+Limits, from :class:`~shotline.settings.Settings`, so that one request cannot
+bring the database down:
+
+- ``graphql_max_depth``: the deepest field nesting an operation may have
+  (Strawberry's ``QueryDepthLimiter``; a connection's ``edges { node }``
+  counts as two levels). Answered ``'<operation>' exceeds maximum operation
+  depth of <n>``.
+- ``graphql_max_aliases``: how many aliased fields a document may hold
+  (``MaxAliasesLimiter``), since each alias of a list with other arguments is
+  a statement of its own. Answered ``<k> aliases found. Allowed: <n>``.
+- ``max_page_size``: the largest ``first``/``last``/``limit`` accepted, and
+  the page size of a connection asked for without one. Answered ``first must
+  not exceed <n>`` (or ``last``/``limit``).
+
+Both validation limits reject the operation before anything runs. Errors
+raised on purpose (:mod:`shotline.graphql.errors`, loadplan's page and cursor
+errors, GraphQL validation) keep their message; any other exception is
+answered as ``Unexpected error.`` (and logged), so no SQL or internals reach
+clients. Responses are HTTP 200 with ``errors``, as GraphQL clients expect.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Iterable
+from functools import partial
+from typing import Any, cast
 
+import strawberry
+from fastapi import APIRouter
+from graphql import GraphQLError
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.fastapi import GraphQLRouter
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
+
+import loadplan.strawberry as lp
+from shotline import models as m
+from shotline.graphql.context import get_context, session_of
+from shotline.graphql.errors import key
+from shotline.graphql.mutations import Mutation
+from shotline.graphql.types import (
+    ENTITY_TYPES,
+    AssetType,
+    Department,
+    Entity,
+    Person,
+    Project,
+    Task,
+    TaskStatus,
+    TaskType,
+)
 from shotline.settings import Settings
 
 
+@strawberry.type
+class Query:
+    """Lists are planned from the field's selection by ``OptimizerExtension``.
+    So are the single objects: their resolvers answer with a statement (cast
+    to the type the extension turns it into), ``null`` when it finds no row."""
+
+    projects: list[Project] = lp.field()
+    project_connection: lp.Connection[Project] = lp.connection()
+    entity_connection: lp.Connection[Entity] = lp.connection()
+    task_connection: lp.Connection[Task] = lp.connection()
+    people: list[Person] = lp.field()
+    person_connection: lp.Connection[Person] = lp.connection()
+    departments: list[Department] = lp.field()
+    task_types: list[TaskType] = lp.field()
+    task_statuses: list[TaskStatus] = lp.field()
+    asset_types: list[AssetType] = lp.field()
+
+    @strawberry.field
+    def project(self, id: strawberry.ID) -> Project | None:
+        return cast("Project | None", select(m.Project).where(m.Project.id == key(id, "project")))
+
+    @strawberry.field
+    def entity(self, id: strawberry.ID) -> Entity | None:
+        return cast("Entity | None", select(m.Entity).where(m.Entity.id == key(id, "entity")))
+
+    @strawberry.field
+    def task(self, id: strawberry.ID) -> Task | None:
+        return cast("Task | None", select(m.Task).where(m.Task.id == key(id, "task")))
+
+    @strawberry.field
+    def person(self, id: strawberry.ID) -> Person | None:
+        return cast("Person | None", select(m.Person).where(m.Person.id == key(id, "person")))
+
+
+def _unexpected(error: GraphQLError) -> bool:
+    """Mask errors nobody raised for the client: bugs, database errors."""
+    return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
+
+
+class ShotlineSchema(strawberry.Schema):
+    """Runs each operation in a worker thread, and logs only unexpected errors.
+
+    Resolvers do blocking I/O on a sync ``Session``; Strawberry's FastAPI
+    router would run them on the event loop, stalling every other request
+    (REST included) for the duration of the SQL. REST endpoints are sync
+    ``def``s that FastAPI already runs in its thread pool: so is this. It
+    follows that resolvers must be plain functions, not coroutines.
+
+    Strawberry logs every error with its traceback; a client's mistake (an
+    unknown id, a query too deep) is answered, not worth an error in the logs.
+    """
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        super().process_errors([e for e in errors if _unexpected(e)], execution_context)
+
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        return await run_in_threadpool(
+            self.execute_sync,
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types,
+            operation_extensions,
+        )
+
+
+def make_schema(settings: Settings) -> strawberry.Schema:
+    """A schema per application: its limits come from the app's settings."""
+    return ShotlineSchema(
+        query=Query,
+        mutation=Mutation,
+        types=ENTITY_TYPES,
+        extensions=[
+            partial(QueryDepthLimiter, max_depth=settings.graphql_max_depth),
+            partial(MaxAliasesLimiter, max_alias_count=settings.graphql_max_aliases),
+            partial(MaskErrors, should_mask_error=_unexpected),
+            lp.OptimizerExtension.with_options(
+                session_getter=session_of, max_page_size=settings.max_page_size
+            ),
+        ],
+    )
+
+
 def make_router(settings: Settings) -> APIRouter:
-    return APIRouter()
+    """The ``/graphql`` routes; each request gets a session of its own (see
+    :mod:`shotline.graphql.context`)."""
+    return GraphQLRouter(make_schema(settings), context_getter=get_context)
