@@ -15,6 +15,7 @@ from loadplan.plan import EntityPlan, ExpressionLoad, RelationshipPlan, Strategy
 from loadplan.planner import PlanSettings, clear_plan_cache
 from loadplan.properties import cached_model_property, model_property
 from loadplan.results import related, total_count, value
+from loadplan.rules import Rule, Rules
 from loadplan.selection import Arguments, Filter, Operator, Order, Selection
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "PlanError",
     "PlanSettings",
     "RelationshipPlan",
+    "Rule",
+    "Rules",
     "Selection",
     "Strategy",
     "Strict",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, inspect, select
@@ -13,6 +13,7 @@ from loadplan.execution.events import PLAN_OPTION, PlannedMarker
 from loadplan.execution.options import criteria_for, entity_for, entity_options
 from loadplan.plan import EntityPlan
 from loadplan.planner import PlanSettings, build_plan
+from loadplan.rules import Rules
 from loadplan.selection import Selection
 
 __all__ = ["Plan", "configure", "plan"]
@@ -117,20 +118,26 @@ def plan(
     context: Any = None,
     strict: Strict | str | None = None,
     settings: PlanSettings | None = None,
+    rules: Rules | None = None,
 ) -> Plan:
     """Plan loading ``selection`` on ``cls``.
 
     Planning is cached per class and selection shape: a repeated request only
-    binds its argument values. Raises :class:`~loadplan.errors.PlanError`
+    binds its argument values. ``rules`` (class → ``rule(entity, context)``)
+    restrict the rows of those classes (and their subclasses) wherever the
+    plan loads them: root statement, lists, to-ones, pages, totals, counts. Raises :class:`~loadplan.errors.PlanError`
     before anything runs when the selection names an unknown attribute or one
     of the wrong kind.
     """
     chosen = settings or _defaults["settings"]
+    if rules:
+        chosen = replace(chosen, ruled=frozenset(rules))
     root = build_plan(cls, selection, context, chosen)
     binding = Binding(
         context=context,
         strict=Strict(strict) if strict is not None else _defaults["strict"],
         settings=chosen,
         arguments=argument_values(selection),
+        rules=dict(rules or {}),
     )
     return Plan(root, binding)

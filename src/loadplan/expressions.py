@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, func, inspect, select
 from sqlalchemy.orm import Mapper, RelationshipProperty
 
 from loadplan.errors import PlanError
+from loadplan.rules import active_rules
 
 __all__ = ["Computed", "as_computed", "count", "exists"]
 
@@ -59,7 +60,8 @@ def _relationship(cls: type[Any], name: str) -> RelationshipProperty[Any]:
 
 
 def _criteria(target: type[Any], where: tuple[Any, ...], context: Any) -> list[Any]:
-    return [w(target, context) if callable(w) else w for w in where]
+    given = [w(target, context) if callable(w) else w for w in where]
+    return given + active_rules(target, target)
 
 
 def count(relationship: str, *where: Any) -> Computed:

@@ -42,6 +42,7 @@ from loadplan.pydantic import (
     tree_selection,
 )
 from loadplan.results import RELATED
+from loadplan.rules import Rules
 from loadplan.selection import Arguments, Order, Selection
 from loadplan.testing import count_queries
 
@@ -67,7 +68,11 @@ def _bad_request(error: FieldsetError) -> HTTPException:
 
 
 class PlannedEndpoint:
-    """A response model bound to a mapped class, usable as a dependency."""
+    """A response model bound to a mapped class, usable as a dependency.
+
+    ``rules`` (class → ``rule(entity, request)``) restrict rows of those
+    classes wherever the response loads them (see :mod:`loadplan.rules`).
+    """
 
     def __init__(
         self,
@@ -77,8 +82,10 @@ class PlannedEndpoint:
         max_limit: int = 500,
         default_limit: int | None = None,
         debug: bool = False,
+        rules: Rules | None = None,
     ) -> None:
         self.model = model
+        self.rules = dict(rules or {})
         self.schema = schema
         self.tree: SchemaTree = compile_schema(model, schema)
         self.max_limit = max_limit
@@ -140,7 +147,7 @@ class PlannedEndpoint:
         )
         return PlannedRequest(
             endpoint=self,
-            plan=loadplan.plan(self.model, selection),
+            plan=loadplan.plan(self.model, selection, context=request, rules=self.rules),
             response_type=narrowed_schema(self.tree, fieldset),
             order=root_order,
             limit=limit if limit is not None else self.default_limit,

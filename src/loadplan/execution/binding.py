@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from loadplan.planner import PlanSettings
+from loadplan.rules import Rules
 from loadplan.selection import NO_ARGUMENTS, Arguments, Selection
 
 
@@ -39,6 +40,7 @@ class Binding:
     strict: Strict
     settings: PlanSettings
     arguments: dict[str, Arguments] = field(default_factory=dict)
+    rules: Rules = field(default_factory=dict)
 
     def arguments_at(self, *paths: str) -> Arguments:
         """The arguments under the first of ``paths`` that has any."""

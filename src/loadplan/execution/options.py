@@ -22,6 +22,7 @@ from sqlalchemy.orm import (
 
 from loadplan.execution.binding import Binding, Strict
 from loadplan.plan import EntityPlan, Strategy
+from loadplan.rules import applying, conditions
 
 
 def entity_for(plan: EntityPlan) -> Any:
@@ -48,7 +49,10 @@ def _on(entity: Any, cls: type[Any]) -> Any:
 
 
 def criteria_for(plan: EntityPlan, entity: Any, binding: Binding) -> list[Any]:
-    return [criterion(entity, binding.context) for criterion in plan.criteria]
+    """Row conditions of ``plan``'s entity: its hints' criteria and the rules
+    on its class."""
+    hinted = [criterion(entity, binding.context) for criterion in plan.criteria]
+    return hinted + conditions(binding.rules, plan.cls, entity, binding.context)
 
 
 def entity_options(plan: EntityPlan, entity: Any, binding: Binding) -> list[Any]:
@@ -61,10 +65,13 @@ def entity_options(plan: EntityPlan, entity: Any, binding: Binding) -> list[Any]
         options.append(load_only(*columns, raiseload=strict))
     for part in parts:
         namespace = _on(entity, part.cls)
-        options.extend(
-            with_expression(getattr(namespace, e.attribute), e.source(namespace, binding.context))
-            for e in part.expressions
-        )
+        with applying(binding.rules, binding.context):
+            options.extend(
+                with_expression(
+                    getattr(namespace, e.attribute), e.source(namespace, binding.context)
+                )
+                for e in part.expressions
+            )
         for rel in part.relationships:
             if rel.strategy is Strategy.WINDOWED:
                 continue

@@ -9,6 +9,7 @@ without column pruning, since they are objects being written.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
@@ -24,6 +25,7 @@ from strawberry.extensions import SchemaExtension
 import loadplan
 from loadplan.execution.binding import Strict
 from loadplan.planner import PlanSettings
+from loadplan.rules import Rules
 from loadplan.selection import Selection
 from loadplan.strawberry.fields import is_root_resolver, shape_result, spec_of
 from loadplan.strawberry.selection import (
@@ -70,8 +72,10 @@ class OptimizerExtension(SchemaExtension):
     ``"warn"`` or ``"off"``; the process default otherwise), switches ``only``,
     ``joined``, ``selectin`` and ``expressions`` (each optimization can be
     turned off; with ``selectin`` off, use strict mode ``off``),
-    ``enabled`` (off: statements run as written, fields load lazily) and
-    ``max_page_size`` (the largest ``limit``/``first``/``last`` accepted).
+    ``enabled`` (off: statements run as written, fields load lazily),
+    ``max_page_size`` (the largest ``limit``/``first``/``last`` accepted) and
+    ``rules`` (class → ``rule(entity, info)``: row conditions applied wherever
+    that class is loaded, see :mod:`loadplan.rules`).
     """
 
     def __init__(
@@ -86,6 +90,7 @@ class OptimizerExtension(SchemaExtension):
         expressions: bool = True,
         enabled: bool = True,
         max_page_size: int | None = None,
+        rules: Rules | None = None,
     ) -> None:
         if execution_context is not None:
             self.execution_context = execution_context
@@ -96,6 +101,7 @@ class OptimizerExtension(SchemaExtension):
         )
         self.enabled = enabled
         self.max_page_size = max_page_size
+        self.rules = dict(rules or {})
 
     @classmethod
     def with_options(cls, **options: Any) -> Callable[[], OptimizerExtension]:
@@ -159,6 +165,7 @@ class OptimizerExtension(SchemaExtension):
             context=info,
             strict=self.strict if self.enabled else Strict.OFF,
             settings=self.settings if self.enabled else PlanSettings(only=False),
+            rules=self.rules,
         )
         applied = plan.apply(stmt)
         if _is_root_list(info):
@@ -182,9 +189,8 @@ class OptimizerExtension(SchemaExtension):
             request.selection,
             context=info,
             strict=self.strict,
-            settings=PlanSettings(
-                only=False, joined=self.settings.joined, expressions=self.settings.expressions
-            ),
+            settings=dataclasses.replace(self.settings, only=False),
+            rules=self.rules,
         )
         stmt = plan.apply(select(cls).where(pk[0].in_([k[0] for k in keys]))).execution_options(
             populate_existing=True

@@ -516,3 +516,22 @@ def test_a_custom_session_getter_serves_resolvers_that_query_on_their_own(small:
             {"name": "task 2", "commentCount": 2, "latestComment": {"text": "comment 4"}},
         ]
     }
+
+
+def test_rules_apply_to_every_level_of_a_query(small: Engine) -> None:
+    from tests.loadplan import models as m
+
+    schema = make_schema(rules={m.Task: lambda task, info: task.priority >= 4})
+    query = (
+        "{ tasks(order: [{id: ASC}]) { id priority } "
+        "projects { entities { id tasks { id } taskConnection(first: 1) { totalCount } } } }"
+    )
+    data, log = run(small, query, schema=schema)
+    log.assert_count(5)
+    assert {t["priority"] for t in data["tasks"]} <= {4, 5, 6}
+    visible = {t["id"] for t in data["tasks"]}
+    for project in data["projects"]:
+        for entity in project["entities"]:
+            ids = [t["id"] for t in entity["tasks"]]
+            assert set(ids) <= visible
+            assert entity["taskConnection"]["totalCount"] == len(ids)

@@ -1,0 +1,57 @@
+"""Row rules: SQL conditions a class's rows must meet wherever they are loaded.
+
+Access control and soft delete are rules on classes, not on fields: a vendor
+sees only the tasks assigned to them, as root rows, in every nested list, in
+every to-one, in every count. A plan applies the rules of each class it loads
+(``loadplan.plan(..., rules={Task: visible_tasks})``), and computed fields
+built with :func:`loadplan.count` / :func:`loadplan.exists` count only rows
+that meet them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from sqlalchemy import ColumnElement
+
+__all__ = ["Rule", "Rules", "active_rules", "applying", "conditions"]
+
+#: ``rule(entity, context)`` returns the condition rows of ``entity`` (the
+#: class, or the alias it is loaded under) must meet.
+Rule = Callable[[Any, Any], ColumnElement[bool]]
+Rules = Mapping[type[Any], Rule]
+
+_active: ContextVar[tuple[Rules, Any] | None] = ContextVar("loadplan_rules", default=None)
+
+
+def conditions(
+    rules: Rules, cls: type[Any], entity: Any, context: Any
+) -> list[ColumnElement[bool]]:
+    """The conditions of every rule on ``cls`` or one of its bases."""
+    return [rule(entity, context) for ruled, rule in rules.items() if issubclass(cls, ruled)]
+
+
+def ruled(rules: Rules | frozenset[type[Any]], cls: type[Any]) -> bool:
+    return any(issubclass(cls, ruled_cls) for ruled_cls in rules)
+
+
+@contextmanager
+def applying(rules: Rules, context: Any) -> Iterator[None]:
+    """Make ``rules`` visible to computed fields built while the block runs."""
+    token = _active.set((rules, context))
+    try:
+        yield
+    finally:
+        _active.reset(token)
+
+
+def active_rules(cls: type[Any], entity: Any) -> list[ColumnElement[bool]]:
+    """Conditions of the rules in force for ``cls`` (none outside a plan)."""
+    current = _active.get()
+    if current is None:
+        return []
+    rules, context = current
+    return conditions(rules, cls, entity, context)
