@@ -76,7 +76,8 @@ class EntityPlan:
     ``subtypes`` are the polymorphic subclasses whose own fields were selected
     (each with only its own columns and relationships); ``criteria`` restrict
     which rows of this entity may be loaded here; ``options`` are loader
-    options a hint supplied, applied relative to this entity.
+    options a hint supplied, applied relative to this entity; ``properties``
+    are Python properties selected (they need objects to run on).
     """
 
     cls: type[Any]
@@ -86,6 +87,7 @@ class EntityPlan:
     subtypes: tuple[EntityPlan, ...] = ()
     hints: Hints = field(default_factory=Hints)
     options: tuple[Any, ...] = ()
+    properties: tuple[str, ...] = ()
 
     @property
     def polymorphic(self) -> bool:
@@ -113,6 +115,14 @@ class EntityPlan:
             total += 0 if rel.strategy is Strategy.JOINED else 1
             total += rel.target.statement_count()
         return total
+
+    def needs_objects(self) -> bool:
+        """Whether anything below can only be answered from ORM objects: a
+        Python property, or a hint's own loader options."""
+        parts = (self, *self.subtypes)
+        return any(p.properties or p.options for p in parts) or any(
+            rel.target.needs_objects() for rel in self.all_relationships()
+        )
 
     def has_side_lists(self) -> bool:
         """Whether a list anywhere below is kept beside its attribute."""

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
@@ -24,7 +29,33 @@ class BadRequest(HTTPException):
         super().__init__(status_code=400, detail={"field": field, "message": message})
 
 
+def _renderable(value: Any) -> Any:
+    """A refused input as JSON can carry it.
+
+    FastAPI's 422 repeats the input, and some inputs cannot be rendered as
+    JSON, which would turn the refusal into a 500: Python's JSON parser reads
+    ``NaN``, ``Infinity`` and ``1e400`` as non-finite floats, and ``"\\ud800"``
+    as a lone surrogate UTF-8 cannot encode. They are repeated as the JSON
+    tokens the client sent, with U+FFFD in place of lone surrogates.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    if isinstance(value, dict):
+        return {_renderable(key): _renderable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_renderable(item) for item in value]
+    return value
+
+
 def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+        return JSONResponse(
+            status_code=422, content={"detail": jsonable_encoder(_renderable(error.errors()))}
+        )
+
     @app.exception_handler(IntegrityError)
     async def integrity_error(_request: Request, error: IntegrityError) -> JSONResponse:
         # Constraint violations that slipped past the endpoints' own checks.

@@ -152,6 +152,7 @@ def _plan_fields(
         relationships=tuple(relationships),
         hints=fields.hints,
         options=tuple(fields.options),
+        properties=tuple(fields.properties),
     )
 
 
@@ -180,6 +181,7 @@ def _plan_entity(
         subtypes=subtypes,
         hints=base.hints,
         options=base.options,
+        properties=base.properties,
     )
 
 

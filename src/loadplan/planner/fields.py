@@ -37,6 +37,7 @@ class ResolvedFields:
     expressions: dict[str, tuple[str, Computed]] = field(default_factory=dict)
     options: list[LoaderOption] = field(default_factory=list)
     hints: Hints = field(default_factory=Hints)
+    properties: list[str] = field(default_factory=list)
 
     def add_column(self, key: str) -> None:
         if key not in self.columns:
@@ -148,6 +149,7 @@ def resolve(
         else:
             hints = property_hints(owner.class_, node.name)
             if hints is not None:
+                fields.properties.append(node.name)
                 fields.hints = fields.hints.merge(hints)
                 pending.extend(_expand(owner, hints, node, context, fields))
             else:

@@ -1,7 +1,0 @@
-"""Placeholder: filled in by its own change."""
-
-from __future__ import annotations
-
-from fastapi import APIRouter
-
-router = APIRouter()

@@ -1,0 +1,23 @@
+"""The CRUD API: one module per area, each with its own OpenAPI tags.
+
+``router`` gathers them; the application mounts it under ``/api``.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.routing import APIRoute
+
+from shotline.api.crud import comments, entities, people, pipeline, projects, tasks, time_logs
+
+
+def _operation_id(route: APIRoute) -> str:
+    # Endpoint names are unique across the areas: clients generated from the
+    # OpenAPI document get ``create_asset`` rather than FastAPI's default
+    # ``create_asset_api_projects__project_id__assets_post``.
+    return route.name
+
+
+router = APIRouter(generate_unique_id_function=_operation_id)
+for area in (people, pipeline, projects, entities, tasks, comments, time_logs):
+    router.include_router(area.router)

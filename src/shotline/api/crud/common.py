@@ -1,0 +1,179 @@
+"""What every CRUD endpoint shares: id parameters, planned reads, and the
+documentation of error bodies.
+
+Writes follow one pattern: check everything the write depends on (a bad
+request then changes nothing), write, read the response through the loadplan
+plan of its schema *inside* the transaction, then commit. The client receives
+exactly what was committed, in a fixed number of statements, and a failure
+at any step commits nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import Session
+
+import loadplan
+from loadplan.fastapi import Page, PlannedEndpoint, PlannedRequest
+from loadplan.pydantic import selection_from_model
+from shotline.deps import AppSettings
+from shotline.errors import NotFound
+from shotline.schemas.crud import MAX_INT, FieldError, Message
+
+OutT = TypeVar("OutT", bound=BaseModel)
+
+IdPath = Annotated[int, Path(ge=1, le=MAX_INT)]
+"""An id in a path: out-of-range values are a 422, not a database error."""
+
+MAX_PAGE = 500
+"""The default ``max_page_size`` of the settings: the largest ``limit`` of a list."""
+
+MAX_BIGINT = 2**63 - 1
+"""The largest ``offset`` every dialect accepts."""
+
+
+def crud_router(*tags: str) -> APIRouter:
+    """The router of one area of the CRUD API (``tags``: of all its endpoints)."""
+    return APIRouter(tags=list(tags))
+
+
+class Reader(Generic[OutT]):
+    """Reads responses of ``schema`` for ``model`` rows through the loadplan
+    plan derived from the schema: fixed statements, no lazy loads.
+
+    Reads use ``populate_existing``: objects this request already holds (the
+    ones it just wrote) are refreshed from the database, so the response
+    shows stored values (rounded numbers, defaults), not what was assigned.
+    """
+
+    def __init__(self, model: type[Any], schema: type[OutT], what: str) -> None:
+        self.model = model
+        self.schema = schema
+        self.what = what
+        self.selection = selection_from_model(model, schema)
+        loadplan.plan(model, self.selection)  # refuse an unloadable schema at import
+
+    def statement(self, *criteria: ColumnElement[bool]) -> Select[Any]:
+        """The planned SELECT of the rows matching ``criteria``, by id."""
+        plan = loadplan.plan(self.model, self.selection)
+        stmt = select(self.model).where(*criteria).order_by(self.model.id)
+        return plan.apply(stmt).execution_options(populate_existing=True)
+
+    def one(self, session: Session, ident: int) -> OutT:
+        """The row ``ident`` as ``schema``; a 404 naming it when there is none."""
+        found = session.scalars(self.statement(self.model.id == ident)).unique().one_or_none()
+        if found is None:
+            raise NotFound(self.what, ident)
+        return self.schema.model_validate(found)
+
+    def all(self, session: Session, *criteria: ColumnElement[bool]) -> list[OutT]:
+        """The rows matching ``criteria``, by id."""
+        rows = session.scalars(self.statement(*criteria)).unique().all()
+        return [self.schema.model_validate(row) for row in rows]
+
+    def committed(self, session: Session, ident: int) -> OutT:
+        """The response of a write: read in its transaction, then committed."""
+        response = self.one(session, ident)
+        session.commit()
+        return response
+
+    def committed_all(self, session: Session, *criteria: ColumnElement[bool]) -> list[OutT]:
+        """The response of a write of many rows: read in its transaction, then committed."""
+        response = self.all(session, *criteria)
+        session.commit()
+        return response
+
+
+class Listing:
+    """The dependency of a list endpoint: sparse fieldsets (``fields``),
+    ordering (``order``), pages (``limit``, ``offset``, ``cursor``), ``total``
+    and, in debug mode, ``explain``, planned from ``schema``; its response
+    model is ``page_model``.
+
+    It declares the query parameters of loadplan's ``PlannedEndpoint`` and
+    hands them to one built for the app's settings: a ``PlannedEndpoint``
+    fixes its page size limit and debug mode when it is built, and leaves
+    ``offset`` unbounded (a value past BIGINT is a database error, a 500).
+    Without ``limit``, a ``paged`` list returns one page of the largest size,
+    any other list all of its rows.
+    """
+
+    def __init__(self, model: type[Any], schema: type[BaseModel], *, paged: bool = False) -> None:
+        self.model = model
+        self.schema = schema
+        self.paged = paged
+        self.page_model: Any = Page[schema]  # type: ignore[valid-type]
+        self._endpoints: dict[tuple[int, bool], PlannedEndpoint] = {}
+        self._endpoint(MAX_PAGE, debug=False)  # refuse an unloadable schema at import
+
+    def _endpoint(self, max_limit: int, *, debug: bool) -> PlannedEndpoint:
+        """The endpoint for these settings, built once."""
+        key = (max_limit, debug)
+        if key not in self._endpoints:
+            self._endpoints[key] = PlannedEndpoint(
+                self.model,
+                self.schema,
+                max_limit=max_limit,
+                default_limit=max_limit if self.paged else None,
+                debug=debug,
+            )
+        return self._endpoints[key]
+
+    def __call__(
+        self,
+        request: Request,
+        settings: AppSettings,
+        fields: Annotated[
+            str | None, Query(description="Comma-separated dotted paths of the fields to return.")
+        ] = None,
+        limit: Annotated[int | None, Query(ge=0, description="Page size.")] = None,
+        offset: Annotated[
+            int | None, Query(ge=0, le=MAX_BIGINT, description="Rows to skip.")
+        ] = None,
+        cursor: Annotated[
+            str | None, Query(description="Keyset cursor from a previous page.")
+        ] = None,
+        order: Annotated[
+            str | None,
+            Query(description="Comma-separated fields, '-' for descending (e.g. -name,id)."),
+        ] = None,
+        total: Annotated[bool, Query(description="Also return the total number of rows.")] = False,
+        explain: Annotated[
+            bool, Query(description="Debug mode only: return the plan and its SQL.")
+        ] = False,
+    ) -> PlannedRequest:
+        endpoint = self._endpoint(settings.max_page_size, debug=settings.debug)
+        return endpoint(
+            request,
+            fields=fields,
+            limit=limit,
+            offset=offset,
+            cursor=cursor,
+            order=order,
+            total=total,
+            explain=explain,
+        )
+
+
+_ERRORS: dict[int, dict[str, Any]] = {
+    400: {"model": FieldError, "description": "A field names something not allowed here."},
+    404: {"model": Message, "description": "Something the request names does not exist."},
+    409: {"model": Message, "description": "The request conflicts with existing data."},
+}
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI documentation of the error answers of an endpoint (422, the
+    body validation error, is documented by FastAPI itself)."""
+    return {code: _ERRORS[code] for code in codes}
+
+
+def assign(target: object, values: dict[str, Any]) -> None:
+    """Copy an update's given fields onto the row (``model_dump`` of an
+    ``...Update`` body holds only the fields the client sent)."""
+    for key, value in values.items():
+        setattr(target, key, value)

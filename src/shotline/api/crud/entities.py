@@ -1,0 +1,268 @@
+"""Writing assets, episodes, sequences and shots; reading episodes and sequences.
+
+The grid API (``shotline.api.grid``) owns the reads of assets and shots (the
+project grids and the entity pages); this module creates, updates and
+deletes them, answering the record it wrote.
+
+A reference to another entity (a sequence's episode, a shot's sequence) must
+stay within the project: an unknown or deleted one is a 404, one of another
+project a 400 naming the field. Deleting an entity soft-deletes it with its
+live tasks (see :mod:`shotline.services.entities`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends
+from fastapi.responses import Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from loadplan.fastapi import PlannedRequest
+from shotline.api.crud.common import IdPath, Listing, Reader, assign, crud_router, errors
+from shotline.deps import DB
+from shotline.errors import BadRequest
+from shotline.models import Asset, AssetType, Entity, Episode, Project, Sequence, Shot
+from shotline.schemas.crud import (
+    AssetCreate,
+    AssetRecord,
+    AssetUpdate,
+    EpisodeCreate,
+    EpisodeRecord,
+    EpisodeUpdate,
+    SequenceCreate,
+    SequenceRecord,
+    SequenceUpdate,
+    ShotCreate,
+    ShotRecord,
+    ShotUpdate,
+)
+from shotline.services import entities
+from shotline.services.checks import Check, fetch, present, reference, row_exists, verify
+from shotline.sqltypes import utcnow
+
+router = crud_router()
+
+assets = Reader(Asset, AssetRecord, "asset")
+episodes = Reader(Episode, EpisodeRecord, "episode")
+episode_list = Listing(Episode, EpisodeRecord)
+sequences = Reader(Sequence, SequenceRecord, "sequence")
+sequence_list = Listing(Sequence, SequenceRecord)
+shots = Reader(Shot, ShotRecord, "shot")
+
+
+def _within(
+    model: type[Entity], ident: int | None, what: str, field: str, project_id: int
+) -> list[Check]:
+    """``ident`` (when given) is a live ``model`` of project ``project_id``."""
+    if ident is None:
+        return []
+    return [
+        present(model, ident, what),
+        Check(
+            row_exists(model, model.id == ident, model.project_id == project_id),
+            BadRequest(field, f"{what} {ident} is not in project {project_id}"),
+        ),
+    ]
+
+
+def _change(entity: Entity, values: dict[str, Any]) -> None:
+    """Apply an update. ``updated_at`` is set here: the ORM refreshes it only
+    when a column of the ``entity`` table changes, not when only the kind's
+    own table does (a shot's frames, an asset's type)."""
+    if values:
+        assign(entity, values)
+        entity.updated_at = utcnow()
+
+
+def _check_frames(frame_in: int, frame_out: int) -> None:
+    if frame_out < frame_in:
+        raise BadRequest("frame_out", "must not be before frame_in")
+
+
+def _create(db: Session, model: type[Entity], project_id: int, values: dict[str, Any]) -> int:
+    # One timestamp for both: an entity never updated has updated_at == created_at.
+    now = utcnow()
+    entity = model(project_id=project_id, created_at=now, updated_at=now, **values)
+    db.add(entity)
+    db.flush()
+    return entity.id
+
+
+# -- Assets -------------------------------------------------------------------------
+
+
+@router.post(
+    "/projects/{project_id}/assets", status_code=201, tags=["assets"], responses=errors(404)
+)
+def create_asset(project_id: IdPath, body: AssetCreate, db: DB) -> AssetRecord:
+    verify(
+        db,
+        present(Project, project_id, "project"),
+        present(AssetType, body.asset_type_id, "asset type"),
+    )
+    return assets.committed(db, _create(db, Asset, project_id, body.model_dump()))
+
+
+@router.patch("/assets/{asset_id}", tags=["assets"], responses=errors(404))
+def update_asset(asset_id: IdPath, body: AssetUpdate, db: DB) -> AssetRecord:
+    values = body.model_dump()
+    asset = fetch(
+        db,
+        Asset,
+        asset_id,
+        "asset",
+        *reference(AssetType, values.get("asset_type_id"), "asset type"),
+    )
+    _change(asset, values)
+    db.flush()
+    return assets.committed(db, asset_id)
+
+
+@router.delete("/assets/{asset_id}", status_code=204, tags=["assets"], responses=errors(404))
+def delete_asset(asset_id: IdPath, db: DB) -> None:
+    """Soft-delete the asset and its live tasks."""
+    entities.soft_delete(db, Asset, asset_id, "asset")
+    db.commit()
+
+
+# -- Episodes -----------------------------------------------------------------------
+
+
+@router.get(
+    "/projects/{project_id}/episodes",
+    response_model=episode_list.page_model,
+    tags=["episodes"],
+    responses=errors(404),
+)
+def list_episodes(
+    project_id: IdPath, db: DB, planned: Annotated[PlannedRequest, Depends(episode_list)]
+) -> Response:
+    verify(db, present(Project, project_id, "project"))
+    return planned.page(db, select(Episode).where(Episode.project_id == project_id))
+
+
+@router.post(
+    "/projects/{project_id}/episodes", status_code=201, tags=["episodes"], responses=errors(404)
+)
+def create_episode(project_id: IdPath, body: EpisodeCreate, db: DB) -> EpisodeRecord:
+    verify(db, present(Project, project_id, "project"))
+    return episodes.committed(db, _create(db, Episode, project_id, body.model_dump()))
+
+
+@router.get("/episodes/{episode_id}", tags=["episodes"], responses=errors(404))
+def get_episode(episode_id: IdPath, db: DB) -> EpisodeRecord:
+    return episodes.one(db, episode_id)
+
+
+@router.patch("/episodes/{episode_id}", tags=["episodes"], responses=errors(404))
+def update_episode(episode_id: IdPath, body: EpisodeUpdate, db: DB) -> EpisodeRecord:
+    episode = fetch(db, Episode, episode_id, "episode")
+    _change(episode, body.model_dump())
+    db.flush()
+    return episodes.committed(db, episode_id)
+
+
+@router.delete(
+    "/episodes/{episode_id}", status_code=204, tags=["episodes"], responses=errors(404, 409)
+)
+def delete_episode(episode_id: IdPath, db: DB) -> None:
+    """Soft-delete the episode (refused while it has live sequences)."""
+    entities.soft_delete(db, Episode, episode_id, "episode")
+    db.commit()
+
+
+# -- Sequences ----------------------------------------------------------------------
+
+
+@router.get(
+    "/projects/{project_id}/sequences",
+    response_model=sequence_list.page_model,
+    tags=["sequences"],
+    responses=errors(404),
+)
+def list_sequences(
+    project_id: IdPath, db: DB, planned: Annotated[PlannedRequest, Depends(sequence_list)]
+) -> Response:
+    verify(db, present(Project, project_id, "project"))
+    return planned.page(db, select(Sequence).where(Sequence.project_id == project_id))
+
+
+@router.post(
+    "/projects/{project_id}/sequences",
+    status_code=201,
+    tags=["sequences"],
+    responses=errors(400, 404),
+)
+def create_sequence(project_id: IdPath, body: SequenceCreate, db: DB) -> SequenceRecord:
+    verify(
+        db,
+        present(Project, project_id, "project"),
+        *_within(Episode, body.episode_id, "episode", "episode_id", project_id),
+    )
+    return sequences.committed(db, _create(db, Sequence, project_id, body.model_dump()))
+
+
+@router.get("/sequences/{sequence_id}", tags=["sequences"], responses=errors(404))
+def get_sequence(sequence_id: IdPath, db: DB) -> SequenceRecord:
+    return sequences.one(db, sequence_id)
+
+
+@router.patch("/sequences/{sequence_id}", tags=["sequences"], responses=errors(400, 404))
+def update_sequence(sequence_id: IdPath, body: SequenceUpdate, db: DB) -> SequenceRecord:
+    values = body.model_dump()
+    sequence = fetch(db, Sequence, sequence_id, "sequence")
+    verify(
+        db,
+        *_within(Episode, values.get("episode_id"), "episode", "episode_id", sequence.project_id),
+    )
+    _change(sequence, values)
+    db.flush()
+    return sequences.committed(db, sequence_id)
+
+
+@router.delete(
+    "/sequences/{sequence_id}", status_code=204, tags=["sequences"], responses=errors(404, 409)
+)
+def delete_sequence(sequence_id: IdPath, db: DB) -> None:
+    """Soft-delete the sequence and its live tasks (refused while it has live shots)."""
+    entities.soft_delete(db, Sequence, sequence_id, "sequence")
+    db.commit()
+
+
+# -- Shots --------------------------------------------------------------------------
+
+
+@router.post(
+    "/projects/{project_id}/shots", status_code=201, tags=["shots"], responses=errors(400, 404)
+)
+def create_shot(project_id: IdPath, body: ShotCreate, db: DB) -> ShotRecord:
+    _check_frames(body.frame_in, body.frame_out)
+    verify(
+        db,
+        present(Project, project_id, "project"),
+        *_within(Sequence, body.sequence_id, "sequence", "sequence_id", project_id),
+    )
+    return shots.committed(db, _create(db, Shot, project_id, body.model_dump()))
+
+
+@router.patch("/shots/{shot_id}", tags=["shots"], responses=errors(400, 404))
+def update_shot(shot_id: IdPath, body: ShotUpdate, db: DB) -> ShotRecord:
+    values = body.model_dump()
+    shot = fetch(db, Shot, shot_id, "shot")
+    _check_frames(values.get("frame_in", shot.frame_in), values.get("frame_out", shot.frame_out))
+    verify(
+        db,
+        *_within(Sequence, values.get("sequence_id"), "sequence", "sequence_id", shot.project_id),
+    )
+    _change(shot, values)
+    db.flush()
+    return shots.committed(db, shot_id)
+
+
+@router.delete("/shots/{shot_id}", status_code=204, tags=["shots"], responses=errors(404))
+def delete_shot(shot_id: IdPath, db: DB) -> None:
+    """Soft-delete the shot and its live tasks."""
+    entities.soft_delete(db, Shot, shot_id, "shot")
+    db.commit()

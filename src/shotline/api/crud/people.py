@@ -1,0 +1,153 @@
+"""Departments and the people in them.
+
+People are deleted only while they have no history: someone who wrote
+comments or logged time is deactivated instead (``active: false``), so that
+history keeps its author. Their assignments and project memberships go with
+them (the database cascades those).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.responses import Response
+from sqlalchemy import delete, select
+
+from loadplan.fastapi import PlannedRequest
+from shotline.api.crud.common import IdPath, Listing, Reader, assign, crud_router, errors
+from shotline.deps import DB
+from shotline.errors import Conflict
+from shotline.models import Comment, Department, Person, TaskType, TimeLog
+from shotline.schemas.crud import (
+    DepartmentCreate,
+    DepartmentOut,
+    DepartmentUpdate,
+    PersonCreate,
+    PersonOut,
+    PersonUpdate,
+)
+from shotline.services import NO_SYNC
+from shotline.services.checks import Check, fetch, present, reference, row_exists, unique, verify
+
+router = crud_router()
+
+departments = Reader(Department, DepartmentOut, "department")
+department_list = Listing(Department, DepartmentOut)
+people = Reader(Person, PersonOut, "person")
+person_list = Listing(Person, PersonOut)
+
+
+# -- Departments --------------------------------------------------------------------
+
+
+@router.get("/departments", response_model=department_list.page_model, tags=["departments"])
+def list_departments(
+    db: DB, planned: Annotated[PlannedRequest, Depends(department_list)]
+) -> Response:
+    return planned.page(db, select(Department))
+
+
+@router.post("/departments", status_code=201, tags=["departments"], responses=errors(409))
+def create_department(body: DepartmentCreate, db: DB) -> DepartmentOut:
+    verify(db, unique(Department, Department.name, body.name, "department"))
+    department = Department(**body.model_dump())
+    db.add(department)
+    db.flush()
+    return departments.committed(db, department.id)
+
+
+@router.get("/departments/{department_id}", tags=["departments"], responses=errors(404))
+def get_department(department_id: IdPath, db: DB) -> DepartmentOut:
+    return departments.one(db, department_id)
+
+
+@router.patch("/departments/{department_id}", tags=["departments"], responses=errors(404, 409))
+def update_department(department_id: IdPath, body: DepartmentUpdate, db: DB) -> DepartmentOut:
+    values = body.model_dump()
+    checks = []
+    if "name" in values:
+        checks.append(
+            unique(Department, Department.name, values["name"], "department", ignore=department_id)
+        )
+    department = fetch(db, Department, department_id, "department", *checks)
+    assign(department, values)
+    db.flush()
+    return departments.committed(db, department_id)
+
+
+@router.delete(
+    "/departments/{department_id}",
+    status_code=204,
+    tags=["departments"],
+    responses=errors(404, 409),
+)
+def delete_department(department_id: IdPath, db: DB) -> None:
+    """Only an empty department can go: people and task types refer to it."""
+    verify(
+        db,
+        present(Department, department_id, "department"),
+        Check(
+            ~row_exists(Person, Person.department_id == department_id),
+            Conflict(f"department {department_id} still has people"),
+        ),
+        Check(
+            ~row_exists(TaskType, TaskType.department_id == department_id),
+            Conflict(f"department {department_id} still has task types"),
+        ),
+    )
+    db.execute(delete(Department).where(Department.id == department_id), execution_options=NO_SYNC)
+    db.commit()
+
+
+# -- People -------------------------------------------------------------------------
+
+
+@router.get("/people", response_model=person_list.page_model, tags=["people"])
+def list_people(db: DB, planned: Annotated[PlannedRequest, Depends(person_list)]) -> Response:
+    return planned.page(db, select(Person))
+
+
+@router.post("/people", status_code=201, tags=["people"], responses=errors(404, 409))
+def create_person(body: PersonCreate, db: DB) -> PersonOut:
+    verify(
+        db,
+        *reference(Department, body.department_id, "department"),
+        unique(Person, Person.email, body.email, "person"),
+    )
+    person = Person(**body.model_dump())
+    db.add(person)
+    db.flush()
+    return people.committed(db, person.id)
+
+
+@router.get("/people/{person_id}", tags=["people"], responses=errors(404))
+def get_person(person_id: IdPath, db: DB) -> PersonOut:
+    return people.one(db, person_id)
+
+
+@router.patch("/people/{person_id}", tags=["people"], responses=errors(404, 409))
+def update_person(person_id: IdPath, body: PersonUpdate, db: DB) -> PersonOut:
+    values = body.model_dump()
+    checks = reference(Department, values.get("department_id"), "department")
+    if "email" in values:
+        checks.append(unique(Person, Person.email, values["email"], "person", ignore=person_id))
+    person = fetch(db, Person, person_id, "person", *checks)
+    assign(person, values)
+    db.flush()
+    return people.committed(db, person_id)
+
+
+@router.delete("/people/{person_id}", status_code=204, tags=["people"], responses=errors(404, 409))
+def delete_person(person_id: IdPath, db: DB) -> None:
+    verify(
+        db,
+        present(Person, person_id, "person"),
+        Check(
+            ~row_exists(Comment, Comment.person_id == person_id)
+            & ~row_exists(TimeLog, TimeLog.person_id == person_id),
+            Conflict(f"person {person_id} wrote comments or logged time: deactivate them instead"),
+        ),
+    )
+    db.execute(delete(Person).where(Person.id == person_id), execution_options=NO_SYNC)
+    db.commit()

@@ -1,0 +1,129 @@
+"""Projects and their settings (the task types and statuses they use, in order).
+
+A project is deleted only while it has no entities (deleted ones included):
+a production with work in it is closed (``status: closed``), not erased.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.responses import Response
+from sqlalchemy import delete, select
+
+from loadplan.fastapi import PlannedRequest
+from shotline.api.crud.common import IdPath, Listing, Reader, assign, crud_router, errors
+from shotline.deps import DB
+from shotline.errors import BadRequest, Conflict
+from shotline.models import Entity, Project
+from shotline.schemas.crud import (
+    ProjectCreate,
+    ProjectOut,
+    ProjectSettingsOut,
+    ProjectTaskStatusesIn,
+    ProjectTaskTypesIn,
+    ProjectUpdate,
+)
+from shotline.services import NO_SYNC, settings
+from shotline.services.checks import Check, fetch, present, row_exists, unique, verify
+
+router = crud_router()
+
+projects = Reader(Project, ProjectOut, "project")
+project_list = Listing(Project, ProjectOut)
+project_settings = Reader(Project, ProjectSettingsOut, "project")
+
+
+def _check_dates(start: dt.date | None, end: dt.date | None) -> None:
+    if start is not None and end is not None and end < start:
+        raise BadRequest("end_date", "must not be before start_date")
+
+
+@router.get("/projects", response_model=project_list.page_model, tags=["projects"])
+def list_projects(db: DB, planned: Annotated[PlannedRequest, Depends(project_list)]) -> Response:
+    return planned.page(db, select(Project))
+
+
+@router.post("/projects", status_code=201, tags=["projects"], responses=errors(400, 409))
+def create_project(body: ProjectCreate, db: DB) -> ProjectOut:
+    _check_dates(body.start_date, body.end_date)
+    verify(db, unique(Project, Project.code, body.code, "project"))
+    project = Project(**body.model_dump())
+    db.add(project)
+    db.flush()
+    return projects.committed(db, project.id)
+
+
+@router.get("/projects/{project_id}", tags=["projects"], responses=errors(404))
+def get_project(project_id: IdPath, db: DB) -> ProjectOut:
+    return projects.one(db, project_id)
+
+
+@router.patch("/projects/{project_id}", tags=["projects"], responses=errors(400, 404, 409))
+def update_project(project_id: IdPath, body: ProjectUpdate, db: DB) -> ProjectOut:
+    values = body.model_dump()
+    checks = []
+    if "code" in values:
+        checks.append(unique(Project, Project.code, values["code"], "project", ignore=project_id))
+    project = fetch(db, Project, project_id, "project", *checks)
+    _check_dates(
+        values.get("start_date", project.start_date), values.get("end_date", project.end_date)
+    )
+    assign(project, values)
+    db.flush()
+    return projects.committed(db, project_id)
+
+
+@router.delete(
+    "/projects/{project_id}", status_code=204, tags=["projects"], responses=errors(404, 409)
+)
+def delete_project(project_id: IdPath, db: DB) -> None:
+    """Its settings and memberships go with it (the database cascades them)."""
+    verify(
+        db,
+        present(Project, project_id, "project"),
+        Check(
+            ~row_exists(Entity, Entity.project_id == project_id),
+            Conflict(f"project {project_id} has entities: close it instead"),
+        ),
+        include_deleted=True,
+    )
+    db.execute(delete(Project).where(Project.id == project_id), execution_options=NO_SYNC)
+    db.commit()
+
+
+# -- Settings -----------------------------------------------------------------------
+
+
+@router.get("/projects/{project_id}/settings", tags=["project settings"], responses=errors(404))
+def get_project_settings(project_id: IdPath, db: DB) -> ProjectSettingsOut:
+    """The project's task types and task statuses, in the project's order."""
+    return project_settings.one(db, project_id)
+
+
+@router.put(
+    "/projects/{project_id}/settings/task-types",
+    tags=["project settings"],
+    responses=errors(404, 409),
+)
+def set_project_task_types(
+    project_id: IdPath, body: ProjectTaskTypesIn, db: DB
+) -> ProjectSettingsOut:
+    """Replace the project's task types with this ordered list."""
+    settings.replace(db, project_id, settings.TASK_TYPES, body.task_type_ids)
+    return project_settings.committed(db, project_id)
+
+
+@router.put(
+    "/projects/{project_id}/settings/task-statuses",
+    tags=["project settings"],
+    responses=errors(404, 409),
+)
+def set_project_task_statuses(
+    project_id: IdPath, body: ProjectTaskStatusesIn, db: DB
+) -> ProjectSettingsOut:
+    """Replace the project's task statuses with this ordered list."""
+    settings.replace(db, project_id, settings.TASK_STATUSES, body.task_status_ids)
+    return project_settings.committed(db, project_id)

@@ -1,0 +1,154 @@
+"""Tasks: created for many entities at once, listed, edited, deleted and
+restored; their assignees; and status changes of many tasks at once.
+
+A task's status changes through a comment (``comments.py``), which records
+the change, or through the bulk status update below; ``PATCH`` edits only
+its planning fields.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Query
+from fastapi.responses import Response
+from sqlalchemy import ColumnElement, select
+
+from loadplan.fastapi import PlannedRequest
+from shotline.api.crud.common import (
+    IdPath,
+    Listing,
+    Reader,
+    assign,
+    crud_router,
+    errors,
+)
+from shotline.deps import DB
+from shotline.models import Project, Task
+from shotline.schemas.crud import (
+    MAX_INT,
+    AssigneesIn,
+    TaskRecord,
+    TasksCreate,
+    TaskStatusChange,
+    TaskUpdate,
+)
+from shotline.services import tasks as service
+from shotline.services.checks import fetch, present, verify
+
+router = crud_router()
+
+tasks = Reader(Task, TaskRecord, "task")
+# A project holds up to ~150,000 tasks: without ``limit`` a list returns the
+# largest page, and the grids (``shotline.api.grid``) serve whole projects.
+task_list = Listing(Task, TaskRecord, paged=True)
+
+IdFilter = Annotated[int | None, Query(ge=1, le=MAX_INT)]
+
+
+@router.get(
+    "/projects/{project_id}/tasks",
+    response_model=task_list.page_model,
+    tags=["tasks"],
+    responses=errors(404),
+)
+def list_tasks(
+    project_id: IdPath,
+    db: DB,
+    planned: Annotated[PlannedRequest, Depends(task_list)],
+    entity_id: IdFilter = None,
+    task_type_id: IdFilter = None,
+    task_status_id: IdFilter = None,
+) -> Response:
+    """The project's live tasks, optionally of one entity, task type or status."""
+    verify(db, present(Project, project_id, "project"))
+    conditions: list[ColumnElement[bool]] = [Task.project_id == project_id]
+    if entity_id is not None:
+        conditions.append(Task.entity_id == entity_id)
+    if task_type_id is not None:
+        conditions.append(Task.task_type_id == task_type_id)
+    if task_status_id is not None:
+        conditions.append(Task.task_status_id == task_status_id)
+    return planned.page(db, select(Task).where(*conditions))
+
+
+@router.post(
+    "/projects/{project_id}/tasks",
+    status_code=201,
+    tags=["tasks"],
+    responses=errors(400, 404, 409),
+)
+def create_tasks(project_id: IdPath, body: TasksCreate, db: DB) -> list[TaskRecord]:
+    """Give each entity a task of the task type, unless it has one: answers
+    the tasks created (none when every entity had one already)."""
+    created = service.create_tasks(
+        db, project_id, body.task_type_id, body.entity_ids, body.task_status_id
+    )
+    if not created:
+        return []
+    return tasks.committed_all(
+        db, Task.task_type_id == body.task_type_id, Task.entity_id.in_(created)
+    )
+
+
+@router.post("/projects/{project_id}/tasks/status", tags=["tasks"], responses=errors(400, 404))
+def set_task_status(project_id: IdPath, body: TaskStatusChange, db: DB) -> list[TaskRecord]:
+    """Set the status of many tasks of the project at once: all of them, or
+    (when any task or the status is refused) none. Answers the tasks by id."""
+    service.set_status(db, project_id, body.task_ids, body.task_status_id)
+    return tasks.committed_all(db, Task.id.in_(body.task_ids))
+
+
+@router.get("/tasks/{task_id}", tags=["tasks"], responses=errors(404))
+def get_task(task_id: IdPath, db: DB) -> TaskRecord:
+    return tasks.one(db, task_id)
+
+
+@router.patch("/tasks/{task_id}", tags=["tasks"], responses=errors(404))
+def update_task(task_id: IdPath, body: TaskUpdate, db: DB) -> TaskRecord:
+    task = fetch(db, Task, task_id, "task")
+    assign(task, body.model_dump())
+    db.flush()
+    return tasks.committed(db, task_id)
+
+
+@router.delete("/tasks/{task_id}", status_code=204, tags=["tasks"], responses=errors(404))
+def delete_task(task_id: IdPath, db: DB) -> None:
+    """Soft-delete the task: it keeps its comments, time logs and assignees."""
+    service.soft_delete_task(db, task_id)
+    db.commit()
+
+
+@router.post("/tasks/{task_id}/restore", tags=["tasks"], responses=errors(404, 409))
+def restore_task(task_id: IdPath, db: DB) -> TaskRecord:
+    """Bring a soft-deleted task back, with its history (a live task is left as is)."""
+    service.restore_task(db, task_id)
+    return tasks.committed(db, task_id)
+
+
+# -- Assignments --------------------------------------------------------------------
+
+
+@router.put("/tasks/{task_id}/assignees", tags=["assignments"], responses=errors(400, 404))
+def set_assignees(task_id: IdPath, body: AssigneesIn, db: DB) -> TaskRecord:
+    """Make these people the task's only assignees (an empty list unassigns everyone)."""
+    service.assign(db, task_id, body.person_ids, replace=True)
+    return tasks.committed(db, task_id)
+
+
+@router.post("/tasks/{task_id}/assignees", tags=["assignments"], responses=errors(400, 404))
+def add_assignees(task_id: IdPath, body: AssigneesIn, db: DB) -> TaskRecord:
+    """Assign these people too (those already assigned stay)."""
+    service.assign(db, task_id, body.person_ids, replace=False)
+    return tasks.committed(db, task_id)
+
+
+@router.delete(
+    "/tasks/{task_id}/assignees/{person_id}",
+    status_code=204,
+    tags=["assignments"],
+    responses=errors(404),
+)
+def remove_assignee(task_id: IdPath, person_id: IdPath, db: DB) -> None:
+    service.unassign(db, task_id, person_id)
+    db.commit()

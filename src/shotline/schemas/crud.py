@@ -1,0 +1,495 @@
+"""Request and response bodies of the CRUD API (``shotline.api.crud``).
+
+Request bodies refuse unknown fields and check every bound a column has (id
+and integer ranges, string lengths, NUL characters, finite numbers), so a bad
+body is a 422 naming the field instead of a database error on one dialect and
+silent truncation on another. Updates (``...Update``) use pydantic's
+``MISSING``: an absent field is left alone, ``null`` clears a nullable column
+and is refused for the others.
+
+Responses are read by loadplan plans derived from these models (every field
+maps to a model attribute). Entity and task responses are named ``...Record``:
+the grid API (``shotline.schemas.grid``) owns ``AssetOut``/``ShotOut``/
+``TaskOut`` for its pages, and OpenAPI component names must stay unique.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from collections.abc import Iterable
+from typing import Annotated, Any
+
+from pydantic import (
+    MISSING,
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    StringConstraints,
+)
+
+from shotline.models import ForEntity, ProjectStatus, Role
+
+MAX_INT = 2**31 - 1
+"""The largest value of an INTEGER column on every supported dialect."""
+
+MAX_IDS = 10_000
+"""Most ids one bulk request may name: far under the bind parameter limits of
+SQLite (32,766) and PostgreSQL (65,535), and a whole episode's tasks at once."""
+
+MAX_TEXT = 10_000
+"""Longest free text (descriptions, comments): 4-byte characters included, it
+fits MariaDB's TEXT (65,535 bytes), which would refuse a longer value."""
+
+
+# -- Field types ---------------------------------------------------------------------
+
+
+def _storable(value: str) -> str:
+    # PostgreSQL refuses NUL characters in text (the others would store them),
+    # and no driver can encode a lone surrogate (JSON allows "\ud800").
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode (no lone surrogates)") from None
+    return value
+
+
+def _unique_ids(ids: list[int]) -> list[int]:
+    counts = Counter(ids)
+    duplicates = [str(i) for i, n in counts.items() if n > 1]
+    if duplicates:
+        raise ValueError(f"duplicate ids: {', '.join(duplicates)}")
+    return ids
+
+
+def _portable_json(value: dict[str, Any]) -> dict[str, Any]:
+    """Refuse what one of the databases cannot store as JSON: text that is
+    not storable (see ``_storable``) and NaN or infinities (not JSON at all)."""
+
+    def check(item: Any) -> None:
+        if isinstance(item, str):
+            _storable(item)
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise ValueError("numbers must be finite")
+        elif isinstance(item, dict):
+            check_all(item.keys())
+            check_all(item.values())
+        elif isinstance(item, list):
+            check_all(item)
+
+    def check_all(items: Iterable[Any]) -> None:
+        for item in items:
+            check(item)
+
+    check(value)
+    return value
+
+
+Storable = AfterValidator(_storable)
+Id = Annotated[int, Field(ge=1, le=MAX_INT)]
+Ids = Annotated[list[Id], Field(min_length=1, max_length=MAX_IDS), AfterValidator(_unique_ids)]
+OrderedIds = Annotated[list[Id], Field(max_length=MAX_IDS), AfterValidator(_unique_ids)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80), Storable
+]
+LongName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), Storable
+]
+ShortName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20), Storable
+]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT), Storable
+]
+Color = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
+Email = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+    ),
+    Storable,
+]
+Fps = Annotated[
+    float,
+    Field(gt=0, le=999.999, allow_inf_nan=False),
+    # NUMERIC(6, 3) rounds on PostgreSQL and MariaDB, SQLite would keep every
+    # digit: round here so every dialect stores (and answers) the same value.
+    AfterValidator(lambda fps: round(fps, 3)),
+]
+Frame = Annotated[int, Field(ge=0, le=MAX_INT)]
+Priority = Annotated[int, Field(ge=0, le=MAX_INT)]
+Minutes = Annotated[int, Field(ge=0, le=MAX_INT, description="minutes")]
+DayMinutes = Annotated[int, Field(ge=1, le=24 * 60, description="minutes spent that day")]
+Data = Annotated[dict[str, JsonValue], AfterValidator(_portable_json)]
+
+
+class In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# -- People -------------------------------------------------------------------------
+
+
+class DepartmentCreate(In):
+    name: Name
+    color: Color = "#999999"
+
+
+class DepartmentUpdate(In):
+    name: Name | MISSING = MISSING
+    color: Color | MISSING = MISSING
+
+
+class DepartmentOut(Out):
+    id: int
+    name: str
+    color: str
+
+
+class PersonCreate(In):
+    first_name: Name
+    last_name: Name
+    email: Email
+    role: Role = Role.ARTIST
+    active: bool = True
+    department_id: Id | None = None
+
+
+class PersonUpdate(In):
+    first_name: Name | MISSING = MISSING
+    last_name: Name | MISSING = MISSING
+    email: Email | MISSING = MISSING
+    role: Role | MISSING = MISSING
+    active: bool | MISSING = MISSING
+    department_id: Id | MISSING | None = MISSING
+
+
+class PersonOut(Out):
+    id: int
+    first_name: str
+    last_name: str
+    email: str
+    role: Role
+    active: bool
+    department_id: int | None
+    created_at: dt.datetime
+
+
+class PersonBrief(Out):
+    id: int
+    first_name: str
+    last_name: str
+
+
+# -- Pipeline vocabulary -----------------------------------------------------------
+
+
+class TaskTypeCreate(In):
+    name: Name
+    short_name: ShortName
+    for_entity: ForEntity
+    color: Color = "#999999"
+    department_id: Id | None = None
+
+
+class TaskTypeUpdate(In):
+    name: Name | MISSING = MISSING
+    short_name: ShortName | MISSING = MISSING
+    for_entity: ForEntity | MISSING = MISSING
+    color: Color | MISSING = MISSING
+    department_id: Id | MISSING | None = MISSING
+
+
+class TaskTypeOut(Out):
+    id: int
+    name: str
+    short_name: str
+    for_entity: ForEntity
+    color: str
+    department_id: int | None
+
+
+class TaskStatusCreate(In):
+    name: Name
+    short_name: ShortName
+    color: Color = "#999999"
+    is_done: bool = False
+    is_wip: bool = False
+    is_retake: bool = False
+
+
+class TaskStatusUpdate(In):
+    name: Name | MISSING = MISSING
+    short_name: ShortName | MISSING = MISSING
+    color: Color | MISSING = MISSING
+    is_done: bool | MISSING = MISSING
+    is_wip: bool | MISSING = MISSING
+    is_retake: bool | MISSING = MISSING
+
+
+class TaskStatusOut(Out):
+    id: int
+    name: str
+    short_name: str
+    color: str
+    is_done: bool
+    is_wip: bool
+    is_retake: bool
+
+
+class AssetTypeCreate(In):
+    name: Name
+
+
+class AssetTypeUpdate(In):
+    name: Name | MISSING = MISSING
+
+
+class AssetTypeOut(Out):
+    id: int
+    name: str
+
+
+# -- Projects -----------------------------------------------------------------------
+
+
+class ProjectCreate(In):
+    name: LongName
+    code: ShortName
+    status: ProjectStatus = ProjectStatus.OPEN
+    fps: Fps = 24
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
+class ProjectUpdate(In):
+    name: LongName | MISSING = MISSING
+    code: ShortName | MISSING = MISSING
+    status: ProjectStatus | MISSING = MISSING
+    fps: Fps | MISSING = MISSING
+    start_date: dt.date | MISSING | None = MISSING
+    end_date: dt.date | MISSING | None = MISSING
+
+
+class ProjectOut(Out):
+    id: int
+    name: str
+    code: str
+    status: ProjectStatus
+    fps: float
+    start_date: dt.date | None
+    end_date: dt.date | None
+    created_at: dt.datetime
+
+
+class ProjectTaskTypesIn(In):
+    task_type_ids: OrderedIds = Field(description="Every task type of the project, in order.")
+
+
+class ProjectTaskStatusesIn(In):
+    task_status_ids: OrderedIds = Field(
+        description="Every task status of the project, in order; the first is the default "
+        "status of new tasks."
+    )
+
+
+class ProjectSettingsOut(Out):
+    task_types: list[TaskTypeOut]
+    task_statuses: list[TaskStatusOut]
+
+
+# -- Entities -----------------------------------------------------------------------
+
+
+class EntityCreate(In):
+    name: LongName
+    description: Text | None = None
+    data: Data = Field(default_factory=dict)
+
+
+class EntityUpdate(In):
+    name: LongName | MISSING = MISSING
+    description: Text | MISSING | None = MISSING
+    data: Data | MISSING = MISSING
+
+
+class EntityRecord(Out):
+    id: int
+    project_id: int
+    name: str
+    description: str | None
+    data: dict[str, JsonValue]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class AssetCreate(EntityCreate):
+    asset_type_id: Id
+
+
+class AssetUpdate(EntityUpdate):
+    asset_type_id: Id | MISSING = MISSING
+
+
+class AssetRecord(EntityRecord):
+    asset_type_id: int
+
+
+class EpisodeCreate(EntityCreate):
+    """An episode has only the common entity fields."""
+
+
+class EpisodeUpdate(EntityUpdate):
+    """An episode has only the common entity fields."""
+
+
+class EpisodeRecord(EntityRecord):
+    """An episode has only the common entity fields."""
+
+
+class SequenceCreate(EntityCreate):
+    episode_id: Id | None = None
+
+
+class SequenceUpdate(EntityUpdate):
+    episode_id: Id | MISSING | None = MISSING
+
+
+class SequenceRecord(EntityRecord):
+    episode_id: int | None
+
+
+class ShotCreate(EntityCreate):
+    sequence_id: Id
+    frame_in: Frame
+    frame_out: Frame
+    fps: Fps | None = Field(None, description="None: the project's frame rate.")
+
+
+class ShotUpdate(EntityUpdate):
+    sequence_id: Id | MISSING = MISSING
+    frame_in: Frame | MISSING = MISSING
+    frame_out: Frame | MISSING = MISSING
+    fps: Fps | MISSING | None = MISSING
+
+
+class ShotRecord(EntityRecord):
+    sequence_id: int
+    frame_in: int
+    frame_out: int
+    fps: float | None
+
+
+class EntityBrief(Out):
+    id: int
+    kind: str
+    name: str
+
+
+# -- Tasks --------------------------------------------------------------------------
+
+
+class TasksCreate(In):
+    task_type_id: Id
+    entity_ids: Ids = Field(description="Entities that should have a task of this type.")
+    task_status_id: Id | None = Field(
+        None, description="Status of the new tasks; none: the project's first status."
+    )
+
+
+class TaskUpdate(In):
+    priority: Priority | MISSING = MISSING
+    estimate: Minutes | MISSING | None = MISSING
+    start_date: dt.date | MISSING | None = MISSING
+    due_date: dt.date | MISSING | None = MISSING
+
+
+class TaskRecord(Out):
+    id: int
+    project_id: int
+    entity: EntityBrief
+    task_type_id: int
+    task_status_id: int
+    priority: int
+    estimate: int | None = Field(description="minutes")
+    start_date: dt.date | None
+    due_date: dt.date | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    assignees: list[PersonBrief]
+
+
+class AssigneesIn(In):
+    person_ids: OrderedIds
+
+
+class TaskStatusChange(In):
+    task_ids: Ids
+    task_status_id: Id
+
+
+# -- Comments and time logs -------------------------------------------------------
+
+
+class CommentCreate(In):
+    person_id: Id = Field(description="The author (the API has no authentication yet).")
+    text: Text
+    task_status_id: Id | None = Field(None, description="Also set the task to this status.")
+
+
+class CommentUpdate(In):
+    text: Text
+
+
+class CommentOut(Out):
+    id: int
+    task_id: int
+    text: str
+    task_status_id: int | None
+    created_at: dt.datetime
+    author: PersonBrief
+
+
+class TimeLogCreate(In):
+    person_id: Id
+    day: dt.date
+    minutes: DayMinutes
+
+
+class TimeLogUpdate(In):
+    day: dt.date
+    minutes: DayMinutes
+
+
+class TimeLogOut(Out):
+    id: int
+    task_id: int
+    person_id: int
+    day: dt.date
+    minutes: int
+
+
+# -- Errors (documentation of the error bodies in OpenAPI) ---------------------------
+
+
+class Message(BaseModel):
+    detail: str
+
+
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+
+
+class FieldError(BaseModel):
+    detail: FieldProblem

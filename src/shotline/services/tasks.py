@@ -1,0 +1,350 @@
+"""Tasks: creation for many entities at once, status changes (with a comment or
+in bulk), assignments, deletion and restoration.
+
+Each operation checks its preconditions in a fixed number of statements, then
+writes with set-based statements (one UPDATE, or one executemany INSERT), so
+its cost does not grow with the number of tasks it touches (up to
+:data:`shotline.schemas.crud.MAX_IDS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, SQLColumnExpression, delete, insert, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.orm import Session
+
+from shotline.errors import BadRequest, Conflict, NotFound
+from shotline.models import (
+    Comment,
+    Entity,
+    ForEntity,
+    Person,
+    Project,
+    ProjectTaskStatus,
+    ProjectTaskType,
+    Task,
+    TaskStatus,
+    TaskType,
+    task_assignee,
+)
+from shotline.services import NO_SYNC
+from shotline.services.checks import (
+    Check,
+    fetch,
+    missing,
+    naming,
+    not_found,
+    present,
+    row_exists,
+    verify,
+)
+from shotline.softdelete import INCLUDE_DELETED
+from shotline.sqltypes import utcnow
+
+Ref = int | SQLColumnExpression[int]
+"""A value, or a column of the row a check is correlated to."""
+
+
+def type_enabled(project_id: Ref, task_type_id: Ref) -> ColumnElement[bool]:
+    """The project uses the task type (its settings list it)."""
+    return row_exists(
+        ProjectTaskType,
+        ProjectTaskType.project_id == project_id,
+        ProjectTaskType.task_type_id == task_type_id,
+    )
+
+
+def status_enabled(project_id: Ref, task_status_id: Ref) -> ColumnElement[bool]:
+    """The project uses the task status (its settings list it)."""
+    return row_exists(
+        ProjectTaskStatus,
+        ProjectTaskStatus.project_id == project_id,
+        ProjectTaskStatus.task_status_id == task_status_id,
+    )
+
+
+def _status_checks(project_id: int, task_status_id: int) -> list[Check]:
+    return [
+        present(TaskStatus, task_status_id, "task status"),
+        Check(
+            status_enabled(project_id, task_status_id),
+            BadRequest(
+                "task_status_id",
+                f"task status {task_status_id} is not enabled for project {project_id}",
+            ),
+        ),
+    ]
+
+
+def create_tasks(
+    session: Session,
+    project_id: int,
+    task_type_id: int,
+    entity_ids: Sequence[int],
+    task_status_id: int | None,
+) -> list[int]:
+    """Give every entity of ``entity_ids`` a task of ``task_type_id``; returns
+    the entities that did not have one (in the order given), i.e. those whose
+    task was created. Entities that already have a live task keep it.
+
+    A soft-deleted task still holds its entity and task type (the unique
+    constraint spans deleted rows, which keep their history): the request is
+    refused (409) until it is restored, rather than silently reviving it.
+    """
+    first_status = (
+        select(ProjectTaskStatus.task_status_id)
+        .where(ProjectTaskStatus.project_id == project_id)
+        .order_by(ProjectTaskStatus.position)
+        .limit(1)
+        .scalar_subquery()
+    )
+    verify(
+        session,
+        present(Project, project_id, "project"),
+        present(TaskType, task_type_id, "task type"),
+        Check(
+            type_enabled(project_id, task_type_id),
+            BadRequest(
+                "task_type_id", f"task type {task_type_id} is not enabled for project {project_id}"
+            ),
+        ),
+        *(_status_checks(project_id, task_status_id) if task_status_id is not None else []),
+    )
+    for_entity, default_status = session.execute(
+        select(TaskType.for_entity, first_status).where(TaskType.id == task_type_id)
+    ).one()
+    status_id = task_status_id if task_status_id is not None else default_status
+    if status_id is None:
+        raise BadRequest(
+            "task_status_id", f"project {project_id} has no task statuses: enable some first"
+        )
+
+    entities = session.execute(
+        select(Entity.id, Entity.project_id, Entity.kind).where(Entity.id.in_(entity_ids))
+    ).all()
+    _check_entities(project_id, task_type_id, for_entity, entity_ids, entities)
+
+    existing = session.execute(
+        select(Task.entity_id, Task.id, Task.deleted_at)
+        .where(Task.task_type_id == task_type_id, Task.entity_id.in_(entity_ids))
+        .execution_options(**{INCLUDE_DELETED: True})
+    ).all()
+    deleted = {entity_id: task_id for entity_id, task_id, deleted_at in existing if deleted_at}
+    if deleted:
+        held = ", ".join(
+            f"task {deleted[entity_id]} (entity {entity_id})"
+            for entity_id in entity_ids
+            if entity_id in deleted
+        )
+        raise Conflict(f"deleted tasks of task type {task_type_id} exist: restore them: {held}")
+
+    new = missing(entity_ids, (entity_id for entity_id, _, _ in existing))
+    if new:
+        now = utcnow()
+        rows = [
+            {
+                "project_id": project_id,
+                "entity_id": entity_id,
+                "task_type_id": task_type_id,
+                "task_status_id": status_id,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for entity_id in new
+        ]
+        # An ORM bulk INSERT: one executemany without RETURNING on every
+        # dialect (unit-of-work inserts go row by row on SQLite).
+        session.execute(insert(Task), rows)
+    return new
+
+
+def _check_entities(
+    project_id: int,
+    task_type_id: int,
+    for_entity: ForEntity,
+    wanted: Sequence[int],
+    found: Sequence[Row[int, int, str]],
+) -> None:
+    # Rows come in the database's order: report them in the request's.
+    by_id = {entity_id: (project, kind) for entity_id, project, kind in found}
+    absent = missing(wanted, by_id)
+    if absent:
+        raise not_found("entity", "entities", absent)
+    elsewhere = [entity_id for entity_id in wanted if by_id[entity_id][0] != project_id]
+    if elsewhere:
+        raise BadRequest(
+            "entity_ids", f"not in project {project_id}: {naming('entity', 'entities', elsewhere)}"
+        )
+    wrong = [
+        f"entity {entity_id} is {_a(kind)}"
+        for entity_id in wanted
+        if (kind := by_id[entity_id][1]) != for_entity
+    ]
+    if wrong:
+        raise BadRequest(
+            "entity_ids", f"task type {task_type_id} is for {for_entity}s: {', '.join(wrong)}"
+        )
+
+
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+
+def restore_task(session: Session, task_id: int) -> None:
+    """Bring back a soft-deleted task with its history (idempotent).
+
+    Its entity must be live, and its task type and status still enabled for
+    the project, or the restored task would break what live tasks guarantee.
+    """
+    task = fetch(
+        session,
+        Task,
+        task_id,
+        "task",
+        Check(
+            row_exists(Entity, Entity.id == Task.entity_id, Entity.deleted_at.is_(None)),
+            Conflict(f"the entity of task {task_id} is deleted"),
+        ),
+        Check(
+            type_enabled(Task.project_id, Task.task_type_id),
+            Conflict(f"the task type of task {task_id} is no longer enabled for its project"),
+        ),
+        Check(
+            status_enabled(Task.project_id, Task.task_status_id),
+            Conflict(f"the status of task {task_id} is no longer enabled for its project"),
+        ),
+        include_deleted=True,
+    )
+    if task.deleted_at is not None:
+        task.deleted_at = None
+        session.flush()
+
+
+def soft_delete_task(session: Session, task_id: int) -> None:
+    """Hide the task; its comments, time logs and assignees stay with it."""
+    task = fetch(session, Task, task_id, "task")
+    task.soft_delete()
+    session.flush()
+
+
+def set_status(
+    session: Session, project_id: int, task_ids: Sequence[int], task_status_id: int
+) -> None:
+    """Set the status of many tasks of a project at once: all of them or none."""
+    verify(
+        session,
+        present(Project, project_id, "project"),
+        *_status_checks(project_id, task_status_id),
+    )
+    projects = dict(
+        session.execute(select(Task.id, Task.project_id).where(Task.id.in_(task_ids))).all()
+    )
+    absent = missing(task_ids, projects)
+    if absent:
+        raise not_found("task", "tasks", absent)
+    elsewhere = [task_id for task_id in task_ids if projects[task_id] != project_id]
+    if elsewhere:
+        raise BadRequest(
+            "task_ids", f"not in project {project_id}: {naming('task', 'tasks', elsewhere)}"
+        )
+    session.execute(
+        update(Task)
+        .where(Task.id.in_(task_ids), Task.deleted_at.is_(None))
+        .values(task_status_id=task_status_id, updated_at=utcnow()),
+        execution_options=NO_SYNC,
+    )
+
+
+def add_comment(
+    session: Session, task_id: int, person_id: int, text: str, task_status_id: int | None
+) -> Comment:
+    """Add a comment to a task; with a status, also set the task to it.
+
+    The comment records the change, so a task's status history is its
+    comments; the comment and the task share one timestamp.
+    """
+    checks = [present(Person, person_id, "person")]
+    if task_status_id is not None:
+        checks += [
+            present(TaskStatus, task_status_id, "task status"),
+            Check(
+                status_enabled(Task.project_id, task_status_id),
+                BadRequest(
+                    "task_status_id",
+                    f"task status {task_status_id} is not enabled for the task's project",
+                ),
+            ),
+        ]
+    task = fetch(session, Task, task_id, "task", *checks)
+    now = utcnow()
+    note = Comment(
+        task_id=task.id,
+        person_id=person_id,
+        text=text,
+        task_status_id=task_status_id,
+        created_at=now,
+    )
+    session.add(note)
+    if task_status_id is not None:
+        task.task_status_id = task_status_id
+        task.updated_at = now
+    session.flush()
+    return note
+
+
+def assign(session: Session, task_id: int, person_ids: Sequence[int], *, replace: bool) -> None:
+    """Assign people to a task; ``replace``: they become its only assignees.
+
+    Already assigned people stay as they are; only inactive people are refused,
+    since an assignment is work someone is expected to do.
+    """
+    fetch(session, Task, task_id, "task")
+    active = dict(
+        session.execute(select(Person.id, Person.active).where(Person.id.in_(person_ids))).all()
+    )
+    absent = missing(person_ids, active)
+    if absent:
+        raise not_found("person", "people", absent)
+    inactive = [person_id for person_id in person_ids if not active[person_id]]
+    if inactive:
+        raise BadRequest(
+            "person_ids", f"cannot assign inactive {naming('person', 'people', inactive)}"
+        )
+    current = set(
+        session.scalars(select(task_assignee.c.person_id).where(task_assignee.c.task_id == task_id))
+    )
+    if replace and current - set(person_ids):
+        session.execute(
+            delete(task_assignee).where(
+                task_assignee.c.task_id == task_id,
+                task_assignee.c.person_id.not_in(person_ids),
+            )
+        )
+    added = [{"task_id": task_id, "person_id": p} for p in person_ids if p not in current]
+    if added:
+        session.execute(insert(task_assignee), added)
+
+
+def unassign(session: Session, task_id: int, person_id: int) -> None:
+    """Remove one assignee (a 404 when that person is not assigned)."""
+    fetch(
+        session,
+        Task,
+        task_id,
+        "task",
+        Check(
+            row_exists(
+                task_assignee,
+                task_assignee.c.task_id == task_id,
+                task_assignee.c.person_id == person_id,
+            ),
+            NotFound("assignee", person_id),
+        ),
+    )
+    session.execute(
+        delete(task_assignee).where(
+            task_assignee.c.task_id == task_id, task_assignee.c.person_id == person_id
+        )
+    )

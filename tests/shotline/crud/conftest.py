@@ -1,0 +1,67 @@
+"""Fixtures of the CRUD API tests, on every dialect.
+
+Migrating and building data are the slow parts, so the whole package shares
+one migrated database per dialect holding a small production
+(``support.build_production``); a test that changed anything gets the
+database put back to that production afterwards, so tests run in any order.
+A lazy load that a plan did not foresee fails the test: in the server
+thread, ``UnplannedLoadWarning`` is turned into an error.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from loadplan import UnplannedLoadWarning
+from shotline.app import create_app
+from shotline.db import upgrade
+from tests.databases import IsolatedDatabase
+
+# Its assertions (exact error bodies, unchanged database) explain their failures.
+pytest.register_assert_rewrite("tests.shotline.crud.support")
+
+from tests.shotline.crud.support import (  # noqa: E402
+    Production,
+    Snapshot,
+    build_production,
+    restore,
+    snapshot,
+)
+
+
+@pytest.fixture(scope="package")
+def crud_engine(dialect: str, make_database: Callable[[str], IsolatedDatabase]) -> Iterator[Engine]:
+    database = make_database(dialect)
+    engine = database.engine()
+    upgrade(engine)
+    yield engine
+    database.close_sync()
+
+
+@pytest.fixture(scope="package")
+def client(crud_engine: Engine) -> Iterator[TestClient]:
+    with TestClient(create_app(crud_engine)) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="package")
+def production(crud_engine: Engine) -> tuple[Production, Snapshot]:
+    built = build_production(crud_engine)
+    return built, snapshot(crud_engine)
+
+
+@pytest.fixture
+def prod(crud_engine: Engine, production: tuple[Production, Snapshot]) -> Iterator[Production]:
+    built, rows = production
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnplannedLoadWarning)
+        try:
+            yield built
+        finally:
+            if snapshot(crud_engine) != rows:
+                restore(crud_engine, rows)
