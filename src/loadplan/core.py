@@ -6,11 +6,14 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, inspect, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from loadplan.execution.arguments import filter_condition, order_expression, reversed_order
 from loadplan.execution.binding import Binding, Strict, argument_values
 from loadplan.execution.events import PLAN_OPTION, PlannedMarker
 from loadplan.execution.options import criteria_for, entity_for, entity_options
+from loadplan.execution.rows import load_rows
 from loadplan.plan import EntityPlan
 from loadplan.planner import PlanSettings, build_plan
 from loadplan.rules import Rules
@@ -45,6 +48,19 @@ class Plan:
         are added to it too."""
         root = self.root
         entity = entity_for(root)
+        stmt = self.restrict(stmt, entity)
+        options = entity_options(root, entity, self.binding)
+        if self.binding.strict is Strict.WARN:
+            options.append(PlannedMarker())
+        stmt = stmt.options(*options)
+        if root.needs_post_load():
+            stmt = stmt.execution_options(**{PLAN_OPTION: (root, self.binding)})
+        return stmt
+
+    def restrict(self, stmt: S, entity: Any) -> S:
+        """``stmt`` with the root's rules and arguments (filters, ordering,
+        page), selecting ``entity`` (the root class or its polymorphic alias)."""
+        root = self.root
         if entity is not root.cls:
             stmt = _with_root_entity(stmt, root.cls, entity)
         arguments = self.binding.arguments_at("")
@@ -67,13 +83,23 @@ class Plan:
             stmt = stmt.limit(arguments.limit)
         if arguments.offset:
             stmt = stmt.offset(arguments.offset)
-        options = entity_options(root, entity, self.binding)
-        if self.binding.strict is Strict.WARN:
-            options.append(PlannedMarker())
-        stmt = stmt.options(*options)
-        if root.needs_post_load():
-            stmt = stmt.execution_options(**{PLAN_OPTION: (root, self.binding)})
         return stmt
+
+    def rows(self, session: Session, stmt: Select[Any]) -> list[dict[str, Any]]:
+        """Run ``stmt`` in row mode: nested dicts, no ORM objects (see
+        :mod:`loadplan.execution.rows`). Only for plans that do not
+        :meth:`~loadplan.plan.EntityPlan.needs_objects`."""
+        entity = entity_for(self.root)
+        return load_rows(session, self.root, self.binding, self.restrict(stmt, entity))
+
+    async def arows(self, session: AsyncSession, stmt: Select[Any]) -> list[dict[str, Any]]:
+        """:meth:`rows` with an async session."""
+        return await session.run_sync(lambda sync: self.rows(sync, stmt))
+
+    @property
+    def supports_rows(self) -> bool:
+        """Whether the row mode can answer this plan."""
+        return not self.root.needs_objects()
 
     def count(self, stmt: Select[Any]) -> Select[Any]:
         """A statement counting the rows ``apply(stmt)`` would return without

@@ -18,7 +18,7 @@ import decimal
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 import orjson
 from fastapi import HTTPException, Query, Request
@@ -30,6 +30,8 @@ from sqlalchemy.orm import Session
 
 import loadplan
 from loadplan.errors import LoadplanError, PlanError
+from loadplan.execution.options import entity_for
+from loadplan.execution.rows import load_rows
 from loadplan.hints import Hints
 from loadplan.pydantic import (
     FieldsetError,
@@ -46,7 +48,11 @@ from loadplan.rules import Rules
 from loadplan.selection import Arguments, Order, Selection
 from loadplan.testing import count_queries
 
-__all__ = ["Page", "PlannedEndpoint", "PlannedRequest"]
+__all__ = ["MODE_HEADER", "Page", "PlannedEndpoint", "PlannedRequest"]
+
+#: Request header forcing a mode (``rows`` or ``orm``); responses carry the mode that ran.
+MODE_HEADER = "X-Loadplan-Mode"
+Mode = Literal["auto", "rows", "orm"]
 
 T = TypeVar("T")
 
@@ -72,6 +78,11 @@ class PlannedEndpoint:
 
     ``rules`` (class → ``rule(entity, request)``) restrict rows of those
     classes wherever the response loads them (see :mod:`loadplan.rules`).
+    ``mode`` chooses how responses are built: ``"rows"`` from plain rows
+    (no ORM objects), ``"orm"`` from loaded objects, ``"auto"`` (default) rows
+    whenever the response needs no Python property. A request may force
+    either with the ``X-Loadplan-Mode`` header; responses say which ran in
+    theirs.
     """
 
     def __init__(
@@ -83,9 +94,11 @@ class PlannedEndpoint:
         default_limit: int | None = None,
         debug: bool = False,
         rules: Rules | None = None,
+        mode: Mode = "auto",
     ) -> None:
         self.model = model
         self.rules = dict(rules or {})
+        self.mode = mode
         self.schema = schema
         self.tree: SchemaTree = compile_schema(model, schema)
         self.max_limit = max_limit
@@ -145,9 +158,14 @@ class PlannedEndpoint:
         wants_explain = self.debug and (
             explain or request.headers.get("x-loadplan-explain", "") in {"1", "true"}
         )
+        plan = loadplan.plan(self.model, selection, context=request, rules=self.rules)
+        forced = request.headers.get(MODE_HEADER, "").lower()
+        wanted = forced if forced in {"rows", "orm"} else self.mode
+        rows = wanted != "orm" and plan.supports_rows
         return PlannedRequest(
             endpoint=self,
-            plan=loadplan.plan(self.model, selection, context=request, rules=self.rules),
+            plan=plan,
+            rows=rows,
             response_type=narrowed_schema(self.tree, fieldset),
             order=root_order,
             limit=limit if limit is not None else self.default_limit,
@@ -175,6 +193,7 @@ class PlannedRequest:
 
     endpoint: PlannedEndpoint
     plan: loadplan.Plan
+    rows: bool
     response_type: Any
     order: tuple[Order, ...]
     limit: int | None
@@ -187,8 +206,10 @@ class PlannedRequest:
 
     def select(self, stmt: Select[Any]) -> Select[Any]:
         """``stmt`` with the plan, the order (then the key) and the page applied."""
+        return self._paged(self.plan.apply(stmt))
+
+    def _paged(self, planned: Select[Any]) -> Select[Any]:
         model = self.endpoint.model
-        planned = self.plan.apply(stmt)
         planned = planned.order_by(*[getattr(model, k) for k in self.endpoint._key])
         if self.cursor is not None:
             planned = planned.where(self._after_cursor(self.cursor))
@@ -214,7 +235,10 @@ class PlannedRequest:
         return or_(*alternatives)
 
     def _next_cursor(self, last: Any) -> str:
-        values = [getattr(last, t.path) for t in self._terms()]
+        if isinstance(last, dict):
+            values = [last[t.path] for t in self._terms()]
+        else:
+            values = [getattr(last, t.path) for t in self._terms()]
         raw = orjson.dumps(values, default=str)
         return base64.urlsafe_b64encode(raw).decode()
 
@@ -223,15 +247,20 @@ class PlannedRequest:
     def _readable(self, rows: list[Any]) -> list[Any]:
         """Objects as the response model must read them: through
         :class:`LoadedView` where a list was kept beside its attribute."""
-        return [LoadedView(row) for row in rows] if self.plan.root.has_side_lists() else rows
+        if self.rows or not self.plan.root.has_side_lists():
+            return rows
+        return [LoadedView(row) for row in rows]
+
+    def _validated(self, adapter: TypeAdapter[Any], value: Any) -> Any:
+        # Rows arrive as dicts keyed like the model's attributes: pydantic
+        # reads them the way it reads the objects, through the same aliases.
+        return adapter.validate_python(value, from_attributes=not self.rows)
 
     def _page(self, rows: list[Any], total: int | None) -> Response:
         more = self.limit is not None and len(rows) > self.limit
         rows = rows[: self.limit] if self.limit is not None else rows
         adapter = _adapter(self.response_type)
-        items = adapter.dump_json(
-            adapter.validate_python(self._readable(rows), from_attributes=True), by_alias=True
-        )
+        items = adapter.dump_json(self._validated(adapter, self._readable(rows)), by_alias=True)
         parts = [b'{"items":', items]
         if self.total:
             parts += [b',"total":', orjson.dumps(total)]
@@ -239,21 +268,24 @@ class PlannedRequest:
             cursor = self._next_cursor(rows[-1]) if more and rows else None
             parts += [b',"next_cursor":', orjson.dumps(cursor)]
         parts.append(b"}")
-        return Response(b"".join(parts), media_type="application/json")
+        return self._response(b"".join(parts))
+
+    def _response(self, body: bytes) -> Response:
+        mode = "rows" if self.rows else "orm"
+        return Response(body, media_type="application/json", headers={MODE_HEADER: mode})
 
     def _one(self, row: Any, not_found: str) -> Response:
         if row is None:
             raise HTTPException(status_code=404, detail=not_found)
-        adapter = _adapter(self.response_type, single=True)
-        (readable,) = self._readable([row])
-        body = adapter.dump_json(
-            adapter.validate_python(readable, from_attributes=True), by_alias=True
+        adapter = _adapter(self.response_type)
+        return self._response(
+            adapter.dump_json(self._validated(adapter, [row]), by_alias=True)[1:-1]
         )
-        return Response(body, media_type="application/json")
 
     def _explained(self, log: Any) -> Response:
         body = {
             "plan": self.plan.explain(),
+            "mode": "rows" if self.rows else "orm",
             "statement_count": log.count,
             "statements": [s.sql for s in log],
         }
@@ -262,10 +294,26 @@ class PlannedRequest:
     def _recording(self, session: Session | AsyncSession) -> Any:
         return count_queries(session) if self.explain else contextlib.nullcontext()
 
+    def _fetch(self, session: Session, stmt: Select[Any]) -> list[Any]:
+        """One page: dicts in row mode, objects in ORM mode."""
+        if self.rows:
+            entity = entity_for(self.plan.root)
+            restricted = self._paged(self.plan.restrict(stmt, entity))
+            return load_rows(session, self.plan.root, self.plan.binding, restricted)
+        return list(session.scalars(self.select(stmt)).unique())
+
+    def _fetch_one(self, session: Session, stmt: Select[Any]) -> Any:
+        if self.rows:
+            entity = entity_for(self.plan.root)
+            restricted = self.plan.restrict(stmt, entity).limit(1)
+            found = load_rows(session, self.plan.root, self.plan.binding, restricted)
+            return found[0] if found else None
+        return session.scalars(self.plan.apply(stmt)).first()
+
     def page(self, session: Session, stmt: Select[Any]) -> Response:
         """Run ``stmt`` (sync session) as one page of planned objects."""
         with self._recording(session) as log:
-            rows = list(session.scalars(self.select(stmt)).unique())
+            rows = self._fetch(session, stmt)
             total = session.scalar(self.plan.count(stmt)) if self.total else None
             response = self._page(rows, total)
         return self._explained(log) if self.explain else response
@@ -273,7 +321,7 @@ class PlannedRequest:
     async def apage(self, session: AsyncSession, stmt: Select[Any]) -> Response:
         """Like :meth:`page`, with an async session."""
         with self._recording(session) as log:
-            rows = list((await session.scalars(self.select(stmt))).unique())
+            rows = await session.run_sync(self._fetch, stmt)
             total = await session.scalar(self.plan.count(stmt)) if self.total else None
             response = self._page(rows, total)
         return self._explained(log) if self.explain else response
@@ -281,7 +329,7 @@ class PlannedRequest:
     def one(self, session: Session, stmt: Select[Any], not_found: str = "not found") -> Response:
         """Run ``stmt`` for a single object: 404 with ``not_found`` when there is none."""
         with self._recording(session) as log:
-            row = session.scalars(self.plan.apply(stmt)).first()
+            row = self._fetch_one(session, stmt)
             response = self._one(row, not_found)
         return self._explained(log) if self.explain else response
 
@@ -289,7 +337,7 @@ class PlannedRequest:
         self, session: AsyncSession, stmt: Select[Any], not_found: str = "not found"
     ) -> Response:
         with self._recording(session) as log:
-            row = (await session.scalars(self.plan.apply(stmt))).first()
+            row = await session.run_sync(self._fetch_one, stmt)
             response = self._one(row, not_found)
         return self._explained(log) if self.explain else response
 

@@ -29,8 +29,18 @@ def large_client(large: Engine) -> Iterator[TestClient]:
 
 
 def get(client: TestClient, url: str, engine: Engine) -> tuple[Any, int, list[str]]:
+    """The response in the mode the endpoint chose, checked against the other
+    mode: the same body byte for byte, the same number of statements."""
     with count_queries(engine) as log:
         response = client.get(url)
+    chosen = response.headers.get("x-loadplan-mode")
+    if response.status_code == 200 and chosen is not None:
+        other = "orm" if chosen == "rows" else "rows"
+        with count_queries(engine) as other_log:
+            forced = client.get(url, headers={"X-Loadplan-Mode": other})
+        assert forced.headers["x-loadplan-mode"] == other or other == "rows"
+        assert forced.content == response.content, (chosen, other)
+        assert other_log.count == log.count
     return response, log.count, log.sql
 
 
@@ -249,7 +259,7 @@ def test_explain_in_debug_mode(client: TestClient) -> None:
     assert body["plan"].startswith("Task (1 statements)")
     assert "status -> Status [joined]" in body["plan"]
     header = client.get("/tasks?limit=2&fields=id", headers={"X-Loadplan-Explain": "1"}).json()
-    assert set(header) == {"plan", "statement_count", "statements"}
+    assert set(header) == {"plan", "mode", "statement_count", "statements"}
 
 
 async def test_async_endpoint(small: Engine, small_database: IsolatedDatabase) -> None:
@@ -302,3 +312,14 @@ def test_a_page_and_a_full_list_of_one_relationship(client: TestClient, small: E
             "task_names": ["task 4", "task 5", "task 6"],
         },
     ]
+
+
+def test_the_mode_is_chosen_per_response(client: TestClient) -> None:
+    # is_late is a Python property: tasks need objects; projects do not.
+    assert client.get("/tasks?limit=1").headers["x-loadplan-mode"] == "orm"
+    assert client.get("/tasks?limit=1&fields=id,name").headers["x-loadplan-mode"] == "rows"
+    assert client.get("/projects/1").headers["x-loadplan-mode"] == "rows"
+    forced = client.get("/projects/1", headers={"X-Loadplan-Mode": "orm"})
+    assert forced.headers["x-loadplan-mode"] == "orm"
+    explained = client.get("/tasks?limit=1&fields=id&explain=1").json()
+    assert explained["mode"] == "rows"

@@ -125,7 +125,14 @@ class Batch:
     offset: int
 
 
-def batch_statement(rel: RelationshipPlan, binding: Binding, head: Sequence[Any]) -> Batch:
+def batch_statement(
+    rel: RelationshipPlan,
+    binding: Binding,
+    head: Sequence[Any],
+    joins: Sequence[tuple[Any, Any]] = (),
+) -> Batch:
+    """The statement loading ``rel`` for a batch of parents: ``head`` first
+    (outer-joining ``joins`` for columns of joined to-ones, in row mode)."""
     owner: Mapper[Any] = inspect(rel.owner)
     prop = owner.relationships[rel.key]
     pairs = key_pairs(prop)
@@ -146,7 +153,7 @@ def batch_statement(rel: RelationshipPlan, binding: Binding, head: Sequence[Any]
         getattr(entity, target_mapper.get_property_by_column(c).key)
         for c in target_mapper.primary_key
     ]
-    order += pk
+    order += [c for c in pk if not any(c.compare(term) for term in order)]
     if arguments.reverse:
         order = reversed_order(order)
 
@@ -181,10 +188,14 @@ def batch_statement(rel: RelationshipPlan, binding: Binding, head: Sequence[Any]
             )
         else:
             stmt = stmt.select_from(entity).join(ranked, same_row).where(page)
+        for target, onclause in joins:
+            stmt = stmt.outerjoin(target, onclause)
     else:
         stmt = select(*head, *keys).select_from(entity)
         if prop.secondary is not None:
             stmt = stmt.join(prop.secondary, prop.secondaryjoin)
+        for target, onclause in joins:
+            stmt = stmt.outerjoin(target, onclause)
         stmt = stmt.where(*conditions).order_by(*remote, *order)
     return Batch(stmt, pairs, len(head), len(keys), arguments.paginated, offset)
 
