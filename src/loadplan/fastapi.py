@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 import loadplan
 from loadplan.errors import LoadplanError, PlanError
 from loadplan.execution.options import entity_for
-from loadplan.execution.rows import load_rows
+from loadplan.execution.rows import MODE_HEADER, load_rows
 from loadplan.hints import Hints
 from loadplan.pydantic import (
     FieldsetError,
@@ -50,8 +50,6 @@ from loadplan.testing import count_queries
 
 __all__ = ["MODE_HEADER", "Page", "PlannedEndpoint", "PlannedRequest"]
 
-#: Request header forcing a mode (``rows`` or ``orm``); responses carry the mode that ran.
-MODE_HEADER = "X-Loadplan-Mode"
 Mode = Literal["auto", "rows", "orm"]
 
 T = TypeVar("T")

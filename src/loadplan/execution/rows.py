@@ -26,11 +26,16 @@ from loadplan.plan import EntityPlan, RelationshipPlan, Strategy
 from loadplan.planner.fields import mapper_of
 from loadplan.rules import applying
 
-__all__ = ["TOTAL_SUFFIX", "load_rows"]
+__all__ = ["MODEL_KEY", "MODE_HEADER", "TOTAL_SUFFIX", "load_rows"]
 
 #: A list's total (paginated or filtered lists) sits beside it under
 #: ``<key>@total``.
 TOTAL_SUFFIX = "@total"
+#: The mapped class of a row of a polymorphic entity.
+MODEL_KEY = "__model__"
+#: Request header forcing a mode (``rows`` or ``orm``); REST responses carry
+#: the mode that ran in it.
+MODE_HEADER = "X-Loadplan-Mode"
 
 
 @dataclass
@@ -41,9 +46,14 @@ class _Level:
     plan: EntityPlan
     columns: list[tuple[str, int]] = field(default_factory=list)
     joined: list[tuple[RelationshipPlan, _Level, int]] = field(default_factory=list)
+    kinds: tuple[int, dict[Any, type[Any]]] | None = None
 
     def read(self, row: Sequence[Any]) -> dict[str, Any]:
         out = {key: row[index] for key, index in self.columns}
+        if self.kinds is not None:
+            # The mapped class of a polymorphic row, as its objects would have.
+            index, classes = self.kinds
+            out[MODEL_KEY] = classes.get(row[index], self.plan.cls)
         for rel, level, key_index in self.joined:
             value = level.read(row) if row[key_index] is not None else None
             out[rel.key] = value
@@ -61,6 +71,11 @@ def _compile(
 ) -> _Level:
     """Add ``plan``'s columns (and its joined to-ones') to ``head``."""
     level = _Level(plan)
+    mapper: Mapper[Any] = mapper_of(plan.cls)
+    if mapper.polymorphic_on is not None:
+        discriminator = mapper.get_property_by_column(mapper.polymorphic_on).key
+        classes = {identity: m.class_ for identity, m in mapper.polymorphic_map.items()}
+        level.kinds = (len(head) + plan.columns.index(discriminator), classes)
     for part in (plan, *plan.subtypes):
         namespace = _on(entity, part.cls)
         for key in part.columns:

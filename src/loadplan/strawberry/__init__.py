@@ -11,6 +11,7 @@ from loadplan.strawberry.extension import OptimizerExtension, default_session_ge
 from loadplan.strawberry.fields import FieldSpec, connection, field, offset_page
 from loadplan.strawberry.filters import Ordering
 from loadplan.strawberry.pagination import Connection, Edge, OffsetPage, PageInfo
+from loadplan.strawberry.rows import RowExecutionContext, RowsResult
 from loadplan.strawberry.types import interface
 from loadplan.strawberry.types import object_type as type
 
@@ -22,6 +23,8 @@ __all__ = [
     "OptimizerExtension",
     "Ordering",
     "PageInfo",
+    "RowExecutionContext",
+    "RowsResult",
     "connection",
     "default_session_getter",
     "field",

@@ -24,10 +24,14 @@ from strawberry.extensions import SchemaExtension
 
 import loadplan
 from loadplan.execution.binding import Strict
+from loadplan.execution.options import entity_for
+from loadplan.execution.rows import MODE_HEADER, load_rows
 from loadplan.planner import PlanSettings
 from loadplan.rules import Rules
 from loadplan.selection import Selection
 from loadplan.strawberry.fields import is_root_resolver, shape_result, spec_of
+from loadplan.strawberry.pagination import encode_cursor, make_window_dict
+from loadplan.strawberry.rows import RowsResult
 from loadplan.strawberry.selection import (
     DEFINITION,
     RootRequest,
@@ -75,7 +79,12 @@ class OptimizerExtension(SchemaExtension):
     ``enabled`` (off: statements run as written, fields load lazily),
     ``max_page_size`` (the largest ``limit``/``first``/``last`` accepted) and
     ``rules`` (class → ``rule(entity, info)``: row conditions applied wherever
-    that class is loaded, see :mod:`loadplan.rules`).
+    that class is loaded, see :mod:`loadplan.rules`) and ``rows`` (answer a
+    root field from plain rows when nothing below it needs a resolver of its
+    own; needs ``execution_context_class=RowExecutionContext`` on the schema,
+    see :mod:`loadplan.strawberry.rows`; a request may force the ORM mode
+    with the ``X-Loadplan-Mode: orm`` header when its context has the
+    request).
     """
 
     def __init__(
@@ -91,6 +100,7 @@ class OptimizerExtension(SchemaExtension):
         enabled: bool = True,
         max_page_size: int | None = None,
         rules: Rules | None = None,
+        rows: bool = False,
     ) -> None:
         if execution_context is not None:
             self.execution_context = execution_context
@@ -102,6 +112,7 @@ class OptimizerExtension(SchemaExtension):
         self.enabled = enabled
         self.max_page_size = max_page_size
         self.rules = dict(rules or {})
+        self.rows = rows
 
     @classmethod
     def with_options(cls, **options: Any) -> Callable[[], OptimizerExtension]:
@@ -167,10 +178,16 @@ class OptimizerExtension(SchemaExtension):
             settings=self.settings if self.enabled else PlanSettings(only=False),
             rules=self.rules,
         )
+        count = plan.count(stmt) if request.wants_total else None
+        fast = self.enabled and self.rows and request.row_ready and plan.supports_rows
+        if fast and _mode_forced(info) != "orm":
+            restricted = plan.restrict(stmt, entity_for(plan.root))
+            if _is_root_list(info):
+                restricted = restricted.order_by(*inspect(request.model).primary_key)
+            return _execute_rows(session, plan, restricted, request, count)
         applied = plan.apply(stmt)
         if _is_root_list(info):
             applied = applied.order_by(*inspect(request.model).primary_key)
-        count = plan.count(stmt) if request.wants_total else None
         return _execute(session, applied, request, count)
 
     def _reload(self, result: Any, info: GraphQLResolveInfo[Any]) -> Any:
@@ -207,6 +224,57 @@ def _is_root_list(info: GraphQLResolveInfo[Any]) -> bool:
     a type not bound to a model, whose statement loadplan wrote."""
     strawberry_field = info.parent_type.fields[info.field_name].extensions.get(DEFINITION)
     return strawberry_field is not None and is_root_resolver(strawberry_field)
+
+
+def _mode_forced(info: GraphQLResolveInfo[Any]) -> str:
+    """The mode a request forces with the ``X-Loadplan-Mode`` header, if its
+    context carries the HTTP request."""
+    context = info.context
+    request = (
+        context.get("request") if isinstance(context, dict) else getattr(context, "request", None)
+    )
+    headers = getattr(request, "headers", None)
+    return str(headers.get(MODE_HEADER, "")).lower() if headers is not None else ""
+
+
+def _rows_value(request: RootRequest, rows: list[Any], total: int | None) -> RowsResult:
+    if request.kind == "connection":
+        assert request.window is not None
+        total = total if total is not None else len(rows)
+        return RowsResult(make_window_dict(rows, total, request.window, encode_cursor))
+    if request.kind == "page":
+        return RowsResult(
+            {"results": rows, "total_count": total if total is not None else len(rows)}
+        )
+    if request.is_list:
+        return RowsResult(rows)
+    return RowsResult(rows[0] if rows else None)
+
+
+def _execute_rows(
+    session: Session | AsyncSession,
+    plan: loadplan.Plan,
+    stmt: Select[Any],
+    request: RootRequest,
+    count: Select[Any] | None,
+) -> Any:
+    if isinstance(session, AsyncSession):
+        return _execute_rows_async(session, plan, stmt, request, count)
+    rows = load_rows(session, plan.root, plan.binding, stmt)
+    total = session.scalar(count) if count is not None else None
+    return _rows_value(request, rows, total)
+
+
+async def _execute_rows_async(
+    session: AsyncSession,
+    plan: loadplan.Plan,
+    stmt: Select[Any],
+    request: RootRequest,
+    count: Select[Any] | None,
+) -> Any:
+    rows = await session.run_sync(lambda sync: load_rows(sync, plan.root, plan.binding, stmt))
+    total = await session.scalar(count) if count is not None else None
+    return _rows_value(request, rows, total)
 
 
 def _item_type(info: GraphQLResolveInfo[Any], request: RootRequest) -> Any:

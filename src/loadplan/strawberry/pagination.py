@@ -7,6 +7,7 @@ and ordering, which is what a per-parent window can serve in one statement.
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -107,3 +108,23 @@ def make_connection(nodes: list[Any], total: int, window: Window) -> Connection[
         ),
         total_count=total,
     )
+
+
+def make_window_dict(
+    rows: list[Any], total: int, window: Window, encode: Callable[[int], str]
+) -> dict[str, Any]:
+    """:func:`make_connection` for row dicts: the same values, as a dict keyed
+    by the Python names of the connection types' fields."""
+    nodes = list(reversed(rows)) if window.from_end else rows
+    offset = max(0, total - len(nodes)) if window.from_end else window.offset
+    edges = [{"cursor": encode(offset + i), "node": node} for i, node in enumerate(nodes)]
+    return {
+        "edges": edges,
+        "page_info": {
+            "has_next_page": offset + len(nodes) < total,
+            "has_previous_page": offset > 0,
+            "start_cursor": edges[0]["cursor"] if edges else None,
+            "end_cursor": edges[-1]["cursor"] if edges else None,
+        },
+        "total_count": total,
+    }

@@ -44,6 +44,12 @@ def most_specific(cls: type[Any]) -> type[Any] | None:
     return next((klass for klass in cls.__mro__ if klass in _types), None)
 
 
+def most_specific_type(cls: type[Any]) -> type[Any] | None:
+    """The Strawberry type of the nearest class of ``cls``'s hierarchy."""
+    klass = most_specific(cls)
+    return _types[klass] if klass is not None else None
+
+
 def register_input(model: type[Any], kind: str, input_type: type[Any]) -> None:
     _inputs[(model, kind)] = input_type
 

@@ -64,12 +64,16 @@ class RootRequest:
     window: Window | None
     wants_total: bool
     is_list: bool
+    row_ready: bool = False
 
 
 class SelectionBuilder:
     def __init__(self, info: GraphQLResolveInfo[Any], max_page_size: int | None) -> None:
         self.info = info
         self.max_page_size = max_page_size
+        # Whether every field below can be read from row dicts (no resolver
+        # of its own, no custom type resolution): the fast path's condition.
+        self.row_ready = True
 
     # -- entry points ------------------------------------------------------
 
@@ -111,6 +115,7 @@ class SelectionBuilder:
             window,
             wants_total,
             is_list,
+            self.row_ready and not _custom_type_resolution(node_type),
         )
 
     # -- walking -----------------------------------------------------------
@@ -159,6 +164,8 @@ class SelectionBuilder:
         target_type = parent_type
         if type_condition is not None:
             target_type = self.info.schema.get_type(type_condition.name.value)
+        if _custom_type_resolution(target_type):
+            self.row_ready = False
         fragment_model = model_of_type(target_type)
         if (
             fragment_model is not None
@@ -178,6 +185,8 @@ class SelectionBuilder:
             return []
         graphql_field = parent_type.fields.get(name)
         spec = spec_of(graphql_field.extensions.get(DEFINITION)) if graphql_field else None
+        if spec is None or spec.disable_optimization or spec.kind == "custom":
+            self.row_ready = False
         if spec is None or spec.disable_optimization:
             return []
         key = node.alias.value if node.alias else name
@@ -199,6 +208,8 @@ class SelectionBuilder:
             arguments, _ = arguments_from(
                 spec.kind, values, column_paths(target), spec.order_by, self.max_page_size
             )
+            if _custom_type_resolution(node_type):
+                self.row_ready = False
             children = self.children(node_type, child_sets, target, None)
             children += self.criteria(node_type, target)
             leaf = Selection(
@@ -207,6 +218,8 @@ class SelectionBuilder:
         elif node.selection_set is not None:
             target = prop.mapper.class_
             target_type = unwrap(graphql_field.type)
+            if _custom_type_resolution(target_type):
+                self.row_ready = False
             children = self.children(target_type, [node.selection_set], target, None)
             children += self.criteria(target_type, target)
             leaf = Selection(last, tuple(children), hints=spec.hints)
@@ -332,6 +345,14 @@ class SelectionBuilder:
             return False
         include = get_directive_values(GraphQLIncludeDirective, node, variables)
         return not (include is not None and include.get("if") is False)
+
+
+def _custom_type_resolution(graphql_type: Any) -> bool:
+    """An interface choosing its object types itself (one table, several
+    types): rows carry no class to choose by."""
+    definition = getattr(graphql_type, "extensions", {}).get(DEFINITION)
+    origin = getattr(definition, "origin", None)
+    return origin is not None and "resolve_type" in vars(origin)
 
 
 def _subtype(model: type[Any], name: str | None) -> type[Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from sqlalchemy import Select, select
+from sqlalchemy import BigInteger, Select, literal, select
 from strawberry import auto
 
 import loadplan
@@ -90,6 +90,7 @@ class TaskGQL:
     )
     is_late: bool = lp.field()
     comment_count: int = lp.field(annotate=loadplan.count("comments"))
+    huge_number: int | None = lp.field(annotate=literal(2**40, BigInteger))
 
     @lp.field(only=["name", "priority"])
     def title(self, root: strawberry.Parent[m.Task]) -> str:
@@ -224,9 +225,11 @@ class Mutation:
 
 
 def make_schema(**options: Any) -> strawberry.Schema:
+    """The test schema; ``rows=True`` adds the fast path's execution context."""
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         types=[AssetGQL, ShotGQL, ClientNoteType, InternalNoteType, DoneStatus, OpenStatus],
         extensions=[lp.OptimizerExtension.with_options(**options)],
+        execution_context_class=lp.RowExecutionContext if options.get("rows") else None,
     )

@@ -3,6 +3,7 @@ data sizes, and the same response as with the optimizer off."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from tests.databases import IsolatedDatabase
 from tests.loadplan.strawberry.schema import make_schema
 
 OPTIMIZED = make_schema()
+FAST = make_schema(rows=True)
 UNOPTIMIZED = make_schema(enabled=False)
 LIMITED = make_schema(max_page_size=10)
 
@@ -261,6 +263,11 @@ def test_query(
     large_log.assert_count(statements)
     expected, _ = run(small, query, variables, UNOPTIMIZED)
     assert data == expected
+    # The fast path (row mode where nothing needs a resolver): same answer,
+    # same statements.
+    fast, fast_log = run(small, query, variables, FAST)
+    assert json.dumps(fast) == json.dumps(data)
+    fast_log.assert_count(statements)
 
 
 def test_exact_payload_of_a_nested_page(small: Engine) -> None:
@@ -535,3 +542,61 @@ def test_rules_apply_to_every_level_of_a_query(small: Engine) -> None:
             ids = [t["id"] for t in entity["tasks"]]
             assert set(ids) <= visible
             assert entity["taskConnection"]["totalCount"] == len(ids)
+
+
+def _completed_from_rows(query: str, engine: Engine) -> int:
+    """How many objects the fast path completed for ``query``."""
+    from loadplan.strawberry.rows import RowExecutionContext
+
+    calls = 0
+    original = RowExecutionContext._complete_object
+
+    def counting(self: Any, *args: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return original(self, *args)
+
+    RowExecutionContext._complete_object = counting  # type: ignore[method-assign]
+    try:
+        run(engine, query, schema=FAST)
+    finally:
+        RowExecutionContext._complete_object = original  # type: ignore[method-assign]
+    return calls
+
+
+def test_the_fast_path_runs_where_nothing_needs_a_resolver(small: Engine) -> None:
+    assert _completed_from_rows("{ projects { name entities { name } } }", small) == 2 + 12
+    # A custom resolver below: the ORM mode answers.
+    assert _completed_from_rows("{ tasks(limit: 2) { title } }", small) == 0
+    # Custom type resolution (one table, several types): the ORM mode answers.
+    assert _completed_from_rows("{ statuses { name ... on DoneStatus { isDone } } }", small) == 0
+
+
+def test_errors_are_the_same_in_both_modes(small: Engine) -> None:
+    # 2**40 is no GraphQL Int: a located error, the nullable field nulled.
+    query = "{ tasks(limit: 2) { id hugeNumber status { name } } okay: projects { id } }"
+    results = []
+    for schema in (OPTIMIZED, FAST):
+        with Session(small) as session:
+            result = schema.execute_sync(query, context_value={"session": session})
+        errors = [e.formatted for e in result.errors or []]
+        results.append(json.dumps({"data": result.data, "errors": errors}))
+    assert results[0] == results[1]
+    body = json.loads(results[0])
+    assert body["data"] == {
+        "tasks": [
+            {"id": "1", "hugeNumber": None, "status": {"name": "Work in progress"}},
+            {"id": "2", "hugeNumber": None, "status": {"name": "Done"}},
+        ],
+        "okay": [{"id": "1"}, {"id": "2"}],
+    }
+    assert [(e["path"], e["message"]) for e in body["errors"]] == [
+        (
+            ["tasks", 0, "hugeNumber"],
+            "Int cannot represent non 32-bit signed integer value: 1099511627776",
+        ),
+        (
+            ["tasks", 1, "hugeNumber"],
+            "Int cannot represent non 32-bit signed integer value: 1099511627776",
+        ),
+    ]
