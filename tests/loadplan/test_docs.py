@@ -1,111 +1,20 @@
-"""Run every ```python block of docs/loadplan.md, in order, in one namespace.
-
-The examples check their own results with ``assert``; a block that raises fails
-the test with its number, its first line in the document and the exception.
-Blocks are compiled with the document's line numbers, so tracebacks point at
-the Markdown file.
-"""
+"""docs/loadplan.md: its examples run, and they cover the public API."""
 
 from __future__ import annotations
 
-import re
-import sys
-import traceback
-import types
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-
-import pytest
-
 import loadplan
-import loadplan.core
-
-DOC = Path(__file__).resolve().parents[2] / "docs" / "loadplan.md"
-FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>[^\n`]*)$")
-
-
-@dataclass(frozen=True)
-class Block:
-    number: int
-    line: int  # line of the block's first code line in the document, from 1
-    code: str
-
-
-def python_blocks(text: str) -> list[Block]:
-    """The fenced blocks whose info string is exactly ``python``."""
-    blocks: list[Block] = []
-    lines = text.splitlines()
-    index = 0
-    while index < len(lines):
-        opening = FENCE.match(lines[index])
-        if opening is None:
-            index += 1
-            continue
-        fence = opening["fence"]
-        start = index + 1
-        end = start
-        while end < len(lines):
-            closing = FENCE.match(lines[end])
-            if (
-                closing is not None
-                and closing["fence"][0] == fence[0]
-                and len(closing["fence"]) >= len(fence)
-                and not closing["info"].strip()
-            ):
-                break
-            end += 1
-        if opening["info"].strip() == "python":
-            blocks.append(Block(len(blocks) + 1, start + 1, "\n".join(lines[start:end]) + "\n"))
-        index = end + 1
-    return blocks
-
-
-@pytest.fixture
-def doc_module() -> Iterator[types.ModuleType]:
-    """A real module for the examples (so their classes have an importable
-    ``__module__``), and the process-wide loadplan defaults put back after."""
-    module = types.ModuleType("loadplan_docs")
-    module.__file__ = str(DOC)
-    defaults = dict(loadplan.core._defaults)
-    sys.modules[module.__name__] = module
-    try:
-        yield module
-    finally:
-        del sys.modules[module.__name__]
-        loadplan.core._defaults.update(defaults)
-        loadplan.clear_plan_cache()
+from tests.docs_runner import python_blocks, run_blocks, text_of, undocumented
 
 
 def test_the_document_has_python_blocks() -> None:
-    blocks = python_blocks(DOC.read_text(encoding="utf-8"))
+    blocks = python_blocks(text_of("loadplan.md"))
     assert len(blocks) >= 20
     assert all(block.code.strip() for block in blocks)
 
 
 def test_every_public_name_is_documented() -> None:
-    text = DOC.read_text(encoding="utf-8")
-    # In code spans: `name`, `name(...)`, `loadplan.name`, `name.attribute`.
-    missing = [
-        name
-        for name in loadplan.__all__
-        if not re.search(rf"`(?:loadplan\.)?{re.escape(name)}[`(.\[]", text)
-    ]
-    assert missing == []
+    assert undocumented("loadplan.md", list(loadplan.__all__), r"loadplan\.") == []
 
 
-def test_python_blocks_run_in_order(doc_module: types.ModuleType) -> None:
-    namespace = doc_module.__dict__
-    for block in python_blocks(DOC.read_text(encoding="utf-8")):
-        # Pad with blank lines so that line numbers are the document's.
-        source = "\n" * (block.line - 1) + block.code
-        failure = None
-        try:
-            exec(compile(source, str(DOC), "exec"), namespace)
-        except Exception as exc:
-            failure = (
-                f"block {block.number} (docs/loadplan.md line {block.line}) raised "
-                f"{type(exc).__name__}: {exc}\n\n{''.join(traceback.format_exception(exc))}"
-            )
-        if failure is not None:
-            pytest.fail(failure, pytrace=False)
+def test_python_blocks_run_in_order() -> None:
+    run_blocks("loadplan.md")
