@@ -15,7 +15,14 @@ from sqlalchemy.orm import Session
 
 from shotline.app import create_app
 from shotline.db import make_engine, upgrade
-from shotline.demo import DemoError, ScaleName, create_demo
+from shotline.demo import (
+    DEMO_PASSWORD,
+    DEMO_ROLES,
+    DemoError,
+    ScaleName,
+    create_demo,
+    demo_email,
+)
 from shotline.models import (
     Asset,
     Comment,
@@ -66,8 +73,17 @@ def serve(
         if empty:
             console.print(f"Creating the {demo_if_empty} demo production…")
             create_demo(engine, demo_if_empty, 42)
+        _print_demo_accounts()
     console.print(f"Serving on http://{host}:{port} (REST docs at /docs, GraphQL at /graphql)")
     uvicorn.run(create_app(engine), host=host, port=port)
+
+
+def _print_demo_accounts() -> None:
+    emails = ", ".join(demo_email(role) for role in DEMO_ROLES)
+    console.print(
+        f"Demo sign-in: {emails}; password [bold]{DEMO_PASSWORD}[/bold] "
+        "(POST /api/auth/login, then send 'Authorization: Bearer <access_token>')"
+    )
 
 
 @app.command()
@@ -113,6 +129,7 @@ def demo(
         console.print(f"Demo production written: {sum(rows.values()):,} rows in {elapsed:.1f} s")
         with Session(engine) as session:
             console.print(_summary(session))
+        _print_demo_accounts()
     except DemoError as error:
         console.print(f"[red]{error}[/red] (use --reset to replace the existing data)")
         raise typer.Exit(1) from error

@@ -7,6 +7,13 @@ comments that follow the status history, time logged on worked days) and be
 the same for a given seed. It must also be quick at benchmark scale (75,000
 tasks): rows are built as plain dicts with pre-assigned ids and written with
 bulk Core inserts, never object by object through the ORM.
+
+One member of the main production per role can sign in, as
+``<role>@shotline.test`` (``admin@shotline.test`` … ``client@shotline.test``)
+with the password :data:`DEMO_PASSWORD`: the studio's admin, a production
+manager, a supervisor, an artist and a vendor with tasks assigned to them,
+and the client who follows the film. Some notes are internal (studio talk
+clients do not see).
 """
 
 from __future__ import annotations
@@ -16,8 +23,11 @@ import random
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal
 
+from argon2 import PasswordHasher
+from argon2.low_level import Type, hash_secret
 from sqlalchemy import Connection, Engine, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
@@ -543,6 +553,44 @@ NOTES = [
     "Cache exported to the shared drive.",
     "Reused the setup from the previous episode.",
 ]
+INTERNAL_NOTES = {
+    "Reminder: the deadline for this one moved to Friday.",
+    "Cache exported to the shared drive.",
+    "Reused the setup from the previous episode.",
+}
+"""Studio talk: these notes (never a status change, which is the task's
+history) are internal comments, which clients do not see."""
+
+DEMO_PASSWORD = "shotline-demo"
+"""The password of the demo's sign-in accounts (see the module docstring)."""
+DEMO_DOMAIN = "shotline.test"
+DEMO_ROLES = [Role.ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.ARTIST, Role.VENDOR, Role.CLIENT]
+
+
+def demo_email(role: Role) -> str:
+    """The email a demo account of ``role`` signs in with."""
+    return f"{role.value}@{DEMO_DOMAIN}"
+
+
+@cache
+def demo_password_hash() -> str:
+    """The Argon2id hash of :data:`DEMO_PASSWORD`, computed once.
+
+    Its salt is fixed so that a seed always gives the same rows (the
+    password is public anyway); the parameters are argon2-cffi's defaults,
+    so signing in verifies it like any other hash.
+    """
+    defaults = PasswordHasher()
+    encoded = hash_secret(
+        DEMO_PASSWORD.encode(),
+        b"shotline-demo-salt",
+        time_cost=defaults.time_cost,
+        memory_cost=defaults.memory_cost,
+        parallelism=defaults.parallelism,
+        hash_len=defaults.hash_len,
+        type=Type.ID,
+    )
+    return encoded.decode()
 
 
 # --- Generation -----------------------------------------------------------------
@@ -662,7 +710,26 @@ class _Generator:
         short = self.project(SHORT, 2)
         self.main_production(main)
         self.short_production(short)
+        self.accounts(main)
         return {table: rows for table, rows in self.rows.items() if rows}
+
+    def accounts(self, project: _ProjectState) -> None:
+        """Let the first member of the main production in each role sign in
+        (the artist and vendor picked have tasks assigned to them). Their
+        generated emails give way to ``<role>@shotline.test``; choosing them
+        after generation keeps every other row as the seed made it."""
+        assigned = {row["person_id"] for row in self.rows[task_assignee]}
+        people = {row["id"]: row for row in self.rows[Base.metadata.tables["person"]]}
+        for role in DEMO_ROLES:
+            person_id = next(
+                member.person_id
+                for member in project.members
+                if member.role == role
+                and people[member.person_id]["role"] == role.value
+                and (role not in {Role.ARTIST, Role.VENDOR} or member.person_id in assigned)
+            )
+            people[person_id]["email"] = demo_email(role)
+            people[person_id]["password_hash"] = demo_password_hash()
 
     def vocabulary(self) -> None:
         for name, color in DEPARTMENTS.items():
@@ -1048,6 +1115,7 @@ class _Generator:
                 person_id=author,
                 text=note,
                 task_status_id=project.status_ids[entry] if entry else None,
+                internal=entry is None and note in INTERNAL_NOTES,
                 created_at=stamp,
             )
         return stamp

@@ -19,6 +19,13 @@ class Conflict(HTTPException):
         super().__init__(status_code=409, detail=detail)
 
 
+class Forbidden(HTTPException):
+    """The principal sees the row but may not make this change."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(status_code=403, detail=detail)
+
+
 class NotFound(HTTPException):
     def __init__(self, what: str, ident: object) -> None:
         super().__init__(status_code=404, detail=f"{what} {ident} not found")

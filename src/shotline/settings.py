@@ -17,7 +17,10 @@ class Settings:
     statement count and time. ``max_page_size``: the largest ``limit`` of a REST
     list and ``first``/``last``/``limit`` of a GraphQL list. ``graphql_max_depth``
     and ``graphql_max_aliases`` bound GraphQL queries. ``debug`` enables
-    ``?explain=1`` on REST lists."""
+    ``?explain=1`` on REST lists. ``session_hours``: how long the token of a
+    login is valid. ``token_touch_seconds``: how stale a token's
+    ``last_used_at`` may get before a request refreshes it (one UPDATE then;
+    every other request authenticates with one SELECT)."""
 
     server_timing: bool = field(default_factory=lambda: _flag("SHOTLINE_SERVER_TIMING", True))
     max_page_size: int = field(
@@ -30,3 +33,9 @@ class Settings:
         default_factory=lambda: int(os.environ.get("SHOTLINE_GRAPHQL_MAX_ALIASES", "30"))
     )
     debug: bool = field(default_factory=lambda: _flag("SHOTLINE_DEBUG", False))
+    session_hours: float = field(
+        default_factory=lambda: float(os.environ.get("SHOTLINE_SESSION_HOURS", "12"))
+    )
+    token_touch_seconds: float = field(
+        default_factory=lambda: float(os.environ.get("SHOTLINE_TOKEN_TOUCH_SECONDS", "600"))
+    )

@@ -62,3 +62,20 @@ def test_serve_migrates_then_serves_the_engine(
     assert engine.url.database == "shotline.db"
     assert set(inspect(engine).get_table_names()) >= set(Base.metadata.tables)
     engine.dispose()
+
+
+def test_serve_with_a_demo_prints_its_accounts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    served: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(app=app, **options))
+    monkeypatch.chdir(tmp_path)
+
+    result = runner.invoke(cli.app, ["serve", "--demo-if-empty", "small"])
+
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert "admin@shotline.test" in output
+    assert "client@shotline.test" in output
+    assert "password shotline-demo" in output
+    served["app"].state.engine.dispose()

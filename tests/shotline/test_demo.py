@@ -9,11 +9,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, Integer, cast, create_engine, exists, func, select
 from sqlalchemy.orm import Session
 
+from shotline.app import create_app
+from shotline.auth import verify_password
 from shotline.db import upgrade
-from shotline.demo import TODAY, DemoError, create_demo, demo_rows
+from shotline.demo import (
+    DEMO_PASSWORD,
+    DEMO_ROLES,
+    INTERNAL_NOTES,
+    TODAY,
+    DemoError,
+    create_demo,
+    demo_email,
+    demo_rows,
+)
 from shotline.models import (
     INCLUDE_DELETED,
     Asset,
@@ -25,6 +37,7 @@ from shotline.models import (
     ProjectMember,
     ProjectTaskStatus,
     ProjectTaskType,
+    Role,
     Shot,
     Task,
     TaskStatus,
@@ -88,7 +101,8 @@ def test_every_row_was_written(demo: Engine) -> None:
             table.name: connection.execute(select(func.count()).select_from(table)).scalar()
             for table in Base.metadata.sorted_tables
         }
-    assert counts == SMALL_SEED_42
+    # Nobody has signed in yet: no token.
+    assert counts == {**SMALL_SEED_42, "auth_token": 0}
 
 
 def test_the_main_project_has_the_scale_s_live_assets_shots_and_tasks(session: Session) -> None:
@@ -288,3 +302,70 @@ def test_large_scale_is_benchmark_sized() -> None:
     tasks = [t for t in tables["task"] if t["entity_id"] in live]
     assert len(tasks) >= 75_000
     assert all(t["due_date"] is None or t["due_date"] > dt.date(2024, 1, 1) for t in tasks)
+
+
+def test_one_account_per_role_signs_in_with_the_demo_password(session: Session) -> None:
+    accounts = session.execute(
+        select(Person.email, Person.role, Person.password_hash, ProjectMember.role)
+        .join(ProjectMember, ProjectMember.person_id == Person.id)
+        .join(Project, Project.id == ProjectMember.project_id)
+        .where(Project.code == "LHK", Person.password_hash.is_not(None))
+        .order_by(Person.id)
+    ).all()
+    assert [(email, role) for email, role, _, _ in accounts] == [
+        (demo_email(role), role) for role in DEMO_ROLES
+    ]
+    assert {override for *_, override in accounts} == {None}
+    hashes = {password_hash for _, _, password_hash, _ in accounts}
+    assert len(hashes) == 1
+    assert verify_password(hashes.pop(), DEMO_PASSWORD)
+    # Only the demo accounts have a password.
+    assert session.scalar(
+        select(func.count()).select_from(Person).where(Person.password_hash.is_not(None))
+    ) == len(DEMO_ROLES)
+
+
+def test_the_demo_artist_and_vendor_have_work(session: Session) -> None:
+    for role in (Role.ARTIST, Role.VENDOR):
+        assigned = session.scalar(
+            select(func.count())
+            .select_from(task_assignee)
+            .join(Person, Person.id == task_assignee.c.person_id)
+            .where(Person.email == demo_email(role))
+        )
+        assert assigned is not None
+        assert assigned > 5
+
+
+def test_some_notes_are_internal(session: Session) -> None:
+    internal = session.execute(
+        select(Comment.text, Comment.task_status_id).where(Comment.internal.is_(True))
+    ).all()
+    assert 100 < len(internal) < SMALL_SEED_42["comment"] // 4
+    assert {text for text, _ in internal} <= INTERNAL_NOTES
+    # A status change is never internal: it is the task's history.
+    assert {status for _, status in internal} == {None}
+
+
+def test_the_demo_vendor_sees_only_their_work(demo: Engine) -> None:
+    client = TestClient(create_app(demo))
+    login = client.post(
+        "/api/auth/login", json={"email": demo_email(Role.VENDOR), "password": DEMO_PASSWORD}
+    )
+    assert login.status_code == 200
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    main = client.get("/api/projects", headers=headers).json()["items"]
+    lhk = next(project["id"] for project in main if project["code"] == "LHK")
+    grid = client.get(f"/api/projects/{lhk}/assets?fields=id,task_details.id", headers=headers)
+    rows = grid.json()["items"]
+    assert 0 < len(rows) < 100
+    with Session(demo) as session:
+        vendor = session.scalars(
+            select(Person.id).where(Person.email == demo_email(Role.VENDOR))
+        ).one()
+        theirs = set(
+            session.scalars(
+                select(task_assignee.c.task_id).where(task_assignee.c.person_id == vendor)
+            )
+        )
+    assert all(task["id"] in theirs for row in rows for task in row["task_details"])

@@ -66,7 +66,7 @@ def test_upgrade_twice_is_a_no_op_and_downgrade_removes_everything(engine: Engin
     upgrade(engine)
     with engine.connect() as connection:
         head = ScriptDirectory.from_config(alembic_config(connection)).get_current_head()
-        assert MigrationContext.configure(connection).get_current_revision() == head == "0001"
+        assert MigrationContext.configure(connection).get_current_revision() == head == "0002"
 
     with engine.begin() as connection:
         command.downgrade(alembic_config(connection), "base")
@@ -96,3 +96,61 @@ def test_sessions_keep_objects_readable_after_commit() -> None:
             assert (department.id, department.name) == (1, "Lighting")
         assert len(log) == 0
     engine.dispose()
+
+
+def test_existing_comments_are_not_internal(engine: Engine) -> None:
+    """0002 adds ``comment.internal``: comments written before it are public."""
+    upgrade(engine, "0001")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO person (id, first_name, last_name, email, active, role, created_at) "
+                "VALUES (1, 'A', 'B', 'a@b.c', :yes, 'artist', :now)"
+            ),
+            {"yes": True, "now": "2025-03-03 09:00:00"},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO project (id, name, code, status, fps, created_at) "
+                "VALUES (1, 'P', 'P', 'open', 24, :now)"
+            ),
+            {"now": "2025-03-03 09:00:00"},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO task_type (id, name, short_name, color, for_entity) "
+                "VALUES (1, 'T', 't', '#999999', 'asset')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO task_status (id, name, short_name, color, is_done, is_wip, is_retake) "
+                "VALUES (1, 'S', 's', '#999999', :no, :no, :no)"
+            ),
+            {"no": False},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO entity (id, kind, project_id, name, data, created_at, updated_at) "
+                "VALUES (1, 'asset', 1, 'E', '{}', :now, :now)"
+            ),
+            {"now": "2025-03-03 09:00:00"},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO task (id, project_id, entity_id, task_type_id, task_status_id, "
+                "priority, created_at, updated_at) VALUES (1, 1, 1, 1, 1, 0, :now, :now)"
+            ),
+            {"now": "2025-03-03 09:00:00"},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO comment (id, task_id, person_id, text, created_at) "
+                "VALUES (1, 1, 1, 'hi', :now)"
+            ),
+            {"now": "2025-03-03 09:00:00"},
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT internal FROM comment")).scalar() in (False, 0)
+    assert schema_differences(engine) == []

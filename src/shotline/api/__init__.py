@@ -5,7 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 
-def routers() -> list[APIRouter]:
-    from shotline.api import aggregates, crud, grid
+def public_routers() -> list[APIRouter]:
+    """Routers that answer without a token: the login."""
+    from shotline.api import auth
 
-    return [grid.router, aggregates.router, crud.router]
+    return [auth.public_router]
+
+
+def routers() -> list[APIRouter]:
+    """Routers of the endpoints that need a token."""
+    from shotline.api import aggregates, auth, crud, grid
+
+    return [auth.router, grid.router, aggregates.router, crud.router]

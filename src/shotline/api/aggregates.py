@@ -8,6 +8,11 @@ deleted entities too. The project's order of task types and statuses is
 loaded by loadplan: 4 statements in all, whatever the project's size.
 (loadplan plans the loading of objects and has no grouped counts, so the
 GROUP BY is the one statement written by hand; it loads no objects.)
+
+Being written by hand, the GROUP BY applies the access rules itself (the
+task and entity rules of :mod:`shotline.access`, the very conditions the
+plans apply): a vendor's stats count their own tasks, and a project the
+principal is not on is a 404, as everywhere.
 """
 
 from __future__ import annotations
@@ -19,10 +24,12 @@ from sqlalchemy import func, select
 
 import loadplan
 from loadplan import Selection
+from shotline.access import RULES, visible
 from shotline.api.grid import IdPath
+from shotline.auth import Me
 from shotline.deps import DB
 from shotline.errors import NotFound
-from shotline.models import Project, Task, TaskStatus, TaskType
+from shotline.models import Entity, Project, Task, TaskStatus, TaskType
 from shotline.schemas.grid import ProjectStats, TaskTypeStats
 
 router = APIRouter(tags=["aggregates"])
@@ -49,7 +56,7 @@ def _ratio(done: int, total: int) -> float:
 
 
 @router.get("/projects/{project_id}/stats", response_model=ProjectStats)
-def project_stats(project_id: IdPath, db: DB) -> ProjectStats:
+def project_stats(project_id: IdPath, db: DB, me: Me) -> ProjectStats:
     """Per task type, in the project's order: live tasks by status, total,
     done count and done ratio; then the same totals for the whole project.
 
@@ -58,7 +65,7 @@ def project_stats(project_id: IdPath, db: DB) -> ProjectStats:
     status that tasks still use after the project dropped it follows the
     enabled ones, by name.
     """
-    plan = loadplan.plan(Project, _VOCABULARY)
+    plan = loadplan.plan(Project, _VOCABULARY, context=me, rules=RULES)
     project = db.scalars(plan.apply(select(Project).where(Project.id == project_id))).first()
     if project is None:
         raise NotFound("project", project_id)
@@ -71,7 +78,7 @@ def project_stats(project_id: IdPath, db: DB) -> ProjectStats:
         .join(Task.task_type)
         .join(Task.task_status)
         .join(Task.entity)
-        .where(Task.project_id == project_id)
+        .where(Task.project_id == project_id, visible(me, Task), visible(me, Entity))
         .group_by(TaskType.name, TaskStatus.short_name, TaskStatus.is_done)
         .order_by(TaskType.name, TaskStatus.short_name)
     ).all()

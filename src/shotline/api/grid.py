@@ -1,17 +1,24 @@
 """The production grids (a project's assets or shots with their tasks) and
 the asset and shot pages.
 
-Every read is planned by loadplan from the response model, so a request costs
-the same few statements whether it returns 10 rows or a whole project:
+Every read is planned by loadplan from the response model, with the access
+rules of :mod:`shotline.access`, so a request costs the same few statements
+whether it returns 10 rows or a whole project, and whoever makes it (an
+admin or a vendor who sees three assets of it):
 
 - a grid: the project (to tell "unknown project" from "no rows"), the page
-  of entities (asset type, or sequence and episode, joined in), the
-  project's task type order, the tasks (type and status joined in) and
-  their assignees: 5 statements, plus one with ``total=true``, and one
-  more per further 30,000 tasks (loadplan's batch size: a whole grid of
-  10,000 shots and 50,000 tasks takes 6);
-- an entity page: the entity with its live task count, the task type
-  order, the tasks and their assignees: 4 statements.
+  of entities (asset type joined in), the project of those entities and its
+  task type order, the tasks (type and status joined in) and their
+  assignees: 6 statements for assets, plus the sequences and the episodes
+  for shots (8: entities have access rules, so they are loaded apart,
+  never joined), plus one with ``total=true``, and one more per further
+  30,000 tasks (loadplan's batch size);
+- an entity page: the entity with its live task count, its project and
+  task type order, the tasks and their assignees: 5 statements (7 for a
+  shot, with its sequence and episode).
+
+Resolving the request's token costs one more statement (see
+:mod:`shotline.auth`).
 
 Without ``limit`` a grid returns every entity of the project, like the
 grids of the established trackers: the client sorts and filters a whole
@@ -41,6 +48,8 @@ from sqlalchemy.types import TypeDecorator
 import loadplan
 from loadplan import Order, Selection
 from loadplan.fastapi import Page, PlannedEndpoint, PlannedRequest
+from shotline.access import RULES, Principal, visible
+from shotline.auth import Me
 from shotline.deps import DB, AppSettings
 from shotline.errors import BadRequest, NotFound
 from shotline.models import Asset, AssetType, Entity, Person, Project, Sequence, Shot, Task
@@ -70,7 +79,7 @@ IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 def _endpoint(
     model: type[Entity], schema: type[BaseModel], max_limit: int, debug: bool
 ) -> PlannedEndpoint:
-    return PlannedEndpoint(model, schema, max_limit=max_limit, debug=debug)
+    return PlannedEndpoint(model, schema, max_limit=max_limit, debug=debug, rules=RULES)
 
 
 def _warm(model: type[Entity], schema: type[BaseModel]) -> None:
@@ -182,11 +191,13 @@ _PROJECT_WITH_VOCABULARY = Selection.of(
 )
 
 
-def _project(db: Session, project_id: int, vocabulary: bool) -> Project:
-    """The project, or a 404; with its task types and statuses when a
-    ``task_status`` filter must be resolved against them."""
+def _project(db: Session, me: Principal, project_id: int, vocabulary: bool) -> Project:
+    """The project, or a 404 (also when the principal is not on it); with its
+    task types and statuses when a ``task_status`` filter must be resolved
+    against them."""
     selection = _PROJECT_WITH_VOCABULARY if vocabulary else _PROJECT
-    stmt = loadplan.plan(Project, selection).apply(select(Project).where(Project.id == project_id))
+    plan = loadplan.plan(Project, selection, context=me, rules=RULES)
+    stmt = plan.apply(select(Project).where(Project.id == project_id))
     project = db.scalars(stmt).first()
     if project is None:
         raise NotFound("project", project_id)
@@ -194,14 +205,16 @@ def _project(db: Session, project_id: int, vocabulary: bool) -> Project:
 
 
 def _task_status_condition(
-    model: type[Entity], project: Project, values: list[str]
+    model: type[Entity], project: Project, values: list[str], me: Principal
 ) -> ColumnElement[bool]:
     """``Modeling:wip`` filters as one EXISTS per task type.
 
     Several statuses for one task type are alternatives (``Modeling:wip`` and
     ``Modeling:wfa``: either), different task types must all match. Names are
     resolved against the project's own task types and statuses, so a typo is
-    a 400 listing the valid names instead of a silently empty grid.
+    a 400 listing the valid names instead of a silently empty grid. Only the
+    tasks the principal sees match: a filter must not tell a vendor the
+    status of a task they cannot read.
     """
     task_types = {link.task_type.name: link.task_type_id for link in project.task_type_links}
     statuses = {
@@ -227,7 +240,13 @@ def _task_status_condition(
         wanted.setdefault(task_types[type_name], []).append(statuses[status_name])
     return and_(
         *(
-            model.tasks.any(and_(Task.task_type_id == type_id, Task.task_status_id.in_(status_ids)))
+            model.tasks.any(
+                and_(
+                    Task.task_type_id == type_id,
+                    Task.task_status_id.in_(status_ids),
+                    visible(me, Task),
+                )
+            )
             for type_id, status_ids in wanted.items()
         )
     )
@@ -246,19 +265,23 @@ def _asset_type_id(db: Session, value: str) -> int:
 
 def _grid_statement(
     db: Session,
+    me: Principal,
     model: type[Asset] | type[Shot],
     project_id: int,
     task_status: list[str] | None,
     assignee: int | None,
     search: str | None,
 ) -> Select[Any]:
-    """The entities of the project matching the filters both grids share."""
-    project = _project(db, project_id, vocabulary=bool(task_status))
+    """The entities of the project matching the filters both grids share (the
+    plan adds the access rules; the filters' own task conditions get them here)."""
+    project = _project(db, me, project_id, vocabulary=bool(task_status))
     conditions: list[ColumnElement[bool]] = [model.project_id == project_id]
     if task_status:
-        conditions.append(_task_status_condition(model, project, task_status))
+        conditions.append(_task_status_condition(model, project, task_status, me))
     if assignee is not None:
-        conditions.append(model.tasks.any(Task.assignees.any(Person.id == assignee)))
+        conditions.append(
+            model.tasks.any(and_(Task.assignees.any(Person.id == assignee), visible(me, Task)))
+        )
     if search:
         conditions.append(model.name.icontains(search, autoescape=True))
     return select(model).where(*conditions)
@@ -338,6 +361,7 @@ def _page(planned: PlannedRequest, db: Session, model: type[Entity], stmt: Selec
 def asset_grid(
     project_id: IdPath,
     db: DB,
+    me: Me,
     planned: AssetGrid,
     asset_type: Annotated[str | None, Query(description="Asset type id or name.")] = None,
     task_status: TaskStatusFilter = None,
@@ -347,9 +371,9 @@ def asset_grid(
     """The asset grid: the project's live assets with their task statuses.
 
     Without ``limit``, every matching asset (the whole-project grid), by name
-    unless ``order`` says otherwise. 5 statements whatever the page size.
+    unless ``order`` says otherwise. 6 statements whatever the page size.
     """
-    stmt = _grid_statement(db, Asset, project_id, task_status, assignee, search)
+    stmt = _grid_statement(db, me, Asset, project_id, task_status, assignee, search)
     if asset_type:
         stmt = stmt.where(Asset.asset_type_id == _asset_type_id(db, asset_type))
     return _page(planned, db, Asset, stmt)
@@ -359,6 +383,7 @@ def asset_grid(
 def shot_grid(
     project_id: IdPath,
     db: DB,
+    me: Me,
     planned: ShotGrid,
     sequence: Annotated[
         list[Id] | None, Query(description="Sequence id, repeatable (any of them).")
@@ -373,9 +398,9 @@ def shot_grid(
     """The shot grid: the project's live shots with their task statuses.
 
     Without ``limit``, every matching shot (the whole-project grid), by name
-    unless ``order`` says otherwise. 5 statements whatever the page size.
+    unless ``order`` says otherwise. 8 statements whatever the page size.
     """
-    stmt = _grid_statement(db, Shot, project_id, task_status, assignee, search)
+    stmt = _grid_statement(db, me, Shot, project_id, task_status, assignee, search)
     if sequence:
         stmt = stmt.where(Shot.sequence_id.in_(sequence))
     if episode:

@@ -12,10 +12,18 @@ from graphql import GraphQLError
 
 
 class NotFound(GraphQLError):
-    """A mutation names a row that does not exist (or is soft-deleted)."""
+    """A mutation names a row that does not exist (or is soft-deleted, or
+    the principal may not see it)."""
 
     def __init__(self, what: str, ident: object) -> None:
         super().__init__(f"{what} {ident} not found", extensions={"code": "NOT_FOUND"})
+
+
+class Forbidden(GraphQLError):
+    """The principal sees the row but may not make this change."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, extensions={"code": "FORBIDDEN"})
 
 
 class BadInput(GraphQLError):

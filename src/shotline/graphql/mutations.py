@@ -5,7 +5,12 @@ change and its comment land together or not at all) and returns the changed
 task: ``OptimizerExtension`` reloads it with the payload's selection, so a
 mutation answers with the same fixed number of statements as a query would.
 
-Shotline has no authentication yet: a comment names its author.
+Access is checked with the same statement that loads the task (see
+:mod:`shotline.access`): a task the principal does not see is ``NOT_FOUND``;
+assigning is for managers and supervisors of the task's department, status
+changes and comments also for the task's artists and vendors; anything else
+is ``FORBIDDEN``. A comment is by the principal unless ``authorId`` names
+someone else, which a manager of the project may do.
 """
 
 from __future__ import annotations
@@ -13,28 +18,40 @@ from __future__ import annotations
 from typing import cast
 
 import strawberry
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from shotline import models as m
-from shotline.graphql.context import session_of
-from shotline.graphql.errors import BadInput, NotFound, key
+from shotline.access import Principal, can_edit_task, can_manage, can_work_on_task, visible
+from shotline.graphql.context import principal, session_of
+from shotline.graphql.errors import BadInput, Forbidden, NotFound, key
 from shotline.graphql.types import ENTITY_IS_LIVE, Task
 
 
-@strawberry.input(description="A comment by a person.")
+@strawberry.input(description="A comment; by the signed-in person unless authorId says otherwise.")
 class NewComment:
-    author_id: strawberry.ID
     text: str
+    author_id: strawberry.ID | None = None
+    internal: bool = strawberry.field(default=False, description="Clients never see it.")
 
 
-def _task(session: Session, task_id: strawberry.ID) -> m.Task:
-    """The live task, with the same visibility as queries (see ``Task.get_queryset``)."""
+def _task(
+    session: Session, who: Principal, task_id: strawberry.ID, allowed: ColumnElement[bool]
+) -> tuple[m.Task, bool]:
+    """The live task the principal sees (the same visibility as queries, see
+    ``Task.get_queryset``), and whether ``allowed`` holds for it: one statement."""
     ident = key(task_id, "task")
-    task = session.scalar(select(m.Task).where(m.Task.id == ident, ENTITY_IS_LIVE))
-    if task is None:
+    row = session.execute(
+        select(
+            m.Task, allowed.label("allowed"), can_manage(who, m.Task.project_id).label("manages")
+        ).where(m.Task.id == ident, ENTITY_IS_LIVE, visible(who, m.Task))
+    ).first()
+    if row is None:
         raise NotFound("task", ident)
-    return task
+    task, permitted, manages = row
+    if not permitted:
+        raise Forbidden(f"you may not change task {ident}")
+    return task, bool(manages)
 
 
 def _status_for(session: Session, task: m.Task, status_id: strawberry.ID) -> m.TaskStatus:
@@ -56,14 +73,20 @@ def _status_for(session: Session, task: m.Task, status_id: strawberry.ID) -> m.T
     raise BadInput(f"task status {unused.short_name!r} is not used by project {project.code}")
 
 
-def _comment(session: Session, task: m.Task, comment: NewComment) -> m.Comment:
+def _comment(
+    session: Session, who: Principal, task: m.Task, manages: bool, comment: NewComment
+) -> m.Comment:
     text = comment.text.strip()
     if not text:
         raise BadInput("comment text must not be empty")
-    author_id = key(comment.author_id, "person")
-    if session.get(m.Person, author_id) is None:
-        raise NotFound("person", author_id)
-    return m.Comment(task_id=task.id, person_id=author_id, text=text)
+    author_id = who.person_id
+    if comment.author_id is not None and key(comment.author_id, "person") != who.person_id:
+        author_id = key(comment.author_id, "person")
+        if not manages:
+            raise Forbidden("you may not comment for someone else")
+        if session.get(m.Person, author_id) is None:
+            raise NotFound("person", author_id)
+    return m.Comment(task_id=task.id, person_id=author_id, text=text, internal=comment.internal)
 
 
 def _people(session: Session, ids: list[strawberry.ID]) -> list[m.Person]:
@@ -89,10 +112,10 @@ def set_task_status(
     status_id: strawberry.ID,
     comment: NewComment | None = None,
 ) -> Task:
-    session = session_of(info)
-    task = _task(session, task_id)
+    session, who = session_of(info), principal(info)
+    task, manages = _task(session, who, task_id, can_work_on_task(who))
     status = _status_for(session, task, status_id)
-    note = _comment(session, task, comment) if comment is not None else None
+    note = _comment(session, who, task, manages, comment) if comment is not None else None
     task.task_status_id = status.id
     if note is not None:
         note.task_status_id = status.id
@@ -107,8 +130,8 @@ def assign_task(
     add: list[strawberry.ID] | None = None,
     remove: list[strawberry.ID] | None = None,
 ) -> Task:
-    session = session_of(info)
-    task = _task(session, task_id)
+    session, who = session_of(info), principal(info)
+    task, _ = _task(session, who, task_id, can_edit_task(who))
     adding = _people(session, add or [])
     removing = {key(i, "person") for i in remove or []}
     both = [p.id for p in adding if p.id in removing]
@@ -124,9 +147,9 @@ def assign_task(
 
 
 def add_comment(info: strawberry.Info, task_id: strawberry.ID, comment: NewComment) -> Task:
-    session = session_of(info)
-    task = _task(session, task_id)
-    session.add(_comment(session, task, comment))
+    session, who = session_of(info), principal(info)
+    task, manages = _task(session, who, task_id, can_work_on_task(who))
+    session.add(_comment(session, who, task, manages, comment))
     session.commit()
     return _changed(task)
 

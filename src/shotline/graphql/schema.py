@@ -42,6 +42,13 @@ bring the database down:
   the page size of a connection asked for without one. Answered ``first must
   not exceed <n>`` (or ``last``/``limit``).
 
+Every operation needs a bearer token (a missing or bad one is an HTTP 401
+whose body has an ``UNAUTHENTICATED`` error); the GraphiQL page does not. The
+access rules of :mod:`shotline.access` apply to every level of every
+operation (a project the principal is not on is ``null``, a vendor's lists
+hold only their tasks and those tasks' entities), and a mutation the
+principal may not make is a ``FORBIDDEN`` error.
+
 Both validation limits reject the operation before anything runs. Errors
 raised on purpose (:mod:`shotline.graphql.errors`, loadplan's page and cursor
 errors, GraphQL validation) keep their message; any other exception is
@@ -67,6 +74,7 @@ from strawberry.types.graphql import OperationType
 
 import loadplan.strawberry as lp
 from shotline import models as m
+from shotline.access import RULES
 from shotline.graphql.context import get_context, session_of
 from shotline.graphql.errors import key
 from shotline.graphql.mutations import Mutation
@@ -174,7 +182,7 @@ def make_schema(settings: Settings) -> strawberry.Schema:
             partial(MaxAliasesLimiter, max_alias_count=settings.graphql_max_aliases),
             partial(MaskErrors, should_mask_error=_unexpected),
             lp.OptimizerExtension.with_options(
-                session_getter=session_of, max_page_size=settings.max_page_size
+                session_getter=session_of, max_page_size=settings.max_page_size, rules=RULES
             ),
         ],
     )
@@ -183,4 +191,8 @@ def make_schema(settings: Settings) -> strawberry.Schema:
 def make_router(settings: Settings) -> APIRouter:
     """The ``/graphql`` routes; each request gets a session of its own (see
     :mod:`shotline.graphql.context`)."""
-    return GraphQLRouter(make_schema(settings), context_getter=get_context)
+    # No subscriptions, so no WebSocket protocol: every operation is an HTTP
+    # request, which the authentication middleware checks.
+    return GraphQLRouter(
+        make_schema(settings), context_getter=get_context, subscription_protocols=()
+    )

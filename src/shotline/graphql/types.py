@@ -19,7 +19,8 @@ task stays hidden while its entity is soft-deleted, even if the task row
 itself is not: :meth:`Task.get_queryset` restricts every load of tasks.
 
 ``Person.password_hash`` is not exposed, nor are links back up from comments
-and time logs (they are reached through their task).
+and time logs (they are reached through their task). ``Person.email`` is
+``null`` for a client (a field the principal may not read, not a row).
 """
 
 # LOADPLAN WORKAROUND: with SQLAlchemy 2.1, ``auto`` reads ``object`` as the
@@ -40,7 +41,8 @@ from strawberry.scalars import JSON
 import loadplan
 import loadplan.strawberry as lp
 from shotline import models as m
-from shotline.graphql.context import session_of
+from shotline.access import Principal, visible
+from shotline.graphql.context import principal, session_of
 
 ENTITY_IS_LIVE = m.Task.entity.has(m.Entity.deleted_at.is_(None))
 """Whether a task's entity is live: tasks are hidden with their soft-deleted entity."""
@@ -59,12 +61,16 @@ def _full_name(root: strawberry.Parent[m.Person]) -> str:
     return f"{root.first_name} {root.last_name}"
 
 
+def _email(root: strawberry.Parent[m.Person], info: strawberry.Info) -> str | None:
+    return root.email if principal(info).sees_emails else None
+
+
 @lp.type(m.Person, description="Someone who works on productions.")
 class Person:
     id: auto
     first_name: auto
     last_name: auto
-    email: auto
+    email: str | None = lp.field(_email, only=["email"], description="null for clients.")
     active: auto
     role: auto
     department: auto
@@ -104,6 +110,7 @@ class TaskStatus:
 class Comment:
     id: auto
     text: auto
+    internal: auto
     created_at: dt.datetime
     author: auto
     task_status: auto
@@ -226,13 +233,14 @@ class TaskTypeProgress:
     )
 
 
-def project_progress(session: Session, project_id: int) -> list[TaskTypeProgress]:
+def project_progress(session: Session, project_id: int, who: Principal) -> list[TaskTypeProgress]:
     """The progress of each task type the project uses, in the project's order.
 
     One grouped statement: task counts per task type and status, with the
     status's ``is_done``; totals and done counts are sums of those rows. Task
     types without tasks are listed with zero counts. Tasks of soft-deleted
-    entities are left out, as everywhere else.
+    entities are left out, as everywhere else, and so are the tasks (and
+    entities) the principal may not see: a vendor's progress is their own.
     """
     link = m.ProjectTaskType
     status_link = m.ProjectTaskStatus
@@ -252,7 +260,8 @@ def project_progress(session: Session, project_id: int) -> list[TaskTypeProgress
             and_(
                 m.Task.project_id == link.project_id,
                 m.Task.task_type_id == link.task_type_id,
-                ENTITY_IS_LIVE,
+                visible(who, m.Task),
+                m.Task.entity.has(and_(m.Entity.deleted_at.is_(None), visible(who, m.Entity))),
             ),
         )
         .outerjoin(m.TaskStatus, m.TaskStatus.id == m.Task.task_status_id)
@@ -312,7 +321,7 @@ def project_progress(session: Session, project_id: int) -> list[TaskTypeProgress
 def _progress(root: strawberry.Parent[m.Project], info: strawberry.Info) -> list[TaskTypeProgress]:
     """One statement per project: right for a project's page, not for a list
     of many projects."""
-    return project_progress(session_of(info), root.id)
+    return project_progress(session_of(info), root.id, principal(info))
 
 
 @lp.type(m.Project, description="A production: a film or a series.")

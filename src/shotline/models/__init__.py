@@ -3,6 +3,7 @@
 Importing it also installs the soft-delete filter of :mod:`shotline.softdelete`.
 """
 
+from shotline.models.auth import AuthToken, TokenKind
 from shotline.models.base import Base
 from shotline.models.entities import Asset, Entity, Episode, Sequence, Shot
 from shotline.models.people import Department, Person, Role
@@ -22,6 +23,7 @@ __all__ = [
     "INCLUDE_DELETED",
     "Asset",
     "AssetType",
+    "AuthToken",
     "Base",
     "Comment",
     "Department",
@@ -42,5 +44,6 @@ __all__ = [
     "TaskStatus",
     "TaskType",
     "TimeLog",
+    "TokenKind",
     "task_assignee",
 ]

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -83,7 +84,10 @@ class Task(SoftDeleteMixin, Base):
 
 
 class Comment(Base):
-    """A note on a task; one that sets ``task_status_id`` records a status change."""
+    """A note on a task; one that sets ``task_status_id`` records a status change.
+
+    An ``internal`` comment is studio talk: clients never see it.
+    """
 
     __tablename__ = "comment"
 
@@ -92,6 +96,7 @@ class Comment(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     text: Mapped[str] = mapped_column(Text)
     task_status_id: Mapped[int | None] = mapped_column(ForeignKey("task_status.id"))
+    internal: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     task: Mapped[Task] = relationship(back_populates="comments")

@@ -30,7 +30,10 @@ from pydantic import (
     JsonValue,
     StringConstraints,
 )
+from sqlalchemy import ColumnElement, String, null
 
+import loadplan
+from shotline.access import principal_of
 from shotline.models import ForEntity, ProjectStatus, Role
 
 MAX_INT = 2**31 - 1
@@ -126,6 +129,12 @@ Frame = Annotated[int, Field(ge=0, le=MAX_INT)]
 Priority = Annotated[int, Field(ge=0, le=MAX_INT)]
 Minutes = Annotated[int, Field(ge=0, le=MAX_INT, description="minutes")]
 DayMinutes = Annotated[int, Field(ge=1, le=24 * 60, description="minutes spent that day")]
+Password = Annotated[
+    str,
+    StringConstraints(min_length=8, max_length=1024),
+    Storable,
+    Field(description="Write-only: stored as an Argon2 hash."),
+]
 Data = Annotated[dict[str, JsonValue], AfterValidator(_portable_json)]
 
 
@@ -163,6 +172,7 @@ class PersonCreate(In):
     role: Role = Role.ARTIST
     active: bool = True
     department_id: Id | None = None
+    password: Password | None = None
 
 
 class PersonUpdate(In):
@@ -172,13 +182,29 @@ class PersonUpdate(In):
     role: Role | MISSING = MISSING
     active: bool | MISSING = MISSING
     department_id: Id | MISSING | None = MISSING
+    password: Password | MISSING | None = MISSING
+
+
+def _shown_email(person: Any, context: Any) -> ColumnElement[str | None]:
+    # A field, not a row rule: the person is visible, their email is not.
+    if principal_of(context).sees_emails:
+        email: ColumnElement[str | None] = person.email
+        return email
+    return null().cast(String)
+
+
+SHOWN_EMAIL = loadplan.Computed(_shown_email, label="email, unless a client reads it")
 
 
 class PersonOut(Out):
     id: int
     first_name: str
     last_name: str
-    email: str
+    email: Annotated[
+        str | None,
+        loadplan.hint(annotate=SHOWN_EMAIL),
+        Field(validation_alias="shown_email", description="null when a client reads it."),
+    ]
     role: Role
     active: bool
     department_id: int | None
@@ -442,9 +468,14 @@ class TaskStatusChange(In):
 
 
 class CommentCreate(In):
-    person_id: Id = Field(description="The author (the API has no authentication yet).")
+    person_id: Id | None = Field(
+        None,
+        description="The author: the signed-in person unless given (another author needs "
+        "a manager of the project).",
+    )
     text: Text
     task_status_id: Id | None = Field(None, description="Also set the task to this status.")
+    internal: bool = Field(False, description="Studio talk: clients never see it.")
 
 
 class CommentUpdate(In):
@@ -456,12 +487,17 @@ class CommentOut(Out):
     task_id: int
     text: str
     task_status_id: int | None
+    internal: bool
     created_at: dt.datetime
     author: PersonBrief
 
 
 class TimeLogCreate(In):
-    person_id: Id
+    person_id: Id | None = Field(
+        None,
+        description="Whose time: the signed-in person unless given (another person needs "
+        "a manager of the project).",
+    )
     day: dt.date
     minutes: DayMinutes
 

@@ -24,7 +24,8 @@ from sqlalchemy import ColumnElement, func, literal, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql import FromClause
 
-from shotline.errors import Conflict, NotFound
+from shotline.access import Principal, visible
+from shotline.errors import Conflict, Forbidden, NotFound
 from shotline.softdelete import INCLUDE_DELETED
 
 M = TypeVar("M")
@@ -54,9 +55,39 @@ def present(model: type[Any], ident: int, what: str) -> Check:
     return Check(row_exists(model, model.id == ident), NotFound(what, ident))
 
 
+def seen(me: Principal, model: type[Any], ident: int, what: str) -> Check:
+    """``ident`` is a (live) ``model`` row the principal sees, or a 404 naming
+    it: a row they may not see is answered as one that does not exist."""
+    return Check(row_exists(model, model.id == ident, visible(me, model)), NotFound(what, ident))
+
+
+def sees(me: Principal, model: type[Any], ident: int, what: str) -> Check:
+    """For :func:`fetch`: the fetched ``model`` row is one the principal
+    sees, or a 404 naming it (correlated to the fetched row)."""
+    return Check(visible(me, model), NotFound(what, ident))
+
+
+def may(condition: ColumnElement[bool], message: str) -> Check:
+    """The principal may make this change, or a 403 saying what is refused."""
+    return Check(condition, Forbidden(message))
+
+
+def admin_only(me: Principal, action: str) -> None:
+    """Studio-wide data (people, departments, the pipeline's vocabulary,
+    new projects) is changed by admins only: a 403 saying ``only admins can
+    <action>`` for anyone else."""
+    if not me.is_admin:
+        raise Forbidden(f"only admins can {action}")
+
+
 def reference(model: type[Any], ident: int | None, what: str) -> list[Check]:
     """An optional reference: checked when given."""
     return [] if ident is None else [present(model, ident, what)]
+
+
+def _labelled(checks: Sequence[Check]) -> list[ColumnElement[bool]]:
+    # Labels keep equal conditions (two ``true()``, say) apart in the result row.
+    return [check.holds.label(f"check_{index}") for index, check in enumerate(checks)]
 
 
 def _first_failure(checks: Sequence[Check], results: Iterable[Any]) -> None:
@@ -69,7 +100,7 @@ def verify(session: Session, *checks: Check, include_deleted: bool = False) -> N
     """Raise the error of the first check that fails, all evaluated in one statement."""
     if not checks:
         return
-    stmt = select(*[check.holds for check in checks])
+    stmt = select(*_labelled(checks))
     row = session.execute(stmt.execution_options(**{INCLUDE_DELETED: include_deleted})).one()
     _first_failure(checks, row)
 
@@ -86,7 +117,7 @@ def fetch(
     exist), loaded in the same statement as ``checks``, which may refer to
     its columns (they are correlated to it)."""
     key: InstrumentedAttribute[int] = model.id  # type: ignore[attr-defined]
-    stmt = select(model, *[check.holds for check in checks]).where(key == ident)
+    stmt = select(model, *_labelled(checks)).where(key == ident)
     row = session.execute(stmt.execution_options(**{INCLUDE_DELETED: include_deleted})).first()
     if row is None:
         raise NotFound(what, ident)

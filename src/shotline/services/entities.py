@@ -10,10 +10,11 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from shotline.access import Principal, can_manage
 from shotline.errors import Conflict
 from shotline.models import Entity, Episode, Sequence, Shot, Task
 from shotline.services import NO_SYNC
-from shotline.services.checks import Check, present, row_exists, verify
+from shotline.services.checks import Check, may, row_exists, seen, verify
 from shotline.sqltypes import utcnow
 
 
@@ -29,11 +30,18 @@ def _live_children(model: type[Entity], entity_id: int, what: str) -> list[Check
     return []
 
 
-def soft_delete(session: Session, model: type[Entity], entity_id: int, what: str) -> None:
-    """Soft-delete the ``model`` entity ``entity_id`` and its live tasks."""
+def soft_delete(
+    session: Session, me: Principal, model: type[Entity], entity_id: int, what: str
+) -> None:
+    """Soft-delete the ``model`` entity ``entity_id`` and its live tasks: a
+    change for a manager of its project."""
     verify(
         session,
-        present(model, entity_id, what),
+        seen(me, model, entity_id, what),
+        may(
+            row_exists(model, model.id == entity_id, can_manage(me, model.project_id)),
+            f"you may not change {what} {entity_id}",
+        ),
         *_live_children(model, entity_id, what),
     )
     now = utcnow()

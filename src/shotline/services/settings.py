@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from shotline.access import Principal, can_manage
 from shotline.errors import Conflict
 from shotline.models import (
     Project,
@@ -25,7 +26,7 @@ from shotline.models import (
     TaskStatus,
     TaskType,
 )
-from shotline.services.checks import missing, naming, not_found, present, verify
+from shotline.services.checks import may, missing, naming, not_found, seen, verify
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,15 @@ TASK_STATUSES = Vocabulary(
 )
 
 
-def replace(session: Session, project_id: int, vocabulary: Vocabulary, ids: Sequence[int]) -> None:
-    """Make ``ids`` (in this order) the project's whole list of ``vocabulary``."""
+def replace(
+    session: Session, me: Principal, project_id: int, vocabulary: Vocabulary, ids: Sequence[int]
+) -> None:
+    """Make ``ids`` (in this order) the project's whole list of ``vocabulary``
+    (a manager's change: see :func:`shotline.access.can_manage`)."""
     verify(
         session,
-        present(Project, project_id, "project"),
+        seen(me, Project, project_id, "project"),
+        may(can_manage(me, project_id), f"you may not change the settings of project {project_id}"),
     )
     found = session.scalars(select(vocabulary.model.id).where(vocabulary.model.id.in_(ids))).all()
     absent = missing(ids, found)

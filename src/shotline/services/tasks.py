@@ -5,17 +5,37 @@ Each operation checks its preconditions in a fixed number of statements, then
 writes with set-based statements (one UPDATE, or one executemany INSERT), so
 its cost does not grow with the number of tasks it touches (up to
 :data:`shotline.schemas.crud.MAX_IDS`).
+
+Who may do what is part of those preconditions (:mod:`shotline.access`): a
+task the principal does not see is a 404, as if it did not exist; creating,
+deleting and restoring tasks is for managers, editing and assigning for them
+and for supervisors of the task's department, and status changes, comments
+and time for those and for the task's artists and vendors (a 403 otherwise).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, delete, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    SQLColumnExpression,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
-from shotline.errors import BadRequest, Conflict, NotFound
+from shotline.access import (
+    Principal,
+    can_edit_task,
+    can_manage,
+    can_work_on_task,
+    visible,
+)
+from shotline.errors import BadRequest, Conflict, Forbidden, NotFound
 from shotline.models import (
     Comment,
     Entity,
@@ -33,11 +53,14 @@ from shotline.services import NO_SYNC
 from shotline.services.checks import (
     Check,
     fetch,
+    may,
     missing,
     naming,
     not_found,
     present,
     row_exists,
+    seen,
+    sees,
     verify,
 )
 from shotline.softdelete import INCLUDE_DELETED
@@ -80,6 +103,7 @@ def _status_checks(project_id: int, task_status_id: int) -> list[Check]:
 
 def create_tasks(
     session: Session,
+    me: Principal,
     project_id: int,
     task_type_id: int,
     entity_ids: Sequence[int],
@@ -102,7 +126,8 @@ def create_tasks(
     )
     verify(
         session,
-        present(Project, project_id, "project"),
+        seen(me, Project, project_id, "project"),
+        may(can_manage(me, project_id), f"you may not add tasks to project {project_id}"),
         present(TaskType, task_type_id, "task type"),
         Check(
             type_enabled(project_id, task_type_id),
@@ -122,7 +147,9 @@ def create_tasks(
         )
 
     entities = session.execute(
-        select(Entity.id, Entity.project_id, Entity.kind).where(Entity.id.in_(entity_ids))
+        select(Entity.id, Entity.project_id, Entity.kind).where(
+            Entity.id.in_(entity_ids), visible(me, Entity)
+        )
     ).all()
     _check_entities(project_id, task_type_id, for_entity, entity_ids, entities)
 
@@ -192,7 +219,13 @@ def _a(kind: str) -> str:
     return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
 
-def restore_task(session: Session, task_id: int) -> None:
+def task_access(me: Principal, task_id: int, condition: ColumnElement[bool]) -> list[Check]:
+    """For :func:`fetch` of a task: the principal sees it (else 404) and
+    ``condition`` holds (else 403)."""
+    return [sees(me, Task, task_id, "task"), may(condition, f"you may not change task {task_id}")]
+
+
+def restore_task(session: Session, me: Principal, task_id: int) -> None:
     """Bring back a soft-deleted task with its history (idempotent).
 
     Its entity must be live, and its task type and status still enabled for
@@ -203,6 +236,7 @@ def restore_task(session: Session, task_id: int) -> None:
         Task,
         task_id,
         "task",
+        *task_access(me, task_id, can_manage(me, Task.project_id)),
         Check(
             row_exists(Entity, Entity.id == Task.entity_id, Entity.deleted_at.is_(None)),
             Conflict(f"the entity of task {task_id} is deleted"),
@@ -222,25 +256,30 @@ def restore_task(session: Session, task_id: int) -> None:
         session.flush()
 
 
-def soft_delete_task(session: Session, task_id: int) -> None:
+def soft_delete_task(session: Session, me: Principal, task_id: int) -> None:
     """Hide the task; its comments, time logs and assignees stay with it."""
-    task = fetch(session, Task, task_id, "task")
+    task = fetch(
+        session, Task, task_id, "task", *task_access(me, task_id, can_manage(me, Task.project_id))
+    )
     task.soft_delete()
     session.flush()
 
 
 def set_status(
-    session: Session, project_id: int, task_ids: Sequence[int], task_status_id: int
+    session: Session, me: Principal, project_id: int, task_ids: Sequence[int], task_status_id: int
 ) -> None:
     """Set the status of many tasks of a project at once: all of them or none."""
     verify(
         session,
-        present(Project, project_id, "project"),
+        seen(me, Project, project_id, "project"),
         *_status_checks(project_id, task_status_id),
     )
-    projects = dict(
-        session.execute(select(Task.id, Task.project_id).where(Task.id.in_(task_ids))).all()
-    )
+    found = session.execute(
+        select(Task.id, Task.project_id, can_work_on_task(me).label("allowed")).where(
+            Task.id.in_(task_ids), visible(me, Task)
+        )
+    ).all()
+    projects = {task_id: project for task_id, project, _ in found}
     absent = missing(task_ids, projects)
     if absent:
         raise not_found("task", "tasks", absent)
@@ -249,6 +288,9 @@ def set_status(
         raise BadRequest(
             "task_ids", f"not in project {project_id}: {naming('task', 'tasks', elsewhere)}"
         )
+    refused = sorted(task_id for task_id, _, allowed in found if not allowed)
+    if refused:
+        raise Forbidden(f"you may not change the status of {naming('task', 'tasks', refused)}")
     session.execute(
         update(Task)
         .where(Task.id.in_(task_ids), Task.deleted_at.is_(None))
@@ -257,15 +299,35 @@ def set_status(
     )
 
 
+def on_behalf(me: Principal, person_id: int | None, action: str) -> tuple[int, list[Check]]:
+    """The person a comment or a time log is by: the principal, unless
+    another is named, which a manager of the task's project may do (checks
+    correlated to the fetched task)."""
+    if person_id is None or person_id == me.person_id:
+        return me.person_id, []
+    return person_id, [
+        present(Person, person_id, "person"),
+        may(can_manage(me, Task.project_id), f"you may not {action} for someone else"),
+    ]
+
+
 def add_comment(
-    session: Session, task_id: int, person_id: int, text: str, task_status_id: int | None
+    session: Session,
+    me: Principal,
+    task_id: int,
+    person_id: int | None,
+    text: str,
+    task_status_id: int | None,
+    internal: bool = False,
 ) -> Comment:
     """Add a comment to a task; with a status, also set the task to it.
 
     The comment records the change, so a task's status history is its
-    comments; the comment and the task share one timestamp.
+    comments; the comment and the task share one timestamp. Its author is
+    the principal unless ``person_id`` names someone else.
     """
-    checks = [present(Person, person_id, "person")]
+    author, checks = on_behalf(me, person_id, "comment")
+    checks = [*task_access(me, task_id, can_work_on_task(me)), *checks]
     if task_status_id is not None:
         checks += [
             present(TaskStatus, task_status_id, "task status"),
@@ -281,9 +343,10 @@ def add_comment(
     now = utcnow()
     note = Comment(
         task_id=task.id,
-        person_id=person_id,
+        person_id=author,
         text=text,
         task_status_id=task_status_id,
+        internal=internal,
         created_at=now,
     )
     session.add(note)
@@ -294,13 +357,15 @@ def add_comment(
     return note
 
 
-def assign(session: Session, task_id: int, person_ids: Sequence[int], *, replace: bool) -> None:
+def assign(
+    session: Session, me: Principal, task_id: int, person_ids: Sequence[int], *, replace: bool
+) -> None:
     """Assign people to a task; ``replace``: they become its only assignees.
 
     Already assigned people stay as they are; only inactive people are refused,
     since an assignment is work someone is expected to do.
     """
-    fetch(session, Task, task_id, "task")
+    fetch(session, Task, task_id, "task", *task_access(me, task_id, can_edit_task(me)))
     active = dict(
         session.execute(select(Person.id, Person.active).where(Person.id.in_(person_ids))).all()
     )
@@ -327,13 +392,14 @@ def assign(session: Session, task_id: int, person_ids: Sequence[int], *, replace
         session.execute(insert(task_assignee), added)
 
 
-def unassign(session: Session, task_id: int, person_id: int) -> None:
+def unassign(session: Session, me: Principal, task_id: int, person_id: int) -> None:
     """Remove one assignee (a 404 when that person is not assigned)."""
     fetch(
         session,
         Task,
         task_id,
         "task",
+        *task_access(me, task_id, can_edit_task(me)),
         Check(
             row_exists(
                 task_assignee,

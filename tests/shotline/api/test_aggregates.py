@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.shotline.api.conftest import Answer
+from tests.shotline.signin import AUTH
 
 Get = Callable[[str], Answer]
 
@@ -30,7 +31,7 @@ def statuses(todo: int = 0, wip: int = 0, wfa: int = 0, done: int = 0) -> dict[s
 def test_stats_per_task_type_in_project_order(get: Get) -> None:
     answer = get("/api/projects/1/stats")
     # project, its task types, its statuses, one GROUP BY
-    assert (answer.status, answer.statements) == (200, 4)
+    assert (answer.status, answer.statements) == (200, AUTH + 4)
     assert answer.body == {
         "project_id": 1,
         "task_types": [
@@ -75,7 +76,7 @@ def test_stats_are_counted_by_the_database(get: Get) -> None:
         "done_ratio": 0.1182,
     }
     # 110 tasks or 11, the same statements: tasks are grouped, never loaded.
-    assert answer.statements == 4
+    assert answer.statements == AUTH + 4
     grouped = answer.sql[-1]
     assert "GROUP BY" in grouped
     assert "count(task.id)" in grouped
@@ -88,7 +89,7 @@ def test_stats_of_an_unknown_project_are_404(get: Get) -> None:
     assert (answer.status, answer.body, answer.statements) == (
         404,
         {"detail": "project 999 not found"},
-        1,
+        AUTH + 1,
     )
 
 
@@ -107,5 +108,5 @@ def test_stats_of_an_impossible_project_id_are_422(get: Get) -> None:
                 }
             ]
         },
-        0,
+        AUTH,
     )

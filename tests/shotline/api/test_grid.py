@@ -2,6 +2,10 @@
 
 Data: see ``conftest.py``. Every request goes through ``get``, which also
 checks that the ``Server-Timing`` header reports the statements counted.
+Requests are an admin's: the first statement of each resolves its token
+(``AUTH``), and the access rules (``shotline.access``) load projects and
+entities reached from other rows apart, never joined (loadplan's rule for
+ruled classes), even for an admin, so every role costs the same.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from sqlalchemy import Engine
 
 from shotline.app import create_app
 from shotline.settings import Settings
-from tests.shotline.api.conftest import Answer
+from tests.shotline.api.conftest import ADMIN, Answer
+from tests.shotline.signin import AUTH, signed_in
 
 Get = Callable[[str], Answer]
 
@@ -150,8 +155,9 @@ def names(answer: Answer) -> list[str]:
 
 def test_the_asset_grid_is_every_live_asset_by_name(get: Get) -> None:
     answer = get("/api/projects/1/assets")
-    # project, assets (asset type joined), task type order, tasks, assignees
-    assert (answer.status, answer.statements) == (200, 5)
+    # project, assets (asset type joined), their project (for the task type
+    # order), task type order, tasks, assignees
+    assert (answer.status, answer.statements) == (200, AUTH + 6)
     assert answer.body == {"items": ASSET_ROWS}
     # JSON objects are compared without order: the columns' order is the point.
     assert [list(item["task_status"]) for item in answer.body["items"]] == [
@@ -164,9 +170,13 @@ def test_the_asset_grid_is_every_live_asset_by_name(get: Get) -> None:
 
 def test_the_shot_grid_is_every_live_shot_by_name(get: Get) -> None:
     answer = get("/api/projects/1/shots")
-    assert (answer.status, answer.statements) == (200, 5)
+    # project, shots, sequences, episodes, their project, task type order,
+    # tasks, assignees
+    assert (answer.status, answer.statements) == (200, AUTH + 8)
     assert answer.body == {"items": SHOT_ROWS}
-    assert "LEFT OUTER JOIN" in answer.sql[1]  # sequence and episode joined in
+    # Sequences and episodes are entities: loaded apart, under the entity rule.
+    assert "JOIN sequence" not in answer.sql[AUTH + 1]
+    assert any("JOIN sequence" in sql and "shot" not in sql for sql in answer.sql)
 
 
 @pytest.mark.parametrize("kind", ["assets", "shots"])
@@ -178,7 +188,9 @@ def test_statements_do_not_grow_with_the_page(get: Get, kind: str) -> None:
         10,
         40 if kind == "assets" else 30,
     )
-    assert small.statements == large.statements == whole.statements == 5
+    # Project 2's sequence is in no episode: no episode to load.
+    expected = AUTH + (6 if kind == "assets" else 7)
+    assert small.statements == large.statements == whole.statements == expected
     assert small.body["items"] == large.body["items"][:10]
 
 
@@ -231,9 +243,9 @@ def test_filters_cost_only_their_lookups(get: Get) -> None:
     plain = get("/api/projects/1/assets?fields=id&search=e")
     by_status = get("/api/projects/1/assets?fields=id&task_status=Modeling:done")
     by_type = get("/api/projects/1/assets?fields=id&asset_type=Prop")
-    assert plain.statements == 2  # project, assets
-    assert by_status.statements == 4  # + the project's task types and statuses
-    assert by_type.statements == 3  # + the asset type
+    assert plain.statements == AUTH + 2  # project, assets
+    assert by_status.statements == AUTH + 4  # + the project's task types and statuses
+    assert by_type.statements == AUTH + 3  # + the asset type
     assert "EXISTS" in by_status.sql[-1]
 
 
@@ -295,7 +307,7 @@ def test_deleted_entities_are_not_counted(get: Get) -> None:
 def test_a_page_with_total(get: Get) -> None:
     answer = get("/api/projects/2/assets?fields=id&limit=3&offset=38&total=true")
     assert answer.body == {"items": [{"id": 1038}, {"id": 1039}], "total": 40, "next_cursor": None}
-    assert answer.statements == 3  # project, assets, count
+    assert answer.statements == AUTH + 3  # project, assets, count
 
 
 # -- Sparse fieldsets ---------------------------------------------------------------
@@ -304,16 +316,16 @@ def test_a_page_with_total(get: Get) -> None:
 def test_sparse_fields_shrink_json_and_sql(get: Get) -> None:
     answer = get("/api/projects/1/assets?fields=id,name")
     assert answer.body == {"items": [{"id": r["id"], "name": r["name"]} for r in ASSET_ROWS]}
-    assert answer.statements == 2
-    assert "description" not in answer.sql[1]
-    assert "asset_type" not in answer.sql[1]
+    assert answer.statements == AUTH + 2
+    assert "description" not in answer.sql[AUTH + 1]
+    assert "asset_type" not in answer.sql[AUTH + 1]
 
     statuses = get("/api/projects/1/assets?fields=id,task_status")
     assert statuses.body == {
         "items": [{"id": r["id"], "task_status": r["task_status"]} for r in ASSET_ROWS]
     }
-    assert statuses.statements == 4  # no assignees
-    assert not any("person" in sql for sql in statuses.sql)
+    assert statuses.statements == AUTH + 5  # no assignees
+    assert not any("person" in sql for sql in statuses.sql[AUTH:])
     assert not any("task.updated_at" in sql for sql in statuses.sql)
 
     people = get("/api/projects/1/assets?fields=id,task_details.assignees.full_name")
@@ -325,9 +337,9 @@ def test_sparse_fields_shrink_json_and_sql(get: Get) -> None:
             {"assignees": [{"full_name": "Mira Okafor"}, {"full_name": "Priya Sharma"}]},
         ],
     }
-    assert people.statements == 4  # project, assets, tasks, assignees: no task type order
+    assert people.statements == AUTH + 4  # project, assets, tasks, assignees: no task type order
     assert not any("project_task_type" in sql for sql in people.sql)
-    assert "email" not in people.sql[3]
+    assert "email" not in people.sql[AUTH + 3]
 
 
 def test_a_page_of_each_task_list(get: Get) -> None:
@@ -343,7 +355,7 @@ def test_a_page_of_each_task_list(get: Get) -> None:
             {"id": 13, "task_details": []},
         ]
     }
-    assert answer.statements == 3
+    assert answer.statements == AUTH + 3
 
 
 # -- Asset and shot pages -----------------------------------------------------------
@@ -361,7 +373,8 @@ def _page(row: dict[str, Any], tasks: list[dict[str, Any]], **extra: Any) -> dic
 
 def test_asset_page(get: Get) -> None:
     answer = get("/api/assets/10")
-    assert (answer.status, answer.statements) == (200, 4)
+    # asset, its project, task type order, tasks, assignees
+    assert (answer.status, answer.statements) == (200, AUTH + 5)
     expected = _page(ASSET_ROWS[0], ANCHOR_TASKS, project_id=1, asset_type_id=2)
     assert answer.body == expected
 
@@ -373,20 +386,21 @@ def test_asset_page_counts_live_tasks_only(get: Get) -> None:
         "task_status": {"Modeling": "wip"},
         "tasks": [{"id": 104}],
     }
-    assert answer.statements == 3  # asset, task type order, tasks
+    assert answer.statements == AUTH + 4  # asset, its project, task type order, tasks
 
 
 def test_shot_page(get: Get) -> None:
     answer = get("/api/shots/30")
-    assert (answer.status, answer.statements) == (200, 4)
+    # shot, sequence, episode, project, task type order, tasks, assignees
+    assert (answer.status, answer.statements) == (200, AUTH + 7)
     row = SHOT_ROWS[0]
     assert answer.body == _page(row, row["task_details"], project_id=1, fps=None)
 
 
 def test_task_count_alone_is_one_statement(get: Get) -> None:
     answer = get("/api/shots/31?fields=id,task_count")
-    assert (answer.body, answer.statements) == ({"id": 31, "task_count": 1}, 1)
-    assert "deleted_at IS NULL" in answer.sql[0].split("FROM entity")[0]
+    assert (answer.body, answer.statements) == ({"id": 31, "task_count": 1}, AUTH + 1)
+    assert "deleted_at IS NULL" in answer.sql[AUTH].split("FROM entity")[0]
 
 
 # -- Errors -------------------------------------------------------------------------
@@ -503,7 +517,7 @@ def test_unknown_fields_and_orders_are_400_listing_the_valid_ones(get: Get) -> N
             }
         },
     )
-    assert fields.statements == order.statements == 0
+    assert fields.statements == order.statements == AUTH
 
 
 @pytest.mark.parametrize(
@@ -553,11 +567,12 @@ def test_ids_the_database_cannot_hold_are_422(get: Get, url: str, loc: list[Any]
     answer = get(url)
     assert answer.status == 422
     assert [error["loc"] for error in answer.body["detail"]] == [loc]
-    assert answer.statements == 0
+    assert answer.statements == AUTH
 
 
 def test_page_size_and_explain_follow_the_app_settings(grid_engine: Engine) -> None:
-    client = TestClient(create_app(grid_engine, Settings(max_page_size=20, debug=True)))
+    app = create_app(grid_engine, Settings(max_page_size=20, debug=True))
+    client = signed_in(TestClient(app), grid_engine, ADMIN)
     too_large = client.get("/api/projects/2/assets?limit=21")
     assert (too_large.status_code, too_large.json()["detail"][0]["msg"]) == (
         422,
@@ -565,5 +580,5 @@ def test_page_size_and_explain_follow_the_app_settings(grid_engine: Engine) -> N
     )
     assert client.get("/api/projects/2/assets?limit=20&fields=id").status_code == 200
     explained = client.get("/api/projects/1/assets?fields=id,task_status&explain=1").json()
-    assert explained["statement_count"] == 3
+    assert explained["statement_count"] == 4  # assets, their project, task type order, tasks
     assert explained["plan"].startswith("Asset (")

@@ -21,6 +21,7 @@ from loadplan import UnplannedLoadWarning
 from shotline.app import create_app
 from shotline.db import upgrade
 from tests.databases import IsolatedDatabase
+from tests.shotline.signin import bearer
 
 # Its assertions (exact error bodies, unchanged database) explain their failures.
 pytest.register_assert_rewrite("tests.shotline.crud.support")
@@ -44,20 +45,28 @@ def crud_engine(dialect: str, make_database: Callable[[str], IsolatedDatabase]) 
 
 
 @pytest.fixture(scope="package")
-def client(crud_engine: Engine) -> Iterator[TestClient]:
-    with TestClient(create_app(crud_engine)) as test_client:
-        yield test_client
+def production(crud_engine: Engine) -> tuple[Production, Snapshot, dict[str, str]]:
+    """The production, its rows, and the headers of its admin's token (a
+    row of the snapshot too, so that restoring keeps it)."""
+    built = build_production(crud_engine)
+    headers = bearer(crud_engine, built.admin)
+    return built, snapshot(crud_engine), headers
 
 
 @pytest.fixture(scope="package")
-def production(crud_engine: Engine) -> tuple[Production, Snapshot]:
-    built = build_production(crud_engine)
-    return built, snapshot(crud_engine)
+def client(
+    crud_engine: Engine, production: tuple[Production, Snapshot, dict[str, str]]
+) -> Iterator[TestClient]:
+    """A client signed in as the production's admin."""
+    with TestClient(create_app(crud_engine), headers=production[2]) as test_client:
+        yield test_client
 
 
 @pytest.fixture
-def prod(crud_engine: Engine, production: tuple[Production, Snapshot]) -> Iterator[Production]:
-    built, rows = production
+def prod(
+    crud_engine: Engine, production: tuple[Production, Snapshot, dict[str, str]]
+) -> Iterator[Production]:
+    built, rows, _ = production
     with warnings.catch_warnings():
         warnings.simplefilter("error", UnplannedLoadWarning)
         try:

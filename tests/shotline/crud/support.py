@@ -76,6 +76,7 @@ class Production:
     lantern_modeling: int  # tasks: todo, assigned to Mira
     keeper_modeling: int  # wip
     shot_animation: int  # todo
+    admin: int  # Sam Root, who makes the requests
 
 
 def build_production(engine: Engine) -> Production:
@@ -91,6 +92,9 @@ def build_production(engine: Engine) -> Production:
             first_name="Theo", last_name="Lind", email="theo@studio.example", role=Role.SUPERVISOR
         )
         ina = Person(first_name="Ina", last_name="Roux", email="ina@studio.example", active=False)
+        admin = Person(
+            first_name="Sam", last_name="Root", email="sam@studio.example", role=Role.ADMIN
+        )
         modeling = TaskType(
             name="Modeling", short_name="mod", for_entity=ForEntity.ASSET, department=department
         )
@@ -130,6 +134,8 @@ def build_production(engine: Engine) -> Production:
         ]
         tasks[0].assignees = [mira]
         session.add_all([project, other, mira, theo, ina, lighting, retake, *tasks])
+        session.flush()
+        session.add(admin)
         session.add_all([shot2, other_asset])
         session.commit()
         return Production(
@@ -159,6 +165,7 @@ def build_production(engine: Engine) -> Production:
             lantern_modeling=tasks[0].id,
             keeper_modeling=tasks[1].id,
             shot_animation=tasks[2].id,
+            admin=admin.id,
         )
 
 

@@ -20,6 +20,7 @@ from tests.shotline.crud.support import (
     iso,
     load,
 )
+from tests.shotline.signin import AUTH
 
 
 def entity_body(engine: Engine, model: type[Entity], ident: int) -> dict[str, Any]:
@@ -79,7 +80,7 @@ def test_create_asset(client: TestClient, crud_engine: Engine, prod: Production)
     }
     assert (stored.kind, stored.asset_type_id, stored.deleted_at) == ("asset", prod.prop, None)
     # checks, INSERT entity, INSERT asset, read back
-    assert created.log.count == 4
+    assert created.log.count == AUTH + 4
 
 
 def test_update_asset(client: TestClient, crud_engine: Engine, prod: Production) -> None:
@@ -101,7 +102,7 @@ def test_update_asset(client: TestClient, crud_engine: Engine, prod: Production)
     )
     assert stored.updated_at > stored.created_at
     # fetch with the asset type check, UPDATE entity, UPDATE asset, read back
-    assert updated.log.count == 4
+    assert updated.log.count == AUTH + 4
 
 
 def test_delete_asset_soft_deletes_its_live_tasks(
@@ -124,7 +125,7 @@ def test_delete_asset_soft_deletes_its_live_tasks(
     assert load(crud_engine, Task, rigging).deleted_at == rigging_deleted_at
     assert load(crud_engine, Task, prod.keeper_modeling).deleted_at is None
     # checks, UPDATE entity, UPDATE its tasks
-    assert deleted.log.count == 3
+    assert deleted.log.count == AUTH + 3
 
     assert client.get(f"/api/tasks/{prod.lantern_modeling}").status_code == 404
     listed = client.get(f"/api/projects/{prod.project}/tasks?fields=id").json()
@@ -199,7 +200,7 @@ def test_episode_crud(client: TestClient, crud_engine: Engine, prod: Production)
     new = created.json()["id"]
     assert created.json() == entity_body(crud_engine, Episode, new)
     assert created.json()["data"] == {}
-    assert created.log.count == 4
+    assert created.log.count == AUTH + 4
 
     listed = call(client, crud_engine, "GET", f"/api/projects/{prod.project}/episodes")
     assert listed.json() == {
@@ -209,12 +210,12 @@ def test_episode_crud(client: TestClient, crud_engine: Engine, prod: Production)
         ]
     }
     # the project check, the episodes
-    assert listed.log.count == 2
+    assert listed.log.count == AUTH + 2
     assert client.get(f"/api/projects/{prod.other_project}/episodes").json() == {"items": []}
 
     got = call(client, crud_engine, "GET", f"/api/episodes/{new}")
     assert got.json() == entity_body(crud_engine, Episode, new)
-    assert got.log.count == 1
+    assert got.log.count == AUTH + 1
 
     updated = call(
         client, crud_engine, "PATCH", f"/api/episodes/{new}", {"description": "The storm"}
@@ -301,7 +302,7 @@ def test_an_unknown_field_of_a_list_is_refused(
         },
     )
     # refused by the list's dependency, before the endpoint runs a statement
-    assert answer.log.count == 0
+    assert answer.log.count == AUTH + 0
 
 
 # -- Sequences ----------------------------------------------------------------------
@@ -319,7 +320,7 @@ def test_sequence_crud(client: TestClient, crud_engine: Engine, prod: Production
     new = created.json()["id"]
     assert created.json() == entity_body(crud_engine, Sequence, new)
     assert created.json()["episode_id"] == prod.episode
-    assert created.log.count == 4
+    assert created.log.count == AUTH + 4
 
     listed = call(
         client, crud_engine, "GET", f"/api/projects/{prod.project}/sequences?fields=id,episode_id"
@@ -330,7 +331,7 @@ def test_sequence_crud(client: TestClient, crud_engine: Engine, prod: Production
             {"id": new, "episode_id": prod.episode},
         ]
     }
-    assert listed.log.count == 2
+    assert listed.log.count == AUTH + 2
     assert client.get(f"/api/sequences/{new}").json() == entity_body(crud_engine, Sequence, new)
 
     # A film's sequences sit straight under the project.
@@ -338,7 +339,7 @@ def test_sequence_crud(client: TestClient, crud_engine: Engine, prod: Production
     assert updated.json() == entity_body(crud_engine, Sequence, new)
     assert load(crud_engine, Sequence, new).episode_id is None
     # fetch, UPDATE entity, UPDATE sequence, read back (no episode to check)
-    assert updated.log.count == 4
+    assert updated.log.count == AUTH + 4
 
     assert client.delete(f"/api/sequences/{new}").status_code == 204
     assert load(crud_engine, Sequence, new).deleted_at is not None
@@ -358,7 +359,7 @@ def test_sequence_moves_to_another_episode(
     assert moved.json()["episode_id"] == episode["id"]
     assert load(crud_engine, Sequence, prod.sequence).episode_id == episode["id"]
     # fetch, episode checks, UPDATE sequence, UPDATE entity, read back
-    assert moved.log.count == 5
+    assert moved.log.count == AUTH + 5
 
 
 @pytest.mark.parametrize(
@@ -428,7 +429,7 @@ def test_create_shot(client: TestClient, crud_engine: Engine, prod: Production) 
     new = created.json()["id"]
     assert created.json() == entity_body(crud_engine, Shot, new)
     assert created.json()["fps"] == 47.952
-    assert created.log.count == 4
+    assert created.log.count == AUTH + 4
 
 
 def test_update_shot(client: TestClient, crud_engine: Engine, prod: Production) -> None:
@@ -441,7 +442,7 @@ def test_update_shot(client: TestClient, crud_engine: Engine, prod: Production) 
     # Only the shot's own table changed, and the entity is updated all the same.
     assert stored.updated_at > stored.created_at
     # fetch, UPDATE entity, UPDATE shot, read back
-    assert updated.log.count == 4
+    assert updated.log.count == AUTH + 4
 
 
 def test_delete_shot(client: TestClient, crud_engine: Engine, prod: Production) -> None:
@@ -450,7 +451,7 @@ def test_delete_shot(client: TestClient, crud_engine: Engine, prod: Production) 
     shot = load(crud_engine, Shot, prod.shot)
     assert load(crud_engine, Task, prod.shot_animation).deleted_at == shot.deleted_at
     assert shot.deleted_at is not None
-    assert deleted.log.count == 3
+    assert deleted.log.count == AUTH + 3
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """The CRUD API's OpenAPI document, and answers that need no database.
 
-These tests run once, not per dialect: nothing here reaches the database.
+These tests run once, not per dialect: nothing here reaches the database
+beyond the request's token.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from shotline.app import create_app
-from shotline.db import make_engine
+from shotline.db import make_engine, upgrade
+from shotline.models import Person, Role
+from tests.shotline.signin import bearer
 
 CRUD_TAGS = {
     "departments",
@@ -34,10 +38,17 @@ CRUD_TAGS = {
 
 
 @pytest.fixture(scope="module")
-def offline() -> Iterator[TestClient]:
-    """A client on an app whose (empty, unmigrated) database is never reached."""
-    engine = make_engine("sqlite://")
-    with TestClient(create_app(engine)) as client:
+def offline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """A client on an app whose database holds only its admin (and their
+    token): requests end before any other row is read."""
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('offline') / 'shotline.db'}")
+    upgrade(engine)
+    with Session(engine) as session:
+        admin = Person(first_name="Sam", last_name="Root", email="sam@x.example", role=Role.ADMIN)
+        session.add(admin)
+        session.commit()
+        admin_id = admin.id
+    with TestClient(create_app(engine), headers=bearer(engine, admin_id)) as client:
         yield client
     engine.dispose()
 

@@ -19,6 +19,7 @@ from tests.shotline.crud.support import (
     load,
     scalars,
 )
+from tests.shotline.signin import AUTH
 
 # -- Departments --------------------------------------------------------------------
 
@@ -31,7 +32,7 @@ def test_create_department(client: TestClient, crud_engine: Engine, prod: Produc
     stored = load(crud_engine, Department, new)
     assert (stored.name, stored.color) == ("Rigging", "#999999")
     # uniqueness check, INSERT, read back
-    assert created.log.count == 3
+    assert created.log.count == AUTH + 3
 
 
 def test_list_and_get_departments(
@@ -41,10 +42,10 @@ def test_list_and_get_departments(
     assert listed.json() == {
         "items": [{"id": prod.department, "name": "Modeling", "color": "#2980B9"}]
     }
-    assert listed.log.count == 1
+    assert listed.log.count == AUTH + 1
     got = call(client, crud_engine, "GET", f"/api/departments/{prod.department}")
     assert got.json() == {"id": prod.department, "name": "Modeling", "color": "#2980B9"}
-    assert got.log.count == 1
+    assert got.log.count == AUTH + 1
 
 
 def test_update_department(client: TestClient, crud_engine: Engine, prod: Production) -> None:
@@ -53,11 +54,11 @@ def test_update_department(client: TestClient, crud_engine: Engine, prod: Produc
     assert updated.json() == {"id": prod.department, "name": "Modeling", "color": "#FF0000"}
     assert load(crud_engine, Department, prod.department).color == "#FF0000"
     # fetch (with the uniqueness check when renaming), UPDATE, read back
-    assert updated.log.count == 3
+    assert updated.log.count == AUTH + 3
     # Its own name in another case does not conflict with itself.
     renamed = call(client, crud_engine, "PATCH", url, {"name": "MODELING"})
     assert renamed.json()["name"] == "MODELING"
-    assert renamed.log.count == 3
+    assert renamed.log.count == AUTH + 3
 
 
 def test_delete_department(client: TestClient, crud_engine: Engine, prod: Production) -> None:
@@ -66,7 +67,7 @@ def test_delete_department(client: TestClient, crud_engine: Engine, prod: Produc
     assert (deleted.status, deleted.response.content) == (204, b"")
     assert ids(crud_engine, Department) == [prod.department]
     # checks, DELETE
-    assert deleted.log.count == 2
+    assert deleted.log.count == AUTH + 2
 
 
 @pytest.mark.parametrize(
@@ -183,7 +184,7 @@ def test_create_person(client: TestClient, crud_engine: Engine, prod: Production
         "department_id": prod.department,
         "created_at": person_body(crud_engine, new)["created_at"],
     }
-    assert created.log.count == 3
+    assert created.log.count == AUTH + 3
 
 
 def test_list_and_get_people(client: TestClient, crud_engine: Engine, prod: Production) -> None:
@@ -192,10 +193,11 @@ def test_list_and_get_people(client: TestClient, crud_engine: Engine, prod: Prod
         "items": [
             {"id": prod.theo, "last_name": "Lind"},
             {"id": prod.mira, "last_name": "Okafor"},
+            {"id": prod.admin, "last_name": "Root"},
             {"id": prod.ina, "last_name": "Roux"},
         ]
     }
-    assert listed.log.count == 1
+    assert listed.log.count == AUTH + 1
     got = call(client, crud_engine, "GET", f"/api/people/{prod.mira}")
     assert got.json() == person_body(crud_engine, prod.mira)
     assert got.json()["department_id"] == prod.department
@@ -229,7 +231,7 @@ def test_delete_person_without_history(
         )
     deleted = call(client, crud_engine, "DELETE", f"/api/people/{prod.mira}")
     assert deleted.status == 204
-    assert ids(crud_engine, Person) == [prod.theo, prod.ina]
+    assert ids(crud_engine, Person) == [prod.theo, prod.ina, prod.admin]
     # The database cascades the assignment and the membership.
     assert scalars(crud_engine, select(task_assignee.c.person_id)) == []
     assert scalars(crud_engine, select(ProjectMember.person_id)) == []

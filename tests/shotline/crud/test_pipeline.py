@@ -28,6 +28,7 @@ from tests.shotline.crud.support import (
     load,
     scalars,
 )
+from tests.shotline.signin import AUTH
 
 # -- Task types ---------------------------------------------------------------------
 
@@ -61,7 +62,7 @@ def test_create_task_type(client: TestClient, crud_engine: Engine, prod: Product
         "asset",
         prod.department,
     )
-    assert created.log.count == 3
+    assert created.log.count == AUTH + 3
 
 
 def test_list_get_update_task_types(
@@ -76,7 +77,7 @@ def test_list_get_update_task_types(
             {"name": "Lighting", "for_entity": "shot"},
         ]
     }
-    assert listed.log.count == 1
+    assert listed.log.count == AUTH + 1
     got = call(client, crud_engine, "GET", f"/api/task-types/{prod.lighting}")
     assert got.json() == {
         "id": prod.lighting,
@@ -102,7 +103,7 @@ def test_list_get_update_task_types(
     }
     assert load(crud_engine, TaskType, prod.lighting).for_entity == "asset"
     # fetch with the department and kind checks, UPDATE, read back
-    assert updated.log.count == 3
+    assert updated.log.count == AUTH + 3
 
 
 def test_delete_task_type_leaves_project_settings(
@@ -114,7 +115,7 @@ def test_delete_task_type_leaves_project_settings(
     assert scalars(
         crud_engine, select(ProjectTaskType.task_type_id).order_by(ProjectTaskType.position)
     ) == [prod.modeling, prod.animation]
-    assert deleted.log.count == 2
+    assert deleted.log.count == AUTH + 2
 
 
 def _delete_task(engine: Engine, task_id: int) -> None:
@@ -184,7 +185,7 @@ def test_task_status_crud(client: TestClient, crud_engine: Engine, prod: Product
         "is_retake": False,
     }
     assert created.json() == body
-    assert created.log.count == 3
+    assert created.log.count == AUTH + 3
     assert call(client, crud_engine, "GET", f"/api/task-statuses/{new}").json() == body
     listed = client.get("/api/task-statuses?fields=short_name").json()
     assert listed == {"items": [{"short_name": s} for s in ("todo", "wip", "done", "rtk", "wfa")]}
@@ -257,7 +258,7 @@ def test_asset_type_crud(client: TestClient, crud_engine: Engine, prod: Producti
     assert created.status == 201
     new = created.json()["id"]
     assert created.json() == {"id": new, "name": "Set"}
-    assert created.log.count == 3
+    assert created.log.count == AUTH + 3
     assert client.get("/api/asset-types").json() == {
         "items": [
             {"id": prod.prop, "name": "Prop"},

@@ -19,6 +19,7 @@ from tests.shotline.crud.support import (
     load,
     scalars,
 )
+from tests.shotline.signin import AUTH
 
 
 def project_body(engine: Engine, ident: int) -> dict[str, Any]:
@@ -55,7 +56,7 @@ def test_create_project(client: TestClient, crud_engine: Engine, prod: Productio
         "end_date": None,
         "created_at": project_body(crud_engine, new)["created_at"],
     }
-    assert created.log.count == 3
+    assert created.log.count == AUTH + 3
 
 
 def test_stored_values_are_answered(
@@ -90,7 +91,7 @@ def test_list_get_update_projects(
         "2026-12-18",
         "LHK",
     )
-    assert updated.log.count == 3
+    assert updated.log.count == AUTH + 3
 
 
 def test_delete_empty_project(client: TestClient, crud_engine: Engine, prod: Production) -> None:
@@ -101,7 +102,7 @@ def test_delete_empty_project(client: TestClient, crud_engine: Engine, prod: Pro
     assert ids(crud_engine, Project) == [prod.project, prod.other_project]
     # Its settings went with it.
     assert scalars(crud_engine, select(ProjectTaskType.project_id).distinct()) == [prod.project]
-    assert deleted.log.count == 2
+    assert deleted.log.count == AUTH + 2
 
 
 @pytest.mark.parametrize(
@@ -205,7 +206,7 @@ def test_get_settings(client: TestClient, crud_engine: Engine, prod: Production)
         "task_statuses": [_status(prod, s) for s in ("todo", "wip", "done")],
     }
     # the project, its task types, its statuses
-    assert got.log.count == 3
+    assert got.log.count == AUTH + 3
 
 
 def test_reorder_and_extend_task_types(
@@ -234,7 +235,7 @@ def test_reorder_and_extend_task_types(
         == order
     )
     # checks (project, ids, use by tasks), DELETE, INSERT, read back (3)
-    assert answer.log.count == 8
+    assert answer.log.count == AUTH + 8
 
 
 def test_replace_task_statuses(client: TestClient, crud_engine: Engine, prod: Production) -> None:

@@ -24,6 +24,7 @@ from tests.shotline.crud.support import (
     snapshot,
     task_body,
 )
+from tests.shotline.signin import AUTH
 
 
 class InjectedFailure(Exception):
@@ -76,6 +77,7 @@ def test_comment_with_a_status_change(
         "task_id": prod.lantern_modeling,
         "text": "Approved",
         "task_status_id": prod.done,
+        "internal": False,
         "created_at": iso(comment.created_at),
         "author": _author(prod),
     }
@@ -84,8 +86,8 @@ def test_comment_with_a_status_change(
     assert task.updated_at == comment.created_at > before.updated_at
     # the task with the person and status checks, UPDATE task, INSERT comment,
     # read back (the comment with its author)
-    assert answer.log.count == 4
-    assert [s.split()[0] for s in answer.log.sql] == ["SELECT", "UPDATE", "INSERT", "SELECT"]
+    assert answer.log.count == AUTH + 4
+    assert [s.split()[0] for s in answer.log.sql[AUTH:]] == ["SELECT", "UPDATE", "INSERT", "SELECT"]
 
 
 def test_comment_without_a_status_change(
@@ -106,12 +108,23 @@ def test_comment_without_a_status_change(
         "task_id": prod.keeper_modeling,
         "text": "Nose needs work",
         "task_status_id": None,
+        "internal": False,
         "created_at": iso(comment.created_at),
         "author": _author(prod),
     }
     after = load(crud_engine, Task, prod.keeper_modeling)
     assert (after.task_status_id, after.updated_at) == (prod.wip, before.updated_at)
-    assert answer.log.count == 3
+    assert answer.log.count == AUTH + 3
+
+
+def test_a_comment_is_by_the_signed_in_person_unless_told(
+    client: TestClient, crud_engine: Engine, prod: Production
+) -> None:
+    url = f"/api/tasks/{prod.keeper_modeling}/comments"
+    mine = client.post(url, json={"text": "Mine", "internal": True}).json()
+    assert (mine["author"]["id"], mine["internal"]) == (prod.admin, True)
+    theirs = client.post(url, json={"text": "Theirs", "person_id": prod.theo}).json()
+    assert (theirs["author"]["id"], theirs["internal"]) == (prod.theo, False)
 
 
 def test_comment_reads_and_edits(client: TestClient, crud_engine: Engine, prod: Production) -> None:
@@ -124,24 +137,24 @@ def test_comment_reads_and_edits(client: TestClient, crud_engine: Engine, prod: 
     assert listed.json() == {"items": [first, second]}
     assert first["author"] == {"id": prod.mira, "first_name": "Mira", "last_name": "Okafor"}
     # the task check, the comments with their authors joined
-    assert listed.log.count == 2
+    assert listed.log.count == AUTH + 2
     newest_first = client.get(f"{url}?order=-created_at&fields=id").json()
     assert newest_first == {"items": [{"id": second["id"]}, {"id": first["id"]}]}
 
     got = call(client, crud_engine, "GET", f"/api/comments/{first['id']}")
-    assert (got.json(), got.log.count) == (first, 1)
+    assert (got.json(), got.log.count) == (first, AUTH + 1)
 
     edited = call(
         client, crud_engine, "PATCH", f"/api/comments/{second['id']}", {"text": "Go ahead"}
     )
     assert edited.json() == {**second, "text": "Go ahead"}
     assert load(crud_engine, Comment, second["id"]).task_status_id == prod.wip
-    assert edited.log.count == 3
+    assert edited.log.count == AUTH + 3
 
     deleted = call(client, crud_engine, "DELETE", f"/api/comments/{first['id']}")
     assert deleted.status == 204
     assert ids(crud_engine, Comment) == [second["id"]]
-    assert deleted.log.count == 2
+    assert deleted.log.count == AUTH + 2
 
 
 @pytest.mark.parametrize(
@@ -161,8 +174,8 @@ def test_comment_reads_and_edits(client: TestClient, crud_engine: Engine, prod: 
          422, (("body", "text"), "string_too_short")),
         (("POST", "/api/tasks/{lantern_modeling}/comments",
           {"person_id": "{theo}", "text": "é" * 10_001}), 422, (("body", "text"), "string_too_long")),
-        (("POST", "/api/tasks/{lantern_modeling}/comments", {"text": "Hi"}), 422,
-         (("body", "person_id"), "missing")),
+        (("POST", "/api/tasks/{lantern_modeling}/comments", {"person_id": "x", "text": "Hi"}),
+         422, (("body", "person_id"), "int_parsing")),
         (("GET", "/api/tasks/{missing}/comments", None), 404, "task {missing} not found"),
         (("GET", "/api/comments/{missing}", None), 404, "comment {missing} not found"),
         (("PATCH", "/api/comments/{missing}", {"text": "x"}), 404, "comment {missing} not found"),
@@ -277,8 +290,8 @@ def test_bulk_status_update(client: TestClient, crud_engine: Engine, prod: Produ
     assert _tasks_status(crud_engine, chosen) == [prod.done] * 3
     for task in chosen:
         assert load(crud_engine, Task, task).updated_at > before[task]
-    # checks, the tasks' projects, UPDATE, read back (tasks, assignees)
-    assert answer.log.count == 5
+    # checks, the tasks' projects, UPDATE, read back (tasks, their entities, assignees)
+    assert answer.log.count == AUTH + 6
 
 
 def test_bulk_status_update_costs_the_same_for_3_or_30_tasks(
@@ -309,7 +322,7 @@ def test_bulk_status_update_costs_the_same_for_3_or_30_tasks(
         )
         assert len(answer.json()) == len(chosen)
         counts.append(answer.log.count)
-    assert counts == [5, 5]
+    assert counts == [AUTH + 6, AUTH + 6]
     assert _tasks_status(crud_engine, many) == [prod.wip] * 30
 
 
@@ -357,7 +370,7 @@ def test_bulk_status_bad_input(
     answer = assert_refused(
         client, crud_engine, prod, request_, status, expected, other_task=other_task
     )
-    assert answer.log.count <= 2  # refused by the checks, before any write
+    assert answer.log.count <= AUTH + 2  # refused by the checks, before any write
 
 
 def test_bulk_status_update_of_a_missing_project_or_a_deleted_task(

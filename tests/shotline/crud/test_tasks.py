@@ -24,6 +24,7 @@ from tests.shotline.crud.support import (
     scalars,
     task_body,
 )
+from tests.shotline.signin import AUTH
 
 
 def _assets(engine: Engine, prod: Production, count: int) -> list[int]:
@@ -80,8 +81,8 @@ def test_create_tasks_for_the_entities_missing_one(
     assert _task_of(crud_engine, prod.keeper, prod.modeling) == [prod.keeper_modeling]
     assert load(crud_engine, Task, prod.keeper_modeling).task_status_id == prod.wip
     # checks, task type and default status, entities, existing tasks, INSERT,
-    # read back (tasks, assignees)
-    assert created.log.count == 7
+    # read back (tasks, their entities, assignees)
+    assert created.log.count == AUTH + 8
 
 
 def test_creating_tasks_costs_the_same_for_1_or_30_entities(
@@ -104,7 +105,7 @@ def test_creating_tasks_costs_the_same_for_1_or_30_entities(
         assert [t["entity"]["id"] for t in created.json()] == entity_ids
         assert {t["task_status_id"] for t in created.json()} == {prod.wip}
         counts.append(created.log.count)
-    assert counts == [7, 7]
+    assert counts == [AUTH + 8, AUTH + 8]
     assert len(ids(crud_engine, Task, Task.task_type_id == prod.rigging)) == 31
 
 
@@ -118,7 +119,7 @@ def test_nothing_to_create(client: TestClient, crud_engine: Engine, prod: Produc
     )
     assert (answer.status, answer.json()) == (201, [])
     assert _task_of(crud_engine, prod.shot, prod.animation) == [prod.shot_animation]
-    assert answer.log.count == 4
+    assert answer.log.count == AUTH + 4
 
 
 @pytest.mark.parametrize(
@@ -223,8 +224,8 @@ def test_get_task(client: TestClient, crud_engine: Engine, prod: Production) -> 
         "updated_at": iso(stored.updated_at),
         "assignees": [{"id": prod.mira, "first_name": "Mira", "last_name": "Okafor"}],
     }
-    # the task with its entity, its assignees
-    assert got.log.count == 2
+    # the task, its entity (loaded apart: entities have access rules), its assignees
+    assert got.log.count == AUTH + 3
 
 
 def test_list_tasks(client: TestClient, crud_engine: Engine, prod: Production) -> None:
@@ -236,8 +237,8 @@ def test_list_tasks(client: TestClient, crud_engine: Engine, prod: Production) -
         ],
         "next_cursor": None,
     }
-    # the project check, the tasks with their entities, their assignees
-    assert listed.log.count == 3
+    # the project check, the tasks, their entities, their assignees
+    assert listed.log.count == AUTH + 4
 
     by_type = client.get(
         f"/api/projects/{prod.project}/tasks?task_type_id={prod.modeling}&fields=id&limit=1"
@@ -259,8 +260,12 @@ def test_list_tasks(client: TestClient, crud_engine: Engine, prod: Production) -
     }
 
 
-def test_list_pages_follow_the_settings(crud_engine: Engine, prod: Production) -> None:
-    with TestClient(create_app(crud_engine, Settings(max_page_size=2))) as small_pages:
+def test_list_pages_follow_the_settings(
+    client: TestClient, crud_engine: Engine, prod: Production
+) -> None:
+    app = create_app(crud_engine, Settings(max_page_size=2))
+    signed_in = {"Authorization": client.headers["Authorization"]}
+    with TestClient(app, headers=signed_in) as small_pages:
         listed = small_pages.get(f"/api/projects/{prod.project}/tasks?fields=id").json()
         assert listed["items"] == [{"id": prod.lantern_modeling}, {"id": prod.keeper_modeling}]
         assert listed["next_cursor"] is not None
@@ -281,8 +286,8 @@ def test_update_task(client: TestClient, crud_engine: Engine, prod: Production) 
     stored = load(crud_engine, Task, prod.keeper_modeling)
     assert (stored.priority, stored.estimate, str(stored.due_date)) == (2, 480, "2027-03-05")
     assert stored.updated_at > stored.created_at
-    # fetch, UPDATE, read back (task, assignees)
-    assert updated.log.count == 4
+    # fetch, UPDATE, read back (task, entity, assignees)
+    assert updated.log.count == AUTH + 5
     cleared = client.patch(f"/api/tasks/{prod.keeper_modeling}", json={"estimate": None})
     assert cleared.json()["estimate"] is None
     assert cleared.json()["priority"] == 2
@@ -294,7 +299,7 @@ def test_delete_and_restore_a_task(
     deleted = call(client, crud_engine, "DELETE", f"/api/tasks/{prod.keeper_modeling}")
     assert deleted.status == 204
     assert load(crud_engine, Task, prod.keeper_modeling).deleted_at is not None
-    assert deleted.log.count == 2
+    assert deleted.log.count == AUTH + 2
     assert client.get(f"/api/tasks/{prod.keeper_modeling}").status_code == 404
 
     restored = call(client, crud_engine, "POST", f"/api/tasks/{prod.keeper_modeling}/restore")
@@ -302,8 +307,8 @@ def test_delete_and_restore_a_task(
     assert restored.json() == task_body(crud_engine, prod.keeper_modeling)
     assert restored.json()["task_status_id"] == prod.wip
     assert load(crud_engine, Task, prod.keeper_modeling).deleted_at is None
-    # fetch with the checks, UPDATE, read back
-    assert restored.log.count == 4
+    # fetch with the checks, UPDATE, read back (task, entity, assignees)
+    assert restored.log.count == AUTH + 5
     # Restoring a live task changes nothing.
     again = call(client, crud_engine, "POST", f"/api/tasks/{prod.keeper_modeling}/restore")
     assert again.json() == restored.json()
@@ -406,8 +411,8 @@ def test_replace_assignees(client: TestClient, crud_engine: Engine, prod: Produc
         {"id": prod.theo, "first_name": "Theo", "last_name": "Lind"}
     ]
     assert _assignees(crud_engine, prod.lantern_modeling) == [prod.theo]
-    # task, people, current assignees, DELETE, INSERT, read back (task, assignees)
-    assert answer.log.count == 7
+    # task, people, current assignees, DELETE, INSERT, read back (task, entity, assignees)
+    assert answer.log.count == AUTH + 8
     emptied = client.put(f"/api/tasks/{prod.lantern_modeling}/assignees", json={"person_ids": []})
     assert emptied.json()["assignees"] == []
     assert _assignees(crud_engine, prod.lantern_modeling) == []
@@ -426,15 +431,15 @@ def test_add_and_remove_assignees(
     assert added.json() == task_body(crud_engine, prod.lantern_modeling)
     assert [a["id"] for a in added.json()["assignees"]] == [prod.mira, prod.theo]
     assert _assignees(crud_engine, prod.lantern_modeling) == [prod.mira, prod.theo]
-    # task, people, current assignees, INSERT (Theo only), read back
-    assert added.log.count == 6
+    # task, people, current assignees, INSERT (Theo only), read back (3)
+    assert added.log.count == AUTH + 7
 
     removed = call(
         client, crud_engine, "DELETE", f"/api/tasks/{prod.lantern_modeling}/assignees/{prod.mira}"
     )
     assert (removed.status, removed.response.content) == (204, b"")
     assert _assignees(crud_engine, prod.lantern_modeling) == [prod.theo]
-    assert removed.log.count == 2
+    assert removed.log.count == AUTH + 2
 
 
 @pytest.mark.parametrize(

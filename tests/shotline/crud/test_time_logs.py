@@ -11,6 +11,7 @@ from sqlalchemy import Engine, insert
 
 from shotline.models import TimeLog
 from tests.shotline.crud.support import Expected, Production, assert_refused, call, ids, load
+from tests.shotline.signin import AUTH
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def test_log_time(client: TestClient, crud_engine: Engine, prod: Production, log
         240,
     )
     # the task with the person and day checks, INSERT, read back
-    assert created.log.count == 3
+    assert created.log.count == AUTH + 3
     # Another person may log the same day.
     other = client.post(
         f"/api/tasks/{prod.lantern_modeling}/time-logs",
@@ -77,9 +78,9 @@ def test_read_time_logs(
     }
     listed = call(client, crud_engine, "GET", f"/api/tasks/{prod.lantern_modeling}/time-logs")
     assert listed.json() == {"items": [body]}
-    assert listed.log.count == 2
+    assert listed.log.count == AUTH + 2
     got = call(client, crud_engine, "GET", f"/api/time-logs/{logged}")
-    assert (got.json(), got.log.count) == (body, 1)
+    assert (got.json(), got.log.count) == (body, AUTH + 1)
     assert client.get(f"/api/tasks/{prod.keeper_modeling}/time-logs").json() == {"items": []}
 
 
@@ -99,7 +100,7 @@ def test_replace_and_delete_a_time_log(
     stored = load(crud_engine, TimeLog, logged)
     assert (str(stored.day), stored.minutes) == ("2027-03-04", 60)
     # fetch, day check, UPDATE, read back
-    assert replaced.log.count == 4
+    assert replaced.log.count == AUTH + 4
     # Its own day is no conflict.
     again = client.put(f"/api/time-logs/{logged}", json={"day": "2027-03-04", "minutes": 75})
     assert again.json()["minutes"] == 75
@@ -107,7 +108,7 @@ def test_replace_and_delete_a_time_log(
     deleted = call(client, crud_engine, "DELETE", f"/api/time-logs/{logged}")
     assert deleted.status == 204
     assert ids(crud_engine, TimeLog) == []
-    assert deleted.log.count == 2
+    assert deleted.log.count == AUTH + 2
 
 
 @pytest.mark.parametrize(

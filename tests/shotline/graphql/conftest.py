@@ -21,6 +21,7 @@ from shotline.app import create_app
 from shotline.settings import Settings
 from tests.databases import IsolatedDatabase
 from tests.shotline.graphql.production import Production, migrated_production
+from tests.shotline.signin import bearer
 
 SMALL = 2
 LARGE = 12
@@ -37,6 +38,7 @@ class Api:
     engine: Engine
     ids: Production
     client: TestClient
+    headers: dict[str, str]
 
     def post(self, query: str, variables: dict[str, Any] | None = None) -> tuple[Any, QueryLog]:
         """The JSON response to one operation, and the statements it ran."""
@@ -52,7 +54,8 @@ class Api:
         return body["data"], log
 
     def with_settings(self, settings: Settings) -> Api:
-        return Api(self.engine, self.ids, TestClient(create_app(self.engine, settings)))
+        client = TestClient(create_app(self.engine, settings), headers=self.headers)
+        return Api(self.engine, self.ids, client, self.headers)
 
 
 def _api(
@@ -61,7 +64,8 @@ def _api(
     database = make_database(dialect)
     engine = database.engine()
     ids = migrated_production(engine, size)
-    yield Api(engine, ids, TestClient(create_app(engine, SETTINGS)))
+    headers = bearer(engine, ids.people["Ada"])
+    yield Api(engine, ids, TestClient(create_app(engine, SETTINGS), headers=headers), headers)
     database.close_sync()
 
 

@@ -11,7 +11,8 @@ comments and time logs follow a fixed rotation. Whatever ``n``, it also has
 soft-deleted rows that must never show: a shot (whose animation task row is
 live, as a deletion that did not cascade would leave it), an asset with its
 tasks, and the lighting task of the first shot. A second project (PMN) has
-one sequence and one shot.
+one sequence and one shot. Ada Root, an admin on no project, makes the
+requests (she sees everything); Leo is a manager, but of no project.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class _Builder:
             ("Tomás", "Reyes", animation, m.Role.ARTIST),
             ("Ines", "Abara", animation, m.Role.SUPERVISOR),
             ("Leo", "Brandt", None, m.Role.MANAGER),
+            ("Ada", "Root", None, m.Role.ADMIN),
         ]:
             email = unicodedata.normalize("NFKD", first.lower()).encode("ascii", "ignore").decode()
             person = m.Person(

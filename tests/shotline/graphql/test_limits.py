@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.shotline.graphql.conftest import SETTINGS, Api
+from tests.shotline.signin import AUTH
 
 
 def errors(*messages: str, **fields: Any) -> list[dict[str, Any]]:
@@ -25,14 +26,14 @@ DEEP = (
 def test_depth_at_the_limit_runs(small: Api) -> None:
     # id is 10 fields deep: allowed
     data, log = small.data(DEEP.replace(" LEAF", ""), {"id": str(small.ids.projects["LHK"])})
-    log.assert_count(4)
+    log.assert_count(AUTH + 4)
     assert data["project"]["sequenceConnection"]["edges"][0]["node"]["shotConnection"]
 
 
 def test_depth_over_the_limit_is_refused(small: Api) -> None:
     query = DEEP.replace("LEAF", "taskStatus { shortName }")
     body, log = small.post(query, {"id": str(small.ids.projects["LHK"])})
-    log.assert_count(0)
+    log.assert_count(AUTH + 0)
     assert body == {
         "data": None,
         "errors": errors(
@@ -48,13 +49,13 @@ def aliases(count: int) -> str:
 
 def test_aliases_at_the_limit_run(small: Api) -> None:
     data, log = small.data(aliases(30))
-    log.assert_count(1)
+    log.assert_count(AUTH + 1)
     assert data["projects"][0] == {f"a{i}": "LHK" for i in range(30)}
 
 
 def test_too_many_aliases_are_refused(small: Api) -> None:
     body, log = small.post(aliases(31))
-    log.assert_count(0)
+    log.assert_count(AUTH + 0)
     assert body == {"data": None, "errors": errors("31 aliases found. Allowed: 30")}
 
 
@@ -107,7 +108,7 @@ def test_page_size_limit(small: Api, query: str, message: str, path: list[str]) 
     """Checked when the field's statement is planned: a nested page fails its
     root field, before any statement runs."""
     body, log = small.post(query)
-    log.assert_count(0)
+    log.assert_count(AUTH + 0)
     assert body["errors"] == errors(message, locations=[{"line": 1, "column": 3}], path=path)
 
 
@@ -116,7 +117,7 @@ def test_a_connection_without_first_gets_the_maximum_page(small: Api) -> None:
     data, log = limited.data(
         "{ taskConnection { totalCount pageInfo { hasNextPage } edges { node { id } } } }"
     )
-    log.assert_count(2)
+    log.assert_count(AUTH + 2)
     assert data == {
         "taskConnection": {
             "totalCount": 11,
@@ -130,13 +131,13 @@ def test_unknown_ids_are_null(small: Api) -> None:
     data, log = small.data(
         '{ project(id: "999") { id } entity(id: "999") { id } task(id: "999") { id } person(id: "999") { id } }'
     )
-    log.assert_count(4)
+    log.assert_count(AUTH + 4)
     assert data == {"project": None, "entity": None, "task": None, "person": None}
 
 
 def test_a_malformed_id_is_an_error(small: Api) -> None:
     body, log = small.post('{ project(id: "LHK") { id } person(id: "1") { firstName } }')
-    log.assert_count(1)
+    log.assert_count(AUTH + 1)
     assert body == {
         "data": {"project": None, "person": {"firstName": "Mira"}},
         "errors": errors(
@@ -150,7 +151,7 @@ def test_a_malformed_id_is_an_error(small: Api) -> None:
 
 def test_an_unknown_field_is_a_validation_error(small: Api) -> None:
     body, log = small.post("{ projects { passwordHash } }")
-    log.assert_count(0)
+    log.assert_count(AUTH + 0)
     assert body == {
         "data": None,
         "errors": errors(

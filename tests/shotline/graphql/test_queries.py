@@ -11,6 +11,7 @@ import pytest
 
 from loadplan.strawberry.pagination import encode_cursor
 from tests.shotline.graphql.conftest import Api
+from tests.shotline.signin import AUTH
 
 pytestmark = pytest.mark.filterwarnings("error::loadplan.UnplannedLoadWarning")
 
@@ -18,11 +19,12 @@ pytestmark = pytest.mark.filterwarnings("error::loadplan.UnplannedLoadWarning")
 def run(
     small: Api, large: Api, statements: int, query: str, variables: dict[str, Any] | None = None
 ) -> Any:
-    """The small production's data, after checking the statements of both."""
+    """The small production's data, after checking the statements of both
+    (``statements``, besides the one that resolves the request's token)."""
     data, log = small.data(query, variables)
-    log.assert_count(statements)
+    log.assert_count(AUTH + statements)
     _, large_log = large.data(query, variables)
-    large_log.assert_count(statements)
+    large_log.assert_count(AUTH + statements)
     return data
 
 
@@ -231,9 +233,13 @@ def test_entity_interface_with_fragments(small: Api, large: Api) -> None:
             }
         }
 
-    # project; one page of entities with their kinds' columns, asset type and
-    # sequence joined, and each project's total
-    data = run(small, large, 2, query, lhk(small))
+    # project; one page of entities with their kinds' columns, asset type
+    # joined, and each project's total; the shots' sequences (entities, which
+    # have access rules: loaded apart). The large production's first page
+    # holds only assets: no shot, so no sequence to load.
+    data, log = small.data(query, lhk(small))
+    log.assert_count(AUTH + 3)
+    large.data(query, lhk(large))[1].assert_count(AUTH + 2)
     assert data == {
         "project": {
             "entityConnection": {
@@ -274,10 +280,11 @@ def test_one_entity_by_id(small: Api, large: Api) -> None:
         "shot": str(large.ids.shots["SQ020/SH0010"]),
         "asset": str(large.ids.assets["Lantern"]),
     }
-    # the shot (sequence and episode joined); its tasks; the asset (asset type joined)
+    # the shot; its tasks; its sequence; that sequence's episode (entities have
+    # access rules: loaded apart, never joined); the asset (asset type joined)
     data, log = small.data(query, variables)
-    log.assert_count(3)
-    large.data(query, large_variables)[1].assert_count(3)
+    log.assert_count(AUTH + 5)
+    large.data(query, large_variables)[1].assert_count(AUTH + 5)
     assert data == {
         "shot": {
             "__typename": "Shot",
@@ -309,8 +316,8 @@ def test_nested_connections_with_cursors_and_totals(small: Api, large: Api) -> N
     variables = {**lhk(small), "after": encode_cursor(0)}
     # project; sequences; shots; tasks (each a windowed statement with totals)
     data, log = small.data(query, variables)
-    log.assert_count(4)
-    large.data(query, {**lhk(large), "after": encode_cursor(0)})[1].assert_count(4)
+    log.assert_count(AUTH + 4)
+    large.data(query, {**lhk(large), "after": encode_cursor(0)})[1].assert_count(AUTH + 4)
     assert data == {
         "project": {
             "sequenceConnection": {
@@ -372,9 +379,9 @@ def test_filters_and_ordering_on_nested_lists(small: Api, large: Api) -> None:
             shots { name tasks(filter: {statusShortName: {ne: "todo"}, priority: {lt: 2}},
                                order: [{typeShortName: DESC}]) { typeShortName statusShortName } } }
         assets(filter: {name: {startswith: "Lan"}}) { name } } }"""
-    # project; shots (filtered, sequence joined); sequences; their shots;
+    # project; shots (filtered); their sequences; sequences; their shots;
     # their tasks (filtered on the status through EXISTS); assets (filtered)
-    data = run(small, large, 6, query, lhk(small))
+    data = run(small, large, 7, query, lhk(small))
     assert data == {
         "project": {
             "shots": [
@@ -420,8 +427,8 @@ def test_root_task_connection_filtered_ordered_and_paged(small: Api, large: Api)
             order: [{dueDate: DESC}]) {
         totalCount pageInfo { hasNextPage }
         edges { node { statusShortName priority dueDate entity { __typename name } } } } }"""
-    # tasks (entity joined); the total
-    data = run(small, large, 2, query, {"after": encode_cursor(0)})
+    # tasks; their entities; the total
+    data = run(small, large, 3, query, {"after": encode_cursor(0)})
     # Small: the wip or retake tasks of priority ≤ 1 are tasks number 1, 4, 6,
     # 7 and 9 (task number n has priority n % 3 and is due on April 1 + n days).
     assert data == {
@@ -527,7 +534,7 @@ def test_aggregates_of_the_large_production(large: Api) -> None:
     query = """query($id: ID!) { project(id: $id) { assetCount shotCount
         progress { taskTypeShortName total done statusCounts { shortName count } } } }"""
     data, log = large.data(query, lhk(large))
-    log.assert_count(2)
+    log.assert_count(AUTH + 2)
     # 12 assets and 24 shots; task number n gets status n % 5 of
     # todo, wip, retake, done, wip (assets' tasks first, then shots').
     assert data == {
@@ -645,7 +652,7 @@ def test_soft_deleted_rows_never_show(small: Api, large: Api) -> None:
     # project; its shot connection; entity connection; assets; their tasks;
     # two entities; two tasks; the person; their tasks and task connection;
     # root tasks and their total; root entities and their total
-    log.assert_count(16)
+    log.assert_count(AUTH + 16)
     tomas_tasks = ["Keeper/rig", "Lantern/mod", "SQ010/SH0020/anim", "SQ010/SH0020/light"]
     tomas_tasks.append("SQ020/SH0020/light")
     assert data == {
@@ -678,7 +685,7 @@ def test_soft_deleted_rows_never_show(small: Api, large: Api) -> None:
         "shot": str(large.ids.shots["SQ010/SH0990"]),
     }
     _, large_log = large.data(query, large_variables)
-    large_log.assert_count(16)
+    large_log.assert_count(AUTH + 16)
 
 
 def test_people_and_the_vocabulary(small: Api, large: Api) -> None:
@@ -693,6 +700,7 @@ def test_people_and_the_vocabulary(small: Api, large: Api) -> None:
             {"fullName": LEO, "active": True, "department": None},
             {"fullName": MIRA, "active": True, "department": {"name": "Modeling"}},
             {"fullName": TOMAS, "active": True, "department": {"name": "Animation"}},
+            {"fullName": "Ada Root", "active": True, "department": None},
         ],
         "departments": [
             {"name": "Modeling", "people": [{"firstName": "Mira"}]},

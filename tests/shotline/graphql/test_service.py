@@ -64,7 +64,7 @@ def test_operations_run_off_the_event_loop(small: Api, monkeypatch: pytest.Monke
     """Resolvers block on the database: they must not run on the event loop."""
     threads: list[str] = []
 
-    def progress(_session: Session, _project_id: int) -> list[types.TaskTypeProgress]:
+    def progress(_session: Session, _project_id: int, _who: Any) -> list[types.TaskTypeProgress]:
         try:
             asyncio.get_running_loop()
         except RuntimeError:

@@ -1,7 +1,10 @@
 """Comments on tasks, optionally changing the task's status.
 
 A comment that changed a status is the record of that change, so it cannot
-be deleted (its text can still be corrected); other comments can.
+be deleted (its text can still be corrected); other comments can. Whoever
+may work on a task comments on it; a comment is corrected or deleted by its
+author (while they may still work on the task) or a manager of the project.
+Clients do not see internal comments.
 """
 
 from __future__ import annotations
@@ -10,17 +13,19 @@ from typing import Annotated
 
 from fastapi import Depends
 from fastapi.responses import Response
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, and_, delete, or_, select, true
 
 from loadplan.fastapi import PlannedRequest
+from shotline.access import Principal, can_manage, can_work_on_task
 from shotline.api.crud.common import IdPath, Listing, Reader, crud_router, errors
+from shotline.auth import Me
 from shotline.deps import DB
 from shotline.errors import Conflict
 from shotline.models import Comment, Task
 from shotline.schemas.crud import CommentCreate, CommentOut, CommentUpdate
 from shotline.services import NO_SYNC
 from shotline.services import tasks as service
-from shotline.services.checks import Check, fetch, present, verify
+from shotline.services.checks import Check, fetch, may, seen, sees, verify
 
 router = crud_router("comments")
 
@@ -32,42 +37,65 @@ comment_list = Listing(Comment, CommentOut)
     "/tasks/{task_id}/comments", response_model=comment_list.page_model, responses=errors(404)
 )
 def list_comments(
-    task_id: IdPath, db: DB, planned: Annotated[PlannedRequest, Depends(comment_list)]
+    task_id: IdPath,
+    db: DB,
+    me: Me,
+    planned: Annotated[PlannedRequest, Depends(comment_list)],
 ) -> Response:
     """The task's comments, oldest first unless ``order`` says otherwise."""
-    verify(db, present(Task, task_id, "task"))
+    verify(db, seen(me, Task, task_id, "task"))
     return planned.page(db, select(Comment).where(Comment.task_id == task_id))
 
 
-@router.post("/tasks/{task_id}/comments", status_code=201, responses=errors(400, 404))
-def create_comment(task_id: IdPath, body: CommentCreate, db: DB) -> CommentOut:
+@router.post("/tasks/{task_id}/comments", status_code=201, responses=errors(400, 403, 404))
+def create_comment(task_id: IdPath, body: CommentCreate, db: DB, me: Me) -> CommentOut:
     """Comment on the task; with ``task_status_id``, also set the task's
     status (and ``updated_at``) in the same transaction."""
-    note = service.add_comment(db, task_id, body.person_id, body.text, body.task_status_id)
-    return comments.committed(db, note.id)
+    note = service.add_comment(
+        db, me, task_id, body.person_id, body.text, body.task_status_id, body.internal
+    )
+    return comments.committed(db, me, note.id)
 
 
 @router.get("/comments/{comment_id}", responses=errors(404))
-def get_comment(comment_id: IdPath, db: DB) -> CommentOut:
-    return comments.one(db, comment_id)
+def get_comment(comment_id: IdPath, db: DB, me: Me) -> CommentOut:
+    return comments.one(db, me, comment_id)
 
 
-@router.patch("/comments/{comment_id}", responses=errors(404))
-def update_comment(comment_id: IdPath, body: CommentUpdate, db: DB) -> CommentOut:
+def _editable(me: Principal) -> ColumnElement[bool]:
+    """The comment's author while they may work on its task, or a manager."""
+    if me.is_admin:
+        return true()
+    return or_(
+        Comment.task.has(can_manage(me, Task.project_id)),
+        and_(Comment.person_id == me.person_id, Comment.task.has(can_work_on_task(me))),
+    )
+
+
+def _access(me: Principal, comment_id: int) -> list[Check]:
+    return [
+        sees(me, Comment, comment_id, "comment"),
+        may(_editable(me), f"you may not change comment {comment_id}"),
+    ]
+
+
+@router.patch("/comments/{comment_id}", responses=errors(403, 404))
+def update_comment(comment_id: IdPath, body: CommentUpdate, db: DB, me: Me) -> CommentOut:
     """Correct the text (a status change a comment made stays as it was)."""
-    note = fetch(db, Comment, comment_id, "comment")
+    note = fetch(db, Comment, comment_id, "comment", *_access(me, comment_id))
     note.text = body.text
     db.flush()
-    return comments.committed(db, comment_id)
+    return comments.committed(db, me, comment_id)
 
 
-@router.delete("/comments/{comment_id}", status_code=204, responses=errors(404, 409))
-def delete_comment(comment_id: IdPath, db: DB) -> None:
+@router.delete("/comments/{comment_id}", status_code=204, responses=errors(403, 404, 409))
+def delete_comment(comment_id: IdPath, db: DB, me: Me) -> None:
     fetch(
         db,
         Comment,
         comment_id,
         "comment",
+        *_access(me, comment_id),
         Check(
             Comment.task_status_id.is_(None),
             Conflict(f"comment {comment_id} records a status change: it cannot be deleted"),

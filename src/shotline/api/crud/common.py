@@ -6,6 +6,11 @@ request then changes nothing), write, read the response through the loadplan
 plan of its schema *inside* the transaction, then commit. The client receives
 exactly what was committed, in a fixed number of statements, and a failure
 at any step commits nothing.
+
+Every read applies the access rules of :mod:`shotline.access` (reads of a
+write's answer too), and every write first checks, in its precondition
+statement, that the principal sees what it changes (else 404) and may change
+it (else 403).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from sqlalchemy.orm import Session
 import loadplan
 from loadplan.fastapi import Page, PlannedEndpoint, PlannedRequest
 from loadplan.pydantic import selection_from_model
+from shotline.access import RULES, Principal
 from shotline.deps import AppSettings
 from shotline.errors import NotFound
 from shotline.schemas.crud import MAX_INT, FieldError, Message
@@ -57,33 +63,37 @@ class Reader(Generic[OutT]):
         self.selection = selection_from_model(model, schema)
         loadplan.plan(model, self.selection)  # refuse an unloadable schema at import
 
-    def statement(self, *criteria: ColumnElement[bool]) -> Select[Any]:
-        """The planned SELECT of the rows matching ``criteria``, by id."""
-        plan = loadplan.plan(self.model, self.selection)
+    def statement(self, me: Principal, *criteria: ColumnElement[bool]) -> Select[Any]:
+        """The planned SELECT of the rows matching ``criteria`` that ``me``
+        sees, by id."""
+        plan = loadplan.plan(self.model, self.selection, context=me, rules=RULES)
         stmt = select(self.model).where(*criteria).order_by(self.model.id)
         return plan.apply(stmt).execution_options(populate_existing=True)
 
-    def one(self, session: Session, ident: int) -> OutT:
-        """The row ``ident`` as ``schema``; a 404 naming it when there is none."""
-        found = session.scalars(self.statement(self.model.id == ident)).unique().one_or_none()
+    def one(self, session: Session, me: Principal, ident: int) -> OutT:
+        """The row ``ident`` as ``schema``; a 404 naming it when there is none
+        (or ``me`` may not see it)."""
+        found = session.scalars(self.statement(me, self.model.id == ident)).unique().one_or_none()
         if found is None:
             raise NotFound(self.what, ident)
         return self.schema.model_validate(found)
 
-    def all(self, session: Session, *criteria: ColumnElement[bool]) -> list[OutT]:
-        """The rows matching ``criteria``, by id."""
-        rows = session.scalars(self.statement(*criteria)).unique().all()
+    def all(self, session: Session, me: Principal, *criteria: ColumnElement[bool]) -> list[OutT]:
+        """The rows matching ``criteria`` that ``me`` sees, by id."""
+        rows = session.scalars(self.statement(me, *criteria)).unique().all()
         return [self.schema.model_validate(row) for row in rows]
 
-    def committed(self, session: Session, ident: int) -> OutT:
+    def committed(self, session: Session, me: Principal, ident: int) -> OutT:
         """The response of a write: read in its transaction, then committed."""
-        response = self.one(session, ident)
+        response = self.one(session, me, ident)
         session.commit()
         return response
 
-    def committed_all(self, session: Session, *criteria: ColumnElement[bool]) -> list[OutT]:
+    def committed_all(
+        self, session: Session, me: Principal, *criteria: ColumnElement[bool]
+    ) -> list[OutT]:
         """The response of a write of many rows: read in its transaction, then committed."""
-        response = self.all(session, *criteria)
+        response = self.all(session, me, *criteria)
         session.commit()
         return response
 
@@ -120,6 +130,7 @@ class Listing:
                 max_limit=max_limit,
                 default_limit=max_limit if self.paged else None,
                 debug=debug,
+                rules=RULES,
             )
         return self._endpoints[key]
 
@@ -161,14 +172,19 @@ class Listing:
 
 _ERRORS: dict[int, dict[str, Any]] = {
     400: {"model": FieldError, "description": "A field names something not allowed here."},
-    404: {"model": Message, "description": "Something the request names does not exist."},
+    403: {"model": Message, "description": "The principal may not make this change."},
+    404: {
+        "model": Message,
+        "description": "Something the request names does not exist (or is not visible to the principal).",
+    },
     409: {"model": Message, "description": "The request conflicts with existing data."},
 }
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI documentation of the error answers of an endpoint (422, the
-    body validation error, is documented by FastAPI itself)."""
+    body validation error, is documented by FastAPI itself, and 401 by the
+    application for every endpoint that needs a token)."""
     return {code: _ERRORS[code] for code in codes}
 
 

@@ -8,6 +8,9 @@ A reference to another entity (a sequence's episode, a shot's sequence) must
 stay within the project: an unknown or deleted one is a 404, one of another
 project a 400 naming the field. Deleting an entity soft-deletes it with its
 live tasks (see :mod:`shotline.services.entities`).
+
+Entities are changed by the managers of their project (and admins): anyone
+else who sees the entity gets a 403, anyone who does not a 404.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loadplan.fastapi import PlannedRequest
+from shotline.access import Principal, can_manage
 from shotline.api.crud.common import IdPath, Listing, Reader, assign, crud_router, errors
+from shotline.auth import Me
 from shotline.deps import DB
 from shotline.errors import BadRequest
 from shotline.models import Asset, AssetType, Entity, Episode, Project, Sequence, Shot
@@ -39,7 +44,17 @@ from shotline.schemas.crud import (
     ShotUpdate,
 )
 from shotline.services import entities
-from shotline.services.checks import Check, fetch, present, reference, row_exists, verify
+from shotline.services.checks import (
+    Check,
+    fetch,
+    may,
+    present,
+    reference,
+    row_exists,
+    seen,
+    sees,
+    verify,
+)
 from shotline.sqltypes import utcnow
 
 router = crud_router()
@@ -53,17 +68,34 @@ shots = Reader(Shot, ShotRecord, "shot")
 
 
 def _within(
-    model: type[Entity], ident: int | None, what: str, field: str, project_id: int
+    me: Principal, model: type[Entity], ident: int | None, what: str, field: str, project_id: int
 ) -> list[Check]:
-    """``ident`` (when given) is a live ``model`` of project ``project_id``."""
+    """``ident`` (when given) is a live ``model`` of project ``project_id``
+    that the principal sees."""
     if ident is None:
         return []
     return [
-        present(model, ident, what),
+        seen(me, model, ident, what),
         Check(
             row_exists(model, model.id == ident, model.project_id == project_id),
             BadRequest(field, f"{what} {ident} is not in project {project_id}"),
         ),
+    ]
+
+
+def _in_project(me: Principal, project_id: int, what: str) -> list[Check]:
+    """The project is one the principal sees, and may add ``what`` to."""
+    return [
+        seen(me, Project, project_id, "project"),
+        may(can_manage(me, project_id), f"you may not add {what} to project {project_id}"),
+    ]
+
+
+def _editable(me: Principal, model: type[Entity], ident: int, what: str) -> list[Check]:
+    """For :func:`fetch`: the principal sees the entity and may change it."""
+    return [
+        sees(me, model, ident, what),
+        may(can_manage(me, model.project_id), f"you may not change {what} {ident}"),
     ]
 
 
@@ -94,36 +126,37 @@ def _create(db: Session, model: type[Entity], project_id: int, values: dict[str,
 
 
 @router.post(
-    "/projects/{project_id}/assets", status_code=201, tags=["assets"], responses=errors(404)
+    "/projects/{project_id}/assets", status_code=201, tags=["assets"], responses=errors(403, 404)
 )
-def create_asset(project_id: IdPath, body: AssetCreate, db: DB) -> AssetRecord:
+def create_asset(project_id: IdPath, body: AssetCreate, db: DB, me: Me) -> AssetRecord:
     verify(
         db,
-        present(Project, project_id, "project"),
+        *_in_project(me, project_id, "assets"),
         present(AssetType, body.asset_type_id, "asset type"),
     )
-    return assets.committed(db, _create(db, Asset, project_id, body.model_dump()))
+    return assets.committed(db, me, _create(db, Asset, project_id, body.model_dump()))
 
 
-@router.patch("/assets/{asset_id}", tags=["assets"], responses=errors(404))
-def update_asset(asset_id: IdPath, body: AssetUpdate, db: DB) -> AssetRecord:
+@router.patch("/assets/{asset_id}", tags=["assets"], responses=errors(403, 404))
+def update_asset(asset_id: IdPath, body: AssetUpdate, db: DB, me: Me) -> AssetRecord:
     values = body.model_dump()
     asset = fetch(
         db,
         Asset,
         asset_id,
         "asset",
+        *_editable(me, Asset, asset_id, "asset"),
         *reference(AssetType, values.get("asset_type_id"), "asset type"),
     )
     _change(asset, values)
     db.flush()
-    return assets.committed(db, asset_id)
+    return assets.committed(db, me, asset_id)
 
 
-@router.delete("/assets/{asset_id}", status_code=204, tags=["assets"], responses=errors(404))
-def delete_asset(asset_id: IdPath, db: DB) -> None:
+@router.delete("/assets/{asset_id}", status_code=204, tags=["assets"], responses=errors(403, 404))
+def delete_asset(asset_id: IdPath, db: DB, me: Me) -> None:
     """Soft-delete the asset and its live tasks."""
-    entities.soft_delete(db, Asset, asset_id, "asset")
+    entities.soft_delete(db, me, Asset, asset_id, "asset")
     db.commit()
 
 
@@ -137,39 +170,47 @@ def delete_asset(asset_id: IdPath, db: DB) -> None:
     responses=errors(404),
 )
 def list_episodes(
-    project_id: IdPath, db: DB, planned: Annotated[PlannedRequest, Depends(episode_list)]
+    project_id: IdPath,
+    db: DB,
+    me: Me,
+    planned: Annotated[PlannedRequest, Depends(episode_list)],
 ) -> Response:
-    verify(db, present(Project, project_id, "project"))
+    verify(db, seen(me, Project, project_id, "project"))
     return planned.page(db, select(Episode).where(Episode.project_id == project_id))
 
 
 @router.post(
-    "/projects/{project_id}/episodes", status_code=201, tags=["episodes"], responses=errors(404)
+    "/projects/{project_id}/episodes",
+    status_code=201,
+    tags=["episodes"],
+    responses=errors(403, 404),
 )
-def create_episode(project_id: IdPath, body: EpisodeCreate, db: DB) -> EpisodeRecord:
-    verify(db, present(Project, project_id, "project"))
-    return episodes.committed(db, _create(db, Episode, project_id, body.model_dump()))
+def create_episode(project_id: IdPath, body: EpisodeCreate, db: DB, me: Me) -> EpisodeRecord:
+    verify(db, *_in_project(me, project_id, "episodes"))
+    return episodes.committed(db, me, _create(db, Episode, project_id, body.model_dump()))
 
 
 @router.get("/episodes/{episode_id}", tags=["episodes"], responses=errors(404))
-def get_episode(episode_id: IdPath, db: DB) -> EpisodeRecord:
-    return episodes.one(db, episode_id)
+def get_episode(episode_id: IdPath, db: DB, me: Me) -> EpisodeRecord:
+    return episodes.one(db, me, episode_id)
 
 
-@router.patch("/episodes/{episode_id}", tags=["episodes"], responses=errors(404))
-def update_episode(episode_id: IdPath, body: EpisodeUpdate, db: DB) -> EpisodeRecord:
-    episode = fetch(db, Episode, episode_id, "episode")
+@router.patch("/episodes/{episode_id}", tags=["episodes"], responses=errors(403, 404))
+def update_episode(episode_id: IdPath, body: EpisodeUpdate, db: DB, me: Me) -> EpisodeRecord:
+    episode = fetch(
+        db, Episode, episode_id, "episode", *_editable(me, Episode, episode_id, "episode")
+    )
     _change(episode, body.model_dump())
     db.flush()
-    return episodes.committed(db, episode_id)
+    return episodes.committed(db, me, episode_id)
 
 
 @router.delete(
-    "/episodes/{episode_id}", status_code=204, tags=["episodes"], responses=errors(404, 409)
+    "/episodes/{episode_id}", status_code=204, tags=["episodes"], responses=errors(403, 404, 409)
 )
-def delete_episode(episode_id: IdPath, db: DB) -> None:
+def delete_episode(episode_id: IdPath, db: DB, me: Me) -> None:
     """Soft-delete the episode (refused while it has live sequences)."""
-    entities.soft_delete(db, Episode, episode_id, "episode")
+    entities.soft_delete(db, me, Episode, episode_id, "episode")
     db.commit()
 
 
@@ -183,9 +224,12 @@ def delete_episode(episode_id: IdPath, db: DB) -> None:
     responses=errors(404),
 )
 def list_sequences(
-    project_id: IdPath, db: DB, planned: Annotated[PlannedRequest, Depends(sequence_list)]
+    project_id: IdPath,
+    db: DB,
+    me: Me,
+    planned: Annotated[PlannedRequest, Depends(sequence_list)],
 ) -> Response:
-    verify(db, present(Project, project_id, "project"))
+    verify(db, seen(me, Project, project_id, "project"))
     return planned.page(db, select(Sequence).where(Sequence.project_id == project_id))
 
 
@@ -193,41 +237,48 @@ def list_sequences(
     "/projects/{project_id}/sequences",
     status_code=201,
     tags=["sequences"],
-    responses=errors(400, 404),
+    responses=errors(400, 403, 404),
 )
-def create_sequence(project_id: IdPath, body: SequenceCreate, db: DB) -> SequenceRecord:
+def create_sequence(project_id: IdPath, body: SequenceCreate, db: DB, me: Me) -> SequenceRecord:
     verify(
         db,
-        present(Project, project_id, "project"),
-        *_within(Episode, body.episode_id, "episode", "episode_id", project_id),
+        *_in_project(me, project_id, "sequences"),
+        *_within(me, Episode, body.episode_id, "episode", "episode_id", project_id),
     )
-    return sequences.committed(db, _create(db, Sequence, project_id, body.model_dump()))
+    return sequences.committed(db, me, _create(db, Sequence, project_id, body.model_dump()))
 
 
 @router.get("/sequences/{sequence_id}", tags=["sequences"], responses=errors(404))
-def get_sequence(sequence_id: IdPath, db: DB) -> SequenceRecord:
-    return sequences.one(db, sequence_id)
+def get_sequence(sequence_id: IdPath, db: DB, me: Me) -> SequenceRecord:
+    return sequences.one(db, me, sequence_id)
 
 
-@router.patch("/sequences/{sequence_id}", tags=["sequences"], responses=errors(400, 404))
-def update_sequence(sequence_id: IdPath, body: SequenceUpdate, db: DB) -> SequenceRecord:
+@router.patch("/sequences/{sequence_id}", tags=["sequences"], responses=errors(400, 403, 404))
+def update_sequence(sequence_id: IdPath, body: SequenceUpdate, db: DB, me: Me) -> SequenceRecord:
     values = body.model_dump()
-    sequence = fetch(db, Sequence, sequence_id, "sequence")
+    sequence = fetch(
+        db, Sequence, sequence_id, "sequence", *_editable(me, Sequence, sequence_id, "sequence")
+    )
     verify(
         db,
-        *_within(Episode, values.get("episode_id"), "episode", "episode_id", sequence.project_id),
+        *_within(
+            me, Episode, values.get("episode_id"), "episode", "episode_id", sequence.project_id
+        ),
     )
     _change(sequence, values)
     db.flush()
-    return sequences.committed(db, sequence_id)
+    return sequences.committed(db, me, sequence_id)
 
 
 @router.delete(
-    "/sequences/{sequence_id}", status_code=204, tags=["sequences"], responses=errors(404, 409)
+    "/sequences/{sequence_id}",
+    status_code=204,
+    tags=["sequences"],
+    responses=errors(403, 404, 409),
 )
-def delete_sequence(sequence_id: IdPath, db: DB) -> None:
+def delete_sequence(sequence_id: IdPath, db: DB, me: Me) -> None:
     """Soft-delete the sequence and its live tasks (refused while it has live shots)."""
-    entities.soft_delete(db, Sequence, sequence_id, "sequence")
+    entities.soft_delete(db, me, Sequence, sequence_id, "sequence")
     db.commit()
 
 
@@ -235,34 +286,39 @@ def delete_sequence(sequence_id: IdPath, db: DB) -> None:
 
 
 @router.post(
-    "/projects/{project_id}/shots", status_code=201, tags=["shots"], responses=errors(400, 404)
+    "/projects/{project_id}/shots",
+    status_code=201,
+    tags=["shots"],
+    responses=errors(400, 403, 404),
 )
-def create_shot(project_id: IdPath, body: ShotCreate, db: DB) -> ShotRecord:
+def create_shot(project_id: IdPath, body: ShotCreate, db: DB, me: Me) -> ShotRecord:
     _check_frames(body.frame_in, body.frame_out)
     verify(
         db,
-        present(Project, project_id, "project"),
-        *_within(Sequence, body.sequence_id, "sequence", "sequence_id", project_id),
+        *_in_project(me, project_id, "shots"),
+        *_within(me, Sequence, body.sequence_id, "sequence", "sequence_id", project_id),
     )
-    return shots.committed(db, _create(db, Shot, project_id, body.model_dump()))
+    return shots.committed(db, me, _create(db, Shot, project_id, body.model_dump()))
 
 
-@router.patch("/shots/{shot_id}", tags=["shots"], responses=errors(400, 404))
-def update_shot(shot_id: IdPath, body: ShotUpdate, db: DB) -> ShotRecord:
+@router.patch("/shots/{shot_id}", tags=["shots"], responses=errors(400, 403, 404))
+def update_shot(shot_id: IdPath, body: ShotUpdate, db: DB, me: Me) -> ShotRecord:
     values = body.model_dump()
-    shot = fetch(db, Shot, shot_id, "shot")
+    shot = fetch(db, Shot, shot_id, "shot", *_editable(me, Shot, shot_id, "shot"))
     _check_frames(values.get("frame_in", shot.frame_in), values.get("frame_out", shot.frame_out))
     verify(
         db,
-        *_within(Sequence, values.get("sequence_id"), "sequence", "sequence_id", shot.project_id),
+        *_within(
+            me, Sequence, values.get("sequence_id"), "sequence", "sequence_id", shot.project_id
+        ),
     )
     _change(shot, values)
     db.flush()
-    return shots.committed(db, shot_id)
+    return shots.committed(db, me, shot_id)
 
 
-@router.delete("/shots/{shot_id}", status_code=204, tags=["shots"], responses=errors(404))
-def delete_shot(shot_id: IdPath, db: DB) -> None:
+@router.delete("/shots/{shot_id}", status_code=204, tags=["shots"], responses=errors(403, 404))
+def delete_shot(shot_id: IdPath, db: DB, me: Me) -> None:
     """Soft-delete the shot and its live tasks."""
-    entities.soft_delete(db, Shot, shot_id, "shot")
+    entities.soft_delete(db, me, Shot, shot_id, "shot")
     db.commit()

@@ -2,13 +2,17 @@
 
 People are deleted only while they have no history: someone who wrote
 comments or logged time is deactivated instead (``active: false``), so that
-history keeps its author. Their assignments and project memberships go with
-them (the database cascades those).
+history keeps its author. Their assignments, project memberships and tokens
+go with them (the database cascades those).
+
+Everyone signed in reads departments and people (clients without emails);
+only admins change them. An admin sets a person's password with
+``password``, which is stored as an Argon2 hash and never answered.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends
 from fastapi.responses import Response
@@ -16,6 +20,7 @@ from sqlalchemy import delete, select
 
 from loadplan.fastapi import PlannedRequest
 from shotline.api.crud.common import IdPath, Listing, Reader, assign, crud_router, errors
+from shotline.auth import Me, hash_password
 from shotline.deps import DB
 from shotline.errors import Conflict
 from shotline.models import Comment, Department, Person, TaskType, TimeLog
@@ -28,7 +33,16 @@ from shotline.schemas.crud import (
     PersonUpdate,
 )
 from shotline.services import NO_SYNC
-from shotline.services.checks import Check, fetch, present, reference, row_exists, unique, verify
+from shotline.services.checks import (
+    Check,
+    admin_only,
+    fetch,
+    present,
+    reference,
+    row_exists,
+    unique,
+    verify,
+)
 
 router = crud_router()
 
@@ -48,22 +62,26 @@ def list_departments(
     return planned.page(db, select(Department))
 
 
-@router.post("/departments", status_code=201, tags=["departments"], responses=errors(409))
-def create_department(body: DepartmentCreate, db: DB) -> DepartmentOut:
+@router.post("/departments", status_code=201, tags=["departments"], responses=errors(403, 409))
+def create_department(body: DepartmentCreate, db: DB, me: Me) -> DepartmentOut:
+    admin_only(me, "change departments")
     verify(db, unique(Department, Department.name, body.name, "department"))
     department = Department(**body.model_dump())
     db.add(department)
     db.flush()
-    return departments.committed(db, department.id)
+    return departments.committed(db, me, department.id)
 
 
 @router.get("/departments/{department_id}", tags=["departments"], responses=errors(404))
-def get_department(department_id: IdPath, db: DB) -> DepartmentOut:
-    return departments.one(db, department_id)
+def get_department(department_id: IdPath, db: DB, me: Me) -> DepartmentOut:
+    return departments.one(db, me, department_id)
 
 
-@router.patch("/departments/{department_id}", tags=["departments"], responses=errors(404, 409))
-def update_department(department_id: IdPath, body: DepartmentUpdate, db: DB) -> DepartmentOut:
+@router.patch("/departments/{department_id}", tags=["departments"], responses=errors(403, 404, 409))
+def update_department(
+    department_id: IdPath, body: DepartmentUpdate, db: DB, me: Me
+) -> DepartmentOut:
+    admin_only(me, "change departments")
     values = body.model_dump()
     checks = []
     if "name" in values:
@@ -73,17 +91,18 @@ def update_department(department_id: IdPath, body: DepartmentUpdate, db: DB) -> 
     department = fetch(db, Department, department_id, "department", *checks)
     assign(department, values)
     db.flush()
-    return departments.committed(db, department_id)
+    return departments.committed(db, me, department_id)
 
 
 @router.delete(
     "/departments/{department_id}",
     status_code=204,
     tags=["departments"],
-    responses=errors(404, 409),
+    responses=errors(403, 404, 409),
 )
-def delete_department(department_id: IdPath, db: DB) -> None:
+def delete_department(department_id: IdPath, db: DB, me: Me) -> None:
     """Only an empty department can go: people and task types refer to it."""
+    admin_only(me, "change departments")
     verify(
         db,
         present(Department, department_id, "department"),
@@ -103,43 +122,57 @@ def delete_department(department_id: IdPath, db: DB) -> None:
 # -- People -------------------------------------------------------------------------
 
 
+def _with_password(values: dict[str, Any]) -> dict[str, Any]:
+    """The column values of a person body: ``password`` becomes its hash
+    (``null`` removes the password: the person can no longer sign in)."""
+    if "password" in values:
+        password = values.pop("password")
+        values["password_hash"] = hash_password(password) if password is not None else None
+    return values
+
+
 @router.get("/people", response_model=person_list.page_model, tags=["people"])
 def list_people(db: DB, planned: Annotated[PlannedRequest, Depends(person_list)]) -> Response:
     return planned.page(db, select(Person))
 
 
-@router.post("/people", status_code=201, tags=["people"], responses=errors(404, 409))
-def create_person(body: PersonCreate, db: DB) -> PersonOut:
+@router.post("/people", status_code=201, tags=["people"], responses=errors(403, 404, 409))
+def create_person(body: PersonCreate, db: DB, me: Me) -> PersonOut:
+    admin_only(me, "change people")
     verify(
         db,
         *reference(Department, body.department_id, "department"),
         unique(Person, Person.email, body.email, "person"),
     )
-    person = Person(**body.model_dump())
+    person = Person(**_with_password(body.model_dump()))
     db.add(person)
     db.flush()
-    return people.committed(db, person.id)
+    return people.committed(db, me, person.id)
 
 
 @router.get("/people/{person_id}", tags=["people"], responses=errors(404))
-def get_person(person_id: IdPath, db: DB) -> PersonOut:
-    return people.one(db, person_id)
+def get_person(person_id: IdPath, db: DB, me: Me) -> PersonOut:
+    return people.one(db, me, person_id)
 
 
-@router.patch("/people/{person_id}", tags=["people"], responses=errors(404, 409))
-def update_person(person_id: IdPath, body: PersonUpdate, db: DB) -> PersonOut:
-    values = body.model_dump()
+@router.patch("/people/{person_id}", tags=["people"], responses=errors(403, 404, 409))
+def update_person(person_id: IdPath, body: PersonUpdate, db: DB, me: Me) -> PersonOut:
+    admin_only(me, "change people")
+    values = _with_password(body.model_dump())
     checks = reference(Department, values.get("department_id"), "department")
     if "email" in values:
         checks.append(unique(Person, Person.email, values["email"], "person", ignore=person_id))
     person = fetch(db, Person, person_id, "person", *checks)
     assign(person, values)
     db.flush()
-    return people.committed(db, person_id)
+    return people.committed(db, me, person_id)
 
 
-@router.delete("/people/{person_id}", status_code=204, tags=["people"], responses=errors(404, 409))
-def delete_person(person_id: IdPath, db: DB) -> None:
+@router.delete(
+    "/people/{person_id}", status_code=204, tags=["people"], responses=errors(403, 404, 409)
+)
+def delete_person(person_id: IdPath, db: DB, me: Me) -> None:
+    admin_only(me, "change people")
     verify(
         db,
         present(Person, person_id, "person"),

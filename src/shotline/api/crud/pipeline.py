@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 
 from loadplan.fastapi import PlannedRequest
 from shotline.api.crud.common import IdPath, Listing, Reader, assign, crud_router, errors
+from shotline.auth import Me
 from shotline.deps import DB
 from shotline.errors import Conflict
 from shotline.models import Asset, AssetType, Comment, Department, Task, TaskStatus, TaskType
@@ -30,7 +31,16 @@ from shotline.schemas.crud import (
     TaskTypeUpdate,
 )
 from shotline.services import NO_SYNC
-from shotline.services.checks import Check, fetch, present, reference, row_exists, unique, verify
+from shotline.services.checks import (
+    Check,
+    admin_only,
+    fetch,
+    present,
+    reference,
+    row_exists,
+    unique,
+    verify,
+)
 
 router = crud_router()
 
@@ -52,8 +62,9 @@ def list_task_types(
     return planned.page(db, select(TaskType))
 
 
-@router.post("/task-types", status_code=201, tags=["task types"], responses=errors(404, 409))
-def create_task_type(body: TaskTypeCreate, db: DB) -> TaskTypeOut:
+@router.post("/task-types", status_code=201, tags=["task types"], responses=errors(403, 404, 409))
+def create_task_type(body: TaskTypeCreate, db: DB, me: Me) -> TaskTypeOut:
+    admin_only(me, "change task types")
     verify(
         db,
         *reference(Department, body.department_id, "department"),
@@ -62,18 +73,19 @@ def create_task_type(body: TaskTypeCreate, db: DB) -> TaskTypeOut:
     task_type = TaskType(**body.model_dump())
     db.add(task_type)
     db.flush()
-    return task_types.committed(db, task_type.id)
+    return task_types.committed(db, me, task_type.id)
 
 
 @router.get("/task-types/{task_type_id}", tags=["task types"], responses=errors(404))
-def get_task_type(task_type_id: IdPath, db: DB) -> TaskTypeOut:
-    return task_types.one(db, task_type_id)
+def get_task_type(task_type_id: IdPath, db: DB, me: Me) -> TaskTypeOut:
+    return task_types.one(db, me, task_type_id)
 
 
-@router.patch("/task-types/{task_type_id}", tags=["task types"], responses=errors(404, 409))
-def update_task_type(task_type_id: IdPath, body: TaskTypeUpdate, db: DB) -> TaskTypeOut:
+@router.patch("/task-types/{task_type_id}", tags=["task types"], responses=errors(403, 404, 409))
+def update_task_type(task_type_id: IdPath, body: TaskTypeUpdate, db: DB, me: Me) -> TaskTypeOut:
     """``for_entity`` cannot change once tasks use the type: they would be
     tasks of the wrong kind of entity."""
+    admin_only(me, "change task types")
     values = body.model_dump()
     checks = reference(Department, values.get("department_id"), "department")
     if "name" in values:
@@ -91,17 +103,18 @@ def update_task_type(task_type_id: IdPath, body: TaskTypeUpdate, db: DB) -> Task
     task_type = fetch(db, TaskType, task_type_id, "task type", *checks, include_deleted=True)
     assign(task_type, values)
     db.flush()
-    return task_types.committed(db, task_type_id)
+    return task_types.committed(db, me, task_type_id)
 
 
 @router.delete(
     "/task-types/{task_type_id}",
     status_code=204,
     tags=["task types"],
-    responses=errors(404, 409),
+    responses=errors(403, 404, 409),
 )
-def delete_task_type(task_type_id: IdPath, db: DB) -> None:
+def delete_task_type(task_type_id: IdPath, db: DB, me: Me) -> None:
     """Projects using the type lose it from their settings."""
+    admin_only(me, "change task types")
     verify(
         db,
         present(TaskType, task_type_id, "task type"),
@@ -125,8 +138,9 @@ def list_task_statuses(
     return planned.page(db, select(TaskStatus))
 
 
-@router.post("/task-statuses", status_code=201, tags=["task statuses"], responses=errors(409))
-def create_task_status(body: TaskStatusCreate, db: DB) -> TaskStatusOut:
+@router.post("/task-statuses", status_code=201, tags=["task statuses"], responses=errors(403, 409))
+def create_task_status(body: TaskStatusCreate, db: DB, me: Me) -> TaskStatusOut:
+    admin_only(me, "change task statuses")
     verify(
         db,
         unique(TaskStatus, TaskStatus.name, body.name, "task status"),
@@ -135,16 +149,21 @@ def create_task_status(body: TaskStatusCreate, db: DB) -> TaskStatusOut:
     task_status = TaskStatus(**body.model_dump())
     db.add(task_status)
     db.flush()
-    return task_statuses.committed(db, task_status.id)
+    return task_statuses.committed(db, me, task_status.id)
 
 
 @router.get("/task-statuses/{task_status_id}", tags=["task statuses"], responses=errors(404))
-def get_task_status(task_status_id: IdPath, db: DB) -> TaskStatusOut:
-    return task_statuses.one(db, task_status_id)
+def get_task_status(task_status_id: IdPath, db: DB, me: Me) -> TaskStatusOut:
+    return task_statuses.one(db, me, task_status_id)
 
 
-@router.patch("/task-statuses/{task_status_id}", tags=["task statuses"], responses=errors(404, 409))
-def update_task_status(task_status_id: IdPath, body: TaskStatusUpdate, db: DB) -> TaskStatusOut:
+@router.patch(
+    "/task-statuses/{task_status_id}", tags=["task statuses"], responses=errors(403, 404, 409)
+)
+def update_task_status(
+    task_status_id: IdPath, body: TaskStatusUpdate, db: DB, me: Me
+) -> TaskStatusOut:
+    admin_only(me, "change task statuses")
     values = body.model_dump()
     checks = [
         unique(
@@ -156,17 +175,18 @@ def update_task_status(task_status_id: IdPath, body: TaskStatusUpdate, db: DB) -
     task_status = fetch(db, TaskStatus, task_status_id, "task status", *checks)
     assign(task_status, values)
     db.flush()
-    return task_statuses.committed(db, task_status_id)
+    return task_statuses.committed(db, me, task_status_id)
 
 
 @router.delete(
     "/task-statuses/{task_status_id}",
     status_code=204,
     tags=["task statuses"],
-    responses=errors(404, 409),
+    responses=errors(403, 404, 409),
 )
-def delete_task_status(task_status_id: IdPath, db: DB) -> None:
+def delete_task_status(task_status_id: IdPath, db: DB, me: Me) -> None:
     """Projects using the status lose it from their settings."""
+    admin_only(me, "change task statuses")
     verify(
         db,
         present(TaskStatus, task_status_id, "task status"),
@@ -191,22 +211,24 @@ def list_asset_types(
     return planned.page(db, select(AssetType))
 
 
-@router.post("/asset-types", status_code=201, tags=["asset types"], responses=errors(409))
-def create_asset_type(body: AssetTypeCreate, db: DB) -> AssetTypeOut:
+@router.post("/asset-types", status_code=201, tags=["asset types"], responses=errors(403, 409))
+def create_asset_type(body: AssetTypeCreate, db: DB, me: Me) -> AssetTypeOut:
+    admin_only(me, "change asset types")
     verify(db, unique(AssetType, AssetType.name, body.name, "asset type"))
     asset_type = AssetType(**body.model_dump())
     db.add(asset_type)
     db.flush()
-    return asset_types.committed(db, asset_type.id)
+    return asset_types.committed(db, me, asset_type.id)
 
 
 @router.get("/asset-types/{asset_type_id}", tags=["asset types"], responses=errors(404))
-def get_asset_type(asset_type_id: IdPath, db: DB) -> AssetTypeOut:
-    return asset_types.one(db, asset_type_id)
+def get_asset_type(asset_type_id: IdPath, db: DB, me: Me) -> AssetTypeOut:
+    return asset_types.one(db, me, asset_type_id)
 
 
-@router.patch("/asset-types/{asset_type_id}", tags=["asset types"], responses=errors(404, 409))
-def update_asset_type(asset_type_id: IdPath, body: AssetTypeUpdate, db: DB) -> AssetTypeOut:
+@router.patch("/asset-types/{asset_type_id}", tags=["asset types"], responses=errors(403, 404, 409))
+def update_asset_type(asset_type_id: IdPath, body: AssetTypeUpdate, db: DB, me: Me) -> AssetTypeOut:
+    admin_only(me, "change asset types")
     values = body.model_dump()
     checks = []
     if "name" in values:
@@ -216,16 +238,17 @@ def update_asset_type(asset_type_id: IdPath, body: AssetTypeUpdate, db: DB) -> A
     asset_type = fetch(db, AssetType, asset_type_id, "asset type", *checks)
     assign(asset_type, values)
     db.flush()
-    return asset_types.committed(db, asset_type_id)
+    return asset_types.committed(db, me, asset_type_id)
 
 
 @router.delete(
     "/asset-types/{asset_type_id}",
     status_code=204,
     tags=["asset types"],
-    responses=errors(404, 409),
+    responses=errors(403, 404, 409),
 )
-def delete_asset_type(asset_type_id: IdPath, db: DB) -> None:
+def delete_asset_type(asset_type_id: IdPath, db: DB, me: Me) -> None:
+    admin_only(me, "change asset types")
     verify(
         db,
         present(AssetType, asset_type_id, "asset type"),

@@ -14,7 +14,9 @@ from fastapi.responses import Response
 from sqlalchemy import delete, select
 
 from loadplan.fastapi import PlannedRequest
+from shotline.access import Principal, can_manage
 from shotline.api.crud.common import IdPath, Listing, Reader, assign, crud_router, errors
+from shotline.auth import Me
 from shotline.deps import DB
 from shotline.errors import BadRequest, Conflict
 from shotline.models import Entity, Project
@@ -27,7 +29,17 @@ from shotline.schemas.crud import (
     ProjectUpdate,
 )
 from shotline.services import NO_SYNC, settings
-from shotline.services.checks import Check, fetch, present, row_exists, unique, verify
+from shotline.services.checks import (
+    Check,
+    admin_only,
+    fetch,
+    may,
+    row_exists,
+    seen,
+    sees,
+    unique,
+    verify,
+)
 
 router = crud_router()
 
@@ -41,30 +53,36 @@ def _check_dates(start: dt.date | None, end: dt.date | None) -> None:
         raise BadRequest("end_date", "must not be before start_date")
 
 
+def _manage(me: Principal, project_id: int) -> Check:
+    return may(can_manage(me, project_id), f"you may not change project {project_id}")
+
+
 @router.get("/projects", response_model=project_list.page_model, tags=["projects"])
 def list_projects(db: DB, planned: Annotated[PlannedRequest, Depends(project_list)]) -> Response:
+    """The projects the principal is a member of (every project for an admin)."""
     return planned.page(db, select(Project))
 
 
-@router.post("/projects", status_code=201, tags=["projects"], responses=errors(400, 409))
-def create_project(body: ProjectCreate, db: DB) -> ProjectOut:
+@router.post("/projects", status_code=201, tags=["projects"], responses=errors(400, 403, 409))
+def create_project(body: ProjectCreate, db: DB, me: Me) -> ProjectOut:
+    admin_only(me, "create projects")
     _check_dates(body.start_date, body.end_date)
     verify(db, unique(Project, Project.code, body.code, "project"))
     project = Project(**body.model_dump())
     db.add(project)
     db.flush()
-    return projects.committed(db, project.id)
+    return projects.committed(db, me, project.id)
 
 
 @router.get("/projects/{project_id}", tags=["projects"], responses=errors(404))
-def get_project(project_id: IdPath, db: DB) -> ProjectOut:
-    return projects.one(db, project_id)
+def get_project(project_id: IdPath, db: DB, me: Me) -> ProjectOut:
+    return projects.one(db, me, project_id)
 
 
-@router.patch("/projects/{project_id}", tags=["projects"], responses=errors(400, 404, 409))
-def update_project(project_id: IdPath, body: ProjectUpdate, db: DB) -> ProjectOut:
+@router.patch("/projects/{project_id}", tags=["projects"], responses=errors(400, 403, 404, 409))
+def update_project(project_id: IdPath, body: ProjectUpdate, db: DB, me: Me) -> ProjectOut:
     values = body.model_dump()
-    checks = []
+    checks = [sees(me, Project, project_id, "project"), _manage(me, project_id)]
     if "code" in values:
         checks.append(unique(Project, Project.code, values["code"], "project", ignore=project_id))
     project = fetch(db, Project, project_id, "project", *checks)
@@ -73,17 +91,18 @@ def update_project(project_id: IdPath, body: ProjectUpdate, db: DB) -> ProjectOu
     )
     assign(project, values)
     db.flush()
-    return projects.committed(db, project_id)
+    return projects.committed(db, me, project_id)
 
 
 @router.delete(
-    "/projects/{project_id}", status_code=204, tags=["projects"], responses=errors(404, 409)
+    "/projects/{project_id}", status_code=204, tags=["projects"], responses=errors(403, 404, 409)
 )
-def delete_project(project_id: IdPath, db: DB) -> None:
+def delete_project(project_id: IdPath, db: DB, me: Me) -> None:
     """Its settings and memberships go with it (the database cascades them)."""
     verify(
         db,
-        present(Project, project_id, "project"),
+        seen(me, Project, project_id, "project"),
+        _manage(me, project_id),
         Check(
             ~row_exists(Entity, Entity.project_id == project_id),
             Conflict(f"project {project_id} has entities: close it instead"),
@@ -98,32 +117,32 @@ def delete_project(project_id: IdPath, db: DB) -> None:
 
 
 @router.get("/projects/{project_id}/settings", tags=["project settings"], responses=errors(404))
-def get_project_settings(project_id: IdPath, db: DB) -> ProjectSettingsOut:
+def get_project_settings(project_id: IdPath, db: DB, me: Me) -> ProjectSettingsOut:
     """The project's task types and task statuses, in the project's order."""
-    return project_settings.one(db, project_id)
+    return project_settings.one(db, me, project_id)
 
 
 @router.put(
     "/projects/{project_id}/settings/task-types",
     tags=["project settings"],
-    responses=errors(404, 409),
+    responses=errors(403, 404, 409),
 )
 def set_project_task_types(
-    project_id: IdPath, body: ProjectTaskTypesIn, db: DB
+    project_id: IdPath, body: ProjectTaskTypesIn, db: DB, me: Me
 ) -> ProjectSettingsOut:
     """Replace the project's task types with this ordered list."""
-    settings.replace(db, project_id, settings.TASK_TYPES, body.task_type_ids)
-    return project_settings.committed(db, project_id)
+    settings.replace(db, me, project_id, settings.TASK_TYPES, body.task_type_ids)
+    return project_settings.committed(db, me, project_id)
 
 
 @router.put(
     "/projects/{project_id}/settings/task-statuses",
     tags=["project settings"],
-    responses=errors(404, 409),
+    responses=errors(403, 404, 409),
 )
 def set_project_task_statuses(
-    project_id: IdPath, body: ProjectTaskStatusesIn, db: DB
+    project_id: IdPath, body: ProjectTaskStatusesIn, db: DB, me: Me
 ) -> ProjectSettingsOut:
     """Replace the project's task statuses with this ordered list."""
-    settings.replace(db, project_id, settings.TASK_STATUSES, body.task_status_ids)
-    return project_settings.committed(db, project_id)
+    settings.replace(db, me, project_id, settings.TASK_STATUSES, body.task_status_ids)
+    return project_settings.committed(db, me, project_id)

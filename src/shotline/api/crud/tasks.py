@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from sqlalchemy import ColumnElement, select
 
 from loadplan.fastapi import PlannedRequest
+from shotline.access import can_edit_task
 from shotline.api.crud.common import (
     IdPath,
     Listing,
@@ -23,6 +24,7 @@ from shotline.api.crud.common import (
     crud_router,
     errors,
 )
+from shotline.auth import Me
 from shotline.deps import DB
 from shotline.models import Project, Task
 from shotline.schemas.crud import (
@@ -34,7 +36,7 @@ from shotline.schemas.crud import (
     TaskUpdate,
 )
 from shotline.services import tasks as service
-from shotline.services.checks import fetch, present, verify
+from shotline.services.checks import fetch, seen, verify
 
 router = crud_router()
 
@@ -55,13 +57,15 @@ IdFilter = Annotated[int | None, Query(ge=1, le=MAX_INT)]
 def list_tasks(
     project_id: IdPath,
     db: DB,
+    me: Me,
     planned: Annotated[PlannedRequest, Depends(task_list)],
     entity_id: IdFilter = None,
     task_type_id: IdFilter = None,
     task_status_id: IdFilter = None,
 ) -> Response:
-    """The project's live tasks, optionally of one entity, task type or status."""
-    verify(db, present(Project, project_id, "project"))
+    """The project's live tasks the principal sees, optionally of one entity,
+    task type or status."""
+    verify(db, seen(me, Project, project_id, "project"))
     conditions: list[ColumnElement[bool]] = [Task.project_id == project_id]
     if entity_id is not None:
         conditions.append(Task.entity_id == entity_id)
@@ -76,79 +80,80 @@ def list_tasks(
     "/projects/{project_id}/tasks",
     status_code=201,
     tags=["tasks"],
-    responses=errors(400, 404, 409),
+    responses=errors(400, 403, 404, 409),
 )
-def create_tasks(project_id: IdPath, body: TasksCreate, db: DB) -> list[TaskRecord]:
+def create_tasks(project_id: IdPath, body: TasksCreate, db: DB, me: Me) -> list[TaskRecord]:
     """Give each entity a task of the task type, unless it has one: answers
     the tasks created (none when every entity had one already)."""
     created = service.create_tasks(
-        db, project_id, body.task_type_id, body.entity_ids, body.task_status_id
+        db, me, project_id, body.task_type_id, body.entity_ids, body.task_status_id
     )
     if not created:
         return []
     return tasks.committed_all(
-        db, Task.task_type_id == body.task_type_id, Task.entity_id.in_(created)
+        db, me, Task.task_type_id == body.task_type_id, Task.entity_id.in_(created)
     )
 
 
-@router.post("/projects/{project_id}/tasks/status", tags=["tasks"], responses=errors(400, 404))
-def set_task_status(project_id: IdPath, body: TaskStatusChange, db: DB) -> list[TaskRecord]:
+@router.post("/projects/{project_id}/tasks/status", tags=["tasks"], responses=errors(400, 403, 404))
+def set_task_status(project_id: IdPath, body: TaskStatusChange, db: DB, me: Me) -> list[TaskRecord]:
     """Set the status of many tasks of the project at once: all of them, or
     (when any task or the status is refused) none. Answers the tasks by id."""
-    service.set_status(db, project_id, body.task_ids, body.task_status_id)
-    return tasks.committed_all(db, Task.id.in_(body.task_ids))
+    service.set_status(db, me, project_id, body.task_ids, body.task_status_id)
+    return tasks.committed_all(db, me, Task.id.in_(body.task_ids))
 
 
 @router.get("/tasks/{task_id}", tags=["tasks"], responses=errors(404))
-def get_task(task_id: IdPath, db: DB) -> TaskRecord:
-    return tasks.one(db, task_id)
+def get_task(task_id: IdPath, db: DB, me: Me) -> TaskRecord:
+    return tasks.one(db, me, task_id)
 
 
-@router.patch("/tasks/{task_id}", tags=["tasks"], responses=errors(404))
-def update_task(task_id: IdPath, body: TaskUpdate, db: DB) -> TaskRecord:
-    task = fetch(db, Task, task_id, "task")
+@router.patch("/tasks/{task_id}", tags=["tasks"], responses=errors(403, 404))
+def update_task(task_id: IdPath, body: TaskUpdate, db: DB, me: Me) -> TaskRecord:
+    """Change the task's planning: for managers, and supervisors of its department."""
+    task = fetch(db, Task, task_id, "task", *service.task_access(me, task_id, can_edit_task(me)))
     assign(task, body.model_dump())
     db.flush()
-    return tasks.committed(db, task_id)
+    return tasks.committed(db, me, task_id)
 
 
-@router.delete("/tasks/{task_id}", status_code=204, tags=["tasks"], responses=errors(404))
-def delete_task(task_id: IdPath, db: DB) -> None:
+@router.delete("/tasks/{task_id}", status_code=204, tags=["tasks"], responses=errors(403, 404))
+def delete_task(task_id: IdPath, db: DB, me: Me) -> None:
     """Soft-delete the task: it keeps its comments, time logs and assignees."""
-    service.soft_delete_task(db, task_id)
+    service.soft_delete_task(db, me, task_id)
     db.commit()
 
 
-@router.post("/tasks/{task_id}/restore", tags=["tasks"], responses=errors(404, 409))
-def restore_task(task_id: IdPath, db: DB) -> TaskRecord:
+@router.post("/tasks/{task_id}/restore", tags=["tasks"], responses=errors(403, 404, 409))
+def restore_task(task_id: IdPath, db: DB, me: Me) -> TaskRecord:
     """Bring a soft-deleted task back, with its history (a live task is left as is)."""
-    service.restore_task(db, task_id)
-    return tasks.committed(db, task_id)
+    service.restore_task(db, me, task_id)
+    return tasks.committed(db, me, task_id)
 
 
 # -- Assignments --------------------------------------------------------------------
 
 
-@router.put("/tasks/{task_id}/assignees", tags=["assignments"], responses=errors(400, 404))
-def set_assignees(task_id: IdPath, body: AssigneesIn, db: DB) -> TaskRecord:
+@router.put("/tasks/{task_id}/assignees", tags=["assignments"], responses=errors(400, 403, 404))
+def set_assignees(task_id: IdPath, body: AssigneesIn, db: DB, me: Me) -> TaskRecord:
     """Make these people the task's only assignees (an empty list unassigns everyone)."""
-    service.assign(db, task_id, body.person_ids, replace=True)
-    return tasks.committed(db, task_id)
+    service.assign(db, me, task_id, body.person_ids, replace=True)
+    return tasks.committed(db, me, task_id)
 
 
-@router.post("/tasks/{task_id}/assignees", tags=["assignments"], responses=errors(400, 404))
-def add_assignees(task_id: IdPath, body: AssigneesIn, db: DB) -> TaskRecord:
+@router.post("/tasks/{task_id}/assignees", tags=["assignments"], responses=errors(400, 403, 404))
+def add_assignees(task_id: IdPath, body: AssigneesIn, db: DB, me: Me) -> TaskRecord:
     """Assign these people too (those already assigned stay)."""
-    service.assign(db, task_id, body.person_ids, replace=False)
-    return tasks.committed(db, task_id)
+    service.assign(db, me, task_id, body.person_ids, replace=False)
+    return tasks.committed(db, me, task_id)
 
 
 @router.delete(
     "/tasks/{task_id}/assignees/{person_id}",
     status_code=204,
     tags=["assignments"],
-    responses=errors(404),
+    responses=errors(403, 404),
 )
-def remove_assignee(task_id: IdPath, person_id: IdPath, db: DB) -> None:
-    service.unassign(db, task_id, person_id)
+def remove_assignee(task_id: IdPath, person_id: IdPath, db: DB, me: Me) -> None:
+    service.unassign(db, me, task_id, person_id)
     db.commit()

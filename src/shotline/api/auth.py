@@ -1,0 +1,131 @@
+"""Signing in, the signed-in person, and their personal API tokens.
+
+``POST /api/auth/login`` is the one API endpoint that answers without a token.
+A failed login is a 401 whatever went wrong (unknown email, wrong password,
+inactive person), so it does not tell which emails exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter
+from sqlalchemy import ColumnElement, select, update
+
+from shotline.access import Principal
+from shotline.api.crud.common import IdPath, errors
+from shotline.auth import Me, Unauthenticated, issue_token, login
+from shotline.deps import DB, AppSettings
+from shotline.errors import NotFound
+from shotline.models import AuthToken, TokenKind
+from shotline.schemas.auth import (
+    LoginIn,
+    LoginOut,
+    MembershipOut,
+    MeOut,
+    TokenCreate,
+    TokenCreated,
+    TokenOut,
+)
+from shotline.schemas.crud import Message
+from shotline.sqltypes import utcnow
+
+public_router = APIRouter(tags=["auth"])
+router = APIRouter(tags=["auth"])
+
+_REFUSED = "invalid email or password"
+
+
+@public_router.post(
+    "/auth/login",
+    responses={
+        401: {"model": Message, "description": "Unknown email, wrong password or inactive person."}
+    },
+)
+def sign_in(body: LoginIn, db: DB, settings: AppSettings) -> LoginOut:
+    """A session token for the person, valid for ``session_hours`` (12 by default)."""
+    issued = login(db, body.email, body.password, settings)
+    if issued is None:
+        raise Unauthenticated(_REFUSED)
+    token, secret = issued
+    assert token.expires_at is not None
+    return LoginOut(access_token=secret, expires_at=token.expires_at)
+
+
+@router.post("/auth/logout", status_code=204)
+def sign_out(me: Me, db: DB) -> None:
+    """Revoke the token this request was made with."""
+    db.execute(
+        update(AuthToken)
+        .where(AuthToken.id == me.token_id, AuthToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.commit()
+
+
+@router.get("/me")
+def who_am_i(me: Me) -> MeOut:
+    """The signed-in person and their projects (no statement beyond the token's)."""
+    return MeOut(
+        id=me.person_id,
+        first_name=me.first_name,
+        last_name=me.last_name,
+        email=me.email,
+        role=me.role,
+        department_id=me.department_id,
+        projects=[
+            MembershipOut(project_id=project, role=role)
+            for project, role in sorted(me.projects.items())
+        ],
+        token_kind=TokenKind(me.token_kind or TokenKind.SESSION).value,
+    )
+
+
+def _api_tokens(me: Principal) -> list[ColumnElement[bool]]:
+    return [
+        AuthToken.person_id == me.person_id,
+        AuthToken.kind == TokenKind.API,
+        AuthToken.revoked_at.is_(None),
+    ]
+
+
+@router.get("/me/tokens")
+def list_tokens(me: Me, db: DB) -> list[TokenOut]:
+    """The person's API tokens that are not revoked (expired ones included), oldest first."""
+    rows = db.scalars(select(AuthToken).where(*_api_tokens(me)).order_by(AuthToken.id))
+    return [TokenOut.model_validate(row) for row in rows]
+
+
+@router.post("/me/tokens", status_code=201)
+def create_token(body: TokenCreate, me: Me, db: DB) -> TokenCreated:
+    """A personal API token for scripts: its secret is in this answer only."""
+    now = utcnow()
+    expires = now + dt.timedelta(days=body.expires_in_days) if body.expires_in_days else None
+    token, secret = issue_token(
+        db, me.person_id, TokenKind.API, name=body.name, expires_at=expires, now=now
+    )
+    created = TokenCreated(
+        id=token.id,
+        name=token.name,
+        created_at=now,
+        expires_at=expires,
+        last_used_at=None,
+        token=secret,
+    )
+    db.commit()
+    return created
+
+
+@router.delete("/me/tokens/{token_id}", status_code=204, responses=errors(404))
+def revoke_token(token_id: IdPath, me: Me, db: DB) -> None:
+    """Revoke one of the person's API tokens: it stops working at once."""
+    revoked = db.execute(
+        update(AuthToken)
+        .where(AuthToken.id == token_id, *_api_tokens(me))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if revoked.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotFound("token", token_id)
+    db.commit()

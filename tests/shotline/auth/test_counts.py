@@ -1,0 +1,77 @@
+"""Access control adds no statement per row, and none per role: every list
+costs the same statements for an admin (whose rules are ``true``) as for a
+vendor (whose rules are EXISTS subqueries), and for everyone in between.
+
+The counts include the one statement that resolves the request's token.
+Each role sees at least one row at every level of these lists (a level with
+no row would cost nothing, for any role).
+"""
+
+from __future__ import annotations
+
+import pytest
+from tests.shotline.auth.conftest import World
+from tests.shotline.auth.world import ANCHOR, ANCHOR_RIG, P1, SH0010
+
+READERS = ("admin", "manager", "supervisor", "artist", "vendor", "client")
+
+LISTS = {
+    # token, project, assets, their project, task type order, tasks, assignees
+    f"/api/projects/{P1}/assets": 7,
+    # ... shots, sequences, episodes, ...
+    f"/api/projects/{P1}/shots": 9,
+    f"/api/projects/{P1}/assets?total=true&limit=1": 8,
+    # token, asset, its project, task type order, tasks, assignees
+    f"/api/assets/{ANCHOR}": 6,
+    f"/api/shots/{SH0010}": 8,
+    # token, project, tasks, their entities, assignees
+    f"/api/projects/{P1}/tasks": 5,
+    f"/api/projects/{P1}/tasks?total=true": 6,
+    # token, task, comments (authors joined)
+    f"/api/tasks/{ANCHOR_RIG}/comments": 3,
+    f"/api/tasks/{ANCHOR_RIG}/time-logs": 3,
+    f"/api/projects/{P1}/episodes": 3,
+    f"/api/projects/{P1}/sequences": 3,
+    # token, project, task type and status order, one GROUP BY
+    f"/api/projects/{P1}/stats": 5,
+    "/api/projects": 2,
+    "/api/people": 2,
+}
+
+
+@pytest.mark.parametrize(("url", "expected"), LISTS.items(), ids=list(LISTS))
+def test_rest_lists_cost_the_same_for_every_role(world: World, url: str, expected: int) -> None:
+    counts = {}
+    for role in READERS:
+        response, log = world.counted(role, "GET", url)
+        assert response.status_code == 200, (role, response.text)
+        counts[role] = log.count
+    assert counts == dict.fromkeys(READERS, expected)
+
+
+GRID = """query($id: ID!) { project(id: $id) {
+    assets { name assetType { name } tasks { taskType { name } taskStatus { shortName }
+        assignees { fullName } comments { text author { fullName } } commentCount } }
+    shots { name sequence { name episode { name } } tasks { taskStatus { shortName }
+        assignees { fullName } } }
+    assetCount progress { total } } }"""
+
+OPERATIONS = {
+    # token, project, assets, tasks, assignees, comments, shots, sequences,
+    # episodes, shot tasks, assignees, one GROUP BY for the progress
+    "grid": (GRID, {"id": str(P1)}, 12),
+    "tasks": ("{ taskConnection { totalCount edges { node { id entity { name } } } } }", {}, 4),
+}
+
+
+@pytest.mark.parametrize("name", OPERATIONS)
+def test_graphql_operations_cost_the_same_for_every_role(world: World, name: str) -> None:
+    query, variables, expected = OPERATIONS[name]
+    counts = {}
+    for role in READERS:
+        response, log = world.counted(
+            role, "POST", "/graphql", {"query": query, "variables": variables}
+        )
+        assert "errors" not in response.json(), response.text
+        counts[role] = log.count
+    assert counts == dict.fromkeys(READERS, expected)
