@@ -21,14 +21,14 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session, sessionmaker
-from tests.databases import IsolatedDatabase
-from tests.shotline.auth.world import PEOPLE, build
-from tests.shotline.signin import bearer
 
 from loadplan.testing import QueryLog, count_queries
 from shotline.app import create_app
 from shotline.db import make_engine, upgrade
 from shotline.settings import Settings
+from tests.databases import IsolatedDatabase
+from tests.shotline.auth.world import PEOPLE, build
+from tests.shotline.signin import bearer
 
 SETTINGS = Settings(server_timing=True, max_page_size=500, debug=False)
 

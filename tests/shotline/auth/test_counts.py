@@ -10,6 +10,7 @@ no row would cost nothing, for any role).
 from __future__ import annotations
 
 import pytest
+
 from tests.shotline.auth.conftest import World
 from tests.shotline.auth.world import ANCHOR, ANCHOR_RIG, P1, SH0010
 

@@ -6,11 +6,11 @@ import datetime as dt
 
 from httpx2 import Response
 from sqlalchemy import select, update
-from tests.shotline.auth.conftest import SETTINGS, World
-from tests.shotline.auth.world import ADMIN, ARTIST, EMAILS, P1
 
 from shotline.auth import token_hash
 from shotline.models import AuthToken, Person, TokenKind
+from tests.shotline.auth.conftest import SETTINGS, World
+from tests.shotline.auth.world import ADMIN, ARTIST, EMAILS, P1
 
 PASSWORD = "correct horse battery staple"
 

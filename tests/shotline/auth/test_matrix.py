@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
+
 from tests.shotline.auth.conftest import World
 from tests.shotline.auth.world import (
     ADMIN,

@@ -5,6 +5,7 @@ the same message), so answers tell nothing about what exists."""
 from __future__ import annotations
 
 import pytest
+
 from tests.shotline.auth.conftest import World
 from tests.shotline.auth.world import (
     ANCHOR,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select
-from tests.shotline.auth.conftest import World
-from tests.shotline.auth.world import VENDOR
 
 from shotline.auth import token_hash
 from shotline.models import AuthToken, TokenKind
+from tests.shotline.auth.conftest import World
+from tests.shotline.auth.world import VENDOR
 
 
 def test_token_lifecycle(world: World) -> None:

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from starlette.websockets import WebSocketDisconnect
+
 from tests.shotline.auth.conftest import World
 from tests.shotline.auth.test_matrix import route_table
 
