@@ -20,7 +20,9 @@ class Settings:
     ``?explain=1`` on REST lists. ``session_hours``: how long the token of a
     login is valid. ``token_touch_seconds``: how stale a token's
     ``last_used_at`` may get before a request refreshes it (one UPDATE then;
-    every other request authenticates with one SELECT)."""
+    every other request authenticates with one SELECT). ``graphql_rows`` lets
+    GraphQL answer from plain rows where no field needs a resolver of its own
+    (a request can force the ORM mode with ``X-Loadplan-Mode: orm``)."""
 
     server_timing: bool = field(default_factory=lambda: _flag("SHOTLINE_SERVER_TIMING", True))
     max_page_size: int = field(
@@ -33,6 +35,7 @@ class Settings:
         default_factory=lambda: int(os.environ.get("SHOTLINE_GRAPHQL_MAX_ALIASES", "30"))
     )
     debug: bool = field(default_factory=lambda: _flag("SHOTLINE_DEBUG", False))
+    graphql_rows: bool = field(default_factory=lambda: _flag("SHOTLINE_GRAPHQL_ROWS", True))
     session_hours: float = field(
         default_factory=lambda: float(os.environ.get("SHOTLINE_SESSION_HOURS", "12"))
     )

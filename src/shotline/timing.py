@@ -67,7 +67,12 @@ class ServerTimingMiddleware:
         async def send_with_timing(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                headers.append((b"server-timing", counter.header().encode()))
+                timing = counter.header()
+                mode = dict(headers).get(b"x-loadplan-mode")
+                if mode is not None:
+                    # Which execution mode loadplan chose (rows or orm).
+                    timing = f'mode;desc="{mode.decode()}", {timing}'
+                headers.append((b"server-timing", timing.encode()))
                 message = {**message, "headers": headers}
             await send(message)
 

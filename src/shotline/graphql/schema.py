@@ -182,9 +182,15 @@ def make_schema(settings: Settings) -> strawberry.Schema:
             partial(MaxAliasesLimiter, max_alias_count=settings.graphql_max_aliases),
             partial(MaskErrors, should_mask_error=_unexpected),
             lp.OptimizerExtension.with_options(
-                session_getter=session_of, max_page_size=settings.max_page_size, rules=RULES
+                session_getter=session_of,
+                max_page_size=settings.max_page_size,
+                rules=RULES,
+                rows=settings.graphql_rows,
             ),
         ],
+        # Root fields whose whole subtree is plain loadplan fields are
+        # answered from rows, completed in one pass (loadplan's fast path).
+        execution_context_class=lp.RowExecutionContext,
     )
 
 
