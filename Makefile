@@ -34,8 +34,19 @@ test: lint typecheck pytest
 run: $(STAMP)
 	$(BIN)/shotline serve --host $(HOST) --port $(PORT) --demo-if-empty small
 
-bench: $(STAMP)
-	@echo "no benchmarks yet"
+# Benchmarks (bench/): SCALE=small|medium|large, DIALECT=sqlite|postgresql,
+# BENCH_ARGS for bench.run's other options (e.g. "--rounds 0.5 --no-sweep").
+SCALE ?= medium
+DIALECT ?= sqlite
+BENCH_ARGS ?=
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(STAMP) $(BENCH_STAMP)
+	$(BIN)/python -m bench.run --scale $(SCALE) --dialect $(DIALECT) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

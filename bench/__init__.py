@@ -1,0 +1,1 @@
+"""Shotline and loadplan benchmarked side by side with the peers (``make bench``)."""

@@ -1,0 +1,1 @@
+"""One module per implementation family; :mod:`bench.impls.base` says what each provides."""
