@@ -23,7 +23,14 @@ from strawberry.scalars import JSON
 
 import loadplan.strawberry as lp
 from bench.impls import auth
-from bench.impls.base import AsgiClient, Counts, Implementation, count_sqlalchemy, graphql_bytes
+from bench.impls.base import (
+    AsgiClient,
+    Counts,
+    Implementation,
+    Unsupported,
+    count_sqlalchemy,
+    graphql_bytes,
+)
 from bench.workloads import (
     PROJECT_ID,
     W3_QUERY,
@@ -151,7 +158,7 @@ class LoadplanRest(Implementation):
 
     def request(self, workload: Workload) -> Callable[[], bytes]:
         if workload.key not in {"W1", "W2"}:
-            raise_unsupported()
+            raise Unsupported("no REST endpoint for this view in Shotline (a GraphQL view)")
         limit = grid_limit(workload)
         query = "" if limit is None else f"limit={limit}"
         client = self.client
@@ -166,12 +173,6 @@ class LoadplanRest(Implementation):
 
     def close(self) -> None:
         self.client.close()
-
-
-def raise_unsupported() -> None:
-    from bench.impls.base import Unsupported
-
-    raise Unsupported("no REST endpoint for this view in Shotline (a GraphQL view)")
 
 
 class LoadplanGraphql(Implementation):

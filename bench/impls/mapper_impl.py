@@ -21,7 +21,13 @@ from sqlalchemy import Engine, inspect, select
 from strawberry.scalars import JSON
 from strawberry_sqlalchemy_mapper import StrawberrySQLAlchemyLoader, StrawberrySQLAlchemyMapper
 
-from bench.impls.base import Counts, Implementation, count_sqlalchemy, graphql_bytes
+from bench.impls.base import (
+    Counts,
+    Implementation,
+    Unsupported,
+    count_sqlalchemy,
+    graphql_bytes,
+)
 from bench.workloads import PROJECT_ID, W5_TASKS, Workload, canonical
 from shotline import models as m
 from shotline.db import session_factory
@@ -220,8 +226,6 @@ class SqlalchemyMapper(Implementation):
 
     def request(self, workload: Workload) -> Callable[[], bytes]:
         if workload.key == "W4":
-            from bench.impls.base import Unsupported
-
             raise Unsupported(
                 "no per-parent pages: a relationship's first/after are applied as one "
                 "LIMIT/OFFSET to the whole batched IN (...) statement, not per parent"
