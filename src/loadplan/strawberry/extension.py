@@ -31,7 +31,7 @@ from loadplan.rules import Rules
 from loadplan.selection import Selection
 from loadplan.strawberry.fields import is_root_resolver, shape_result, spec_of
 from loadplan.strawberry.pagination import encode_cursor, make_window_dict
-from loadplan.strawberry.rows import RowsResult
+from loadplan.strawberry.rows import RowExecutionContext, RowsResult
 from loadplan.strawberry.selection import (
     DEFINITION,
     RootRequest,
@@ -179,7 +179,13 @@ class OptimizerExtension(SchemaExtension):
             rules=self.rules,
         )
         count = plan.count(stmt) if request.wants_total else None
-        fast = self.enabled and self.rows and request.row_ready and plan.supports_rows
+        fast = (
+            self.enabled
+            and self.rows
+            and request.row_ready
+            and plan.supports_rows
+            and self._rows_completed()
+        )
         if fast and _mode_forced(info) != "orm":
             restricted = plan.restrict(stmt, entity_for(plan.root))
             if _is_root_list(info):
@@ -189,6 +195,13 @@ class OptimizerExtension(SchemaExtension):
         if _is_root_list(info):
             applied = applied.order_by(*inspect(request.model).primary_key)
         return _execute(session, applied, request, count)
+
+    def _rows_completed(self) -> bool:
+        """Whether the schema completes row results (``RowExecutionContext``);
+        without it the ORM mode answers, rather than failing."""
+        schema = getattr(getattr(self, "execution_context", None), "schema", None)
+        context_class = getattr(schema, "execution_context_class", None)
+        return isinstance(context_class, type) and issubclass(context_class, RowExecutionContext)
 
     def _reload(self, result: Any, info: GraphQLResolveInfo[Any]) -> Any:
         request = self._request(info)

@@ -600,3 +600,19 @@ def test_errors_are_the_same_in_both_modes(small: Engine) -> None:
             "Int cannot represent non 32-bit signed integer value: 1099511627776",
         ),
     ]
+
+
+def test_rows_without_the_execution_context_falls_back_to_objects(small: Engine) -> None:
+    import strawberry
+
+    import loadplan.strawberry as lp
+    from tests.loadplan.strawberry.schema import AssetGQL, Query, ShotGQL
+
+    schema = strawberry.Schema(
+        query=Query,
+        types=[AssetGQL, ShotGQL],
+        extensions=[lp.OptimizerExtension.with_options(rows=True)],
+    )
+    data, log = run(small, "{ projects { name entities { name } } }", schema=schema)
+    log.assert_count(2)
+    assert data == run(small, "{ projects { name entities { name } } }")[0]
