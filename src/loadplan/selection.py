@@ -7,12 +7,12 @@ tree without argument values) is a cache key for its plan.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["NO_ARGUMENTS", "Arguments", "Filter", "Operator", "Order", "Selection", "paths"]
+__all__ = ["NO_ARGUMENTS", "Arguments", "Filter", "Operator", "Order", "Selection"]
 
 
 class Operator(StrEnum):
@@ -138,20 +138,6 @@ class Selection:
         """The name the client sees this node under."""
         return self.alias or self.name
 
-    def shape(self) -> tuple[Any, ...]:
-        """This tree without argument values: the plan cache key."""
-        return (
-            self.name,
-            self.alias,
-            self.type_condition,
-            self.arguments.shape(),
-            self.hints,
-            tuple(child.shape() for child in self.children),
-        )
-
-    def with_children(self, children: Iterable[Selection]) -> Selection:
-        return replace(self, children=tuple(children))
-
 
 def _children(fields: Sequence[str | Selection]) -> tuple[Selection, ...]:
     """Nodes for ``fields``; dotted paths sharing a head share one node
@@ -172,13 +158,3 @@ def _children(fields: Sequence[str | Selection]) -> tuple[Selection, ...]:
         node if isinstance(node, Selection) else Selection(node, _children(nested[node]))
         for node in nodes
     )
-
-
-def paths(selection: Selection, prefix: str = "") -> list[str]:
-    """Every dotted path of a tree, children after their parent."""
-    out: list[str] = []
-    for child in selection.children:
-        path = f"{prefix}{child.key}"
-        out.append(path)
-        out.extend(paths(child, f"{path}."))
-    return out

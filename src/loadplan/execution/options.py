@@ -38,7 +38,7 @@ def entity_for(plan: EntityPlan) -> Any:
     return with_polymorphic(plan.cls, "*")
 
 
-def _on(entity: Any, cls: type[Any]) -> Any:
+def namespace_of(entity: Any, cls: type[Any]) -> Any:
     """The attribute namespace of ``cls`` within ``entity``."""
     if entity is cls:
         return entity
@@ -61,10 +61,12 @@ def entity_options(plan: EntityPlan, entity: Any, binding: Binding) -> list[Any]
     options: list[Any] = []
     parts = (plan, *plan.subtypes)
     if binding.settings.only:
-        columns = [getattr(_on(entity, part.cls), key) for part in parts for key in part.columns]
+        columns = [
+            getattr(namespace_of(entity, part.cls), key) for part in parts for key in part.columns
+        ]
         options.append(load_only(*columns, raiseload=strict))
     for part in parts:
-        namespace = _on(entity, part.cls)
+        namespace = namespace_of(entity, part.cls)
         with applying(binding.rules, binding.context):
             options.extend(
                 with_expression(

@@ -20,7 +20,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Mapper, Session, aliased
 
 from loadplan.execution.binding import Binding
-from loadplan.execution.options import _on, entity_for
+from loadplan.execution.options import entity_for, namespace_of
 from loadplan.execution.windowed import batch_statement, fetch
 from loadplan.plan import EntityPlan, RelationshipPlan, Strategy
 from loadplan.planner.fields import mapper_of
@@ -77,7 +77,7 @@ def _compile(
         classes = {identity: m.class_ for identity, m in mapper.polymorphic_map.items()}
         level.kinds = (len(head) + plan.columns.index(discriminator), classes)
     for part in (plan, *plan.subtypes):
-        namespace = _on(entity, part.cls)
+        namespace = namespace_of(entity, part.cls)
         for key in part.columns:
             level.columns.append((key, len(head)))
             head.append(getattr(namespace, key))
@@ -95,22 +95,13 @@ def _compile(
     return level
 
 
-def _identities(cls: type[Any]) -> frozenset[Any]:
-    mapper: Mapper[Any] = mapper_of(cls)
-    return frozenset(m.polymorphic_identity for m in mapper.self_and_descendants)
-
-
 def _parents(
     level: _Level, rel: RelationshipPlan, dicts: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """The dicts ``rel`` loads for: all, or those of the subtype that owns it."""
     if rel.owner is level.plan.cls:
         return dicts
-    mapper = mapper_of(level.plan.cls)
-    assert mapper.polymorphic_on is not None
-    discriminator = mapper.get_property_by_column(mapper.polymorphic_on).key
-    kinds = _identities(rel.owner)
-    return [d for d in dicts if d.get(discriminator) in kinds]
+    return [d for d in dicts if issubclass(d[MODEL_KEY], rel.owner)]
 
 
 def _load_below(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, inspect
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Mapper, RelationshipProperty
 
 
@@ -55,8 +55,3 @@ def key_pairs(prop: RelationshipProperty[Any]) -> KeyPairs:
         remote_columns=tuple(remote),
         child_keys=attribute_keys(child, remote),
     )
-
-
-def relationship_of(cls: type[Any], name: str) -> RelationshipProperty[Any] | None:
-    mapper: Mapper[Any] = inspect(cls)
-    return mapper.relationships.get(name)

@@ -145,7 +145,7 @@ def _hybrid_type(descriptor: Any) -> Any:
     )
 
 
-def _dotted_resolver(path: str, spec: FieldSpec) -> Callable[..., Any]:
+def _dotted_resolver(path: str) -> Callable[..., Any]:
     parts = path.split(".")
 
     def resolve(root: Any) -> Any:
@@ -291,14 +291,14 @@ def _bind_fields(cls: type[Any], model: type[Any]) -> dict[str, tuple[str, str]]
                     raise LoadplanError(f"{cls.__name__}.{python_name}: {path} is not a collection")
                 resolver = _list_resolver(path.split(".")[-1], kind, spec, target)
             elif "." in path:
-                resolver = _dotted_resolver(path, spec)
+                resolver = _dotted_resolver(path)
             else:
                 resolver = _to_one_resolver(path, target, spec)
         elif isinstance(prop, ColumnProperty):
             if _is_auto(annotation):
                 derived = _column_type(mapper, prop)
             if "." in path or path != python_name:
-                resolver = _dotted_resolver(path, spec)
+                resolver = _dotted_resolver(path)
             scalar = derived if derived is not None else annotation
             base = _strip_optional(scalar)
             if base is not None:
@@ -307,11 +307,11 @@ def _bind_fields(cls: type[Any], model: type[Any]) -> dict[str, tuple[str, str]]
         elif prop is not None:
             if _is_auto(annotation):
                 derived = _hybrid_type(prop) | None
-            resolver = _dotted_resolver(path, spec)
+            resolver = _dotted_resolver(path)
         elif spec.hints is not None and spec.hints.annotate and "." not in path:
             resolver = _annotation_resolver(path, spec.hints)
         elif "." in path or path != python_name:
-            resolver = _dotted_resolver(path, spec)
+            resolver = _dotted_resolver(path)
         if derived is not None:
             annotations[python_name] = derived
         made = _make_field(field, resolver, derived)
