@@ -14,6 +14,7 @@ from typing import Any
 
 from loadplan.expressions import Computed
 from loadplan.hints import Hints
+from loadplan.properties import property_needs_object
 from loadplan.selection import Arguments
 
 __all__ = ["EntityPlan", "ExpressionLoad", "RelationshipPlan", "Strategy"]
@@ -118,11 +119,13 @@ class EntityPlan:
 
     def needs_objects(self) -> bool:
         """Whether anything below can only be answered from ORM objects: a
-        Python property, or a hint's own loader options."""
+        model property declared ``needs_object``, or a hint's own loader options."""
         parts = (self, *self.subtypes)
-        return any(p.properties or p.options for p in parts) or any(
-            rel.target.needs_objects() for rel in self.all_relationships()
+        own = any(
+            p.options or any(property_needs_object(p.cls, name) for name in p.properties)
+            for p in parts
         )
+        return own or any(rel.target.needs_objects() for rel in self.all_relationships())
 
     def has_side_lists(self) -> bool:
         """Whether a list anywhere below is kept beside its attribute."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, and_
+from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, and_, inspect
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -182,6 +182,11 @@ class Task(Base):
     )
     def label(self) -> str:
         return f"{self.task_type.short_name}:{self.name}"
+
+    @loadplan.model_property(only=["id"], needs_object=True)
+    def in_session(self) -> bool:
+        """Reads the object's own state: only a real object can answer."""
+        return inspect(self).session is not None
 
 
 class Comment(Base):

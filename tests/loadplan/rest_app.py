@@ -91,7 +91,13 @@ class EntityOut(Out):
     task_names: list[str]
 
 
+class TaskState(Out):
+    id: int
+    in_session: bool
+
+
 tasks_endpoint = PlannedEndpoint(m.Task, TaskOut, max_limit=500, debug=True)
+task_state_endpoint = PlannedEndpoint(m.Task, TaskState)
 projects_endpoint = PlannedEndpoint(m.Project, ProjectOut)
 entities_endpoint = PlannedEndpoint(m.Entity, EntityOut)
 
@@ -129,6 +135,14 @@ def make_app(engine: Engine, async_engine: AsyncEngine | None = None) -> FastAPI
         db: Session = Depends(session),
     ) -> Response:
         return planned.one(db, select(m.Project).where(m.Project.id == project_id))
+
+    @app.get("/tasks/{task_id}/state", response_model=TaskState)
+    def get_task_state(
+        task_id: int,
+        planned: PlannedRequest = Depends(task_state_endpoint),
+        db: Session = Depends(session),
+    ) -> Response:
+        return planned.one(db, select(m.Task).where(m.Task.id == task_id))
 
     @app.get("/entities", response_model=entities_endpoint.page_model)
     def list_entities(

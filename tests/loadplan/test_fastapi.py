@@ -315,9 +315,11 @@ def test_a_page_and_a_full_list_of_one_relationship(client: TestClient, small: E
 
 
 def test_the_mode_is_chosen_per_response(client: TestClient) -> None:
-    # is_late is a Python property: tasks need objects; projects do not.
-    assert client.get("/tasks?limit=1").headers["x-loadplan-mode"] == "orm"
-    assert client.get("/tasks?limit=1&fields=id,name").headers["x-loadplan-mode"] == "rows"
+    # is_late is a model property: it runs on the row. in_session needs the object.
+    assert client.get("/tasks?limit=1").headers["x-loadplan-mode"] == "rows"
+    state = client.get("/tasks/1/state", headers={"X-Loadplan-Mode": "rows"})
+    assert state.headers["x-loadplan-mode"] == "orm"
+    assert state.json() == {"id": 1, "in_session": True}
     assert client.get("/projects/1").headers["x-loadplan-mode"] == "rows"
     forced = client.get("/projects/1", headers={"X-Loadplan-Mode": "orm"})
     assert forced.headers["x-loadplan-mode"] == "orm"

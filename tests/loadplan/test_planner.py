@@ -205,6 +205,13 @@ def test_model_properties_and_hybrids(small: Engine) -> None:
         expected = [(t.is_late, t.label) for t in session.scalars(select(Task).order_by(Task.id))]
     assert [(t.is_late, t.label) for t in tasks] == expected
     assert expected[:3] == [(True, "mod:task 1"), (False, "rig:task 2"), (False, "anim:task 3")]
+    with Session(small) as session, count_queries(small) as rows_log:
+        plan = loadplan.plan(Task, selection, strict="raise")
+        rows = plan.rows(session, select(Task).order_by(Task.id))
+    # The row mode runs the properties on views of the rows: same statements.
+    assert plan.supports_rows
+    assert rows_log.count == 1
+    assert [(r["is_late"], r["label"]) for r in rows] == expected
     shots_selection = Selection.of("name", "duration")
     shots, log, _ = load(small, Shot, shots_selection)
     log.assert_count(1)

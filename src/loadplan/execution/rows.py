@@ -6,8 +6,9 @@ with its joined to-ones as outer joins, one batched statement per other
 relationship, the same pages, filters, ordering, expressions, subtypes and
 row rules) but selects columns, not entities, and puts each row straight
 into a dict keyed by attribute name (and by response key for lists), nested
-the way the selection is. Python properties need objects: a plan with any
-(see :meth:`EntityPlan.needs_objects`) stays in the ORM mode.
+the way the selection is. Model properties run on views of those dicts
+(:mod:`loadplan.execution.row_views`); only what needs real objects (see
+:meth:`EntityPlan.needs_objects`) keeps a plan in the ORM mode.
 """
 
 from __future__ import annotations
@@ -21,21 +22,14 @@ from sqlalchemy.orm import Mapper, Session, aliased
 
 from loadplan.execution.binding import Binding
 from loadplan.execution.options import entity_for, namespace_of
+from loadplan.execution.row_keys import FULL_LIST_PREFIX, MODE_HEADER, MODEL_KEY, TOTAL_SUFFIX
+from loadplan.execution.row_views import compute_properties
 from loadplan.execution.windowed import batch_statement, fetch
 from loadplan.plan import EntityPlan, RelationshipPlan, Strategy
 from loadplan.planner.fields import mapper_of
 from loadplan.rules import applying
 
 __all__ = ["MODEL_KEY", "MODE_HEADER", "TOTAL_SUFFIX", "load_rows"]
-
-#: A list's total (paginated or filtered lists) sits beside it under
-#: ``<key>@total``.
-TOTAL_SUFFIX = "@total"
-#: The mapped class of a row of a polymorphic entity.
-MODEL_KEY = "__model__"
-#: Request header forcing a mode (``rows`` or ``orm``); REST responses carry
-#: the mode that ran in it.
-MODE_HEADER = "X-Loadplan-Mode"
 
 
 @dataclass
@@ -111,17 +105,25 @@ def _load_below(
         children = [d[rel.key] for d in dicts if d.get(rel.key) is not None]
         if children:
             _load_below(session, sub, children, binding)
-    for rel in level.plan.all_relationships():
+    relationships = level.plan.all_relationships()
+    paged = {key for rel in relationships if rel.side for key in rel.keys}
+    for rel in relationships:
         if rel.strategy is Strategy.JOINED:
             continue
         parents = _parents(level, rel, dicts)
         if parents:
-            _load_relationship(session, rel, parents, binding)
+            _load_relationship(session, rel, parents, binding, paged)
 
 
 def _load_relationship(
-    session: Session, rel: RelationshipPlan, parents: list[dict[str, Any]], binding: Binding
+    session: Session,
+    rel: RelationshipPlan,
+    parents: list[dict[str, Any]],
+    binding: Binding,
+    paged: set[str],
 ) -> None:
+    """Load ``rel`` for ``parents``; keys that pages kept beside the attribute
+    hold (``paged``) are left to them."""
     entity = entity_for(rel.target)
     head: list[Any] = []
     joins: list[tuple[Any, Any]] = []
@@ -133,7 +135,11 @@ def _load_relationship(
     )
     by_parent, totals = fetch(session, batch, batch.stmt, wanted, binding.settings.batch_size)
     children: list[dict[str, Any]] = []
-    keys = rel.keys if rel.side else (rel.key, *rel.keys)
+    if rel.side:
+        keys = rel.keys
+    else:
+        own_key = FULL_LIST_PREFIX + rel.key if rel.key in paged else rel.key
+        keys = (own_key, *(key for key in rel.keys if key not in paged))
     counted = rel.windowed
     for parent in parents:
         key = tuple(parent[a] for a in parent_keys)
@@ -162,4 +168,5 @@ def load_rows(
     dicts = [level.read(row) for row in session.execute(columns_stmt)]
     if dicts:
         _load_below(session, level, dicts, binding)
+        compute_properties(root, dicts)
     return dicts

@@ -41,6 +41,7 @@ from loadplan.execution.options import criteria_for, entity_for, entity_options
 from loadplan.plan import RelationshipPlan
 from loadplan.planner.keys import KeyPairs, key_pairs
 from loadplan.results import store_related, store_total
+from loadplan.selection import NO_ARGUMENTS
 
 
 def _parent_key(parent: Any, keys: Sequence[str]) -> tuple[Any, ...]:
@@ -136,7 +137,9 @@ def batch_statement(
     owner: Mapper[Any] = inspect(rel.owner)
     prop = owner.relationships[rel.key]
     pairs = key_pairs(prop)
-    arguments = binding.arguments_at(*rel.paths)
+    # Only windowed loads take arguments: another load of the same path (a
+    # model property's full list beside a page) must not pick up the page's.
+    arguments = binding.arguments_at(*rel.paths) if rel.windowed else NO_ARGUMENTS
     entity = entity_for(rel.target)
     target_mapper: Mapper[Any] = prop.mapper
     remote = list(pairs.remote_columns)

@@ -1,0 +1,55 @@
+"""Model properties run on views of row-mode dicts."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+import loadplan
+from loadplan import Arguments, Order, Selection
+from loadplan.execution.row_views import NotLoadedError, RowView
+from loadplan.testing import count_queries
+from tests.loadplan.models import Entity, Task
+
+
+def test_a_view_reads_nested_rows_and_runs_properties_on_them() -> None:
+    view = RowView({"name": "task 1", "task_type": {"short_name": "mod"}}, Task)
+    assert view.label == "mod:task 1"
+    assert view.task_type.short_name == "mod"
+
+
+def test_reading_what_the_hints_do_not_name_raises() -> None:
+    view = RowView({"name": "task 1"}, Task)
+    with pytest.raises(
+        NotLoadedError, match=r"^Task.due_date was not loaded: name it in the hints"
+    ):
+        _ = view.due_date
+    with pytest.raises(AttributeError):
+        _ = view.no_such_attribute
+
+
+def test_a_property_needing_an_object_keeps_the_orm_mode() -> None:
+    assert not loadplan.plan(Task, Selection.of("in_session")).supports_rows
+    assert loadplan.plan(Task, Selection.of("is_late", "label")).supports_rows
+
+
+def test_a_property_reads_the_full_list_beside_a_page_of_it(small: Engine) -> None:
+    # ``tasks`` is asked as a page, ``task_names`` reads every task.
+    page = Arguments(order_by=(Order("id", descending=True),), limit=1)
+    selection = Selection(
+        "",
+        children=(
+            Selection("name"),
+            Selection("tasks", (Selection("name"),), arguments=page),
+            Selection("task_names"),
+        ),
+    )
+    plan = loadplan.plan(Entity, selection, strict="raise")
+    with Session(small) as session, count_queries(small) as log:
+        rows = plan.rows(session, select(Entity).order_by(Entity.id).limit(2))
+    assert log.count == plan.statement_count() == 3
+    assert [(r["name"], [t["name"] for t in r["tasks"]], r["task_names"]) for r in rows] == [
+        ("asset 1", ["task 3"], ["task 1", "task 2", "task 3"]),
+        ("shot 2", ["task 6"], ["task 4", "task 5", "task 6"]),
+    ]
