@@ -44,6 +44,7 @@ from loadplan.pydantic import (
     tree_selection,
 )
 from loadplan.results import RELATED
+from loadplan.row_json import Unwritable, dumps, row_writer
 from loadplan.rules import Rules
 from loadplan.selection import Arguments, Order, Selection
 from loadplan.testing import count_queries
@@ -254,12 +255,23 @@ class PlannedRequest:
         # reads them the way it reads the objects, through the same aliases.
         return adapter.validate_python(value, from_attributes=not self.rows)
 
+    def _items(self, rows: list[Any]) -> bytes:
+        """The JSON of ``rows`` as the response model writes it: straight from
+        the dicts with orjson when the model has a writer and every value fits
+        it, else through the model."""
+        writer = row_writer(self.response_type) if self.rows else None
+        if writer is not None:
+            try:
+                return dumps([writer(row) for row in rows])
+            except Unwritable:
+                pass
+        adapter = _adapter(self.response_type)
+        return adapter.dump_json(self._validated(adapter, self._readable(rows)), by_alias=True)
+
     def _page(self, rows: list[Any], total: int | None) -> Response:
         more = self.limit is not None and len(rows) > self.limit
         rows = rows[: self.limit] if self.limit is not None else rows
-        adapter = _adapter(self.response_type)
-        items = adapter.dump_json(self._validated(adapter, self._readable(rows)), by_alias=True)
-        parts = [b'{"items":', items]
+        parts = [b'{"items":', self._items(rows)]
         if self.total:
             parts += [b',"total":', orjson.dumps(total)]
         if self.limit is not None:
@@ -275,10 +287,7 @@ class PlannedRequest:
     def _one(self, row: Any, not_found: str) -> Response:
         if row is None:
             raise HTTPException(status_code=404, detail=not_found)
-        adapter = _adapter(self.response_type)
-        return self._response(
-            adapter.dump_json(self._validated(adapter, [row]), by_alias=True)[1:-1]
-        )
+        return self._response(self._items([row])[1:-1])
 
     def _explained(self, log: Any) -> Response:
         body = {

@@ -32,6 +32,7 @@ __all__ = [
     "FieldsetError",
     "SchemaField",
     "SchemaTree",
+    "attribute_path",
     "compile_schema",
     "narrowed_schema",
     "selection_from_model",
@@ -124,7 +125,9 @@ def _union_members(annotation: Any) -> list[type[BaseModel]]:
     return [m for m in stripped if _is_schema(m)]
 
 
-def _attribute_path(name: str, info: FieldInfo) -> tuple[str, ...]:
+def attribute_path(name: str, info: FieldInfo) -> tuple[str, ...]:
+    """The model attribute path a field reads: its validation alias (first
+    choice; an ``AliasPath`` hop by hop) or its name."""
     alias = info.validation_alias
     if isinstance(alias, AliasChoices):
         alias = alias.choices[0]
@@ -172,7 +175,7 @@ def _compile(model: type[Any], schema: type[BaseModel], subtype: str | None) -> 
     for name, info in schema.model_fields.items():
         if name.startswith("_"):
             continue
-        path = _attribute_path(name, info)
+        path = attribute_path(name, info)
         core, many, metadata = _strip(info.annotation)
         hints = next((m for m in [*info.metadata, *metadata] if isinstance(m, Hints)), None)
         if info.json_schema_extra and isinstance(info.json_schema_extra, dict):

@@ -1,0 +1,333 @@
+"""Row-mode dicts written as a Pydantic response model's JSON, without the model.
+
+Validating a Pydantic model per row costs more than reading the rows; for a
+response model whose fields are plain data (scalars, dates, decimals, UUIDs,
+enums, literals, optionals, lists and dicts of those, nested models, unions
+told apart by a literal field) the dicts can be reshaped into the model's
+output keys and handed to orjson, which formats those types exactly as
+pydantic-core does (``OPT_UTC_Z``; decimals through ``str``).
+
+Exactness is kept by refusing what could make the two differ: a model with
+validators, serializers, computed fields, constraints or output-changing
+config has no writer (:func:`row_writer` returns ``None``), and a value whose
+Python type is not the field's (an int for a float, a null for a required
+field) raises :class:`Unwritable` while writing, so that the caller falls
+back to validating with the model, which then answers as it always would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+import types
+import typing
+import uuid
+from collections.abc import Callable
+from typing import Any, Literal
+
+import orjson
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from loadplan.hints import Hints
+from loadplan.pydantic import attribute_path
+
+__all__ = ["Unwritable", "Writer", "dumps", "row_writer"]
+
+Writer = Callable[[Any], Any]
+"""Turns a row dict (or a list of them) into what orjson dumps as the model's JSON."""
+
+
+class Unwritable(Exception):
+    """A value the writer cannot reproduce exactly: validate with the model instead."""
+
+
+_SCALARS: tuple[type[Any], ...] = (
+    str,
+    int,
+    float,
+    bool,
+    dt.datetime,
+    dt.date,
+    decimal.Decimal,
+    uuid.UUID,
+)
+# Config keys that do not change what a valid model dumps.
+_NEUTRAL_CONFIG = frozenset(
+    {
+        "from_attributes",
+        "populate_by_name",
+        "validate_by_name",
+        "validate_by_alias",
+        "serialize_by_alias",
+        "title",
+        "extra",
+        "frozen",
+        "strict",
+        "json_schema_extra",
+        "json_schema_mode_override",
+        "protected_namespaces",
+        "use_attribute_docstrings",
+        "alias_generator",
+        "defer_build",
+        "revalidate_instances",
+        "validate_default",
+        "validate_assignment",
+        "arbitrary_types_allowed",
+        "loc_by_alias",
+    }
+)
+_MISSING = object()
+
+
+def dumps(value: Any) -> bytes:
+    """JSON bytes as pydantic-core writes them for the types writers accept;
+    raises :class:`Unwritable` for a value orjson cannot write (a 64-bit
+    overflow, a lone surrogate)."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_UTC_Z, default=_default)
+    except TypeError as error:
+        raise Unwritable(str(error)) from error
+
+
+def _default(value: Any) -> str:
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    raise TypeError(type(value).__name__)
+
+
+_writers: dict[Any, Writer | None] = {}
+
+
+def row_writer(response_type: Any) -> Writer | None:
+    """The writer of ``response_type`` (a model or a union of models), or
+    ``None`` when one could differ from the model's own output. Built once."""
+    if response_type not in _writers:
+        try:
+            _writers[response_type] = _type_writer(response_type, None)
+        except _Unsupported:
+            _writers[response_type] = None
+    return _writers[response_type]
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _type_writer(annotation: Any, info: FieldInfo | None) -> Writer:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        inner, *metadata = typing.get_args(annotation)
+        if any(not isinstance(m, Hints | FieldInfo) for m in metadata):
+            raise _Unsupported
+        field_infos = [m for m in metadata if isinstance(m, FieldInfo)]
+        return _type_writer(inner, field_infos[0] if field_infos else info)
+    if origin in (typing.Union, types.UnionType):
+        members = typing.get_args(annotation)
+        present = [m for m in members if m is not type(None)]
+        if len(present) < len(members):
+            inner = present[0] if len(present) == 1 else typing.Union[tuple(present)]  # noqa: UP007
+            return _optional(_type_writer(inner, info))
+        return _union_writer(present, info)
+    if origin is list:
+        (item,) = typing.get_args(annotation)
+        return _list_writer(_type_writer(item, None))
+    if origin is dict:
+        key, value = typing.get_args(annotation)
+        if key is not str:
+            raise _Unsupported
+        return _dict_writer(_type_writer(value, None))
+    if origin is Literal:
+        return _literal_writer(typing.get_args(annotation))
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _model_writer(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return _enum_writer(annotation)
+    if annotation is dt.time:
+        return _time_writer
+    if annotation in _SCALARS:
+        return _scalar_writer(annotation)
+    raise _Unsupported
+
+
+def _scalar_writer(kind: type[Any]) -> Writer:
+    check = _EXTRA_CHECKS.get(kind)
+
+    def write(value: Any) -> Any:
+        if type(value) is not kind or (check is not None and not check(value)):
+            raise Unwritable(kind.__name__)
+        return value
+
+    return write
+
+
+def _whole_minutes_offset(value: dt.datetime) -> bool:
+    # pydantic-core writes offsets in whole minutes, orjson with seconds.
+    offset = value.utcoffset()
+    return offset is None or offset.seconds % 60 == 0
+
+
+_EXTRA_CHECKS: dict[type[Any], Callable[[Any], bool]] = {
+    # pydantic refuses NaN and infinities in a Decimal field.
+    decimal.Decimal: lambda value: value.is_finite(),
+    dt.datetime: _whole_minutes_offset,
+}
+
+
+def _time_writer(value: Any) -> Any:
+    # orjson drops a leading zero of the microseconds (and refuses offsets);
+    # isoformat() is what pydantic-core writes for a naive time.
+    if type(value) is not dt.time or value.tzinfo is not None:
+        raise Unwritable("time")
+    return value.isoformat()
+
+
+def _enum_writer(kind: type[enum.Enum]) -> Writer:
+    def write(value: Any) -> Any:
+        if type(value) is not kind:
+            raise Unwritable(kind.__name__)
+        return value.value
+
+    return write
+
+
+def _literal_writer(allowed: tuple[Any, ...]) -> Writer:
+    if any(type(a) not in (str, int, bool) for a in allowed):
+        raise _Unsupported
+    values = {(type(a), a) for a in allowed}
+
+    def write(value: Any) -> Any:
+        if (type(value), value) not in values:
+            raise Unwritable(repr(value))
+        return value
+
+    return write
+
+
+def _optional(inner: Writer) -> Writer:
+    def write(value: Any) -> Any:
+        return None if value is None else inner(value)
+
+    return write
+
+
+def _list_writer(item: Writer) -> Writer:
+    def write(value: Any) -> Any:
+        if type(value) is not list:
+            raise Unwritable("list")
+        return [item(v) for v in value]
+
+    return write
+
+
+def _dict_writer(item: Writer) -> Writer:
+    def write(value: Any) -> Any:
+        if type(value) is not dict:
+            raise Unwritable("dict")
+        out = {}
+        for key, v in value.items():
+            if type(key) is not str:
+                raise Unwritable("key")
+            out[key] = item(v)
+        return out
+
+    return write
+
+
+def _union_writer(members: list[Any], info: FieldInfo | None) -> Writer:
+    """Models told apart by a literal field, as a discriminated (or smart)
+    union picks them: by the row's value of that field."""
+    if not all(isinstance(m, type) and issubclass(m, BaseModel) for m in members):
+        raise _Unsupported
+    discriminator = info.discriminator if info is not None else None
+    if discriminator is not None and not isinstance(discriminator, str):
+        raise _Unsupported
+    names = [discriminator] if discriminator else _common_literal_fields(members)
+    if len(names) != 1:
+        raise _Unsupported
+    name = names[0]
+    by_value: dict[Any, Writer] = {}
+    for member in members:
+        field = member.model_fields.get(name)
+        if field is None or typing.get_origin(field.annotation) is not Literal:
+            raise _Unsupported
+        path = attribute_path(name, field)
+        for value in typing.get_args(field.annotation):
+            if value in by_value:
+                raise _Unsupported
+            by_value[value] = _model_writer(member)
+
+    def write(row: Any) -> Any:
+        writer = by_value.get(_read(row, path))
+        if writer is None:
+            raise Unwritable(name)
+        return writer(row)
+
+    return write
+
+
+def _common_literal_fields(members: list[type[BaseModel]]) -> list[str]:
+    shared = set.intersection(
+        *(
+            {n for n, f in m.model_fields.items() if typing.get_origin(f.annotation) is Literal}
+            for m in members
+        )
+    )
+    return sorted(shared)
+
+
+def _model_writer(model: type[BaseModel]) -> Writer:
+    decorators = model.__pydantic_decorators__
+    if any(
+        (
+            decorators.validators,
+            decorators.field_validators,
+            decorators.root_validators,
+            decorators.field_serializers,
+            decorators.model_serializers,
+            decorators.model_validators,
+            decorators.computed_fields,
+        )
+    ):
+        raise _Unsupported
+    if not set(model.model_config) <= _NEUTRAL_CONFIG:
+        raise _Unsupported
+    fields: list[tuple[str, tuple[str, ...], Writer, Any]] = []
+    for name, info in model.model_fields.items():
+        if info.exclude or any(not isinstance(m, Hints) for m in info.metadata):
+            raise _Unsupported
+        default = None if not info.is_required() else _MISSING
+        if default is None and info.default is not None:
+            raise _Unsupported
+        key = info.serialization_alias or info.alias or name
+        fields.append(
+            (key, attribute_path(name, info), _type_writer(info.annotation, info), default)
+        )
+
+    def write(row: Any) -> Any:
+        if type(row) is not dict:
+            raise Unwritable(model.__name__)
+        out = {}
+        for key, path, writer, default in fields:
+            value = _read(row, path)
+            if value is _MISSING:
+                if default is _MISSING:
+                    raise Unwritable(key)
+                out[key] = default
+            else:
+                out[key] = writer(value)
+        return out
+
+    return write
+
+
+def _read(row: dict[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = row
+    for part in path:
+        if type(value) is not dict:
+            return _MISSING
+        value = value.get(part, _MISSING)
+        if value is _MISSING:
+            return _MISSING
+    return value
