@@ -293,7 +293,7 @@ def _model_writer(model: type[BaseModel]) -> Writer:
         raise _Unsupported
     if not set(model.model_config) <= _NEUTRAL_CONFIG:
         raise _Unsupported
-    fields: list[tuple[str, tuple[str, ...], Writer, Any]] = []
+    fields: list[tuple[str, str, tuple[str, ...], type[Any] | None, Writer, Any]] = []
     for name, info in model.model_fields.items():
         if info.exclude or any(not isinstance(m, Hints) for m in info.metadata):
             raise _Unsupported
@@ -301,20 +301,29 @@ def _model_writer(model: type[BaseModel]) -> Writer:
         if default is None and info.default is not None:
             raise _Unsupported
         key = info.serialization_alias or info.alias or name
-        fields.append(
-            (key, attribute_path(name, info), _type_writer(info.annotation, info), default)
-        )
+        first, *rest = attribute_path(name, info)
+        annotation = _without_hints(info.annotation)
+        # Plain scalars are checked inline: one call less per value.
+        plain = annotation if annotation in _SCALARS and annotation not in _EXTRA_CHECKS else None
+        writer = _type_writer(info.annotation, info)
+        fields.append((key, first, tuple(rest), plain, writer, default))
 
     def write(row: Any) -> Any:
         if type(row) is not dict:
             raise Unwritable(model.__name__)
         out = {}
-        for key, path, writer, default in fields:
-            value = _read(row, path)
+        for key, first, rest, plain, writer, default in fields:
+            value = row.get(first, _MISSING)
+            if rest and value is not _MISSING:
+                value = _read(value, rest)
             if value is _MISSING:
                 if default is _MISSING:
                     raise Unwritable(key)
                 out[key] = default
+            elif plain is not None:
+                if type(value) is not plain:
+                    raise Unwritable(key)
+                out[key] = value
             else:
                 out[key] = writer(value)
         return out
@@ -322,8 +331,16 @@ def _model_writer(model: type[BaseModel]) -> Writer:
     return write
 
 
-def _read(row: dict[str, Any], path: tuple[str, ...]) -> Any:
-    value: Any = row
+def _without_hints(annotation: Any) -> Any:
+    while typing.get_origin(annotation) is typing.Annotated:
+        inner, *metadata = typing.get_args(annotation)
+        if any(not isinstance(m, Hints) for m in metadata):
+            return annotation
+        annotation = inner
+    return annotation
+
+
+def _read(value: Any, path: tuple[str, ...]) -> Any:
     for part in path:
         if type(value) is not dict:
             return _MISSING

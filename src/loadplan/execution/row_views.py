@@ -27,28 +27,32 @@ from loadplan.plan import EntityPlan, RelationshipPlan
 __all__ = ["NotLoadedError", "RowView", "compute_properties"]
 
 
+_MISSING = object()
+
+
 class NotLoadedError(LoadplanError, AttributeError):
     """A model property read, in the row mode, an attribute its hints do not name."""
 
 
-_related: dict[tuple[type[Any], str], type[Any] | None] = {}
+_relations: dict[type[Any], dict[str, tuple[type[Any], str]]] = {}
 
 
-def _related_class(cls: type[Any], name: str) -> type[Any] | None:
-    key = (cls, name)
-    if key not in _related:
+def _relations_of(cls: type[Any]) -> dict[str, tuple[type[Any], str]]:
+    """Relationship name → (target class, key of a full list kept beside a page)."""
+    found = _relations.get(cls)
+    if found is None:
         mapper: Mapper[Any] = inspect(cls)
-        prop = mapper.relationships.get(name)
-        _related[key] = prop.mapper.class_ if prop is not None else None
-    return _related[key]
+        found = _relations[cls] = {
+            name: (prop.mapper.class_, FULL_LIST_PREFIX + name)
+            for name, prop in mapper.relationships.items()
+        }
+    return found
 
 
-def _wrap(value: Any, cls: type[Any] | None) -> Any:
-    if cls is None:
-        return value
-    if isinstance(value, dict):
+def _wrap(value: Any, cls: type[Any]) -> Any:
+    if type(value) is dict:
         return RowView(value, value.get(MODEL_KEY, cls))
-    if isinstance(value, list):
+    if type(value) is list:
         return [RowView(item, item.get(MODEL_KEY, cls)) for item in value]
     return value
 
@@ -64,11 +68,21 @@ class RowView:
 
     def __getattr__(self, name: str) -> Any:
         row = self._row
-        full = FULL_LIST_PREFIX + name
-        if full in row:
-            return _wrap(row[full], _related_class(self._cls, name))
-        if name in row:
-            return _wrap(row[name], _related_class(self._cls, name))
+        relation = _relations_of(self._cls).get(name)
+        if relation is not None:
+            target, full = relation
+            value = row.get(full, _MISSING)
+            if value is _MISSING:
+                value = row.get(name, _MISSING)
+            if value is not _MISSING:
+                return _wrap(value, target)
+        else:
+            value = row.get(name, _MISSING)
+            if value is not _MISSING:
+                return value
+        return self._from_class(name)
+
+    def _from_class(self, name: str) -> Any:
         attribute = pyinspect.getattr_static(self._cls, name, None)
         if isinstance(attribute, QueryableAttribute) or attribute is None:
             msg = (

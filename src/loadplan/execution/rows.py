@@ -13,8 +13,10 @@ the way the selection is. Model properties run on views of those dicts
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Select
@@ -42,8 +44,17 @@ class _Level:
     joined: list[tuple[RelationshipPlan, _Level, int]] = field(default_factory=list)
     kinds: tuple[int, dict[Any, type[Any]]] | None = None
 
+    @cached_property
+    def _take(self) -> tuple[tuple[str, ...], Callable[[Sequence[Any]], Sequence[Any]]]:
+        keys = tuple(key for key, _ in self.columns)
+        indexes = [index for _, index in self.columns]
+        if len(indexes) < 2:
+            return keys, lambda row: tuple(row[i] for i in indexes)
+        return keys, itemgetter(*indexes)
+
     def read(self, row: Sequence[Any]) -> dict[str, Any]:
-        out = {key: row[index] for key, index in self.columns}
+        keys, take = self._take
+        out = dict(zip(keys, take(row), strict=True))
         if self.kinds is not None:
             # The mapped class of a polymorphic row, as its objects would have.
             index, classes = self.kinds

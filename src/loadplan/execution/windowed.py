@@ -30,7 +30,7 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, func, inspect, or
 from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import visitors
-from sqlalchemy.sql.elements import BindParameter, BooleanClauseList
+from sqlalchemy.sql.elements import BooleanClauseList
 from sqlalchemy.sql.operators import and_ as and_operator
 from sqlalchemy.sql.schema import Column
 
@@ -38,6 +38,7 @@ from loadplan.errors import PlanError
 from loadplan.execution.arguments import filter_condition, order_expression, reversed_order
 from loadplan.execution.binding import Binding
 from loadplan.execution.options import criteria_for, entity_for, entity_options
+from loadplan.execution.parent_keys import PARENT_KEYS, ParentKeysIn
 from loadplan.plan import RelationshipPlan
 from loadplan.planner.keys import KeyPairs, key_pairs
 from loadplan.results import store_related, store_total
@@ -115,7 +116,7 @@ class Batch:
 
     ``stmt`` selects ``head`` (an entity, or plain columns in row mode), then
     the parent key columns, then (paginated) the total and row number; the
-    parent keys are bound at execution as ``lp_parent_keys``.
+    parent keys are bound at execution as ``PARENT_KEYS``.
     """
 
     stmt: Select[Any]
@@ -143,10 +144,11 @@ def batch_statement(
     entity = entity_for(rel.target)
     target_mapper: Mapper[Any] = prop.mapper
     remote = list(pairs.remote_columns)
-    key_expr = remote[0] if len(remote) == 1 else tuple_(*remote)
-    keys_in: BindParameter[Any] = bindparam("lp_parent_keys", expanding=True)
-
-    conditions: list[Any] = [key_expr.in_(keys_in), *extra_join_criteria(prop)]
+    if len(remote) == 1:
+        in_batch: ColumnElement[bool] = ParentKeysIn(remote[0])
+    else:
+        in_batch = tuple_(*remote).in_(bindparam(PARENT_KEYS, expanding=True))
+    conditions: list[Any] = [in_batch, *extra_join_criteria(prop)]
     conditions += [filter_condition(entity, f) for f in arguments.filters]
     conditions += criteria_for(rel.target, entity, binding)
     order = [order_expression(entity, o) for o in arguments.order_by]
@@ -217,7 +219,7 @@ def fetch(
     totals: dict[tuple[Any, ...], int] = {}
     width, key_end = batch.head_width, batch.head_width + batch.key_width
     for start in range(0, len(values), batch_size):
-        for row in session.execute(stmt, {"lp_parent_keys": values[start : start + batch_size]}):
+        for row in session.execute(stmt, {PARENT_KEYS: values[start : start + batch_size]}):
             key = tuple(row[width:key_end])
             if batch.paginated:
                 totals[key] = row[-2]
