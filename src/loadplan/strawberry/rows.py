@@ -15,6 +15,7 @@ path and nulled out to the nearest nullable parent by ``handle_field_error``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,27 @@ from loadplan.strawberry.pagination import encode_cursor, make_window_dict
 DEFINITION = "strawberry-definition"
 
 __all__ = ["RowExecutionContext", "RowsResult"]
+
+
+_LIST_KINDS = frozenset({"list", "connection", "page", "single"})
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One field of an object's completion: where its value comes from, and
+    for a scalar or enum (``leaf``) the type that serializes it in place."""
+
+    key: str
+    name: str
+    field_def: Any
+    details: Any
+    read: Callable[[dict[str, Any]], Any]
+    leaf: Any
+    non_null: bool
+
+
+def _no_read(row: dict[str, Any]) -> Any:
+    return None
 
 
 @dataclass(frozen=True)
@@ -126,25 +148,64 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _complete_object(
         self, runtime_type: GraphQLObjectType, field_details_list: Any, value: Any, path: Path
     ) -> dict[str, Any]:
-        collected = self.collect_subfields(runtime_type, field_details_list)
+        type_name = runtime_type.name
         out: dict[str, Any] = {}
+        for entry in self._entries(runtime_type, field_details_list):
+            key = entry.key
+            if entry.field_def is None:
+                out[key] = type_name
+                continue
+            try:
+                raw = entry.read(value)
+                if entry.leaf is None:
+                    out[key] = self._complete(
+                        entry.field_def.type,
+                        entry.details,
+                        raw,
+                        path.add_key(key, type_name),
+                        type_name,
+                        entry.name,
+                    )
+                elif raw is not None:
+                    out[key] = self.complete_leaf_value(entry.leaf, raw)
+                elif entry.non_null:
+                    msg = f"Cannot return null for non-nullable field {type_name}.{entry.name}."
+                    raise TypeError(msg)
+                else:
+                    out[key] = None
+            except Exception as error:
+                self.handle_field_error(
+                    error, entry.field_def.type, entry.details, path.add_key(key, type_name)
+                )
+                out[key] = None
+        return out
+
+    def _entries(self, runtime_type: GraphQLObjectType, field_details_list: Any) -> list[_Entry]:
+        """The fields to complete on objects of ``runtime_type`` for one
+        selection, worked out once per request and selection (like
+        graphql-core's own ``collect_subfields``, keyed by the list's identity)."""
+        cache: dict[Any, tuple[Any, list[_Entry]]] = self.__dict__.setdefault("_row_entries", {})
+        cache_key = (runtime_type, id(field_details_list))
+        cached = cache.get(cache_key)
+        if cached is not None:
+            return cached[1]
+        collected = self.collect_subfields(runtime_type, field_details_list)
+        entries = []
         for key, details in collected.grouped_field_set.items():
             node = details[0].node
             name = node.name.value
-            field_path = path.add_key(key, runtime_type.name)
             if _typename_field(name):
-                out[key] = runtime_type.name
+                entries.append(_Entry(key, name, None, details, _no_read, None, False))
                 continue
             field_def = runtime_type.fields[name]
-            try:
-                raw = self._read(field_def, node, key, value)
-                out[key] = self._complete(
-                    field_def.type, details, raw, field_path, runtime_type.name, name
-                )
-            except Exception as error:
-                self.handle_field_error(error, field_def.type, details, field_path)
-                out[key] = None
-        return out
+            field_type = field_def.type
+            non_null = isinstance(field_type, GraphQLNonNull)
+            named = field_type.of_type if non_null else field_type
+            leaf = named if is_leaf_type(named) else None
+            reader = self._reader(field_def, node, key)
+            entries.append(_Entry(key, name, field_def, details, reader, leaf, non_null))
+        cache[cache_key] = (field_details_list, entries)
+        return entries
 
     def _runtime_type(self, abstract: Any, value: dict[str, Any]) -> GraphQLObjectType:
         model = value.get(MODEL_KEY)
@@ -160,13 +221,18 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     # -- reading a field from a row dict -------------------------------------------
 
-    def _read(self, field_def: Any, node: Any, key: str, row: dict[str, Any]) -> Any:
+    def _reader(self, field_def: Any, node: Any, key: str) -> Callable[[dict[str, Any]], Any]:
         strawberry_field = field_def.extensions.get(DEFINITION)
         spec = spec_of(strawberry_field)
         if spec is None:
             # Wrapper types built here (connections, pages): keyed by python name.
-            return row.get(getattr(strawberry_field, "python_name", node.name.value))
-        return _value(spec, row, key, lambda: self._arguments(field_def, node))
+            name = getattr(strawberry_field, "python_name", node.name.value)
+            return lambda row: row.get(name)
+        assert spec.attribute is not None
+        if spec.kind not in _LIST_KINDS and "." not in spec.attribute:
+            attribute = spec.attribute
+            return lambda row: row.get(attribute)
+        return lambda row: _value(spec, row, key, lambda: self._arguments(field_def, node))
 
     def _arguments(self, field_def: Any, node: Any) -> dict[str, Any]:
         variables = self.variable_values
@@ -182,7 +248,7 @@ def _value(spec: FieldSpec, row: dict[str, Any], key: str, arguments: Any) -> An
         row = row.get(hop)  # type: ignore[assignment]
         if row is None:
             return None
-    if spec.kind in {"list", "connection", "page", "single"}:
+    if spec.kind in _LIST_KINDS:
         rows = row.get(key, row.get(last)) or []
         if spec.kind == "single":
             return rows[0] if rows else None

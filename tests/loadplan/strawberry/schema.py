@@ -91,6 +91,9 @@ class TaskGQL:
     is_late: bool = lp.field()
     comment_count: int = lp.field(annotate=loadplan.count("comments"))
     huge_number: int | None = lp.field(annotate=literal(2**40, BigInteger))
+    # Declared non-null over a nullable column: a task without a parent is a
+    # non-null violation, nulled out to the nearest nullable parent.
+    parent_key: int = lp.field(field_name="parent_id")
 
     @lp.field(only=["name", "priority"])
     def title(self, root: strawberry.Parent[m.Task]) -> str:
