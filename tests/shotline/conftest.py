@@ -1,7 +1,8 @@
-"""Fixtures of Shotline's model tests.
+"""Fixtures of Shotline's tests.
 
 A migrated schema per module and dialect, a rolled-back session per test, and
-a tiny production to work on.
+a tiny production to work on; and the execution mode the API suites ask
+loadplan for.
 """
 
 from __future__ import annotations
@@ -29,6 +30,20 @@ from shotline.models import (
     TaskType,
 )
 from tests.databases import IsolatedDatabase
+
+
+@pytest.fixture(scope="module", params=["rows", "orm"])
+def mode(request: pytest.FixtureRequest) -> str:
+    """The execution mode an API client asks for (``X-Loadplan-Mode``).
+
+    Both modes must give the same responses for the same statements, so the
+    REST and GraphQL suites run whole in each. A plan that cannot run from
+    rows runs in the ORM mode whatever is asked. Module scope: each module
+    runs in one mode, then in the other, and data sets that tests leave as
+    they found them serve both.
+    """
+    name: str = request.param
+    return name
 
 
 @pytest.fixture(scope="module")

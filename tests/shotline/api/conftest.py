@@ -45,6 +45,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from loadplan.fastapi import MODE_HEADER
 from loadplan.testing import QueryLog, count_queries
 from shotline.app import create_app
 from shotline.db import upgrade
@@ -296,9 +297,9 @@ def grid_engine(dialect: str, make_database: Callable[[str], IsolatedDatabase]) 
 
 
 @pytest.fixture(scope="module")
-def client(grid_engine: Engine) -> TestClient:
+def client(grid_engine: Engine, mode: str) -> TestClient:
     app = create_app(grid_engine, Settings(server_timing=True, max_page_size=500))
-    return signed_in(TestClient(app), grid_engine, ADMIN)
+    return signed_in(TestClient(app, headers={MODE_HEADER: mode}), grid_engine, ADMIN)
 
 
 @dataclass
@@ -316,14 +317,19 @@ class Answer:
 
 
 @pytest.fixture(scope="module")
-def get(client: TestClient, grid_engine: Engine) -> Callable[[str], Answer]:
+def get(client: TestClient, grid_engine: Engine, mode: str) -> Callable[[str], Answer]:
     """GET a URL, counting its statements; the Server-Timing header must
-    report the same count."""
+    report the same count and, on answers of loadplan's endpoints, the mode
+    asked for: every grid plan can run from rows, so none falls back."""
 
     def fetch(url: str) -> Answer:
         with count_queries(grid_engine) as log:
             response = client.get(url)
-        assert response.headers["server-timing"].endswith(f'desc="{log.count} statements"')
+        timing = response.headers["server-timing"]
+        assert timing.endswith(f'desc="{log.count} statements"')
+        if MODE_HEADER in response.headers:
+            assert response.headers[MODE_HEADER] == mode
+            assert timing.startswith(f'mode;desc="{mode}", ')
         return Answer(response.status_code, response.json(), log.count, log)
 
     return fetch

@@ -1,7 +1,8 @@
 """The asset and shot grids and the asset and shot pages, on every dialect.
 
 Data: see ``conftest.py``. Every request goes through ``get``, which also
-checks that the ``Server-Timing`` header reports the statements counted.
+checks that the ``Server-Timing`` header reports the statements counted and
+the execution mode asked for (each test runs in both, ``mode``).
 Requests are an admin's: the first statement of each resolves its token
 (``AUTH``), and the access rules (``shotline.access``) load projects and
 entities reached from other rows apart, never joined (loadplan's rule for
@@ -17,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from loadplan.fastapi import MODE_HEADER
 from shotline.app import create_app
 from shotline.settings import Settings
 from tests.shotline.api.conftest import ADMIN, Answer
@@ -570,9 +572,9 @@ def test_ids_the_database_cannot_hold_are_422(get: Get, url: str, loc: list[Any]
     assert answer.statements == AUTH
 
 
-def test_page_size_and_explain_follow_the_app_settings(grid_engine: Engine) -> None:
+def test_page_size_and_explain_follow_the_app_settings(grid_engine: Engine, mode: str) -> None:
     app = create_app(grid_engine, Settings(max_page_size=20, debug=True))
-    client = signed_in(TestClient(app), grid_engine, ADMIN)
+    client = signed_in(TestClient(app, headers={MODE_HEADER: mode}), grid_engine, ADMIN)
     too_large = client.get("/api/projects/2/assets?limit=21")
     assert (too_large.status_code, too_large.json()["detail"][0]["msg"]) == (
         422,
@@ -582,3 +584,4 @@ def test_page_size_and_explain_follow_the_app_settings(grid_engine: Engine) -> N
     explained = client.get("/api/projects/1/assets?fields=id,task_status&explain=1").json()
     assert explained["statement_count"] == 4  # assets, their project, task type order, tasks
     assert explained["plan"].startswith("Asset (")
+    assert explained["mode"] == mode

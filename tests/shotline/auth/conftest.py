@@ -1,5 +1,6 @@
-"""Fixtures of the access tests: the studio of ``world.py`` behind the app,
-once per dialect, with a token per person.
+"""Fixtures of the access tests: the studio of ``world.py``, built once per
+dialect with a token per person, behind apps whose clients ask for an
+execution mode (``mode``).
 
 ``World.call`` runs each request in a transaction that is rolled back
 afterwards (the app's sessions join it through savepoints), so that every
@@ -22,6 +23,7 @@ from httpx2 import Response
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from loadplan.fastapi import MODE_HEADER
 from loadplan.testing import QueryLog, count_queries
 from shotline.app import create_app
 from shotline.db import make_engine, upgrade
@@ -123,15 +125,34 @@ class World:
         return response, log
 
 
+@dataclass(frozen=True)
+class Studio:
+    """The studio's database, built once per dialect, and a token per person."""
+
+    engine: Engine
+    plain_engine: Engine
+    headers: dict[str, dict[str, str]]
+
+
 @pytest.fixture(scope="package")
-def world(dialect: str, make_database: Callable[[str], IsolatedDatabase]) -> Iterator[World]:
+def studio(dialect: str, make_database: Callable[[str], IsolatedDatabase]) -> Iterator[Studio]:
     database = make_database(dialect)
     engine = _transactional_engine(database)
     upgrade(engine)
     build(engine)
     headers = {name: bearer(engine, person) for name, person in PEOPLE.items()}
-    plain = database.engine()
-    app = create_app(engine, SETTINGS)
-    with TestClient(app) as client, TestClient(create_app(plain, SETTINGS)) as reader:
-        yield World(engine, plain, app, client, reader, headers)
+    yield Studio(engine, database.engine(), headers)
     database.close_sync()
+
+
+@pytest.fixture(scope="module")
+def world(studio: Studio, mode: str) -> Iterator[World]:
+    """The studio behind apps whose clients ask for ``mode``."""
+    engine, plain = studio.engine, studio.plain_engine
+    app = create_app(engine, SETTINGS)
+    asking = {MODE_HEADER: mode}
+    with (
+        TestClient(app, headers=asking) as client,
+        TestClient(create_app(plain, SETTINGS), headers=asking) as reader,
+    ):
+        yield World(engine, plain, app, client, reader, studio.headers)

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from loadplan import UnplannedLoadWarning
+from loadplan.fastapi import MODE_HEADER
 from shotline.app import create_app
 from shotline.db import upgrade
 from tests.databases import IsolatedDatabase
@@ -53,12 +54,13 @@ def production(crud_engine: Engine) -> tuple[Production, Snapshot, dict[str, str
     return built, snapshot(crud_engine), headers
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def client(
-    crud_engine: Engine, production: tuple[Production, Snapshot, dict[str, str]]
+    crud_engine: Engine, production: tuple[Production, Snapshot, dict[str, str]], mode: str
 ) -> Iterator[TestClient]:
-    """A client signed in as the production's admin."""
-    with TestClient(create_app(crud_engine), headers=production[2]) as test_client:
+    """A client signed in as the production's admin, asking for ``mode``."""
+    headers = {**production[2], MODE_HEADER: mode}
+    with TestClient(create_app(crud_engine), headers=headers) as test_client:
         yield test_client
 
 

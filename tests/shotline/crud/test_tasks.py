@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from loadplan.fastapi import MODE_HEADER
 from shotline.app import create_app
 from shotline.models import Asset, Task, task_assignee
 from shotline.settings import Settings
@@ -264,7 +265,7 @@ def test_list_pages_follow_the_settings(
     client: TestClient, crud_engine: Engine, prod: Production
 ) -> None:
     app = create_app(crud_engine, Settings(max_page_size=2))
-    signed_in = {"Authorization": client.headers["Authorization"]}
+    signed_in = {name: client.headers[name] for name in ("Authorization", MODE_HEADER)}
     with TestClient(app, headers=signed_in) as small_pages:
         listed = small_pages.get(f"/api/projects/{prod.project}/tasks?fields=id").json()
         assert listed["items"] == [{"id": prod.lantern_modeling}, {"id": prod.keeper_modeling}]

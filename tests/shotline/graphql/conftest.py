@@ -1,14 +1,16 @@
 """Fixtures of the GraphQL tests: productions of two sizes behind the real app.
 
 The read-only productions are built once per dialect for the whole package
-(session scope); tests that write get a production of their own per module.
-Every request goes through ``TestClient(create_app(engine))``, as a browser's
+(session scope), and served in each execution mode (``mode``) per module;
+tests that write get a production of their own per module and mode. Every
+request goes through ``TestClient(create_app(engine))``, as a browser's
 would, and reports the statements it ran on the database.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from loadplan.fastapi import MODE_HEADER
 from loadplan.testing import QueryLog, count_queries
 from shotline.app import create_app
 from shotline.settings import Settings
@@ -58,31 +61,60 @@ class Api:
         return Api(self.engine, self.ids, client, self.headers)
 
 
-def _api(
+@dataclass(frozen=True)
+class Stock:
+    """A migrated production and its admin's token, for apps in either mode."""
+
+    engine: Engine
+    ids: Production
+    token: dict[str, str]
+
+    def api(self, mode: str) -> Api:
+        headers = {**self.token, MODE_HEADER: mode}
+        client = TestClient(create_app(self.engine, SETTINGS), headers=headers)
+        return Api(self.engine, self.ids, client, headers)
+
+
+@contextmanager
+def _stock(
     dialect: str, make_database: Callable[[str], IsolatedDatabase], size: int
-) -> Iterator[Api]:
+) -> Iterator[Stock]:
     database = make_database(dialect)
     engine = database.engine()
     ids = migrated_production(engine, size)
-    headers = bearer(engine, ids.people["Ada"])
-    yield Api(engine, ids, TestClient(create_app(engine, SETTINGS), headers=headers), headers)
+    yield Stock(engine, ids, bearer(engine, ids.people["Ada"]))
     database.close_sync()
 
 
 @pytest.fixture(scope="session")
-def small(dialect: str, make_database: Callable[[str], IsolatedDatabase]) -> Iterator[Api]:
+def small_stock(dialect: str, make_database: Callable[[str], IsolatedDatabase]) -> Iterator[Stock]:
     """The production of size 2: never written to."""
-    yield from _api(dialect, make_database, SMALL)
+    with _stock(dialect, make_database, SMALL) as stock:
+        yield stock
 
 
 @pytest.fixture(scope="session")
-def large(dialect: str, make_database: Callable[[str], IsolatedDatabase]) -> Iterator[Api]:
+def large_stock(dialect: str, make_database: Callable[[str], IsolatedDatabase]) -> Iterator[Stock]:
     """The production of size 12: never written to."""
-    yield from _api(dialect, make_database, LARGE)
+    with _stock(dialect, make_database, LARGE) as stock:
+        yield stock
 
 
 @pytest.fixture(scope="module")
-def writable(dialect: str, make_database: Callable[[str], IsolatedDatabase]) -> Iterator[Api]:
-    """A production of size 2 for one module's writes: each test changes rows
-    no other test reads."""
-    yield from _api(dialect, make_database, SMALL)
+def small(small_stock: Stock, mode: str) -> Api:
+    return small_stock.api(mode)
+
+
+@pytest.fixture(scope="module")
+def large(large_stock: Stock, mode: str) -> Api:
+    return large_stock.api(mode)
+
+
+@pytest.fixture(scope="module")
+def writable(
+    dialect: str, make_database: Callable[[str], IsolatedDatabase], mode: str
+) -> Iterator[Api]:
+    """A production of size 2 for one module's writes in one mode: each test
+    changes rows no other test reads, once."""
+    with _stock(dialect, make_database, SMALL) as stock:
+        yield stock.api(mode)
