@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import get_args
+
+from loadplan.fastapi import Mode
 
 
 def _flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     return default if value is None else value.lower() in {"1", "true", "yes", "on"}
+
+
+def _mode(value: str) -> Mode:
+    if value not in get_args(Mode):
+        msg = f"SHOTLINE_LOADPLAN_MODE must be one of auto, rows, orm, not {value!r}"
+        raise ValueError(msg)
+    return value  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -20,9 +30,11 @@ class Settings:
     ``?explain=1`` on REST lists. ``session_hours``: how long the token of a
     login is valid. ``token_touch_seconds``: how stale a token's
     ``last_used_at`` may get before a request refreshes it (one UPDATE then;
-    every other request authenticates with one SELECT). ``graphql_rows`` lets
-    GraphQL answer from plain rows where no field needs a resolver of its own
-    (a request can force the ORM mode with ``X-Loadplan-Mode: orm``)."""
+    every other request authenticates with one SELECT). ``loadplan_mode``:
+    how REST and GraphQL answers are built: ``auto`` (from plain rows wherever
+    nothing needs ORM objects; the default), ``rows`` (the same) or ``orm``
+    (always from objects, for debugging); a request can force either with the
+    ``X-Loadplan-Mode`` header."""
 
     server_timing: bool = field(default_factory=lambda: _flag("SHOTLINE_SERVER_TIMING", True))
     max_page_size: int = field(
@@ -35,7 +47,9 @@ class Settings:
         default_factory=lambda: int(os.environ.get("SHOTLINE_GRAPHQL_MAX_ALIASES", "30"))
     )
     debug: bool = field(default_factory=lambda: _flag("SHOTLINE_DEBUG", False))
-    graphql_rows: bool = field(default_factory=lambda: _flag("SHOTLINE_GRAPHQL_ROWS", True))
+    loadplan_mode: Mode = field(
+        default_factory=lambda: _mode(os.environ.get("SHOTLINE_LOADPLAN_MODE", "auto"))
+    )
     session_hours: float = field(
         default_factory=lambda: float(os.environ.get("SHOTLINE_SESSION_HOURS", "12"))
     )

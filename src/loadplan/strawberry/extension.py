@@ -187,10 +187,12 @@ class OptimizerExtension(SchemaExtension):
             and self._rows_completed()
         )
         if fast and _mode_forced(info) != "orm":
+            _report_mode(info, "rows")
             restricted = plan.restrict(stmt, entity_for(plan.root))
             if _is_root_list(info):
                 restricted = restricted.order_by(*inspect(request.model).primary_key)
             return _execute_rows(session, plan, restricted, request, count)
+        _report_mode(info, "orm")
         applied = plan.apply(stmt)
         if _is_root_list(info):
             applied = applied.order_by(*inspect(request.model).primary_key)
@@ -239,15 +241,31 @@ def _is_root_list(info: GraphQLResolveInfo[Any]) -> bool:
     return strawberry_field is not None and is_root_resolver(strawberry_field)
 
 
+def _http_headers(info: GraphQLResolveInfo[Any], part: str) -> Any:
+    """The headers of the context's HTTP ``request`` or ``response``, if any."""
+    context = info.context
+    message = context.get(part) if isinstance(context, dict) else getattr(context, part, None)
+    return getattr(message, "headers", None)
+
+
 def _mode_forced(info: GraphQLResolveInfo[Any]) -> str:
     """The mode a request forces with the ``X-Loadplan-Mode`` header, if its
     context carries the HTTP request."""
-    context = info.context
-    request = (
-        context.get("request") if isinstance(context, dict) else getattr(context, "request", None)
-    )
-    headers = getattr(request, "headers", None)
+    headers = _http_headers(info, "request")
     return str(headers.get(MODE_HEADER, "")).lower() if headers is not None else ""
+
+
+def _report_mode(info: GraphQLResolveInfo[Any], mode: str) -> None:
+    """Name the modes that answered in the response's ``X-Loadplan-Mode``
+    header (``rows``, ``orm``, or ``rows,orm`` when root fields differed)."""
+    headers = _http_headers(info, "response")
+    if headers is None:
+        return
+    current = headers.get(MODE_HEADER)
+    if current is None:
+        headers[MODE_HEADER] = mode
+    elif mode not in current.split(","):
+        headers[MODE_HEADER] = ",".join(sorted({*current.split(","), mode}, reverse=True))
 
 
 def _rows_value(request: RootRequest, rows: list[Any], total: int | None) -> RowsResult:

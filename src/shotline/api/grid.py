@@ -47,7 +47,7 @@ from sqlalchemy.types import TypeDecorator
 
 import loadplan
 from loadplan import Order, Selection
-from loadplan.fastapi import Page, PlannedEndpoint, PlannedRequest
+from loadplan.fastapi import Mode, Page, PlannedEndpoint, PlannedRequest
 from shotline.access import RULES, Principal, visible
 from shotline.auth import Me
 from shotline.deps import DB, AppSettings
@@ -77,16 +77,16 @@ IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 @cache
 def _endpoint(
-    model: type[Entity], schema: type[BaseModel], max_limit: int, debug: bool
+    model: type[Entity], schema: type[BaseModel], max_limit: int, debug: bool, mode: Mode
 ) -> PlannedEndpoint:
-    return PlannedEndpoint(model, schema, max_limit=max_limit, debug=debug, rules=RULES)
+    return PlannedEndpoint(model, schema, max_limit=max_limit, debug=debug, rules=RULES, mode=mode)
 
 
 def _warm(model: type[Entity], schema: type[BaseModel]) -> None:
     """Build the endpoint of the default settings at import: a schema field
     that nothing can load fails at start-up, not on the first request."""
     defaults = Settings()
-    _endpoint(model, schema, defaults.max_page_size, defaults.debug)
+    _endpoint(model, schema, defaults.max_page_size, defaults.debug, defaults.loadplan_mode)
 
 
 Fields = Annotated[
@@ -119,7 +119,9 @@ def _planned_list(
         total: Annotated[bool, Query(description="Also count every matching entity.")] = False,
         explain: Explain = False,
     ) -> PlannedRequest:
-        endpoint = _endpoint(model, schema, settings.max_page_size, settings.debug)
+        endpoint = _endpoint(
+            model, schema, settings.max_page_size, settings.debug, settings.loadplan_mode
+        )
         planned = endpoint(
             request, fields, limit, offset, cursor, order or DEFAULT_ORDER, total, explain
         )
@@ -136,7 +138,9 @@ def _planned_one(
     def planned_one(
         request: Request, settings: AppSettings, fields: Fields = None, explain: Explain = False
     ) -> PlannedRequest:
-        endpoint = _endpoint(model, schema, settings.max_page_size, settings.debug)
+        endpoint = _endpoint(
+            model, schema, settings.max_page_size, settings.debug, settings.loadplan_mode
+        )
         planned = endpoint(request, fields, None, None, None, None, False, explain)
         return _one_task_list(planned, task_list)
 

@@ -185,7 +185,7 @@ def make_schema(settings: Settings) -> strawberry.Schema:
                 session_getter=session_of,
                 max_page_size=settings.max_page_size,
                 rules=RULES,
-                rows=settings.graphql_rows,
+                rows=settings.loadplan_mode != "orm",
             ),
         ],
         # Root fields whose whole subtree is plain loadplan fields are

@@ -18,7 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from loadplan.fastapi import MODE_HEADER
+from loadplan.fastapi import MODE_HEADER, Mode
 from shotline.app import create_app
 from shotline.settings import Settings
 from tests.shotline.api.conftest import ADMIN, Answer
@@ -585,3 +585,26 @@ def test_page_size_and_explain_follow_the_app_settings(grid_engine: Engine, mode
     assert explained["statement_count"] == 4  # assets, their project, task type order, tasks
     assert explained["plan"].startswith("Asset (")
     assert explained["mode"] == mode
+
+
+@pytest.mark.parametrize(("setting", "ran"), [("auto", "rows"), ("rows", "rows"), ("orm", "orm")])
+def test_the_mode_setting_chooses_without_a_header(
+    grid_engine: Engine, setting: Mode, ran: str
+) -> None:
+    app = create_app(grid_engine, Settings(loadplan_mode=setting))
+    client = signed_in(TestClient(app), grid_engine, ADMIN)
+    grid = client.get("/api/projects/1/assets?limit=2")
+    assert grid.headers[MODE_HEADER] == ran
+    forced = client.get("/api/projects/1/assets?limit=2", headers={MODE_HEADER: "orm"})
+    assert forced.headers[MODE_HEADER] == "orm"
+    assert forced.content == grid.content
+    graphql = client.post("/graphql", json={"query": "{ taskTypes { name } }"})
+    assert graphql.headers[MODE_HEADER] == ran
+
+
+def test_an_unknown_mode_setting_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHOTLINE_LOADPLAN_MODE", "fast")
+    with pytest.raises(
+        ValueError, match=r"^SHOTLINE_LOADPLAN_MODE must be one of auto, rows, orm, not .fast.$"
+    ):
+        Settings()

@@ -46,9 +46,15 @@ class Api:
     def post(self, query: str, variables: dict[str, Any] | None = None) -> tuple[Any, QueryLog]:
         """The JSON response to one operation, and the statements it ran."""
         with count_queries(self.engine) as log:
-            response = self.client.post("/graphql", json={"query": query, "variables": variables})
+            response = self.http(query, variables)
         assert response.status_code == 200, response.text
+        if self.headers.get(MODE_HEADER) == "orm":
+            assert response.headers.get(MODE_HEADER) in {None, "orm"}
         return response.json(), log
+
+    def http(self, query: str, variables: dict[str, Any] | None = None) -> Any:
+        """The HTTP response to one operation."""
+        return self.client.post("/graphql", json={"query": query, "variables": variables})
 
     def data(self, query: str, variables: dict[str, Any] | None = None) -> tuple[Any, QueryLog]:
         """``data`` of a response that must have no errors."""

@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
 import loadplan
-from loadplan.fastapi import Page, PlannedEndpoint, PlannedRequest
+from loadplan.fastapi import Mode, Page, PlannedEndpoint, PlannedRequest
 from loadplan.pydantic import selection_from_model
 from shotline.access import RULES, Principal
 from shotline.deps import AppSettings
@@ -117,12 +117,12 @@ class Listing:
         self.schema = schema
         self.paged = paged
         self.page_model: Any = Page[schema]  # type: ignore[valid-type]
-        self._endpoints: dict[tuple[int, bool], PlannedEndpoint] = {}
-        self._endpoint(MAX_PAGE, debug=False)  # refuse an unloadable schema at import
+        self._endpoints: dict[tuple[int, bool, Mode], PlannedEndpoint] = {}
+        self._endpoint(MAX_PAGE, debug=False, mode="auto")  # refuse an unloadable schema at import
 
-    def _endpoint(self, max_limit: int, *, debug: bool) -> PlannedEndpoint:
+    def _endpoint(self, max_limit: int, *, debug: bool, mode: Mode) -> PlannedEndpoint:
         """The endpoint for these settings, built once."""
-        key = (max_limit, debug)
+        key = (max_limit, debug, mode)
         if key not in self._endpoints:
             self._endpoints[key] = PlannedEndpoint(
                 self.model,
@@ -131,6 +131,7 @@ class Listing:
                 default_limit=max_limit if self.paged else None,
                 debug=debug,
                 rules=RULES,
+                mode=mode,
             )
         return self._endpoints[key]
 
@@ -157,7 +158,9 @@ class Listing:
             bool, Query(description="Debug mode only: return the plan and its SQL.")
         ] = False,
     ) -> PlannedRequest:
-        endpoint = self._endpoint(settings.max_page_size, debug=settings.debug)
+        endpoint = self._endpoint(
+            settings.max_page_size, debug=settings.debug, mode=settings.loadplan_mode
+        )
         return endpoint(
             request,
             fields=fields,

@@ -1,0 +1,31 @@
+"""Which loadplan mode answered a GraphQL request: the ``X-Loadplan-Mode``
+response header and ``Server-Timing`` name it, per root field."""
+
+from __future__ import annotations
+
+import pytest
+
+from loadplan.fastapi import MODE_HEADER
+from tests.shotline.graphql.conftest import Api
+
+
+@pytest.mark.parametrize(
+    ("query", "from_rows"),
+    [
+        # Plain fields: the fast path answers.
+        ("{ taskTypes { name shortName } }", "rows"),
+        # Person.fullName has a resolver of its own: the ORM mode answers.
+        ("{ people { fullName } }", "orm"),
+        # One root field each way.
+        ("{ taskTypes { name } people { fullName } }", "rows,orm"),
+    ],
+)
+def test_the_response_names_the_modes_that_answered(
+    small: Api, mode: str, query: str, from_rows: str
+) -> None:
+    response = small.http(query)
+    assert response.status_code == 200
+    assert "errors" not in response.json()
+    expected = from_rows if mode == "rows" else "orm"
+    assert response.headers[MODE_HEADER] == expected
+    assert response.headers["server-timing"].startswith(f'mode;desc="{expected}", db;dur=')
