@@ -33,6 +33,7 @@ from graphql.pyutils import Path
 from sqlalchemy import inspect
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from loadplan.execution.row_views import RowView
 from loadplan.execution.rows import MODEL_KEY, TOTAL_SUFFIX
 from loadplan.strawberry import registry
 from loadplan.strawberry.fields import FieldSpec, arguments_from, spec_of
@@ -48,14 +49,16 @@ _LIST_KINDS = frozenset({"list", "connection", "page", "single"})
 
 @dataclass(frozen=True)
 class _Entry:
-    """One field of an object's completion: where its value comes from, and
-    for a scalar or enum (``leaf``) the type that serializes it in place."""
+    """One field of an object's completion: where its value comes from (the
+    row, or the field's own resolver run on a view of it), and for a scalar
+    or enum (``leaf``) the type that serializes it in place."""
 
     key: str
     name: str
     field_def: Any
     details: Any
     read: Callable[[dict[str, Any]], Any]
+    resolve: Callable[[dict[str, Any], Path], Any] | None
     leaf: Any
     non_null: bool
 
@@ -156,7 +159,10 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 out[key] = type_name
                 continue
             try:
-                raw = entry.read(value)
+                if entry.resolve is not None:
+                    raw = entry.resolve(value, path.add_key(key, type_name))
+                else:
+                    raw = entry.read(value)
                 if entry.leaf is None:
                     out[key] = self._complete(
                         entry.field_def.type,
@@ -195,15 +201,22 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
             node = details[0].node
             name = node.name.value
             if _typename_field(name):
-                entries.append(_Entry(key, name, None, details, _no_read, None, False))
+                entries.append(_Entry(key, name, None, details, _no_read, None, None, False))
                 continue
             field_def = runtime_type.fields[name]
             field_type = field_def.type
             non_null = isinstance(field_type, GraphQLNonNull)
             named = field_type.of_type if non_null else field_type
             leaf = named if is_leaf_type(named) else None
-            reader = self._reader(field_def, node, key)
-            entries.append(_Entry(key, name, field_def, details, reader, leaf, non_null))
+            spec = spec_of(field_def.extensions.get(DEFINITION))
+            if spec is not None and spec.kind == "custom":
+                resolve = self._resolving(runtime_type, field_def, details)
+                entries.append(
+                    _Entry(key, name, field_def, details, _no_read, resolve, leaf, non_null)
+                )
+            else:
+                reader = self._reader(field_def, details[0].node, key)
+                entries.append(_Entry(key, name, field_def, details, reader, None, leaf, non_null))
         cache[cache_key] = (field_details_list, entries)
         return entries
 
@@ -233,6 +246,24 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
             attribute = spec.attribute
             return lambda row: row.get(attribute)
         return lambda row: _value(spec, row, key, lambda: self._arguments(field_def, node))
+
+    def _resolving(
+        self, runtime_type: GraphQLObjectType, field_def: Any, details: Any
+    ) -> Callable[[dict[str, Any], Path], Any]:
+        """A field with a resolver of its own that declared what it reads
+        (see ``resolves_on_rows``): the resolver runs on a view of the row, as
+        it would on the object."""
+        model = registry.model_of(runtime_type.extensions[DEFINITION].origin)
+        assert model is not None
+        arguments = self._arguments(field_def, details[0].node)
+        nodes = [d.node for d in details]
+
+        def resolve(row: dict[str, Any], path: Path) -> Any:
+            info = self.build_resolve_info(field_def, nodes, runtime_type, path)
+            view = RowView(row, row.get(MODEL_KEY, model))
+            return field_def.resolve(view, info, **arguments)
+
+        return resolve
 
     def _arguments(self, field_def: Any, node: Any) -> dict[str, Any]:
         variables = self.variable_values

@@ -26,6 +26,7 @@ from graphql import (
     InlineFragmentNode,
     NamedTypeNode,
     SelectionSetNode,
+    is_leaf_type,
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
 from sqlalchemy import inspect
@@ -45,6 +46,17 @@ def unwrap(graphql_type: Any) -> Any:
     while isinstance(graphql_type, GraphQLNonNull | GraphQLList):
         graphql_type = graphql_type.of_type
     return graphql_type
+
+
+def resolves_on_rows(graphql_field: Any, spec: FieldSpec) -> bool:
+    """Whether a field's own resolver can run on a view of a row dict: it
+    declares what it reads (hints), returns scalars or enums, and is sync."""
+    strawberry_field = graphql_field.extensions.get(DEFINITION)
+    return (
+        bool(spec.hints)
+        and not getattr(strawberry_field, "is_async", True)
+        and is_leaf_type(unwrap(graphql_field.type))
+    )
 
 
 def model_of_type(graphql_type: Any) -> type[Any] | None:
@@ -185,7 +197,11 @@ class SelectionBuilder:
             return []
         graphql_field = parent_type.fields.get(name)
         spec = spec_of(graphql_field.extensions.get(DEFINITION)) if graphql_field else None
-        if spec is None or spec.disable_optimization or spec.kind == "custom":
+        if (
+            spec is None
+            or spec.disable_optimization
+            or (spec.kind == "custom" and not resolves_on_rows(graphql_field, spec))
+        ):
             self.row_ready = False
         if spec is None or spec.disable_optimization:
             return []

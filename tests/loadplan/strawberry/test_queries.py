@@ -567,8 +567,10 @@ def _completed_from_rows(query: str, engine: Engine) -> int:
 
 def test_the_fast_path_runs_where_nothing_needs_a_resolver(small: Engine) -> None:
     assert _completed_from_rows("{ projects { name entities { name } } }", small) == 2 + 12
-    # A custom resolver below: the ORM mode answers.
-    assert _completed_from_rows("{ tasks(limit: 2) { title } }", small) == 0
+    # Resolvers that declare what they read and return scalars run on views
+    # of the rows; one returning objects needs them: the ORM mode answers.
+    assert _completed_from_rows("{ tasks(limit: 2) { title openCommentCount } }", small) == 2
+    assert _completed_from_rows("{ tasks(limit: 2) { team { name } } }", small) == 0
     # Custom type resolution (one table, several types): the ORM mode answers.
     assert _completed_from_rows("{ statuses { name ... on DoneStatus { isDone } } }", small) == 0
 

@@ -12,12 +12,14 @@ from tests.shotline.graphql.conftest import Api
 @pytest.mark.parametrize(
     ("query", "from_rows"),
     [
-        # Plain fields: the fast path answers.
-        ("{ taskTypes { name shortName } }", "rows"),
-        # Person.fullName has a resolver of its own: the ORM mode answers.
-        ("{ people { fullName } }", "orm"),
+        # Plain fields, and resolvers that declare what they read and return
+        # scalars (Person.fullName, Person.email): the fast path answers.
+        ("{ taskTypes { name shortName } people { fullName email } }", "rows"),
+        # Project.progress is computed by its resolver from a query of its
+        # own, into objects: the ORM mode answers.
+        ("{ projects { progress { total } } }", "orm"),
         # One root field each way.
-        ("{ taskTypes { name } people { fullName } }", "rows,orm"),
+        ("{ taskTypes { name } projects { progress { total } } }", "rows,orm"),
     ],
 )
 def test_the_response_names_the_modes_that_answered(
