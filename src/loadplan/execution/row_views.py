@@ -2,9 +2,8 @@
 
 A model property declares what it reads, so in the row mode everything it
 reads is already in the row's dict (nested as the plan loaded it). Running
-its function on a :class:`RowView` (attribute access over that dict, falling
-back to the model class for methods and other properties) gives the value
-the object would have given, without building the object. Properties that
+its function on a :class:`RowView` of that dict gives the value the object
+would have given, without building the object. Properties that
 need a real object (a session, ``inspect()``, identity) say
 ``needs_object=True`` and keep their plan in the ORM mode.
 """
@@ -18,13 +17,12 @@ from typing import Any
 
 from sqlalchemy import inspect
 from sqlalchemy.orm import Mapper
-from sqlalchemy.orm.attributes import QueryableAttribute
 
 from loadplan.errors import LoadplanError
 from loadplan.execution.row_keys import FULL_LIST_PREFIX, MODEL_KEY
 from loadplan.plan import EntityPlan, RelationshipPlan
 
-__all__ = ["NotLoadedError", "RowView", "compute_properties"]
+__all__ = ["NotLoadedError", "RowView", "compute_properties", "view_of"]
 
 
 _MISSING = object()
@@ -34,72 +32,96 @@ class NotLoadedError(LoadplanError, AttributeError):
     """A model property read, in the row mode, an attribute its hints do not name."""
 
 
-_relations: dict[type[Any], dict[str, tuple[type[Any], str]]] = {}
+class RowView:
+    """A row dict read like the object it stands for.
+
+    Each mapped class gets its own view class (see :func:`view_of`) whose
+    instances use the row dict itself as their ``__dict__``: columns are
+    read at the speed of a plain attribute, relationships through a
+    descriptor that wraps the nested rows, and the model's own methods and
+    properties are copied onto the view class, so a property calling another
+    one works as on the object.
+    """
+
+    __model__: type[Any]
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for what the row lacks and the class does not define.
+        cls = type(self).__model__
+        if name in inspect(cls).all_orm_descriptors or hasattr(cls, name):
+            msg = (
+                f"{cls.__name__}.{name} was not loaded: name it in the hints of the "
+                "model property that reads it"
+            )
+            raise NotLoadedError(msg)
+        msg = f"{cls.__name__!r} object has no attribute {name!r}"
+        raise AttributeError(msg)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.__dict__!r})"
 
 
-def _relations_of(cls: type[Any]) -> dict[str, tuple[type[Any], str]]:
-    """Relationship name → (target class, key of a full list kept beside a page)."""
-    found = _relations.get(cls)
-    if found is None:
-        mapper: Mapper[Any] = inspect(cls)
-        found = _relations[cls] = {
-            name: (prop.mapper.class_, FULL_LIST_PREFIX + name)
-            for name, prop in mapper.relationships.items()
-        }
-    return found
+class _Related:
+    """A relationship on a view class: the nested rows, as views."""
+
+    __slots__ = ("full", "name", "target")
+
+    def __init__(self, name: str, target: type[Any]) -> None:
+        self.name = name
+        self.full = FULL_LIST_PREFIX + name
+        self.target = target
+
+    def __get__(self, view: RowView | None, owner: type[Any]) -> Any:
+        if view is None:
+            return self
+        row = view.__dict__
+        value = row.get(self.full, _MISSING)
+        if value is _MISSING:
+            value = row.get(self.name, _MISSING)
+            if value is _MISSING:
+                return view.__getattr__(self.name)
+        return _wrap(value, self.target)
+
+    def __set__(self, view: RowView, value: Any) -> None:
+        msg = f"{self.name} is read-only on a row view"
+        raise AttributeError(msg)
 
 
 def _wrap(value: Any, cls: type[Any]) -> Any:
     if type(value) is dict:
-        return RowView(value, value.get(MODEL_KEY, cls))
+        return view_of(value, value.get(MODEL_KEY, cls))
     if type(value) is list:
-        return [RowView(item, item.get(MODEL_KEY, cls)) for item in value]
+        return [view_of(item, item.get(MODEL_KEY, cls)) for item in value]
     return value
 
 
-class RowView:
-    """A row dict read like the object it stands for."""
+_COPIED = (property, cached_property, types.FunctionType, staticmethod, classmethod)
+_view_classes: dict[type[Any], type[RowView]] = {}
 
-    __slots__ = ("_cls", "_row")
 
-    def __init__(self, row: dict[str, Any], cls: type[Any]) -> None:
-        self._row = row
-        self._cls = cls
+def _view_class(cls: type[Any]) -> type[RowView]:
+    mapper: Mapper[Any] = inspect(cls)
+    orm_names = set(mapper.all_orm_descriptors.keys())
+    namespace: dict[str, Any] = {"__model__": cls, "__module__": cls.__module__}
+    for klass in reversed(cls.__mro__):
+        for name, attribute in vars(klass).items():
+            if name.startswith("__") or name.startswith("_sa_") or name in orm_names:
+                continue
+            if isinstance(attribute, _COPIED):
+                namespace[name] = attribute
+    for name, prop in mapper.relationships.items():
+        namespace[name] = _Related(name, prop.mapper.class_)
+    return type(f"{cls.__name__}Row", (RowView,), namespace)
 
-    def __getattr__(self, name: str) -> Any:
-        row = self._row
-        relation = _relations_of(self._cls).get(name)
-        if relation is not None:
-            target, full = relation
-            value = row.get(full, _MISSING)
-            if value is _MISSING:
-                value = row.get(name, _MISSING)
-            if value is not _MISSING:
-                return _wrap(value, target)
-        else:
-            value = row.get(name, _MISSING)
-            if value is not _MISSING:
-                return value
-        return self._from_class(name)
 
-    def _from_class(self, name: str) -> Any:
-        attribute = pyinspect.getattr_static(self._cls, name, None)
-        if isinstance(attribute, QueryableAttribute) or attribute is None:
-            msg = (
-                f"{self._cls.__name__}.{name} was not loaded: name it in the hints of the "
-                "model property that reads it"
-            )
-            raise NotLoadedError(msg)
-        if isinstance(attribute, property) and attribute.fget is not None:
-            return attribute.fget(self)
-        if isinstance(attribute, cached_property):
-            return attribute.func(self)
-        if isinstance(attribute, types.FunctionType):
-            return types.MethodType(attribute, self)
-        return getattr(self._cls, name)
-
-    def __repr__(self) -> str:
-        return f"RowView({self._cls.__name__}, {self._row!r})"
+def view_of(row: dict[str, Any], cls: type[Any]) -> RowView:
+    """``row`` (a row-mode dict of ``cls``) read like a ``cls`` object."""
+    view_class = _view_classes.get(cls)
+    if view_class is None:
+        view_class = _view_classes[cls] = _view_class(cls)
+    view = object.__new__(view_class)
+    object.__setattr__(view, "__dict__", row)
+    return view
 
 
 def _children(rel: RelationshipPlan, parents: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -129,7 +151,7 @@ def compute_properties(plan: EntityPlan, dicts: list[dict[str, Any]]) -> None:
             for row in dicts:
                 cls = row.get(MODEL_KEY, plan.cls)
                 if issubclass(cls, part.cls):
-                    row[name] = getter(RowView(row, cls))
+                    row[name] = getter(view_of(row, cls))
 
 
 def _getter(cls: type[Any], name: str) -> Any:

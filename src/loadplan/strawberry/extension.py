@@ -62,6 +62,15 @@ _session_getter: ContextVar[SessionGetter] = ContextVar(
 )
 
 
+_optimizing: ContextVar[bool] = ContextVar("loadplan_optimizing", default=False)
+
+
+def optimizing() -> bool:
+    """Whether the operation now running is planned by an enabled optimizer
+    (computed fields were then loaded with their rows)."""
+    return _optimizing.get()
+
+
 def session_from_info(info: Any) -> Session | AsyncSession:
     """The session of the operation now running, for resolvers that query
     on their own (the optimizer off, a field left out of the plan)."""
@@ -145,9 +154,11 @@ class OptimizerExtension(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         token = _session_getter.set(self.session_getter)
+        enabled = _optimizing.set(self.enabled)
         try:
             yield
         finally:
+            _optimizing.reset(enabled)
             _session_getter.reset(token)
 
     def _session(self, info: GraphQLResolveInfo[Any]) -> Session | AsyncSession:

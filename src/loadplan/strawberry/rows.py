@@ -33,7 +33,7 @@ from graphql.pyutils import Path
 from sqlalchemy import inspect
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from loadplan.execution.row_views import RowView
+from loadplan.execution.row_views import view_of
 from loadplan.execution.rows import MODEL_KEY, TOTAL_SUFFIX
 from loadplan.strawberry import registry
 from loadplan.strawberry.fields import FieldSpec, arguments_from, spec_of
@@ -260,7 +260,7 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         def resolve(row: dict[str, Any], path: Path) -> Any:
             info = self.build_resolve_info(field_def, nodes, runtime_type, path)
-            view = RowView(row, row.get(MODEL_KEY, model))
+            view = view_of(row, row.get(MODEL_KEY, model))
             return field_def.resolve(view, info, **arguments)
 
         return resolve

@@ -167,7 +167,9 @@ def _annotation_resolver(name: str, hints: Any) -> Callable[..., Any]:
 
     def resolve(root: Any, info: strawberry.Info) -> Any:
         state = inspect(root)
-        if name in state.dict:
+        # Optimizer off, the attribute may still exist (another plan mapped
+        # it) but holds NULL for rows loaded without the expression.
+        if name in state.dict and _optimizing():
             return state.dict[name]
         cls = state.mapper.class_
         pk = state.mapper.primary_key
@@ -177,6 +179,12 @@ def _annotation_resolver(name: str, hints: Any) -> Callable[..., Any]:
         return _session_getter(info)().scalar(stmt)
 
     return resolve
+
+
+def _optimizing() -> bool:
+    from loadplan.strawberry.extension import optimizing
+
+    return optimizing()
 
 
 def _session_getter(info: Any) -> Callable[[], Any]:
@@ -280,7 +288,11 @@ def _bind_fields(cls: type[Any], model: type[Any]) -> dict[str, tuple[str, str]]
         derived: Any = None
         kind: Kind = spec.kind
         target: type[Any] | None = None
-        if isinstance(prop, RelationshipProperty):
+        if spec.hints is not None and spec.hints.annotate and "." not in path:
+            # Before the mapper's own attributes: a plan may already have
+            # mapped the expression's carrier under this name.
+            resolver = _annotation_resolver(path, spec.hints)
+        elif isinstance(prop, RelationshipProperty):
             target = prop.mapper.class_
             if kind == "auto":
                 kind = "list" if prop.uselist else "auto"
@@ -308,8 +320,6 @@ def _bind_fields(cls: type[Any], model: type[Any]) -> dict[str, tuple[str, str]]
             if _is_auto(annotation):
                 derived = _hybrid_type(prop) | None
             resolver = _dotted_resolver(path)
-        elif spec.hints is not None and spec.hints.annotate and "." not in path:
-            resolver = _annotation_resolver(path, spec.hints)
         elif "." in path or path != python_name:
             resolver = _dotted_resolver(path)
         if derived is not None:

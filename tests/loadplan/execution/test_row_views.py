@@ -8,19 +8,19 @@ from sqlalchemy.orm import Session
 
 import loadplan
 from loadplan import Arguments, Order, Selection
-from loadplan.execution.row_views import NotLoadedError, RowView
+from loadplan.execution.row_views import NotLoadedError, view_of
 from loadplan.testing import count_queries
 from tests.loadplan.models import Entity, Task
 
 
 def test_a_view_reads_nested_rows_and_runs_properties_on_them() -> None:
-    view = RowView({"name": "task 1", "task_type": {"short_name": "mod"}}, Task)
+    view = view_of({"name": "task 1", "task_type": {"short_name": "mod"}}, Task)
     assert view.label == "mod:task 1"
     assert view.task_type.short_name == "mod"
 
 
 def test_reading_what_the_hints_do_not_name_raises() -> None:
-    view = RowView({"name": "task 1"}, Task)
+    view = view_of({"name": "task 1"}, Task)
     with pytest.raises(
         NotLoadedError, match=r"^Task.due_date was not loaded: name it in the hints"
     ):
