@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bench import database
 from bench.run import _quiet, implementations
-from bench.workloads import WORKLOADS, w1
+from bench.workloads import WORKLOADS, w1, w3
 
 GROUPS = [
     ("database driver", ("sqlite3", "psycopg", "_sqlite3")),
@@ -64,7 +64,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--impl", required=True)
     parser.add_argument("--workload", default="W1")
-    parser.add_argument("--size", type=int, help="W1 page size (default 100)")
+    parser.add_argument(
+        "--size", type=int, help="W1's page size or W3's number of assets (default 100)"
+    )
     parser.add_argument("--scale", default="medium")
     parser.add_argument("--dialect", default="sqlite")
     parser.add_argument("--seed", type=int, default=42)
@@ -81,7 +83,10 @@ def main() -> None:
     impl = next(i for i in impls if i.key == args.impl)
     workload = next(w for w in WORKLOADS if w.key == args.workload)
     if args.size:
-        workload = w1(args.size)
+        sized = {"W1": w1, "W3": w3}.get(workload.key)
+        if sized is None:
+            parser.error("--size is for W1 and W3")
+        workload = sized(args.size)
     request = impl.request(workload)
     for _ in range(3):
         request()

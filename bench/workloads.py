@@ -14,7 +14,8 @@ Canonical shapes (``ID`` strings as GraphQL sends them in W3-W5):
   task type order), task_details: [{id, task_type, task_status, assignees:
   [{id, full_name}], updated_at}] (by task id)}]``.
 - W3, W4, W5: the ``data`` of the GraphQL queries below as Shotline's API
-  answers them.
+  answers them; W3 asks for the first ``size`` assets (100, and 1,000 in its
+  point W3/1000).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class Workload:
     key: str
     title: str
     size: int | None = None
-    """W1's page size; ``None`` elsewhere."""
+    """W1's page size, W3's number of assets; ``None`` elsewhere."""
 
     @property
     def label(self) -> str:
@@ -46,7 +47,9 @@ class Workload:
 W1 = Workload("W1", "asset page: 100 assets, task_status map, task_details, assignees", 100)
 W2 = Workload("W2", "whole-project asset grid (every asset of the main project with its tasks)")
 W3 = Workload(
-    "W3", "GraphQL nested: project → assets (first 100) → type, tasks → type, status, assignees"
+    "W3",
+    "GraphQL nested: project → assets (first 100) → type, tasks → type, status, assignees",
+    100,
 )
 W4 = Workload(
     "W4",
@@ -62,9 +65,26 @@ def w1(size: int) -> Workload:
     return Workload("W1", W1.title, size)
 
 
+def w3(size: int) -> Workload:
+    return Workload("W3", W3.title, size)
+
+
+TABLE = (W1, W2, W3, w3(1000), W4, W5)
+"""The rows of the results table: the workloads, and W3 again at 1,000 assets
+(W3/1000), where what each object costs outweighs what the request costs."""
+
+
 def grid_limit(workload: Workload) -> int | None:
     """The page size of a grid workload (W1), ``None`` for the whole grid (W2)."""
     return workload.size if workload.key == "W1" else None
+
+
+def w3_limit(workload: Workload) -> int:
+    """The number of assets W3 asks for: every implementation writes it into
+    its own query, so that each point of W3 asks all of them the same."""
+    if workload.key != "W3" or workload.size is None:
+        raise ValueError(f"{workload.label} is not a point of W3")
+    return workload.size
 
 
 # -- The GraphQL queries of W3-W5, as Shotline's schema takes them -----------------
@@ -73,7 +93,7 @@ W3_QUERY = """
 query W3 {
   project(id: "1") {
     id name
-    assets(limit: 100, order: [{name: ASC}, {id: ASC}]) {
+    assets(limit: $limit, order: [{name: ASC}, {id: ASC}]) {
       id name
       assetType { id name }
       tasks {
@@ -86,6 +106,11 @@ query W3 {
   }
 }
 """
+
+
+def w3_query(size: int) -> str:
+    return W3_QUERY.replace("$limit", str(size))
+
 
 W4_QUERY = """
 query W4 {

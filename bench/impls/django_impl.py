@@ -27,7 +27,15 @@ from django.conf import settings
 
 from bench.database import BenchDatabase
 from bench.impls.base import Counts, Implementation, graphql_bytes
-from bench.workloads import PROJECT_ID, W4_SHOTS, W4_TASKS, W5_TASKS, Workload, canonical
+from bench.workloads import (
+    PROJECT_ID,
+    W4_SHOTS,
+    W4_TASKS,
+    W5_TASKS,
+    Workload,
+    canonical,
+    w3_limit,
+)
 
 _configured: BenchDatabase | None = None
 
@@ -58,6 +66,8 @@ def configure(db: BenchDatabase) -> None:
         USE_TZ=True,
         TIME_ZONE="UTC",
         DEBUG=False,
+        # Offset pages up to 1,000 rows, as Shotline's (W3/1000); the default caps them at 100.
+        STRAWBERRY_DJANGO={"PAGINATION_MAX_LIMIT": 1000},
     )
     django.setup()
     _configured = db
@@ -270,13 +280,18 @@ query Grid {
 W3 = """
 query W3 {
   project(id: "$project") { id name }
-  assets(projectId: "$project", pagination: {limit: 100}) {
+  assets(projectId: "$project", pagination: {limit: $limit}) {
     id name
     assetType { id name }
     tasks { id taskType { id name } taskStatus { id shortName } assignees { id firstName lastName } }
   }
 }
 """.replace("$project", str(PROJECT_ID))
+
+
+def w3_query(size: int) -> str:
+    return W3.replace("$limit", str(size))
+
 
 W4 = (
     """
@@ -419,8 +434,10 @@ class StrawberryDjango(Implementation):
             query = GRID.replace("$project", str(PROJECT_ID)).replace(
                 "$limit", "" if limit is None else f", limit: {limit}"
             )
+        elif workload.key == "W3":
+            query = w3_query(w3_limit(workload))
         else:
-            query = {"W3": W3, "W4": W4, "W5": W5}[workload.key]
+            query = {"W4": W4, "W5": W5}[workload.key]
         schema = self.schema
 
         def run() -> bytes:

@@ -33,13 +33,14 @@ from bench.impls.base import (
 )
 from bench.workloads import (
     PROJECT_ID,
-    W3_QUERY,
     W4_QUERY,
     W5_QUERY,
     Workload,
     canonical,
     grid_limit,
     grid_rows,
+    w3_limit,
+    w3_query,
 )
 from shotline import models as m
 from shotline.app import create_app
@@ -189,8 +190,10 @@ class LoadplanGraphql(Implementation):
     def request(self, workload: Workload) -> Callable[[], bytes]:
         if workload.key in {"W1", "W2"}:
             query = grid_query(grid_limit(workload))
+        elif workload.key == "W3":
+            query = w3_query(w3_limit(workload))
         else:
-            query = {"W3": W3_QUERY, "W4": W4_QUERY, "W5": W5_QUERY}[workload.key]
+            query = {"W4": W4_QUERY, "W5": W5_QUERY}[workload.key]
         schema, sessions, principal = self.schema, self.sessions, self.principal
 
         def run() -> bytes:

@@ -28,7 +28,7 @@ from bench.impls.base import (
     count_sqlalchemy,
     graphql_bytes,
 )
-from bench.workloads import PROJECT_ID, W5_TASKS, Workload, canonical
+from bench.workloads import PROJECT_ID, W5_TASKS, Workload, canonical, w3_limit
 from shotline import models as m
 from shotline.db import session_factory
 
@@ -172,13 +172,18 @@ query Grid {
 W3 = """
 query W3 {
   project(id: "$project") { id name }
-  assets(projectId: "$project", limit: 100) {
+  assets(projectId: "$project", limit: $limit) {
     id name
     assetType { id name }
     tasks { id taskType { id name } taskStatus { id shortName } assignees { id firstName lastName } }
   }
 }
 """.replace("$project", str(PROJECT_ID))
+
+
+def w3_query(size: int) -> str:
+    return W3.replace("$limit", str(size))
+
 
 W5 = """
 query W5 {
@@ -235,8 +240,10 @@ class SqlalchemyMapper(Implementation):
             query = GRID.replace("$project", str(PROJECT_ID)).replace(
                 "$limit", "" if limit is None else f", limit: {limit}"
             )
+        elif workload.key == "W3":
+            query = w3_query(w3_limit(workload))
         else:
-            query = {"W3": W3, "W5": W5}[workload.key]
+            query = W5
         schema, sessions, loop = self.schema, self.sessions, self.loop
 
         def run() -> bytes:

@@ -137,7 +137,7 @@ def grid(d: Dialect, limit: int | None) -> str:
     return d.final(d.obj(("items", d.agg(row, f"FROM {page}", "p.name, p.id"))))
 
 
-def w3(d: Dialect) -> str:
+def w3(d: Dialect, limit: int) -> str:
     assignees = d.agg(
         d.obj(
             ("id", d.text("pe.id")), ("firstName", "pe.first_name"), ("lastName", "pe.last_name")
@@ -165,7 +165,8 @@ def w3(d: Dialect) -> str:
             ("tasks", tasks),
         ),
         "FROM (SELECT e.id, e.name, x.asset_type_id FROM entity e JOIN asset x ON x.id = e.id "
-        "WHERE e.project_id = pr.id AND e.deleted_at IS NULL ORDER BY e.name, e.id LIMIT 100) a "
+        "WHERE e.project_id = pr.id AND e.deleted_at IS NULL "
+        f"ORDER BY e.name, e.id LIMIT {limit}) a "
         "JOIN asset_type at ON at.id = a.asset_type_id",
         "a.name, a.id",
     )

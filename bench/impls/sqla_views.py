@@ -157,14 +157,14 @@ def _w3(project: Project, assets: Any) -> bytes:
     )
 
 
-def w3_naive(session: Session) -> bytes:
+def w3_naive(session: Session, limit: int) -> bytes:
     project = _project(session)
-    return _w3(project, session.scalars(_assets(100)).all())
+    return _w3(project, session.scalars(_assets(limit)).all())
 
 
-def w3_hand(session: Session) -> bytes:
+def w3_hand(session: Session, limit: int) -> bytes:
     project = _project(session)
-    stmt = _assets(100).options(
+    stmt = _assets(limit).options(
         joinedload(Asset.asset_type),
         selectinload(Asset.tasks).options(
             joinedload(Task.task_type),

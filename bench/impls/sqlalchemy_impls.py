@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bench.impls import auth, sql_views, sqla_views
 from bench.impls.base import AsgiClient, Counts, Implementation, count_sqlalchemy
 from bench.impls.loadplan_impls import SETTINGS
-from bench.workloads import Workload, canonical, grid_limit, grid_rows
+from bench.workloads import Workload, canonical, grid_limit, grid_rows, w3_limit
 from shotline.db import session_factory
 
 VIEWS: dict[str, dict[str, Callable[..., bytes]]] = {
@@ -38,12 +38,9 @@ def bench_app(engine: Engine) -> FastAPI:
     app = FastAPI()
     sessions = session_factory(engine)
     dialect = sql_views.Dialect(engine.dialect.name)
-    statements = {
-        "W3": sql_views.w3(dialect),
-        "W4": sql_views.w4(dialect),
-        "W5": sql_views.w5(dialect),
-    }
+    statements = {"W4": sql_views.w4(dialect), "W5": sql_views.w5(dialect)}
     grid_statements: dict[int | None, str] = {}
+    w3_statements: dict[int, str] = {}
 
     def get_session() -> Iterator[Session]:
         with sessions() as session:
@@ -63,6 +60,10 @@ def bench_app(engine: Engine) -> FastAPI:
     def grid(style: str, db: DB, limit: int | None = None) -> Response:
         return json(VIEWS[style]["grid"](db, limit))
 
+    @app.get("/{style}/w3")
+    def w3(style: str, db: DB, limit: int) -> Response:
+        return json(VIEWS[style]["W3"](db, limit))
+
     @app.get("/{style}/view/{key}")
     def view(style: str, key: str, db: DB) -> Response:
         return json(VIEWS[style][key](db))
@@ -72,6 +73,13 @@ def bench_app(engine: Engine) -> FastAPI:
         statement = grid_statements.get(limit)
         if statement is None:
             statement = grid_statements[limit] = sql_views.grid(dialect, limit)
+        return json(connection.exec_driver_sql(statement).scalar().encode())
+
+    @app.get("/sql/w3")
+    def sql_w3(connection: Conn, limit: int) -> Response:
+        statement = w3_statements.get(limit)
+        if statement is None:
+            statement = w3_statements[limit] = sql_views.w3(dialect, limit)
         return json(connection.exec_driver_sql(statement).scalar().encode())
 
     @app.get("/sql/view/{key}")
@@ -121,6 +129,9 @@ class BenchRest(_SqlalchemyBase):
         if workload.key in {"W1", "W2"}:
             query = _grid_query(workload)
             return lambda: client.get(f"/{style}/grid", query)
+        if workload.key == "W3":
+            query = f"limit={w3_limit(workload)}"
+            return lambda: client.get(f"/{style}/w3", query)
         path = f"/{style}/view/{workload.key}"
         return lambda: client.get(path)
 

@@ -34,7 +34,16 @@ from bench.impls.base import (
     count_sqlalchemy,
     graphql_bytes,
 )
-from bench.workloads import PROJECT_ID, W4_SHOTS, W4_TASKS, W5_TASKS, Workload, canonical
+from bench.workloads import (
+    PROJECT_ID,
+    W3,
+    W4_SHOTS,
+    W4_TASKS,
+    W5_TASKS,
+    Workload,
+    canonical,
+    w3_limit,
+)
 from shotline import models as m
 from shotline.db import session_factory
 
@@ -141,13 +150,18 @@ def _schema(dialect: str) -> strawberry.Schema:
 ASSETS = """
 query Assets {
   project(id: $project) { id name }
-  assets(filter: {projectId: {eq: $project}}, limit: 100, orderBy: [{name: ASC}, {id: ASC}]) {
+  assets(filter: {projectId: {eq: $project}}, limit: $limit, orderBy: [{name: ASC}, {id: ASC}]) {
     id name
     assetType { id name }
     tasks { id taskType { id name } taskStatus { id shortName } assignees { id firstName lastName } }
   }
 }
 """.replace("$project", str(PROJECT_ID))
+
+
+def assets_query(size: int) -> str:
+    return ASSETS.replace("$limit", str(size))
+
 
 W4 = (
     """
@@ -240,7 +254,11 @@ class Strawchemy(Implementation):
                     raw.set_progress_handler(None, 0)
 
     def request(self, workload: Workload) -> Callable[[], bytes]:
-        query = {"W3": ASSETS, "W4": W4, "W5": W5}.get(workload.key, ASSETS)
+        if workload.key in {"W4", "W5"}:
+            query = {"W4": W4, "W5": W5}[workload.key]
+        else:
+            # W1 and W2 are tried with W3's query at 100 assets (see WHERE).
+            query = assets_query(w3_limit(workload if workload.key == "W3" else W3))
         run = self._runner(query)
         try:
             self._trial(query)

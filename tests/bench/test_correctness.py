@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from bench.impls import auth, loadplan_impls, sqlalchemy_impls
 from bench.impls.base import Implementation, Unsupported
-from bench.workloads import WORKLOADS, Workload, first_difference, w1
+from bench.workloads import TABLE, Workload, first_difference, w1, w3, w3_limit
 from sqlalchemy import Engine
 
 from shotline.db import make_engine, upgrade
@@ -42,13 +42,16 @@ def implementations(demo: Engine) -> Iterator[dict[str, Implementation]]:
         impl.close()
 
 
-@pytest.mark.parametrize("workload", [*WORKLOADS, w1(10)], ids=lambda w: w.label)
+@pytest.mark.parametrize("workload", [*TABLE, w1(10), w3(10)], ids=lambda w: w.label)
 def test_every_implementation_answers_the_same(
     workload: Workload, implementations: dict[str, Implementation]
 ) -> None:
     hand = implementations["hand"]
     expected = hand.normalise(workload, hand.request(workload)())
     assert expected, "the reference payload is empty"
+    if workload.key == "W3":
+        # The small demo's main project has 100 assets.
+        assert len(expected["project"]["assets"]) == min(w3_limit(workload), 100)
     answered = 0
     for key, impl in implementations.items():
         if key == "hand":
