@@ -128,10 +128,18 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return None
         if isinstance(return_type, GraphQLList):
             item_type = return_type.of_type
-            items = []
+            inner = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+            # Objects of one type (the common case): straight to their fields.
+            direct = inner if isinstance(inner, GraphQLObjectType) else None
+            items: list[Any] = []
             for index, item in enumerate(value):
                 item_path = path.add_key(index, None)
                 try:
+                    if direct is not None and item is not None:
+                        items.append(
+                            self._complete_object(direct, field_details_list, item, item_path)
+                        )
+                        continue
                     items.append(
                         self._complete(
                             item_type, field_details_list, item, item_path, parent_name, field_name

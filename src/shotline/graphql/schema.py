@@ -67,7 +67,13 @@ from fastapi import APIRouter
 from graphql import GraphQLError
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
@@ -178,6 +184,10 @@ def make_schema(settings: Settings) -> strawberry.Schema:
         mutation=Mutation,
         types=ENTITY_TYPES,
         extensions=[
+            # Clients send the same few operations over and over: parse and
+            # validate each once (validation includes the two limits below).
+            partial(ParserCache, maxsize=256),
+            partial(ValidationCache, maxsize=256),
             partial(QueryDepthLimiter, max_depth=settings.graphql_max_depth),
             partial(MaxAliasesLimiter, max_alias_count=settings.graphql_max_aliases),
             partial(MaskErrors, should_mask_error=_unexpected),
