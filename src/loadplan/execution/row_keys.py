@@ -11,3 +11,6 @@ MODE_HEADER = "X-Loadplan-Mode"
 #: Where a full list sits when a page of the same relationship, kept beside
 #: it, holds the attribute's own key (model properties read the full list).
 FULL_LIST_PREFIX = "@"
+#: The ORM object loaded for a row whose subtree needs one (the GraphQL
+#: fast path's fallback for fields that cannot run on rows).
+OBJECT_KEY = "__object__"

@@ -22,7 +22,7 @@ from loadplan.errors import LoadplanError
 from loadplan.execution.row_keys import FULL_LIST_PREFIX, MODEL_KEY
 from loadplan.plan import EntityPlan, RelationshipPlan
 
-__all__ = ["NotLoadedError", "RowView", "compute_properties", "view_of"]
+__all__ = ["NotLoadedError", "RowView", "compute_properties", "rows_of", "view_of"]
 
 
 _MISSING = object()
@@ -136,6 +136,16 @@ def _children(rel: RelationshipPlan, parents: list[dict[str, Any]]) -> list[dict
         elif value is not None:
             out.append(value)
     return out
+
+
+def rows_of(plan: EntityPlan, dicts: list[dict[str, Any]], cls: type[Any]) -> list[dict[str, Any]]:
+    """The rows of ``cls`` (or a subclass) anywhere in ``dicts`` and below."""
+    found = [d for d in dicts if issubclass(d.get(MODEL_KEY, plan.cls), cls)]
+    for rel in plan.all_relationships():
+        children = _children(rel, dicts)
+        if children:
+            found.extend(rows_of(rel.target, children, cls))
+    return found
 
 
 def compute_properties(plan: EntityPlan, dicts: list[dict[str, Any]]) -> None:

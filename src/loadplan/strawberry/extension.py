@@ -17,7 +17,7 @@ from inspect import isawaitable
 from typing import Any
 
 from graphql import GraphQLResolveInfo, OperationType
-from sqlalchemy import Select, inspect, select
+from sqlalchemy import Select, inspect, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from strawberry.extensions import SchemaExtension
@@ -25,6 +25,8 @@ from strawberry.extensions import SchemaExtension
 import loadplan
 from loadplan.execution.binding import Strict
 from loadplan.execution.options import entity_for
+from loadplan.execution.row_keys import OBJECT_KEY
+from loadplan.execution.row_views import rows_of
 from loadplan.execution.rows import MODE_HEADER, load_rows
 from loadplan.planner import PlanSettings
 from loadplan.rules import Rules
@@ -194,20 +196,76 @@ class OptimizerExtension(SchemaExtension):
             self.enabled
             and self.rows
             and request.row_ready
-            and plan.supports_rows
             and self._rows_completed()
+            # Objects for fallback subtrees are loaded synchronously.
+            and not (request.fallbacks and isinstance(session, AsyncSession))
+            and _mode_forced(info) != "orm"
         )
-        if fast and _mode_forced(info) != "orm":
+        rows_plan = plan
+        if fast and request.fallbacks and request.row_selection is not None:
+            # Rows for everything but what only the fallback subtrees load.
+            rows_plan = loadplan.plan(
+                request.model,
+                request.row_selection,
+                context=info,
+                strict=self.strict,
+                settings=self.settings,
+                rules=self.rules,
+            )
+        if fast and rows_plan.supports_rows:
             _report_mode(info, "rows")
-            restricted = plan.restrict(stmt, entity_for(plan.root))
+            restricted = rows_plan.restrict(stmt, entity_for(rows_plan.root))
             if _is_root_list(info):
                 restricted = restricted.order_by(*inspect(request.model).primary_key)
-            return _execute_rows(session, plan, restricted, request, count)
+            if isinstance(session, AsyncSession):
+                return _execute_rows_async(session, rows_plan, restricted, request, count)
+            rows = load_rows(session, rows_plan.root, rows_plan.binding, restricted)
+            for cls, nodes in request.fallbacks:
+                self._attach_objects(session, rows_plan, rows, cls, nodes, info)
+            total = session.scalar(count) if count is not None else None
+            return _rows_value(request, rows, total)
         _report_mode(info, "orm")
         applied = plan.apply(stmt)
         if _is_root_list(info):
             applied = applied.order_by(*inspect(request.model).primary_key)
         return _execute(session, applied, request, count)
+
+    def _attach_objects(
+        self,
+        session: Session,
+        plan: loadplan.Plan,
+        rows: list[dict[str, Any]],
+        cls: type[Any],
+        nodes: tuple[Selection, ...],
+        info: GraphQLResolveInfo[Any],
+    ) -> None:
+        """Give the rows of ``cls`` their ORM objects (one statement, planned
+        for what the fields that need them load), under ``OBJECT_KEY``: those
+        fields then resolve on the objects, in the ORM mode, and only they."""
+        found = rows_of(plan.root, rows, cls)
+        if not found:
+            return
+        mapper = inspect(cls)
+        keys = [mapper.get_property_by_column(c).key for c in mapper.primary_key]
+        wanted = {tuple(row[k] for k in keys) for row in found}
+        objects_plan = loadplan.plan(
+            cls,
+            Selection("", children=nodes),
+            context=info,
+            strict=self.strict,
+            settings=self.settings,
+            rules=self.rules,
+        )
+        if len(keys) == 1:
+            condition = mapper.primary_key[0].in_([k[0] for k in wanted])
+        else:
+            condition = tuple_(*mapper.primary_key).in_(list(wanted))
+        stmt = objects_plan.apply(select(cls).where(condition))
+        objects = {inspect(o).identity: o for o in session.scalars(stmt)}
+        for row in found:
+            obj = objects.get(tuple(row[k] for k in keys))
+            if obj is not None:
+                row[OBJECT_KEY] = obj
 
     def _rows_completed(self) -> bool:
         """Whether the schema completes row results (``RowExecutionContext``);
@@ -291,20 +349,6 @@ def _rows_value(request: RootRequest, rows: list[Any], total: int | None) -> Row
     if request.is_list:
         return RowsResult(rows)
     return RowsResult(rows[0] if rows else None)
-
-
-def _execute_rows(
-    session: Session | AsyncSession,
-    plan: loadplan.Plan,
-    stmt: Select[Any],
-    request: RootRequest,
-    count: Select[Any] | None,
-) -> Any:
-    if isinstance(session, AsyncSession):
-        return _execute_rows_async(session, plan, stmt, request, count)
-    rows = load_rows(session, plan.root, plan.binding, stmt)
-    total = session.scalar(count) if count is not None else None
-    return _rows_value(request, rows, total)
 
 
 async def _execute_rows_async(

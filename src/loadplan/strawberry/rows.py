@@ -33,11 +33,13 @@ from graphql.pyutils import Path
 from sqlalchemy import inspect
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from loadplan.execution.row_keys import OBJECT_KEY
 from loadplan.execution.row_views import view_of
 from loadplan.execution.rows import MODEL_KEY, TOTAL_SUFFIX
 from loadplan.strawberry import registry
 from loadplan.strawberry.fields import FieldSpec, arguments_from, spec_of
 from loadplan.strawberry.pagination import encode_cursor, make_window_dict
+from loadplan.strawberry.selection import needs_objects
 
 DEFINITION = "strawberry-definition"
 
@@ -51,7 +53,8 @@ _LIST_KINDS = frozenset({"list", "connection", "page", "single"})
 class _Entry:
     """One field of an object's completion: where its value comes from (the
     row, or the field's own resolver run on a view of it), and for a scalar
-    or enum (``leaf``) the type that serializes it in place."""
+    or enum (``leaf``) the type that serializes it in place; ``completes``:
+    the value is already complete (a subtree executed on the ORM object)."""
 
     key: str
     name: str
@@ -61,6 +64,7 @@ class _Entry:
     resolve: Callable[[dict[str, Any], Path], Any] | None
     leaf: Any
     non_null: bool
+    completes: bool = False
 
 
 def _no_read(row: dict[str, Any]) -> Any:
@@ -169,6 +173,9 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
             try:
                 if entry.resolve is not None:
                     raw = entry.resolve(value, path.add_key(key, type_name))
+                    if entry.completes:
+                        out[key] = raw
+                        continue
                 else:
                     raw = entry.read(value)
                 if entry.leaf is None:
@@ -204,6 +211,8 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if cached is not None:
             return cached[1]
         collected = self.collect_subfields(runtime_type, field_details_list)
+        definition = runtime_type.extensions.get(DEFINITION)
+        model = registry.model_of(definition.origin) if definition is not None else None
         entries = []
         for key, details in collected.grouped_field_set.items():
             node = details[0].node
@@ -212,15 +221,32 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 entries.append(_Entry(key, name, None, details, _no_read, None, None, False))
                 continue
             field_def = runtime_type.fields[name]
+            spec = spec_of(field_def.extensions.get(DEFINITION))
             field_type = field_def.type
             non_null = isinstance(field_type, GraphQLNonNull)
             named = field_type.of_type if non_null else field_type
             leaf = named if is_leaf_type(named) else None
-            spec = spec_of(field_def.extensions.get(DEFINITION))
-            if spec is not None and spec.kind == "custom":
-                resolve = self._resolving(runtime_type, field_def, details)
+            if model is not None and needs_objects(field_def, spec):
+                on_object = self._on_object(runtime_type, field_def, details)
                 entries.append(
-                    _Entry(key, name, field_def, details, _no_read, resolve, leaf, non_null)
+                    _Entry(key, name, field_def, details, _no_read, on_object, None, False, True)
+                )
+            elif spec is not None and spec.kind == "custom":
+                # On a view of the row; a value that is not a scalar is then
+                # completed by graphql-core as in the ORM mode.
+                resolve = self._resolving(runtime_type, field_def, details, leaf is None)
+                entries.append(
+                    _Entry(
+                        key,
+                        name,
+                        field_def,
+                        details,
+                        _no_read,
+                        resolve,
+                        leaf,
+                        non_null,
+                        leaf is None,
+                    )
                 )
             else:
                 reader = self._reader(field_def, details[0].node, key)
@@ -255,8 +281,19 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return lambda row: row.get(attribute)
         return lambda row: _value(spec, row, key, lambda: self._arguments(field_def, node))
 
-    def _resolving(
+    def _on_object(
         self, runtime_type: GraphQLObjectType, field_def: Any, details: Any
+    ) -> Callable[[dict[str, Any], Path], Any]:
+        """A field that needs the ORM object: executed by graphql-core as in
+        the ORM mode, on the object the extension loaded for the row."""
+
+        def execute(row: dict[str, Any], path: Path) -> Any:
+            return self.execute_field(runtime_type, row[OBJECT_KEY], details, path, None)
+
+        return execute
+
+    def _resolving(
+        self, runtime_type: GraphQLObjectType, field_def: Any, details: Any, complete: bool
     ) -> Callable[[dict[str, Any], Path], Any]:
         """A field with a resolver of its own that declared what it reads
         (see ``resolves_on_rows``): the resolver runs on a view of the row, as
@@ -269,7 +306,10 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
         def resolve(row: dict[str, Any], path: Path) -> Any:
             info = self.build_resolve_info(field_def, nodes, runtime_type, path)
             view = view_of(row, row.get(MODEL_KEY, model))
-            return field_def.resolve(view, info, **arguments)
+            value = field_def.resolve(view, info, **arguments)
+            if complete:
+                return self.complete_value(field_def.type, details, info, path, value, None)
+            return value
 
         return resolve
 

@@ -10,7 +10,7 @@ the field's resolver finds what the plan loaded under that key.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from graphql import (
@@ -48,14 +48,36 @@ def unwrap(graphql_type: Any) -> Any:
     return graphql_type
 
 
+def _without(node: Selection, dropped: set[int]) -> Selection:
+    """``node`` without the nodes whose ids are ``dropped``, at any depth."""
+    if not dropped:
+        return node
+    children = tuple(_without(c, dropped) for c in node.children if id(c) not in dropped)
+    return replace(node, children=children)
+
+
+def needs_objects(graphql_field: Any, spec: FieldSpec | None) -> bool:
+    """Whether a field of a loadplan type must be resolved on the ORM object:
+    not a loadplan field, left out of the plan, or a resolver that cannot run
+    on a row (see :func:`resolves_on_rows`)."""
+    return (
+        spec is None
+        or spec.disable_optimization
+        or (spec.kind == "custom" and not resolves_on_rows(graphql_field, spec))
+    )
+
+
 def resolves_on_rows(graphql_field: Any, spec: FieldSpec) -> bool:
     """Whether a field's own resolver can run on a view of a row dict: it
-    declares what it reads (hints), returns scalars or enums, and is sync."""
+    declares what it reads (hints), is sync, and returns scalars, enums or
+    objects of types not bound to a model (which graphql-core then completes
+    as usual); a resolver returning model objects needs the ORM object."""
     strawberry_field = graphql_field.extensions.get(DEFINITION)
+    named = unwrap(graphql_field.type)
     return (
         bool(spec.hints)
         and not getattr(strawberry_field, "is_async", True)
-        and is_leaf_type(unwrap(graphql_field.type))
+        and (is_leaf_type(named) or model_of_type(named) is None)
     )
 
 
@@ -77,15 +99,22 @@ class RootRequest:
     wants_total: bool
     is_list: bool
     row_ready: bool = False
+    fallbacks: tuple[tuple[type[Any], tuple[Selection, ...]], ...] = ()
+    """Per mapped class, what its fields that need ORM objects load: in the
+    fast path those subtrees run on objects loaded for the rows' keys."""
+    row_selection: Selection | None = None
+    """``selection`` without what only the fallback subtrees load."""
 
 
 class SelectionBuilder:
     def __init__(self, info: GraphQLResolveInfo[Any], max_page_size: int | None) -> None:
         self.info = info
         self.max_page_size = max_page_size
-        # Whether every field below can be read from row dicts (no resolver
-        # of its own, no custom type resolution): the fast path's condition.
+        # Whether the fields below can be answered from row dicts (no custom
+        # type resolution): the fast path's condition. Fields that need ORM
+        # objects are collected in ``fallbacks`` (class → their selections).
         self.row_ready = True
+        self.fallbacks: dict[type[Any], list[Selection]] = {}
 
     # -- entry points ------------------------------------------------------
 
@@ -120,14 +149,17 @@ class SelectionBuilder:
             self._asks_total(info.field_nodes) or bool(window and window.from_end)
         )
         is_list = isinstance(_strip_non_null(field_type), GraphQLList)
+        selection = Selection("", children=tuple(children), arguments=arguments)
         return RootRequest(
             model,
-            Selection("", children=tuple(children), arguments=arguments),
+            selection,
             kind,
             window,
             wants_total,
             is_list,
             self.row_ready and not _custom_type_resolution(node_type),
+            tuple((cls, tuple(nodes)) for cls, nodes in self.fallbacks.items()),
+            _without(selection, {id(n) for nodes in self.fallbacks.values() for n in nodes}),
         )
 
     # -- walking -----------------------------------------------------------
@@ -197,17 +229,17 @@ class SelectionBuilder:
             return []
         graphql_field = parent_type.fields.get(name)
         spec = spec_of(graphql_field.extensions.get(DEFINITION)) if graphql_field else None
-        if (
-            spec is None
-            or spec.disable_optimization
-            or (spec.kind == "custom" and not resolves_on_rows(graphql_field, spec))
-        ):
-            self.row_ready = False
+        fallback = graphql_field is not None and needs_objects(graphql_field, spec)
+        if fallback:
+            self.fallbacks.setdefault(_subtype(model, condition), [])
         if spec is None or spec.disable_optimization:
             return []
         key = node.alias.value if node.alias else name
         if spec.kind == "custom":
-            return self._custom(graphql_field, node, model, condition, spec.hints)
+            nodes = self._custom(graphql_field, node, model, condition, spec.hints)
+            if fallback:
+                self.fallbacks[_subtype(model, condition)].extend(nodes)
+            return nodes
         assert spec.attribute is not None
         *hops, last = spec.attribute.split(".")
         owner = _subtype(model, condition)

@@ -352,7 +352,9 @@ class Project:
     asset_count: int = lp.field(annotate=loadplan.count("assets", m.Entity.deleted_at.is_(None)))
     shot_count: int = lp.field(annotate=loadplan.count("shots", m.Entity.deleted_at.is_(None)))
     progress: list[TaskTypeProgress] = lp.field(
-        _progress, description="Per task type: task counts by status and the done ratio."
+        _progress,
+        only=["id"],
+        description="Per task type: task counts by status and the done ratio.",
     )
 
 

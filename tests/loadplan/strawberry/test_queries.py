@@ -4,6 +4,7 @@ data sizes, and the same response as with the optimizer off."""
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -251,6 +252,12 @@ CASES: list[tuple[str, str, dict[str, Any] | None, int]] = [
 ]
 
 
+# In the fast path a field that needs ORM objects (a resolver returning
+# objects) runs on objects loaded for the rows' keys: one more statement per
+# class that has such fields.
+FALLBACK_STATEMENTS = {"{ tasks { title team { name email } } }": 1}
+
+
 @pytest.mark.parametrize(
     ("query", "variables", "statements"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
 )
@@ -267,7 +274,7 @@ def test_query(
     # same statements.
     fast, fast_log = run(small, query, variables, FAST)
     assert json.dumps(fast) == json.dumps(data)
-    fast_log.assert_count(statements)
+    fast_log.assert_count(statements + FALLBACK_STATEMENTS.get(query, 0))
 
 
 def test_exact_payload_of_a_nested_page(small: Engine) -> None:
@@ -413,6 +420,10 @@ def test_disable_optimization_plans_the_field_on_its_own(small: Engine) -> None:
     data, log = run(small, query)
     # tasks; comments (selectin); then one planned statement per task
     log.assert_count(2 + 2)
+    # The fast path: the same, plus the task objects the field resolves on.
+    fast, fast_log = run(small, query, schema=FAST)
+    fast_log.assert_count(2 + 1 + 2)
+    assert json.dumps(fast) == json.dumps(data)
     assert data == {
         "tasks": [
             {
@@ -568,9 +579,10 @@ def _completed_from_rows(query: str, engine: Engine) -> int:
 def test_the_fast_path_runs_where_nothing_needs_a_resolver(small: Engine) -> None:
     assert _completed_from_rows("{ projects { name entities { name } } }", small) == 2 + 12
     # Resolvers that declare what they read and return scalars run on views
-    # of the rows; one returning objects needs them: the ORM mode answers.
+    # of the rows; one returning objects runs on the task objects, the tasks
+    # themselves still come from rows.
     assert _completed_from_rows("{ tasks(limit: 2) { title openCommentCount } }", small) == 2
-    assert _completed_from_rows("{ tasks(limit: 2) { team { name } } }", small) == 0
+    assert _completed_from_rows("{ tasks(limit: 2) { team { name } } }", small) == 2
     # Custom type resolution (one table, several types): the ORM mode answers.
     assert _completed_from_rows("{ statuses { name ... on DoneStatus { isDone } } }", small) == 0
 
@@ -651,3 +663,29 @@ def test_rows_without_the_execution_context_falls_back_to_objects(small: Engine)
     data, log = run(small, "{ projects { name entities { name } } }", schema=schema)
     log.assert_count(2)
     assert data == run(small, "{ projects { name entities { name } } }")[0]
+
+
+def test_a_subtree_on_objects_inside_rows_answers_as_the_orm_mode(small: Engine) -> None:
+    # ``team`` returns objects: it runs on task objects, the rest from rows;
+    # the Int error of each task is located and ordered as in the ORM mode.
+    body = _both_modes(small, "{ tasks(limit: 2) { id hugeNumber team { name } } }")
+    assert body["data"] == {
+        "tasks": [
+            {"id": "1", "hugeNumber": None, "team": [{"name": "Person 2"}, {"name": "Person 4"}]},
+            {"id": "2", "hugeNumber": None, "team": [{"name": "Person 3"}, {"name": "Person 5"}]},
+        ]
+    }
+    assert [e["path"] for e in body["errors"]] == [
+        ["tasks", 0, "hugeNumber"],
+        ["tasks", 1, "hugeNumber"],
+    ]
+
+
+def test_the_response_header_names_the_modes_that_answered(small: Engine) -> None:
+    # Custom type resolution (statuses) keeps the ORM mode; projects use rows.
+    query = "{ statuses { name ... on DoneStatus { isDone } } projects { name } }"
+    response = SimpleNamespace(headers={})
+    with Session(small) as session:
+        result = FAST.execute_sync(query, context_value={"session": session, "response": response})
+    assert result.errors is None
+    assert response.headers == {"X-Loadplan-Mode": "rows,orm"}
