@@ -96,6 +96,8 @@ def implementations(
         *sqlalchemy_impls.make(engine, token),
         loadplan_impls.LoadplanRest(engine, token),
         loadplan_impls.LoadplanGraphql(engine, token),
+        loadplan_impls.LoadplanRestOrm(engine, token),
+        loadplan_impls.LoadplanGraphqlOrm(engine, token),
     ]
     failed: dict[str, str] = {}
     for name, factory in _peers():

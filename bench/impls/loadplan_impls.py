@@ -10,6 +10,7 @@ property, planned from its hints). W3-W5 use Shotline's schema unchanged.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -42,6 +43,7 @@ from bench.workloads import (
     w3_limit,
     w3_query,
 )
+from loadplan.fastapi import Mode
 from shotline import models as m
 from shotline.app import create_app
 from shotline.db import session_factory
@@ -135,7 +137,7 @@ def graphql_grid_rows(assets: list[dict[str, Any]]) -> list[dict[str, Any]]:
     )
 
 
-def make_schema() -> strawberry.Schema:
+def make_schema(settings: Settings = SETTINGS) -> strawberry.Schema:
     """Shotline's schema exactly as ``make_schema`` builds it (its extensions:
     depth and alias limits, error masking, the optimizer; its execution
     context), with ``Query`` swapped for the one with the extra root field
@@ -143,7 +145,7 @@ def make_schema() -> strawberry.Schema:
     original = shotline_schema.Query
     shotline_schema.Query = Query  # type: ignore[misc]
     try:
-        return shotline_schema.make_schema(SETTINGS)
+        return shotline_schema.make_schema(settings)
     finally:
         shotline_schema.Query = original  # type: ignore[misc]
 
@@ -152,10 +154,12 @@ class LoadplanRest(Implementation):
     key = "loadplan-rest"
     label = "loadplan: Shotline REST"
     api = "REST (FastAPI)"
+    mode: Mode = "auto"
 
     def __init__(self, engine: Engine, token: str | None) -> None:
         self.engine = engine
-        self.client = AsgiClient(create_app(engine, SETTINGS), token)
+        settings = dataclasses.replace(SETTINGS, loadplan_mode=self.mode)
+        self.client = AsgiClient(create_app(engine, settings), token)
 
     def request(self, workload: Workload) -> Callable[[], bytes]:
         if workload.key not in {"W1", "W2"}:
@@ -181,10 +185,12 @@ class LoadplanGraphql(Implementation):
     label = "loadplan: Shotline GraphQL"
     api = "GraphQL (execute_sync)"
 
+    mode: Mode = "auto"
+
     def __init__(self, engine: Engine, token: str | None) -> None:
         self.engine = engine
         self.sessions = session_factory(engine)
-        self.schema = make_schema()
+        self.schema = make_schema(dataclasses.replace(SETTINGS, loadplan_mode=self.mode))
         self.principal = auth.principal(engine, token, SETTINGS)
 
     def request(self, workload: Workload) -> Callable[[], bytes]:
@@ -211,3 +217,19 @@ class LoadplanGraphql(Implementation):
 
     def counting(self) -> AbstractContextManager[Counts]:
         return count_sqlalchemy(self.engine)
+
+
+class LoadplanRestOrm(LoadplanRest):
+    """The same endpoint with loadplan's ORM mode forced: what the row mode saves."""
+
+    key = "loadplan-rest-orm"
+    label = "loadplan: Shotline REST, ORM mode"
+    mode = "orm"
+
+
+class LoadplanGraphqlOrm(LoadplanGraphql):
+    """The same schema with loadplan's ORM mode forced: what the fast path saves."""
+
+    key = "loadplan-graphql-orm"
+    label = "loadplan: Shotline GraphQL, ORM mode"
+    mode = "orm"
