@@ -125,17 +125,20 @@ def view_of(row: dict[str, Any], cls: type[Any]) -> RowView:
 
 
 def _children(rel: RelationshipPlan, parents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows ``rel`` holds below ``parents``, each once (to-ones and
+    many-to-many rows are shared between parents)."""
     name = rel.keys[0] if rel.side else rel.key
     if not rel.side and parents and FULL_LIST_PREFIX + name in parents[0]:
         name = FULL_LIST_PREFIX + name
-    out: list[dict[str, Any]] = []
+    out: dict[int, dict[str, Any]] = {}
     for parent in parents:
         value = parent.get(name)
         if isinstance(value, list):
-            out.extend(value)
+            for child in value:
+                out[id(child)] = child
         elif value is not None:
-            out.append(value)
-    return out
+            out[id(value)] = value
+    return list(out.values())
 
 
 def rows_of(plan: EntityPlan, dicts: list[dict[str, Any]], cls: type[Any]) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ the way the selection is. Model properties run on views of those dicts
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from operator import itemgetter
@@ -37,12 +37,19 @@ __all__ = ["MODEL_KEY", "MODE_HEADER", "TOTAL_SUFFIX", "load_rows"]
 @dataclass
 class _Level:
     """How one entity of the plan reads from a row: output keys and their
-    positions, and the to-ones joined into the same row."""
+    positions, and the to-ones joined into the same row.
+
+    A level whose rows repeat the same entity (a to-one, the people of a
+    many-to-many) reads each entity once per request: rows with the same key
+    share one dict (``shared`` maps the key to it), which saves the time and
+    the memory of a dict per row."""
 
     plan: EntityPlan
     columns: list[tuple[str, int]] = field(default_factory=list)
     joined: list[tuple[RelationshipPlan, _Level, int]] = field(default_factory=list)
     kinds: tuple[int, dict[Any, type[Any]]] | None = None
+    key_of: Callable[[Sequence[Any]], Any] | None = None
+    shared: dict[Any, dict[str, Any]] = field(default_factory=dict)
 
     @cached_property
     def _take(self) -> tuple[tuple[str, ...], Callable[[Sequence[Any]], Sequence[Any]]]:
@@ -53,6 +60,15 @@ class _Level:
         return keys, itemgetter(*indexes)
 
     def read(self, row: Sequence[Any]) -> dict[str, Any]:
+        if self.key_of is not None:
+            key = self.key_of(row)
+            found = self.shared.get(key)
+            if found is None:
+                found = self.shared[key] = self._read(row)
+            return found
+        return self._read(row)
+
+    def _read(self, row: Sequence[Any]) -> dict[str, Any]:
         keys, take = self._take
         out = dict(zip(keys, take(row), strict=True))
         if self.kinds is not None:
@@ -73,8 +89,10 @@ def _compile(
     head: list[Any],
     joins: list[tuple[Any, Any]],
     binding: Binding,
+    shared: bool,
 ) -> _Level:
-    """Add ``plan``'s columns (and its joined to-ones') to ``head``."""
+    """Add ``plan``'s columns (and its joined to-ones') to ``head``; rows of a
+    ``shared`` level with one key share one dict."""
     level = _Level(plan)
     mapper: Mapper[Any] = mapper_of(plan.cls)
     if mapper.polymorphic_on is not None:
@@ -96,7 +114,14 @@ def _compile(
             alias = aliased(rel.target.cls)
             joins.append((alias, getattr(namespace, rel.key).of_type(alias)))
             key_index = len(head)
-            level.joined.append((rel, _compile(rel.target, alias, head, joins, binding), key_index))
+            joined = _compile(rel.target, alias, head, joins, binding, shared=True)
+            level.joined.append((rel, joined, key_index))
+    if shared:
+        positions = dict(level.columns)
+        keys = [mapper.get_property_by_column(c).key for c in mapper.primary_key]
+        if all(k in positions for k in keys):
+            indexes = [positions[k] for k in keys]
+            level.key_of = itemgetter(*indexes) if len(indexes) > 1 else itemgetter(indexes[0])
     return level
 
 
@@ -113,7 +138,7 @@ def _load_below(
     session: Session, level: _Level, dicts: list[dict[str, Any]], binding: Binding
 ) -> None:
     for rel, sub, _ in level.joined:
-        children = [d[rel.key] for d in dicts if d.get(rel.key) is not None]
+        children = _distinct(d[rel.key] for d in dicts if d.get(rel.key) is not None)
         if children:
             _load_below(session, sub, children, binding)
     relationships = level.plan.all_relationships()
@@ -138,7 +163,9 @@ def _load_relationship(
     entity = entity_for(rel.target)
     head: list[Any] = []
     joins: list[tuple[Any, Any]] = []
-    level = _compile(rel.target, entity, head, joins, binding)
+    prop = mapper_of(rel.owner).relationships[rel.key]
+    repeats = not rel.uselist or prop.secondary is not None
+    level = _compile(rel.target, entity, head, joins, binding, shared=repeats)
     batch = batch_statement(rel, binding, head, joins)
     parent_keys = batch.pairs.parent_keys
     wanted = sorted(
@@ -162,7 +189,12 @@ def _load_relationship(
             if counted:
                 parent[name + TOTAL_SUFFIX] = totals.get(key, len(rows))
     if children:
-        _load_below(session, level, children, binding)
+        _load_below(session, level, _distinct(children) if repeats else children, binding)
+
+
+def _distinct(dicts: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each dict once (shared dicts come back once per row that holds them)."""
+    return list({id(d): d for d in dicts}.values())
 
 
 def load_rows(
@@ -172,7 +204,7 @@ def load_rows(
     entity = entity_for(root)
     head: list[Any] = []
     joins: list[tuple[Any, Any]] = []
-    level = _compile(root, entity, head, joins, binding)
+    level = _compile(root, entity, head, joins, binding, shared=False)
     columns_stmt = stmt.with_only_columns(*head)
     for target, onclause in joins:
         columns_stmt = columns_stmt.outerjoin(target, onclause)
