@@ -16,10 +16,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from loadplan.fastapi import MODE_HEADER, Mode
+from loadplan.row_json import row_writer
 from shotline.app import create_app
+from shotline.schemas.grid import AssetOut, AssetRow, ShotOut, ShotRow
 from shotline.settings import Settings
 from tests.shotline.api.conftest import ADMIN, Answer
 from tests.shotline.signin import AUTH, signed_in
@@ -608,3 +611,9 @@ def test_an_unknown_mode_setting_is_refused(monkeypatch: pytest.MonkeyPatch) -> 
         ValueError, match=r"^SHOTLINE_LOADPLAN_MODE must be one of auto, rows, orm, not .fast.$"
     ):
         Settings()
+
+
+@pytest.mark.parametrize("schema", [AssetRow, ShotRow, AssetOut, ShotOut])
+def test_grid_responses_are_written_straight_from_rows(schema: type[BaseModel]) -> None:
+    # Plain-data models: the row mode writes them with orjson, no validation.
+    assert row_writer(schema) is not None
