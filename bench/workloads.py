@@ -108,8 +108,18 @@ query W3 {
 """
 
 
-def w3_query(size: int) -> str:
-    return W3_QUERY.replace("$limit", str(size))
+def grid_query(template: str, workload: Workload) -> str:
+    """A GraphQL grid query (W1/W2) from ``template``: ``$project`` filled in,
+    ``$limit`` as ``, limit: N`` for W1's page or dropped for the whole grid."""
+    limit = grid_limit(workload)
+    return template.replace("$project", str(PROJECT_ID)).replace(
+        "$limit", "" if limit is None else f", limit: {limit}"
+    )
+
+
+def assets_query(template: str, workload: Workload) -> str:
+    """A W3 query from ``template``, its ``$limit`` set to the workload's asset count."""
+    return template.replace("$limit", str(w3_limit(workload)))
 
 
 W4_QUERY = """

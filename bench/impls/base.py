@@ -190,3 +190,16 @@ def graphql_bytes(result: Any) -> bytes:
     if result.errors:
         raise GraphQLFailure(result.errors)
     return orjson.dumps({"data": result.data})
+
+
+def graphql_ids(value: Any) -> Any:
+    """Integer ``id`` values (schemas that type keys as ``Int``) as GraphQL
+    ``ID`` strings, so that answers compare with the others'."""
+    if isinstance(value, dict):
+        return {
+            k: str(v) if k == "id" and isinstance(v, int) else graphql_ids(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [graphql_ids(v) for v in value]
+    return value

@@ -33,8 +33,9 @@ from bench.workloads import (
     W4_TASKS,
     W5_TASKS,
     Workload,
+    assets_query,
     canonical,
-    w3_limit,
+    grid_query,
 )
 
 _configured: BenchDatabase | None = None
@@ -289,10 +290,6 @@ query W3 {
 """.replace("$project", str(PROJECT_ID))
 
 
-def w3_query(size: int) -> str:
-    return W3.replace("$limit", str(size))
-
-
 W4 = (
     """
 query W4 {
@@ -430,12 +427,9 @@ class StrawberryDjango(Implementation):
 
     def request(self, workload: Workload) -> Callable[[], bytes]:
         if workload.key in {"W1", "W2"}:
-            limit = workload.size if workload.key == "W1" else None
-            query = GRID.replace("$project", str(PROJECT_ID)).replace(
-                "$limit", "" if limit is None else f", limit: {limit}"
-            )
+            query = grid_query(GRID, workload)
         elif workload.key == "W3":
-            query = w3_query(w3_limit(workload))
+            query = assets_query(W3, workload)
         else:
             query = {"W4": W4, "W5": W5}[workload.key]
         schema = self.schema

@@ -34,14 +34,15 @@ from bench.impls.base import (
 )
 from bench.workloads import (
     PROJECT_ID,
+    W3_QUERY,
     W4_QUERY,
     W5_QUERY,
     Workload,
+    assets_query,
     canonical,
     grid_limit,
+    grid_query,
     grid_rows,
-    w3_limit,
-    w3_query,
 )
 from loadplan.fastapi import Mode
 from shotline import models as m
@@ -99,12 +100,6 @@ query Grid {
   }
 }
 """
-
-
-def grid_query(limit: int | None) -> str:
-    return GRID_QUERY.replace("$project", str(PROJECT_ID)).replace(
-        "$limit", "" if limit is None else f", limit: {limit}"
-    )
 
 
 def graphql_grid_rows(assets: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -195,9 +190,9 @@ class LoadplanGraphql(Implementation):
 
     def request(self, workload: Workload) -> Callable[[], bytes]:
         if workload.key in {"W1", "W2"}:
-            query = grid_query(grid_limit(workload))
+            query = grid_query(GRID_QUERY, workload)
         elif workload.key == "W3":
-            query = w3_query(w3_limit(workload))
+            query = assets_query(W3_QUERY, workload)
         else:
             query = {"W4": W4_QUERY, "W5": W5_QUERY}[workload.key]
         schema, sessions, principal = self.schema, self.sessions, self.principal

@@ -27,8 +27,16 @@ from bench.impls.base import (
     Unsupported,
     count_sqlalchemy,
     graphql_bytes,
+    graphql_ids,
 )
-from bench.workloads import PROJECT_ID, W5_TASKS, Workload, canonical, w3_limit
+from bench.workloads import (
+    PROJECT_ID,
+    W5_TASKS,
+    Workload,
+    assets_query,
+    canonical,
+    grid_query,
+)
 from shotline import models as m
 from shotline.db import session_factory
 
@@ -181,10 +189,6 @@ query W3 {
 """.replace("$project", str(PROJECT_ID))
 
 
-def w3_query(size: int) -> str:
-    return W3.replace("$limit", str(size))
-
-
 W5 = """
 query W5 {
   latestTasks(limit: $tasks) {
@@ -199,17 +203,6 @@ query W5 {
   }
 }
 """.replace("$tasks", str(W5_TASKS))
-
-
-def _ids(value: Any) -> Any:
-    """The mapper types primary keys as ``Int``: as GraphQL ``ID`` strings."""
-    if isinstance(value, dict):
-        return {
-            k: str(v) if k == "id" and isinstance(v, int) else _ids(v) for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [_ids(v) for v in value]
-    return value
 
 
 class SqlalchemyMapper(Implementation):
@@ -236,12 +229,9 @@ class SqlalchemyMapper(Implementation):
                 "LIMIT/OFFSET to the whole batched IN (...) statement, not per parent"
             )
         if workload.key in {"W1", "W2"}:
-            limit = workload.size if workload.key == "W1" else None
-            query = GRID.replace("$project", str(PROJECT_ID)).replace(
-                "$limit", "" if limit is None else f", limit: {limit}"
-            )
+            query = grid_query(GRID, workload)
         elif workload.key == "W3":
-            query = w3_query(w3_limit(workload))
+            query = assets_query(W3, workload)
         else:
             query = W5
         schema, sessions, loop = self.schema, self.sessions, self.loop
@@ -269,9 +259,9 @@ class SqlalchemyMapper(Implementation):
             data = {
                 "project": {"id": project["id"], "name": project["name"], "assets": data["assets"]}
             }
-            return canonical(_ids(data))
+            return canonical(graphql_ids(data))
         edges = [{"node": task} for task in data["latestTasks"]]
-        return canonical(_ids({"taskConnection": {"edges": edges}}))
+        return canonical(graphql_ids({"taskConnection": {"edges": edges}}))
 
     def counting(self) -> AbstractContextManager[Counts]:
         return count_sqlalchemy(self.engine)

@@ -33,6 +33,7 @@ from bench.impls.base import (
     Unsupported,
     count_sqlalchemy,
     graphql_bytes,
+    graphql_ids,
 )
 from bench.workloads import (
     PROJECT_ID,
@@ -41,8 +42,8 @@ from bench.workloads import (
     W4_TASKS,
     W5_TASKS,
     Workload,
+    assets_query,
     canonical,
-    w3_limit,
 )
 from shotline import models as m
 from shotline.db import session_factory
@@ -159,10 +160,6 @@ query Assets {
 """.replace("$project", str(PROJECT_ID))
 
 
-def assets_query(size: int) -> str:
-    return ASSETS.replace("$limit", str(size))
-
-
 W4 = (
     """
 query W4 {
@@ -194,16 +191,6 @@ query W5 {
   }
 }
 """.replace("$latest", str(W5_TASKS))
-
-
-def _ids(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {
-            k: str(v) if k == "id" and isinstance(v, int) else _ids(v) for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [_ids(v) for v in value]
-    return value
 
 
 TRIAL_SECONDS = 10
@@ -258,7 +245,7 @@ class Strawchemy(Implementation):
             query = {"W4": W4, "W5": W5}[workload.key]
         else:
             # W1 and W2 are tried with W3's query at 100 assets (see WHERE).
-            query = assets_query(w3_limit(workload if workload.key == "W3" else W3))
+            query = assets_query(ASSETS, workload if workload.key == "W3" else W3)
         run = self._runner(query)
         try:
             self._trial(query)
@@ -278,7 +265,7 @@ class Strawchemy(Implementation):
         return run
 
     def normalise(self, workload: Workload, body: bytes) -> Any:
-        data = _ids(orjson.loads(body)["data"])
+        data = graphql_ids(orjson.loads(body)["data"])
         if workload.key == "W3":
             project = data["project"]
             return canonical({"project": {**project, "assets": data["assets"]}})
