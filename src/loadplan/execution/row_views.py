@@ -10,7 +10,6 @@ need a real object (a session, ``inspect()``, identity) say
 
 from __future__ import annotations
 
-import inspect as pyinspect
 import types
 from functools import cached_property
 from typing import Any
@@ -160,15 +159,9 @@ def compute_properties(plan: EntityPlan, dicts: list[dict[str, Any]]) -> None:
         compute_properties(rel.target, _children(rel, dicts))
     for part in (plan, *plan.subtypes):
         for name in part.properties:
-            getter = _getter(part.cls, name)
             for row in dicts:
                 cls = row.get(MODEL_KEY, plan.cls)
                 if issubclass(cls, part.cls):
-                    row[name] = getter(view_of(row, cls))
-
-
-def _getter(cls: type[Any], name: str) -> Any:
-    attribute = pyinspect.getattr_static(cls, name)
-    if isinstance(attribute, cached_property):
-        return attribute.func
-    return attribute.fget
+                    # The view class carries the property (a cached one
+                    # stores itself in the row, its view's ``__dict__``).
+                    row[name] = getattr(view_of(row, cls), name)
