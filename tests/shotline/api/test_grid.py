@@ -617,3 +617,17 @@ def test_an_unknown_mode_setting_is_refused(monkeypatch: pytest.MonkeyPatch) -> 
 def test_grid_responses_are_written_straight_from_rows(schema: type[BaseModel]) -> None:
     # Plain-data models: the row mode writes them with orjson, no validation.
     assert row_writer(schema) is not None
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/projects/1/assets", "/api/projects/1/shots", "/api/assets/10", "/api/shots/30"]
+)
+def test_the_row_mode_never_validates_a_grid_response(
+    get: Get, mode: str, url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*_args: Any) -> Any:
+        raise AssertionError("validated through the response model")
+
+    if mode == "rows":
+        monkeypatch.setattr("loadplan.fastapi._adapter", refuse)
+    assert get(url).status == 200
