@@ -39,6 +39,14 @@ class Entity(SoftDeleteMixin, Base):
             postgresql_where=LIVE_ROWS,
             sqlite_where=LIVE_ROWS,
         ),
+        # Grids page a project's entities by name.
+        Index(
+            "ix_entity_project_name",
+            "project_id",
+            "name",
+            postgresql_where=LIVE_ROWS,
+            sqlite_where=LIVE_ROWS,
+        ),
     )
     __mapper_args__ = {"polymorphic_on": "kind"}
 
