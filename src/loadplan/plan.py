@@ -127,6 +127,12 @@ class EntityPlan:
         )
         return own or any(rel.target.needs_objects() for rel in self.all_relationships())
 
+    def has_properties(self) -> bool:
+        """Whether a model property is selected here or anywhere below."""
+        return any(p.properties for p in (self, *self.subtypes)) or any(
+            rel.target.has_properties() for rel in self.all_relationships()
+        )
+
     def has_side_lists(self) -> bool:
         """Whether a list anywhere below is kept beside its attribute."""
         return any(rel.side or rel.target.has_side_lists() for rel in self.all_relationships())

@@ -61,37 +61,46 @@ class RowView:
 
 
 class _Related:
-    """A relationship on a view class: the nested rows, as views."""
+    """A relationship on a view class: the nested rows, as views.
 
-    __slots__ = ("full", "name", "target")
+    Model properties read relationships row after row (a grid's status map
+    reads three per task), so this is the hot path of the row mode's
+    properties: the target's view class is looked up once, and only a
+    polymorphic target reads each row's class."""
 
-    def __init__(self, name: str, target: type[Any]) -> None:
+    __slots__ = ("full", "name", "polymorphic", "target", "uselist")
+
+    def __init__(self, name: str, target: type[Any], uselist: bool, polymorphic: bool) -> None:
         self.name = name
         self.full = FULL_LIST_PREFIX + name
         self.target = target
+        self.uselist = uselist
+        self.polymorphic = polymorphic
 
     def __get__(self, view: RowView | None, owner: type[Any]) -> Any:
         if view is None:
             return self
         row = view.__dict__
-        value = row.get(self.full, _MISSING)
+        value: Any = row.get(self.full, _MISSING) if self.uselist else _MISSING
         if value is _MISSING:
             value = row.get(self.name, _MISSING)
             if value is _MISSING:
                 return view.__getattr__(self.name)
-        return _wrap(value, self.target)
+        if value is None:
+            return None
+        if self.polymorphic:
+            target = self.target
+            if self.uselist:
+                return [view_of(item, item.get(MODEL_KEY, target)) for item in value]
+            return view_of(value, value.get(MODEL_KEY, target))
+        view_class = view_class_of(self.target)
+        if self.uselist:
+            return [_new_view(view_class, item) for item in value]
+        return _new_view(view_class, value)
 
     def __set__(self, view: RowView, value: Any) -> None:
         msg = f"{self.name} is read-only on a row view"
         raise AttributeError(msg)
-
-
-def _wrap(value: Any, cls: type[Any]) -> Any:
-    if type(value) is dict:
-        return view_of(value, value.get(MODEL_KEY, cls))
-    if type(value) is list:
-        return [view_of(item, item.get(MODEL_KEY, cls)) for item in value]
-    return value
 
 
 _COPIED = (property, cached_property, types.FunctionType, staticmethod, classmethod)
@@ -109,18 +118,29 @@ def _view_class(cls: type[Any]) -> type[RowView]:
             if isinstance(attribute, _COPIED):
                 namespace[name] = attribute
     for name, prop in mapper.relationships.items():
-        namespace[name] = _Related(name, prop.mapper.class_)
+        target = prop.mapper
+        polymorphic = target.polymorphic_on is not None or bool(target.polymorphic_map)
+        namespace[name] = _Related(name, target.class_, bool(prop.uselist), polymorphic)
     return type(f"{cls.__name__}Row", (RowView,), namespace)
+
+
+def view_class_of(cls: type[Any]) -> type[RowView]:
+    """The view class of mapped class ``cls`` (made once)."""
+    view_class = _view_classes.get(cls)
+    if view_class is None:
+        view_class = _view_classes[cls] = _view_class(cls)
+    return view_class
+
+
+def _new_view(view_class: type[RowView], row: dict[str, Any]) -> RowView:
+    view = view_class.__new__(view_class)
+    view.__dict__ = row
+    return view
 
 
 def view_of(row: dict[str, Any], cls: type[Any]) -> RowView:
     """``row`` (a row-mode dict of ``cls``) read like a ``cls`` object."""
-    view_class = _view_classes.get(cls)
-    if view_class is None:
-        view_class = _view_classes[cls] = _view_class(cls)
-    view = object.__new__(view_class)
-    object.__setattr__(view, "__dict__", row)
-    return view
+    return _new_view(view_class_of(cls), row)
 
 
 def _children(rel: RelationshipPlan, parents: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -156,12 +176,19 @@ def compute_properties(plan: EntityPlan, dicts: list[dict[str, Any]]) -> None:
     if not dicts:
         return
     for rel in plan.all_relationships():
-        compute_properties(rel.target, _children(rel, dicts))
+        if rel.target.has_properties():
+            compute_properties(rel.target, _children(rel, dicts))
+    # The view class carries the property (a cached one stores itself in
+    # the row, its view's ``__dict__``).
+    if not plan.subtypes and MODEL_KEY not in dicts[0]:
+        view_class = view_class_of(plan.cls)
+        for name in plan.properties:
+            for row in dicts:
+                row[name] = getattr(_new_view(view_class, row), name)
+        return
     for part in (plan, *plan.subtypes):
         for name in part.properties:
             for row in dicts:
                 cls = row.get(MODEL_KEY, plan.cls)
                 if issubclass(cls, part.cls):
-                    # The view class carries the property (a cached one
-                    # stores itself in the row, its view's ``__dict__``).
                     row[name] = getattr(view_of(row, cls), name)
