@@ -24,6 +24,7 @@ import types
 import typing
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import orjson
@@ -293,41 +294,104 @@ def _model_writer(model: type[BaseModel]) -> Writer:
         raise _Unsupported
     if not set(model.model_config) <= _NEUTRAL_CONFIG:
         raise _Unsupported
-    fields: list[tuple[str, str, tuple[str, ...], type[Any] | None, Writer, Any]] = []
+    fields: list[_Field] = []
     for name, info in model.model_fields.items():
         if info.exclude or any(not isinstance(m, Hints) for m in info.metadata):
             raise _Unsupported
-        default = None if not info.is_required() else _MISSING
-        if default is None and info.default is not None:
+        required = info.is_required()
+        if not required and info.default is not None:
             raise _Unsupported
-        key = info.serialization_alias or info.alias or name
         first, *rest = attribute_path(name, info)
-        annotation = _without_hints(info.annotation)
-        # Plain scalars are checked inline: one call less per value.
-        plain = annotation if annotation in _SCALARS and annotation not in _EXTRA_CHECKS else None
-        writer = _type_writer(info.annotation, info)
-        fields.append((key, first, tuple(rest), plain, writer, default))
+        plain, nullable = _plain_scalar(info.annotation)
+        fields.append(
+            _Field(
+                key=info.serialization_alias or info.alias or name,
+                first=first,
+                rest=tuple(rest),
+                required=required,
+                plain=plain,
+                nullable=nullable,
+                writer=None if plain is not None else _type_writer(info.annotation, info),
+            )
+        )
+    return _compiled_writer(model.__name__, fields)
 
-    def write(row: Any) -> Any:
-        if type(row) is not dict:
-            raise Unwritable(model.__name__)
-        out = {}
-        for key, first, rest, plain, writer, default in fields:
-            value = row.get(first, _MISSING)
-            if rest and value is not _MISSING:
-                value = _read(value, rest)
-            if value is _MISSING:
-                if default is _MISSING:
-                    raise Unwritable(key)
-                out[key] = default
-            elif plain is not None:
-                if type(value) is not plain:
-                    raise Unwritable(key)
-                out[key] = value
-            else:
-                out[key] = writer(value)
-        return out
 
+@dataclass(frozen=True)
+class _Field:
+    """How one field of a model is written: its output ``key``, the row's
+    attribute path (``first`` then ``rest``), and either a ``plain`` scalar
+    type checked inline (``nullable`` if ``None`` is allowed) or a ``writer``."""
+
+    key: str
+    first: str
+    rest: tuple[str, ...]
+    required: bool
+    plain: type[Any] | None
+    nullable: bool
+    writer: Writer | None
+
+
+def _plain_scalar(annotation: Any) -> tuple[type[Any] | None, bool]:
+    """The scalar type a field holds when an inline ``type(v) is T`` check is
+    the whole of its writing (and whether it may be ``None``), else ``None``."""
+    annotation = _without_hints(annotation)
+    nullable = False
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        members = typing.get_args(annotation)
+        present = [m for m in members if m is not type(None)]
+        if len(present) != 1 or len(members) != 2:
+            return None, False
+        annotation, nullable = _without_hints(present[0]), True
+    if annotation in _SCALARS and annotation not in _EXTRA_CHECKS:
+        return annotation, nullable
+    return None, False
+
+
+def _compiled_writer(model_name: str, fields: list[_Field]) -> Writer:
+    """A model's writer as one generated function: the fields' reads and type
+    checks in a row, then one dict display. Responses write this for every
+    row, and a loop over field descriptions cost twice as much."""
+    namespace: dict[str, Any] = {"MISSING": _MISSING, "Unwritable": Unwritable, "read": _read}
+    lines = [
+        "def write(row):",
+        "    if type(row) is not dict:",
+        f"        raise Unwritable({model_name!r})",
+    ]
+    for i, field in enumerate(fields):
+        value, key = f"v{i}", repr(field.key)
+        lines.append(f"    {value} = row.get({field.first!r}, MISSING)")
+        if field.rest:
+            namespace[f"rest{i}"] = field.rest
+            lines.append(f"    if {value} is not MISSING:")
+            lines.append(f"        {value} = read({value}, rest{i})")
+        if field.plain is not None:
+            namespace[f"type{i}"] = field.plain
+            lines.append(f"    if type({value}) is not type{i}:")
+            branches = []
+            if not field.required:
+                branches.append((f"{value} is MISSING", f"{value} = None"))
+            if field.nullable:
+                branches.append((f"{value} is None", "pass"))
+            for n, (condition, action) in enumerate(branches):
+                lines.append(f"        {'elif' if n else 'if'} {condition}:")
+                lines.append(f"            {action}")
+            indent = "            " if branches else "        "
+            if branches:
+                lines.append("        else:")
+            lines.append(f"{indent}raise Unwritable({key})")
+            continue
+        namespace[f"write{i}"] = field.writer
+        lines.append(f"    if {value} is MISSING:")
+        lines.append(
+            f"        {value} = None" if not field.required else f"        raise Unwritable({key})"
+        )
+        lines.append("    else:")
+        lines.append(f"        {value} = write{i}({value})")
+    items = ", ".join(f"{field.key!r}: v{i}" for i, field in enumerate(fields))
+    lines.append(f"    return {{{items}}}")
+    exec(compile("\n".join(lines), f"<row writer of {model_name}>", "exec"), namespace)
+    write: Writer = namespace["write"]
     return write
 
 
