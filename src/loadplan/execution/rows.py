@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from operator import itemgetter
+from types import CodeType
 from typing import Any
 
 from sqlalchemy import Select
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapper, Session, aliased
 
 from loadplan.execution.binding import Binding
 from loadplan.execution.options import entity_for, namespace_of
+from loadplan.execution.raw_rows import RawRows
 from loadplan.execution.row_keys import FULL_LIST_PREFIX, MODE_HEADER, MODEL_KEY, TOTAL_SUFFIX
 from loadplan.execution.row_views import compute_properties
 from loadplan.execution.windowed import batch_statement, fetch
@@ -41,46 +42,64 @@ class _Level:
 
     A level whose rows repeat the same entity (a to-one, the people of a
     many-to-many) reads each entity once per request: rows with the same key
-    share one dict (``shared`` maps the key to it), which saves the time and
-    the memory of a dict per row."""
+    (at ``key_indexes``) share one dict, which saves the time and the memory
+    of a dict per row."""
 
     plan: EntityPlan
     columns: list[tuple[str, int]] = field(default_factory=list)
     joined: list[tuple[RelationshipPlan, _Level, int]] = field(default_factory=list)
     kinds: tuple[int, dict[Any, type[Any]]] | None = None
-    key_of: Callable[[Sequence[Any]], Any] | None = None
-    shared: dict[Any, dict[str, Any]] = field(default_factory=dict)
+    key_indexes: tuple[int, ...] | None = None
 
     @cached_property
-    def _take(self) -> tuple[tuple[str, ...], Callable[[Sequence[Any]], Sequence[Any]]]:
-        keys = tuple(key for key, _ in self.columns)
-        indexes = [index for _, index in self.columns]
-        if len(indexes) < 2:
-            return keys, lambda row: tuple(row[i] for i in indexes)
-        return keys, itemgetter(*indexes)
+    def read(self) -> Callable[[Sequence[Any]], dict[str, Any]]:
+        """The function turning a row into this level's dict (joined to-ones
+        nested), generated per level: it runs once per row fetched."""
+        namespace: dict[str, Any] = {"MODEL_KEY": MODEL_KEY}
+        source = _reader_source(self, namespace)
+        code = _reader_code.get(source)
+        if code is None:
+            code = _reader_code[source] = compile(source, "<row reader>", "exec")
+        exec(code, namespace)
+        read: Callable[[Sequence[Any]], dict[str, Any]] = namespace["read"]
+        return read
 
-    def read(self, row: Sequence[Any]) -> dict[str, Any]:
-        if self.key_of is not None:
-            key = self.key_of(row)
-            found = self.shared.get(key)
-            if found is None:
-                found = self.shared[key] = self._read(row)
-            return found
-        return self._read(row)
 
-    def _read(self, row: Sequence[Any]) -> dict[str, Any]:
-        keys, take = self._take
-        out = dict(zip(keys, take(row), strict=True))
-        if self.kinds is not None:
-            # The mapped class of a polymorphic row, as its objects would have.
-            index, classes = self.kinds
-            out[MODEL_KEY] = classes.get(row[index], self.plan.cls)
-        for rel, level, key_index in self.joined:
-            value = level.read(row) if row[key_index] is not None else None
-            out[rel.key] = value
-            for key in rel.keys:
-                out[key] = value
-        return out
+_reader_code: dict[str, CodeType] = {}
+"""Generated reader sources are few (one per plan level) but a level is
+built per request: compile each source once."""
+
+
+def _reader_source(level: _Level, namespace: dict[str, Any]) -> str:
+    """Python source of ``level.read``; objects it needs go into ``namespace``.
+    The source names only positions and keys, never objects, so that levels
+    of the same shape share one compiled code object."""
+    lines = ["def read(row):"]
+    items = [f"{key!r}: row[{index}]" for key, index in level.columns]
+    if level.kinds is not None:
+        # The mapped class of a polymorphic row, as its objects would have.
+        index, classes = level.kinds
+        namespace["classes"], namespace["default"] = classes, level.plan.cls
+        items.append(f"MODEL_KEY: classes.get(row[{index}], default)")
+    for n, (rel, joined, key_index) in enumerate(level.joined):
+        namespace[f"joined{n}"] = joined.read
+        lines.append(f"    j{n} = None if row[{key_index}] is None else joined{n}(row)")
+        items.extend(f"{key!r}: j{n}" for key in (rel.key, *rel.keys))
+    body = "{" + ", ".join(items) + "}"
+    if level.key_indexes is None:
+        lines.append(f"    return {body}")
+    else:
+        namespace["shared"] = {}
+        parts = ", ".join(f"row[{index}]" for index in level.key_indexes)
+        key = parts if len(level.key_indexes) == 1 else f"({parts},)"
+        lines += [
+            f"    key = {key}",
+            "    found = shared.get(key)",
+            "    if found is None:",
+            f"        found = shared[key] = {body}",
+            "    return found",
+        ]
+    return "\n".join(lines)
 
 
 def _compile(
@@ -120,8 +139,7 @@ def _compile(
         positions = dict(level.columns)
         keys = [mapper.get_property_by_column(c).key for c in mapper.primary_key]
         if all(k in positions for k in keys):
-            indexes = [positions[k] for k in keys]
-            level.key_of = itemgetter(*indexes) if len(indexes) > 1 else itemgetter(indexes[0])
+            level.key_indexes = tuple(positions[k] for k in keys)
     return level
 
 
@@ -166,7 +184,7 @@ def _load_relationship(
     prop = mapper_of(rel.owner).relationships[rel.key]
     repeats = not rel.uselist or prop.secondary is not None
     level = _compile(rel.target, entity, head, joins, binding, shared=repeats)
-    batch = batch_statement(rel, binding, head, joins)
+    batch = batch_statement(rel, binding, head, joins, raw=True)
     parent_keys = batch.pairs.parent_keys
     wanted = sorted(
         {k for k in (tuple(p[a] for a in parent_keys) for p in parents) if None not in k}
@@ -205,10 +223,10 @@ def load_rows(
     head: list[Any] = []
     joins: list[tuple[Any, Any]] = []
     level = _compile(root, entity, head, joins, binding, shared=False)
-    columns_stmt = stmt.with_only_columns(*head)
+    columns_stmt = stmt.with_only_columns(RawRows("lp_row", *head))
     for target, onclause in joins:
         columns_stmt = columns_stmt.outerjoin(target, onclause)
-    dicts = [level.read(row) for row in session.execute(columns_stmt)]
+    dicts = [level.read(row) for row in session.execute(columns_stmt).scalars()]
     if dicts:
         _load_below(session, level, dicts, binding)
         compute_properties(root, dicts)
