@@ -39,6 +39,7 @@ from loadplan.execution.arguments import filter_condition, order_expression, rev
 from loadplan.execution.binding import Binding
 from loadplan.execution.options import criteria_for, entity_for, entity_options
 from loadplan.execution.parent_keys import PARENT_KEYS, ParentKeysIn
+from loadplan.execution.raw_rows import RawRows
 from loadplan.plan import RelationshipPlan
 from loadplan.planner.keys import KeyPairs, key_pairs
 from loadplan.results import store_related, store_total
@@ -116,7 +117,8 @@ class Batch:
 
     ``stmt`` selects ``head`` (an entity, or plain columns in row mode), then
     the parent key columns, then (paginated) the total and row number; the
-    parent keys are bound at execution as ``PARENT_KEYS``.
+    parent keys are bound at execution as ``PARENT_KEYS``. A ``raw`` batch
+    selects them as one :class:`RawRows` bundle: its rows are plain tuples.
     """
 
     stmt: Select[Any]
@@ -125,6 +127,7 @@ class Batch:
     key_width: int
     paginated: bool
     offset: int
+    raw: bool
 
 
 def batch_statement(
@@ -132,9 +135,15 @@ def batch_statement(
     binding: Binding,
     head: Sequence[Any],
     joins: Sequence[tuple[Any, Any]] = (),
+    *,
+    raw: bool = False,
 ) -> Batch:
     """The statement loading ``rel`` for a batch of parents: ``head`` first
     (outer-joining ``joins`` for columns of joined to-ones, in row mode)."""
+
+    def selecting(*columns: Any) -> Select[Any]:
+        return select(RawRows("lp_row", *columns)) if raw else select(*columns)
+
     owner: Mapper[Any] = inspect(rel.owner)
     prop = owner.relationships[rel.key]
     pairs = key_pairs(prop)
@@ -180,7 +189,7 @@ def batch_statement(
             page = and_(page, rn <= offset + arguments.limit)
         ranked_keys = [ranked.c[f"lp_k{i}"] for i in range(len(keys))]
         same_row = and_(*[c == ranked.c[f"lp_pk{i}"] for i, c in enumerate(pk)])
-        stmt = select(*head, *ranked_keys, total_column, rn).order_by(*ranked_keys, rn)
+        stmt = selecting(*head, *ranked_keys, total_column, rn).order_by(*ranked_keys, rn)
         if offset:
             # A parent whose page lies past the end of its list still sends
             # its last row, carrying the total, with the child's columns left
@@ -196,13 +205,13 @@ def batch_statement(
         for target, onclause in joins:
             stmt = stmt.outerjoin(target, onclause)
     else:
-        stmt = select(*head, *keys).select_from(entity)
+        stmt = selecting(*head, *keys).select_from(entity)
         if prop.secondary is not None:
             stmt = stmt.join(prop.secondary, prop.secondaryjoin)
         for target, onclause in joins:
             stmt = stmt.outerjoin(target, onclause)
         stmt = stmt.where(*conditions).order_by(*remote, *order)
-    return Batch(stmt, pairs, len(head), len(keys), arguments.paginated, offset)
+    return Batch(stmt, pairs, len(head), len(keys), arguments.paginated, offset, raw)
 
 
 def fetch(
@@ -219,7 +228,8 @@ def fetch(
     totals: dict[tuple[Any, ...], int] = {}
     width, key_end = batch.head_width, batch.head_width + batch.key_width
     for start in range(0, len(values), batch_size):
-        for row in session.execute(stmt, {PARENT_KEYS: values[start : start + batch_size]}):
+        result = session.execute(stmt, {PARENT_KEYS: values[start : start + batch_size]})
+        for row in result.scalars() if batch.raw else result:
             key = tuple(row[width:key_end])
             if batch.paginated:
                 totals[key] = row[-2]
