@@ -18,6 +18,12 @@ def make_engine(url: str | URL, **options: Any) -> Engine:
     keep serving reads while a write (a demo load, a big import) is running.
     """
     url = make_url(url)
+    if url.get_backend_name() == "postgresql":
+        # Sessions in UTC: timestamps then come back in UTC already, and
+        # UTCDateTime has nothing to convert (a grid reads tens of thousands).
+        connect_args = dict(options.pop("connect_args", {}))
+        connect_args["options"] = f"{connect_args.get('options', '')} -c TimeZone=UTC".strip()
+        options["connect_args"] = connect_args
     engine = create_engine(url, **options)
     if url.get_backend_name() == "sqlite":
         in_memory = url.database in {None, "", ":memory:"} or "mode=memory" in str(url)

@@ -3,6 +3,7 @@ sessions are configured as the application expects."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -10,12 +11,13 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import DateTime, Engine, inspect, text
+from sqlalchemy import DateTime, Engine, inspect, select, text
 
 from loadplan.testing import count_queries
 from shotline.db import alembic_config, make_engine, session_factory, upgrade
-from shotline.models import Base, Department
+from shotline.models import Base, Department, Person
 from shotline.sqltypes import UTCDateTime
+from tests.databases import IsolatedDatabase
 
 
 def schema_differences(engine: Engine) -> list[Any]:
@@ -82,6 +84,33 @@ def test_upgrade_from_a_url_configures_sqlite(tmp_path: Path) -> None:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
     assert schema_differences(engine) == []
+    engine.dispose()
+
+
+def test_timestamps_come_back_in_utc_and_postgresql_sessions_run_in_it(
+    db: IsolatedDatabase,
+) -> None:
+    engine = make_engine(db.url, connect_args=dict(db.connect_args))
+    upgrade(engine)
+    paris = dt.timezone(dt.timedelta(hours=2))
+    with session_factory(engine)() as session:
+        session.add(
+            Person(
+                first_name="A",
+                last_name="B",
+                email="a@b.c",
+                created_at=dt.datetime(2025, 3, 3, 9, 0, tzinfo=paris),
+            )
+        )
+        session.commit()
+    with session_factory(engine)() as session:
+        created = session.scalars(select(Person.created_at)).one()
+        zone = (
+            session.execute(text("SHOW TimeZone")).scalar() if db.dialect == "postgresql" else None
+        )
+    assert created == dt.datetime(2025, 3, 3, 7, 0, tzinfo=dt.UTC)
+    assert created.tzinfo is dt.UTC
+    assert zone == ("UTC" if db.dialect == "postgresql" else None)
     engine.dispose()
 
 
