@@ -133,11 +133,17 @@ def _type_writer(annotation: Any, info: FieldInfo | None) -> Writer:
         return _union_writer(present, info)
     if origin is list:
         (item,) = typing.get_args(annotation)
+        kind, nullable = _plain_scalar(item)
+        if kind is not None and not nullable and kind not in _EXTRA_CHECKS:
+            return _plain_list_writer(kind)
         return _list_writer(_type_writer(item, None))
     if origin is dict:
         key, value = typing.get_args(annotation)
         if key is not str:
             raise _Unsupported
+        kind, nullable = _plain_scalar(value)
+        if kind is not None and not nullable and kind not in _EXTRA_CHECKS:
+            return _plain_dict_writer(kind)
         return _dict_writer(_type_writer(value, None))
     if origin is Literal:
         return _literal_writer(typing.get_args(annotation))
@@ -165,6 +171,8 @@ def _scalar_writer(kind: type[Any]) -> Writer:
 
 def _whole_minutes_offset(value: dt.datetime) -> bool:
     # pydantic-core writes offsets in whole minutes, orjson with seconds.
+    if value.tzinfo is dt.UTC:
+        return True
     offset = value.utcoffset()
     return offset is None or offset.seconds % 60 == 0
 
@@ -218,6 +226,34 @@ def _list_writer(item: Writer) -> Writer:
         if type(value) is not list:
             raise Unwritable("list")
         return [item(v) for v in value]
+
+    return write
+
+
+def _plain_list_writer(kind: type[Any]) -> Writer:
+    """A list of plain scalars is written as it is, once checked."""
+
+    def write(value: Any) -> Any:
+        if type(value) is not list:
+            raise Unwritable("list")
+        for item in value:
+            if type(item) is not kind:
+                raise Unwritable(kind.__name__)
+        return value
+
+    return write
+
+
+def _plain_dict_writer(kind: type[Any]) -> Writer:
+    """A dict of plain scalars (a grid's status map) is written as it is, once checked."""
+
+    def write(value: Any) -> Any:
+        if type(value) is not dict:
+            raise Unwritable("dict")
+        for key, item in value.items():
+            if type(key) is not str or type(item) is not kind:
+                raise Unwritable("dict")
+        return value
 
     return write
 
@@ -343,7 +379,7 @@ def _plain_scalar(annotation: Any) -> tuple[type[Any] | None, bool]:
         if len(present) != 1 or len(members) != 2:
             return None, False
         annotation, nullable = _without_hints(present[0]), True
-    if annotation in _SCALARS and annotation not in _EXTRA_CHECKS:
+    if annotation in _SCALARS:
         return annotation, nullable
     return None, False
 
@@ -352,7 +388,7 @@ def _compiled_writer(model_name: str, fields: list[_Field]) -> Writer:
     """A model's writer as one generated function: the fields' reads and type
     checks in a row, then one dict display. Responses write this for every
     row, and a loop over field descriptions cost twice as much."""
-    namespace: dict[str, Any] = {"MISSING": _MISSING, "Unwritable": Unwritable, "read": _read}
+    namespace: dict[str, Any] = {"MISSING": _MISSING, "Unwritable": Unwritable}
     lines = [
         "def write(row):",
         "    if type(row) is not dict:",
@@ -361,13 +397,18 @@ def _compiled_writer(model_name: str, fields: list[_Field]) -> Writer:
     for i, field in enumerate(fields):
         value, key = f"v{i}", repr(field.key)
         lines.append(f"    {value} = row.get({field.first!r}, MISSING)")
-        if field.rest:
-            namespace[f"rest{i}"] = field.rest
-            lines.append(f"    if {value} is not MISSING:")
-            lines.append(f"        {value} = read({value}, rest{i})")
+        for part in field.rest:
+            lines.append(
+                f"    {value} = {value}.get({part!r}, MISSING) if type({value}) is dict else MISSING"
+            )
         if field.plain is not None:
             namespace[f"type{i}"] = field.plain
-            lines.append(f"    if type({value}) is not type{i}:")
+            check = _EXTRA_CHECKS.get(field.plain)
+            if check is None:
+                lines.append(f"    if type({value}) is not type{i}:")
+            else:
+                namespace[f"check{i}"] = check
+                lines.append(f"    if type({value}) is not type{i} or not check{i}({value}):")
             branches = []
             if not field.required:
                 branches.append((f"{value} is MISSING", f"{value} = None"))
