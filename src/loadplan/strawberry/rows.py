@@ -17,14 +17,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from math import isfinite
 from typing import Any
 
 from graphql import (
+    GraphQLBoolean,
     GraphQLError,
+    GraphQLFloat,
+    GraphQLID,
+    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLString,
     is_abstract_type,
     is_leaf_type,
 )
@@ -49,6 +55,10 @@ __all__ = ["RowExecutionContext", "RowsResult"]
 _LIST_KINDS = frozenset({"list", "connection", "page", "single"})
 
 
+def _no_read(row: dict[str, Any]) -> Any:
+    return None
+
+
 @dataclass(frozen=True)
 class _Entry:
     """One field of an object's completion: where its value comes from (the
@@ -65,10 +75,28 @@ class _Entry:
     leaf: Any
     non_null: bool
     completes: bool = False
+    serialize: Callable[[Any], Any] = _no_read
 
 
-def _no_read(row: dict[str, Any]) -> Any:
-    return None
+def _fast_serializer(leaf: Any, slow: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """How a leaf value is serialized: for graphql-core's own scalars, the
+    values their serializers return unchanged (a ``str`` for String, an
+    ``int`` in range for Int…) are passed through without the call chain of
+    ``complete_leaf_value``; anything else takes it (``slow``), errors included."""
+    if leaf is GraphQLID:
+        return lambda v: v if type(v) is str else str(v) if type(v) is int else slow(v)
+    if leaf is GraphQLString:
+        return lambda v: v if type(v) is str else slow(v)
+    if leaf is GraphQLInt:
+        return lambda v: v if type(v) is int and _INT_MIN <= v <= _INT_MAX else slow(v)
+    if leaf is GraphQLBoolean:
+        return lambda v: v if type(v) is bool else slow(v)
+    if leaf is GraphQLFloat:
+        return lambda v: v if type(v) is float and isfinite(v) else slow(v)
+    return slow
+
+
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -188,7 +216,7 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
                         entry.name,
                     )
                 elif raw is not None:
-                    out[key] = self.complete_leaf_value(entry.leaf, raw)
+                    out[key] = entry.serialize(raw)
                 elif entry.non_null:
                     msg = f"Cannot return null for non-nullable field {type_name}.{entry.name}."
                     raise TypeError(msg)
@@ -246,13 +274,32 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
                         leaf,
                         non_null,
                         leaf is None,
+                        self._serializer(leaf),
                     )
                 )
             else:
                 reader = self._reader(field_def, details[0].node, key)
-                entries.append(_Entry(key, name, field_def, details, reader, None, leaf, non_null))
+                entries.append(
+                    _Entry(
+                        key,
+                        name,
+                        field_def,
+                        details,
+                        reader,
+                        None,
+                        leaf,
+                        non_null,
+                        serialize=self._serializer(leaf),
+                    )
+                )
         cache[cache_key] = (field_details_list, entries)
         return entries
+
+    def _serializer(self, leaf: Any) -> Callable[[Any], Any]:
+        if leaf is None:
+            return _no_read
+        complete_leaf_value = self.complete_leaf_value
+        return _fast_serializer(leaf, lambda value: complete_leaf_value(leaf, value))
 
     def _runtime_type(self, abstract: Any, value: dict[str, Any]) -> GraphQLObjectType:
         model = value.get(MODEL_KEY)
