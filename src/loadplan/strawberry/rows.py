@@ -163,13 +163,16 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
             inner = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
             # Objects of one type (the common case): straight to their fields.
             direct = inner if isinstance(inner, GraphQLObjectType) else None
+            entries = self._entries(direct, field_details_list) if direct is not None else None
             items: list[Any] = []
             for index, item in enumerate(value):
                 item_path = path.add_key(index, None)
                 try:
                     if direct is not None and item is not None:
                         items.append(
-                            self._complete_object(direct, field_details_list, item, item_path)
+                            self._complete_object(
+                                direct, field_details_list, item, item_path, entries
+                            )
                         )
                         continue
                     items.append(
@@ -189,11 +192,20 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return self._complete_object(runtime_type, field_details_list, value, path)
 
     def _complete_object(
-        self, runtime_type: GraphQLObjectType, field_details_list: Any, value: Any, path: Path
+        self,
+        runtime_type: GraphQLObjectType,
+        field_details_list: Any,
+        value: Any,
+        path: Path,
+        entries: list[_Entry] | None = None,
     ) -> dict[str, Any]:
+        """``value``'s fields; ``entries``, when given, are the selection's
+        fields on ``runtime_type`` (a list's items share them)."""
         type_name = runtime_type.name
         out: dict[str, Any] = {}
-        for entry in self._entries(runtime_type, field_details_list):
+        if entries is None:
+            entries = self._entries(runtime_type, field_details_list)
+        for entry in entries:
             key = entry.key
             if entry.field_def is None:
                 out[key] = type_name
