@@ -271,37 +271,24 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 entries.append(
                     _Entry(key, name, field_def, details, _no_read, on_object, None, False, True)
                 )
-            elif spec is not None and spec.kind == "custom":
-                # On a view of the row; a value that is not a scalar is then
-                # completed by graphql-core as in the ORM mode.
-                resolve = self._resolving(runtime_type, field_def, details, leaf is None)
-                entries.append(
-                    _Entry(
-                        key,
-                        name,
-                        field_def,
-                        details,
-                        _no_read,
-                        resolve,
-                        leaf,
-                        non_null,
-                        leaf is None,
-                        self._serializer(leaf),
-                    )
-                )
             else:
-                reader = self._reader(field_def, details[0].node, key)
+                # A custom resolver runs on a view of the row; a value that is
+                # not a scalar is then completed by graphql-core as in the ORM mode.
+                custom = spec is not None and spec.kind == "custom"
                 entries.append(
                     _Entry(
                         key,
                         name,
                         field_def,
                         details,
-                        reader,
-                        None,
+                        _no_read if custom else self._reader(field_def, details[0].node, key),
+                        self._resolving(runtime_type, field_def, details, leaf is None)
+                        if custom
+                        else None,
                         leaf,
                         non_null,
-                        serialize=self._serializer(leaf),
+                        custom and leaf is None,
+                        self._serializer(leaf),
                     )
                 )
         cache[cache_key] = (field_details_list, entries)
