@@ -11,6 +11,7 @@ need a real object (a session, ``inspect()``, identity) say
 from __future__ import annotations
 
 import types
+from collections.abc import Iterable
 from functools import cached_property
 from typing import Any
 
@@ -21,7 +22,7 @@ from loadplan.errors import LoadplanError
 from loadplan.execution.row_keys import FULL_LIST_PREFIX, MODEL_KEY
 from loadplan.plan import EntityPlan, RelationshipPlan
 
-__all__ = ["NotLoadedError", "RowView", "compute_properties", "rows_of", "view_of"]
+__all__ = ["NotLoadedError", "RowView", "compute_properties", "distinct", "rows_of", "view_of"]
 
 
 _MISSING = object()
@@ -143,21 +144,24 @@ def view_of(row: dict[str, Any], cls: type[Any]) -> RowView:
     return _new_view(view_class_of(cls), row)
 
 
+def distinct(dicts: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each dict once: the row mode shares one dict between the rows that
+    repeat an entity (to-ones, many-to-many rows)."""
+    return list({id(d): d for d in dicts}.values())
+
+
 def _children(rel: RelationshipPlan, parents: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The rows ``rel`` holds below ``parents``, each once (to-ones and
-    many-to-many rows are shared between parents)."""
+    """The rows ``rel`` holds below ``parents``, each once."""
     name = rel.keys[0] if rel.side else rel.key
     if not rel.side and parents and FULL_LIST_PREFIX + name in parents[0]:
         name = FULL_LIST_PREFIX + name
-    out: dict[int, dict[str, Any]] = {}
-    for parent in parents:
-        value = parent.get(name)
-        if isinstance(value, list):
-            for child in value:
-                out[id(child)] = child
-        elif value is not None:
-            out[id(value)] = value
-    return list(out.values())
+    values = [parent.get(name) for parent in parents]
+    return distinct(
+        child
+        for value in values
+        if value is not None
+        for child in (value if isinstance(value, list) else (value,))
+    )
 
 
 def rows_of(plan: EntityPlan, dicts: list[dict[str, Any]], cls: type[Any]) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ the way the selection is. Model properties run on views of those dicts
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import CodeType
@@ -26,7 +26,7 @@ from loadplan.execution.binding import Binding
 from loadplan.execution.options import entity_for, namespace_of
 from loadplan.execution.raw_rows import RawRows
 from loadplan.execution.row_keys import FULL_LIST_PREFIX, MODE_HEADER, MODEL_KEY, TOTAL_SUFFIX
-from loadplan.execution.row_views import compute_properties
+from loadplan.execution.row_views import compute_properties, distinct
 from loadplan.execution.windowed import batch_statement, fetch
 from loadplan.plan import EntityPlan, RelationshipPlan, Strategy
 from loadplan.planner.fields import mapper_of
@@ -156,7 +156,7 @@ def _load_below(
     session: Session, level: _Level, dicts: list[dict[str, Any]], binding: Binding
 ) -> None:
     for rel, sub, _ in level.joined:
-        children = _distinct(d[rel.key] for d in dicts if d.get(rel.key) is not None)
+        children = distinct(d[rel.key] for d in dicts if d.get(rel.key) is not None)
         if children:
             _load_below(session, sub, children, binding)
     relationships = level.plan.all_relationships()
@@ -207,12 +207,7 @@ def _load_relationship(
             if counted:
                 parent[name + TOTAL_SUFFIX] = totals.get(key, len(rows))
     if children:
-        _load_below(session, level, _distinct(children) if repeats else children, binding)
-
-
-def _distinct(dicts: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each dict once (shared dicts come back once per row that holds them)."""
-    return list({id(d): d for d in dicts}.values())
+        _load_below(session, level, distinct(children) if repeats else children, binding)
 
 
 def load_rows(
