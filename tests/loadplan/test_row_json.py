@@ -73,6 +73,7 @@ class Everything(BaseModel):
     renamed: str = Field(serialization_alias="renamedKey")
     counted: Annotated[int, loadplan.hint(only=["number"])]
     pets: list[Annotated[Cat | Dog, Field(discriminator="kind")]]
+    seen: dt.datetime | None = None
 
 
 def _rows(well_typed: bool) -> st.SearchStrategy[dict[str, Any]]:
@@ -119,6 +120,9 @@ def _rows(well_typed: bool) -> st.SearchStrategy[dict[str, Any]]:
             "pets": st.lists(
                 field(cat | dog, st.fixed_dictionaries({"kind": st.just("fish")})), max_size=3
             ),
+            "seen": field(
+                st.none() | st.datetimes(timezones=zones), st.datetimes(timezones=seconds)
+            ),
         }
     )
 
@@ -153,37 +157,58 @@ def test_any_other_row_is_written_as_the_model_writes_it_or_left_to_it(
     assert written == _model_bytes(row)
 
 
+ONE_ROW: dict[str, Any] = {
+    "text": "é\n",
+    "number": 2**63 - 1,
+    "ratio": 0.1,
+    "flag": True,
+    "day": dt.date(2026, 1, 2),
+    "moment": dt.datetime(2026, 1, 2, 3, 4, 5, 600, tzinfo=dt.UTC),
+    "clock": dt.time(1, 2),
+    "amount": decimal.Decimal("1.50"),
+    "ident": uuid.UUID(int=1),
+    "colour": Colour.BLUE,
+    "choice": 3,
+    "maybe": None,
+    "numbers": [1, 2],
+    "labels": {"Modeling": "wip"},
+    "child": None,
+    "renamed": "r",
+    "counted": 4,
+    "pets": [{"kind": "dog", "good": True}],
+    "seen": dt.datetime(2026, 1, 2, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+    "ignored": "extra keys of the row are not written",
+}
+
+
 def test_the_bytes_of_one_row() -> None:
     writer = row_writer(Everything)
     assert writer is not None
-    row = {
-        "text": "é\n",
-        "number": 2**63 - 1,
-        "ratio": 0.1,
-        "flag": True,
-        "day": dt.date(2026, 1, 2),
-        "moment": dt.datetime(2026, 1, 2, 3, 4, 5, 600, tzinfo=dt.UTC),
-        "clock": dt.time(1, 2),
-        "amount": decimal.Decimal("1.50"),
-        "ident": uuid.UUID(int=1),
-        "colour": Colour.BLUE,
-        "choice": 3,
-        "maybe": None,
-        "numbers": [1, 2],
-        "labels": {"Modeling": "wip"},
-        "child": None,
-        "renamed": "r",
-        "counted": 4,
-        "pets": [{"kind": "dog", "good": True}],
-        "ignored": "extra keys of the row are not written",
-    }
-    assert dumps(writer(row)) == (
+    assert dumps(writer(ONE_ROW)) == (
         b'{"text":"\xc3\xa9\\n","number":9223372036854775807,"ratio":0.1,"flag":true,'
         b'"day":"2026-01-02","moment":"2026-01-02T03:04:05.000600Z","clock":"01:02:00",'
         b'"amount":"1.50","ident":"00000000-0000-0000-0000-000000000001","colour":2,'
         b'"choice":3,"maybe":null,"numbers":[1,2],"labels":{"Modeling":"wip"},"child":null,'
-        b'"child_name":null,"renamedKey":"r","counted":4,"pets":[{"kind":"dog","good":true}]}'
+        b'"child_name":null,"renamedKey":"r","counted":4,"pets":[{"kind":"dog","good":true}],'
+        b'"seen":"2026-01-02T00:00:00+02:00"}'
     )
+
+
+@pytest.mark.parametrize("missing", sorted(ONE_ROW))
+def test_a_row_without_one_of_its_keys_is_written_as_the_model_writes_it_or_left_to_it(
+    missing: str,
+) -> None:
+    """A missing optional field is written as its default; a missing
+    required one is left to the model, which refuses the row."""
+    row = {key: value for key, value in ONE_ROW.items() if key != missing}
+    writer = row_writer(Everything)
+    assert writer is not None
+    expected = _model_bytes(row)
+    if expected is None:
+        with pytest.raises(Unwritable):
+            writer(row)
+    else:
+        assert dumps(writer(row)) == expected
 
 
 class Serialized(BaseModel):
