@@ -169,7 +169,7 @@ def _explain_relationship(rel: RelationshipPlan, indent: str) -> list[str]:
             + ", ".join(("-" if o.descending else "") + o.path for o in rel.arguments.order_by)
         )
     if rel.arguments.paginated:
-        details.append("page per parent")
+        details.append("page per parent" if rel.arguments.counted else "page per parent, no total")
     if rel.side:
         details.append(f"as {', '.join(rel.keys)}")
     head = f"{indent}{rel.key} -> {rel.target.cls.__name__} [{'; '.join(details)}]"

@@ -378,6 +378,8 @@ def list_arguments(
             order_by=_order(item_tree, values.get("order"), path),
             limit=_integer(values.get("limit"), f"{path}.limit", max_limit),
             offset=_integer(values.get("offset"), f"{path}.offset", None),
+            # Responses carry no per-parent totals.
+            counted=False,
         )
     return out
 

@@ -24,8 +24,15 @@ def store_related(obj: Any, key: str, value: Any) -> None:
     inspect(obj).info[(RELATED, key)] = value
 
 
-def store_total(obj: Any, key: str, total: int) -> None:
+def store_total(obj: Any, key: str, total: int | None) -> None:
+    """Record that a windowed load filled ``key`` on ``obj``, with its total
+    (``None`` for a list whose total nobody reads)."""
     inspect(obj).info[(_TOTAL, key)] = total
+
+
+def windowed(obj: Any, key: str) -> bool:
+    """Whether a windowed load filled ``key`` (a relationship or an alias) on ``obj``."""
+    return (_TOTAL, key) in inspect(obj).info
 
 
 def related(obj: Any, name: str, key: str | None = None) -> Any:
@@ -40,7 +47,8 @@ def total_count(obj: Any, key: str) -> int | None:
     """The total number of rows of a paginated or filtered list, for ``obj``.
 
     ``key`` is the relationship name, or the alias of an extra variant.
-    ``None`` means that list was not loaded with a windowed load.
+    ``None`` means that list was not loaded with a windowed load, or was
+    loaded without its total (``Arguments(counted=False)``).
     """
     total = inspect(obj).info.get((_TOTAL, key))
     return None if total is None else int(total)

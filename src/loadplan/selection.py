@@ -73,6 +73,14 @@ class Arguments:
     ``reverse`` counts the page from the end of the list (Relay's ``last``):
     the whole ordering, default ordering and key tie-break included, is
     reversed, and the rows come back in reverse order.
+
+    ``counted`` says whether anything reads the list's per-parent total
+    (``total_count``); a front end that shows no total sets it to ``False``,
+    which lets the page of a single parent be read from an index with
+    ``ORDER BY ... LIMIT`` instead of ranking and counting the whole list.
+    Without a page a list's total is its length, always known: ``counted``
+    is then ``True`` whatever was passed, so that the same list asked by two
+    front ends compares equal.
     """
 
     filters: tuple[Filter, ...] = ()
@@ -80,6 +88,11 @@ class Arguments:
     limit: int | None = None
     offset: int | None = None
     reverse: bool = False
+    counted: bool = True
+
+    def __post_init__(self) -> None:
+        if not self.paginated and not self.counted:
+            object.__setattr__(self, "counted", True)
 
     def __bool__(self) -> bool:
         return bool(
@@ -93,6 +106,7 @@ class Arguments:
             self.limit is not None,
             bool(self.offset),
             self.reverse,
+            self.counted,
         )
 
     @property

@@ -173,13 +173,14 @@ def _mapper(cls: type[Any]) -> Mapper[Any]:
 @st.composite
 def _arguments(draw: st.DrawFn, prop: RelationshipProperty[Any]) -> Arguments:
     """Non-empty per-parent arguments: an ordering and/or a page (a limit,
-    maybe an offset, possibly past the end of some parents' lists)."""
+    maybe an offset, possibly past the end of some parents' lists), whose
+    total is counted or not."""
     columns = ORDERABLE[prop.mapper.class_]
     paths = draw(st.lists(st.sampled_from(columns), max_size=2, unique=True))
     order_by = tuple(Order(path, descending=draw(st.booleans())) for path in paths)
     limit = draw(st.integers(1, 2)) if not order_by else draw(st.none() | st.integers(1, 2))
     offset = draw(st.none() | st.integers(1, 3)) if limit is not None else None
-    return Arguments(order_by=order_by, limit=limit, offset=offset)
+    return Arguments(order_by=order_by, limit=limit, offset=offset, counted=draw(st.booleans()))
 
 
 @dataclass
@@ -338,7 +339,7 @@ def serialize(obj: Any, selection: Selection, planned: bool) -> dict[str, Any]:
             if planned:
                 total = loadplan.total_count(obj, node.key)
             else:
-                total = len(items)
+                total = len(items) if node.arguments.counted else None
                 items = _page(items, prop, node.arguments)
         if not _ordered(prop, node.arguments):
             items.sort(key=_identity)

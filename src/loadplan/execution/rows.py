@@ -27,7 +27,7 @@ from loadplan.execution.options import entity_for, namespace_of
 from loadplan.execution.raw_rows import RawRows
 from loadplan.execution.row_keys import FULL_LIST_PREFIX, MODE_HEADER, MODEL_KEY, TOTAL_SUFFIX
 from loadplan.execution.row_views import compute_properties, distinct
-from loadplan.execution.windowed import batch_statement, fetch
+from loadplan.execution.windowed import batch_statement, fetch, relationship_keys
 from loadplan.plan import EntityPlan, RelationshipPlan, Strategy
 from loadplan.planner.fields import mapper_of
 from loadplan.rules import applying
@@ -184,11 +184,11 @@ def _load_relationship(
     prop = mapper_of(rel.owner).relationships[rel.key]
     repeats = not rel.uselist or prop.secondary is not None
     level = _compile(rel.target, entity, head, joins, binding, shared=repeats)
-    batch = batch_statement(rel, binding, head, joins, raw=True)
-    parent_keys = batch.pairs.parent_keys
+    parent_keys = relationship_keys(rel).parent_keys
     wanted = sorted(
         {k for k in (tuple(p[a] for a in parent_keys) for p in parents) if None not in k}
     )
+    batch = batch_statement(rel, binding, head, joins, raw=True, single=len(wanted) == 1)
     by_parent, totals = fetch(session, batch, batch.stmt, wanted, binding.settings.batch_size)
     children: list[dict[str, Any]] = []
     if rel.side:
@@ -196,7 +196,7 @@ def _load_relationship(
     else:
         own_key = FULL_LIST_PREFIX + rel.key if rel.key in paged else rel.key
         keys = (own_key, *(key for key in rel.keys if key not in paged))
-    counted = rel.windowed
+    counted = rel.windowed and batch.counted
     for parent in parents:
         key = tuple(parent[a] for a in parent_keys)
         rows = [level.read(row) for row in by_parent.get(key, ())]

@@ -43,7 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import Subquery, visitors
-from sqlalchemy.sql.elements import BooleanClauseList
+from sqlalchemy.sql.elements import BooleanClauseList, UnaryExpression
 from sqlalchemy.sql.operators import and_ as and_operator
 from sqlalchemy.sql.schema import Column
 
@@ -101,24 +101,22 @@ def load_windowed(
 ) -> list[Any]:
     """Load ``rel`` for every parent with one statement; return the children."""
     entity = entity_for(rel.target)
-    batch = batch_statement(rel, binding, [entity])
-    pairs = batch.pairs
-    wanted = sorted(
-        {k for k in (_parent_key(p, pairs.parent_keys) for p in parents) if None not in k}
-    )
+    parent_keys = relationship_keys(rel).parent_keys
+    wanted = sorted({k for k in (_parent_key(p, parent_keys) for p in parents) if None not in k})
+    batch = batch_statement(rel, binding, [entity], single=len(wanted) == 1)
     batch_stmt = batch.stmt.options(*entity_options(rel.target, entity, binding))
     by_parent, totals = fetch(session, batch, batch_stmt, wanted, binding.settings.batch_size)
     children = [row[0] for rows in by_parent.values() for row in rows]
     by_parent_objects = {key: [row[0] for row in rows] for key, rows in by_parent.items()}
 
     for parent in parents:
-        key = _parent_key(parent, pairs.parent_keys)
+        key = _parent_key(parent, parent_keys)
         rows = by_parent_objects.get(key, [])
         if not rel.side:
             set_committed_value(
                 parent, rel.key, rows if rel.uselist else (rows[0] if rows else None)
             )
-        total = totals.get(key, len(rows))
+        total = totals.get(key, len(rows)) if batch.counted else None
         for name in rel.keys if rel.side else (rel.key, *rel.keys):
             if rel.side:
                 store_related(parent, name, rows)
@@ -126,13 +124,21 @@ def load_windowed(
     return children
 
 
+def relationship_keys(rel: RelationshipPlan) -> KeyPairs:
+    """The key pairs joining ``rel``'s parents to its children."""
+    owner: Mapper[Any] = inspect(rel.owner)
+    return key_pairs(owner.relationships[rel.key])
+
+
 @dataclass(frozen=True)
 class Batch:
     """The batched statement of one relationship level, for any parents.
 
     ``stmt`` selects ``head`` (an entity, or plain columns in row mode), then
-    the parent key columns, then (paginated) the total and row number; the
-    parent keys are bound at execution as ``PARENT_KEYS``. A ``raw`` batch
+    the parent key columns, then the total (``total_column``) and the row
+    number (``ranked``). ``counted`` says whether totals are wanted at all
+    (without a page, a list's total is its length). The parent keys are bound at execution as ``PARENT_KEYS``,
+    or, for a ``single`` parent, each as ``PARENT_KEY<i>``. A ``raw`` batch
     selects them as one :class:`RawRows` bundle: its rows are plain tuples.
     """
 
@@ -140,9 +146,22 @@ class Batch:
     pairs: KeyPairs
     head_width: int
     key_width: int
-    paginated: bool
+    counted: bool
+    total_column: bool
+    ranked: bool
     offset: int
     raw: bool
+    single: bool
+
+    def parameters(self, keys: Sequence[Any]) -> dict[str, Any]:
+        """The statement's parameters for ``keys`` (the only one, if ``single``)."""
+        if self.single:
+            return {f"{PARENT_KEY}{i}": v for i, v in enumerate(keys[0])}
+        return {PARENT_KEYS: [k[0] for k in keys] if self.key_width == 1 else list(keys)}
+
+
+PARENT_KEY = "lp_parent_key"
+"""Prefix of the parameters carrying the key of a single parent."""
 
 
 def batch_statement(
@@ -152,9 +171,18 @@ def batch_statement(
     joins: Sequence[tuple[Any, Any]] = (),
     *,
     raw: bool = False,
+    single: bool = False,
 ) -> Batch:
-    """The statement loading ``rel`` for a batch of parents: ``head`` first
-    (outer-joining ``joins`` for columns of joined to-ones, in row mode)."""
+    """The statement loading ``rel`` for a batch of parents, or for a
+    ``single`` one: ``head`` first (outer-joining ``joins`` for columns of
+    joined to-ones, in row mode).
+
+    The page of a single parent is read with ``ORDER BY ... LIMIT``, which an
+    index on (parent key, order) answers from its first rows, rather than by
+    ranking the whole list. Its total, when counted, is a scalar subquery; a
+    counted page past the start keeps the ranked form, whose marker row
+    carries the total even when the page lies past the end.
+    """
 
     def selecting(*columns: Any) -> Select[Any]:
         return select(RawRows("lp_row", *columns)) if raw else select(*columns)
@@ -168,8 +196,15 @@ def batch_statement(
     entity = entity_for(rel.target)
     target_mapper: Mapper[Any] = prop.mapper
     remote = list(pairs.remote_columns)
-    if len(remote) == 1:
-        in_batch: ColumnElement[bool] = ParentKeysIn(remote[0])
+    offset = arguments.offset or 0
+    total_column = arguments.paginated and arguments.counted
+    limited = arguments.paginated and single and not (total_column and offset)
+    if limited:
+        in_batch: ColumnElement[bool] = and_(
+            *[c == bindparam(f"{PARENT_KEY}{i}") for i, c in enumerate(remote)]
+        )
+    elif len(remote) == 1:
+        in_batch = ParentKeysIn(remote[0])
     else:
         in_batch = tuple_(*remote).in_(bindparam(PARENT_KEYS, expanding=True))
     conditions: list[Any] = [in_batch, *extra_join_criteria(prop)]
@@ -182,34 +217,55 @@ def batch_statement(
         getattr(entity, target_mapper.get_property_by_column(c).key)
         for c in target_mapper.primary_key
     ]
-    order += [c for c in pk if not any(c.compare(term) for term in order)]
+    order += [c for c in pk if not any(c.compare(_ordered_column(term)) for term in order)]
     if arguments.reverse:
         order = reversed_order(order)
 
-    keys = [key.label(f"lp_k{i}") for i, key in enumerate(remote)]
-    offset = arguments.offset or 0
-    if arguments.paginated:
-        ranked_source = select(
-            *[c.label(f"lp_pk{i}") for i, c in enumerate(pk)],
-            *keys,
-            func.row_number().over(partition_by=remote, order_by=order).label("lp_rn"),
-            func.count().over(partition_by=remote).label("lp_total"),
-        ).select_from(entity)
+    def source(stmt: Select[Any]) -> Select[Any]:
+        stmt = stmt.select_from(entity)
         if prop.secondary is not None:
-            ranked_source = ranked_source.join(prop.secondary, prop.secondaryjoin)
-        ranked = ranked_source.where(*conditions).subquery("lp_ranked")
-        rn, total_column = _of(ranked, "lp_rn", Integer()), _of(ranked, "lp_total", Integer())
+            stmt = stmt.join(prop.secondary, prop.secondaryjoin)
+        return stmt
+
+    keys = [key.label(f"lp_k{i}") for i, key in enumerate(remote)]
+    total: list[ColumnElement[Any]] = []
+    if limited:
+        if total_column:
+            count = source(select(func.count())).where(*conditions)
+            total = [count.correlate(None).scalar_subquery().label("lp_total")]
+        stmt = source(selecting(*head, *keys, *total))
+        for target, onclause in joins:
+            stmt = stmt.outerjoin(target, onclause)
+        stmt = stmt.where(*conditions).order_by(*order).offset(offset or None)
+        stmt = stmt.limit(arguments.limit)
+    elif arguments.paginated:
+        counts = [func.count().over(partition_by=remote).label("lp_total")] if total_column else []
+        ranked = (
+            source(
+                select(
+                    *[c.label(f"lp_pk{i}") for i, c in enumerate(pk)],
+                    *keys,
+                    func.row_number().over(partition_by=remote, order_by=order).label("lp_rn"),
+                    *counts,
+                )
+            )
+            .where(*conditions)
+            .subquery("lp_ranked")
+        )
+        rn = _of(ranked, "lp_rn", Integer())
+        if total_column:
+            total = [_of(ranked, "lp_total", Integer())]
         page = rn > offset
         if arguments.limit is not None:
             page = and_(page, rn <= offset + arguments.limit)
         ranked_keys = [_of(ranked, f"lp_k{i}", c.type) for i, c in enumerate(remote)]
         same_row = and_(*[c == _of(ranked, f"lp_pk{i}", c.type) for i, c in enumerate(pk)])
-        stmt = selecting(*head, *ranked_keys, total_column, rn).order_by(*ranked_keys, rn)
-        if offset:
+        stmt = selecting(*head, *ranked_keys, *total, rn).order_by(*ranked_keys, rn)
+        if total_column and offset:
             # A parent whose page lies past the end of its list still sends
             # its last row, carrying the total, with the child's columns left
             # NULL by the outer join: no object, no eager load, no count query.
-            marker = and_(rn == total_column, total_column <= offset)
+            marker = and_(rn == total[0], total[0] <= offset)
             stmt = (
                 stmt.select_from(ranked)
                 .outerjoin(entity, and_(same_row, page))
@@ -220,13 +276,28 @@ def batch_statement(
         for target, onclause in joins:
             stmt = stmt.outerjoin(target, onclause)
     else:
-        stmt = selecting(*head, *keys).select_from(entity)
-        if prop.secondary is not None:
-            stmt = stmt.join(prop.secondary, prop.secondaryjoin)
+        stmt = source(selecting(*head, *keys))
         for target, onclause in joins:
             stmt = stmt.outerjoin(target, onclause)
         stmt = stmt.where(*conditions).order_by(*remote, *order)
-    return Batch(stmt, pairs, len(head), len(keys), arguments.paginated, offset, raw)
+    ranked_rows = arguments.paginated and not limited
+    return Batch(
+        stmt,
+        pairs,
+        len(head),
+        len(keys),
+        arguments.counted,
+        total_column,
+        ranked_rows,
+        offset,
+        raw,
+        limited,
+    )
+
+
+def _ordered_column(term: Any) -> Any:
+    """The expression an ordering term sorts by (``x`` of ``x DESC``)."""
+    return getattr(term, "element", term) if isinstance(term, UnaryExpression) else term
 
 
 def _of(subquery: Subquery, name: str, type_: Any) -> ColumnElement[Any]:
@@ -244,18 +315,18 @@ def fetch(
     batch_size: int,
 ) -> tuple[dict[tuple[Any, ...], list[Any]], dict[tuple[Any, ...], int]]:
     """Rows of ``stmt`` for the ``wanted`` parent keys, grouped by parent key,
-    and the per-parent totals of a paginated level."""
-    values: list[Any] = [k[0] for k in wanted] if batch.key_width == 1 else list(wanted)
+    and the per-parent totals where the statement counts them."""
     by_parent: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
     totals: dict[tuple[Any, ...], int] = {}
     width, key_end = batch.head_width, batch.head_width + batch.key_width
-    for start in range(0, len(values), batch_size):
-        result = session.execute(stmt, {PARENT_KEYS: values[start : start + batch_size]})
+    for start in range(0, len(wanted), batch_size):
+        parameters = batch.parameters(wanted[start : start + batch_size])
+        result = session.execute(stmt, parameters)
         for row in result.scalars() if batch.raw else result:
             key = tuple(row[width:key_end])
-            if batch.paginated:
-                totals[key] = row[-2]
-                if row[-1] <= batch.offset:
-                    continue
+            if batch.total_column:
+                totals[key] = row[key_end]
+            if batch.ranked and row[-1] <= batch.offset:
+                continue
             by_parent[key].append(row)
     return by_parent, totals

@@ -23,7 +23,7 @@ from strawberry.types.unset import UNSET
 from loadplan.errors import LoadplanError
 from loadplan.execution.arguments import filter_condition, order_expression, reversed_order
 from loadplan.hints import HintPath, Hints, hint
-from loadplan.results import related, total_count
+from loadplan.results import related, total_count, windowed
 from loadplan.selection import Arguments, Order
 from loadplan.strawberry.filters import filters_from, order_from
 from loadplan.strawberry.pagination import (
@@ -239,7 +239,7 @@ def arguments_from(
     filters = filters_from(values.get("filter"), paths)
     order = order_from(values.get("order"), paths) or fixed_order
     if kind == "single":
-        return Arguments(filters=filters, order_by=order, limit=1), None
+        return Arguments(filters=filters, order_by=order, limit=1, counted=False), None
     if kind == "connection":
         window = connection_window(
             values.get("first"),
@@ -254,7 +254,8 @@ def arguments_from(
         return arguments, window
     limit, offset = values.get("limit"), values.get("offset")
     _check_page(limit, offset, max_page_size)
-    return Arguments(filters, order, limit, offset or None), None
+    # A plain list shows no total; a page's ``totalCount`` reads it.
+    return Arguments(filters, order, limit, offset or None, counted=kind == "page"), None
 
 
 def _check_page(limit: int | None, offset: int | None, max_page_size: int | None) -> None:
@@ -311,10 +312,10 @@ def read_list(
     """A relationship list as the plan loaded it, or queried now if no plan
     loaded it (the optimizer is off): with the list's arguments and the target
     type's ``get_queryset`` restriction, so results never depend on the optimizer."""
-    total = total_count(root, key)
-    if total is not None:
-        rows = related(root, attribute, key)
-        return list(rows), total
+    if windowed(root, key):
+        rows = list(related(root, attribute, key))
+        total = total_count(root, key)
+        return rows, len(rows) if total is None else total
     state = inspect(root)
     if attribute in state.dict and not arguments:
         rows = list(state.dict[attribute])
