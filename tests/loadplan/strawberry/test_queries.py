@@ -689,3 +689,24 @@ def test_the_response_header_names_the_modes_that_answered(small: Engine) -> Non
         result = FAST.execute_sync(query, context_value={"session": session, "response": response})
     assert result.errors is None
     assert response.headers == {"X-Loadplan-Mode": "rows,orm"}
+
+
+@pytest.mark.parametrize("schema", [OPTIMIZED, FAST], ids=["objects", "rows"])
+def test_one_parents_pages_are_limited_and_counted_only_for_a_total(
+    small: Engine, schema: Any
+) -> None:
+    query = (
+        '{ tasks(filter: {id: {in: ["2"]}}) { id '
+        "recent: comments(limit: 1, order: [{id: DESC}]) { text } "
+        "commentsPage(limit: 1) { totalCount results { text } } "
+        "latestComment { text } } }"
+    )
+    data, log = run(small, query, schema=schema)
+    expected, _ = run(small, query, schema=UNOPTIMIZED)
+    assert data == expected
+    assert data["tasks"][0]["commentsPage"]["totalCount"] == 2
+    # ``recent`` and ``latestComment`` ask the same page: one statement.
+    log.assert_count(3)
+    pages = [sql.upper() for sql in log.sql[1:]]
+    assert all(" LIMIT " in sql and "ROW_NUMBER" not in sql for sql in pages)
+    assert sum("COUNT(*)" in sql for sql in pages) == 1
