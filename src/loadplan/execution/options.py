@@ -35,7 +35,15 @@ def entity_for(plan: EntityPlan) -> Any:
     """
     if not plan.subtypes:
         return plan.cls
-    return with_polymorphic(plan.cls, "*")
+    found = _polymorphic.get(plan.cls)
+    if found is None:
+        found = _polymorphic[plan.cls] = with_polymorphic(plan.cls, "*")
+    return found
+
+
+_polymorphic: dict[type[Any], Any] = {}
+"""One ``with_polymorphic`` entity per class, kept across requests: each
+attribute of a new one builds its SQL expression again on first use."""
 
 
 def namespace_of(entity: Any, cls: type[Any]) -> Any:

@@ -130,7 +130,7 @@ def _compile(
         for rel in part.relationships:
             if rel.strategy is not Strategy.JOINED:
                 continue
-            alias = aliased(rel.target.cls)
+            alias = _join_alias(rel.target.cls, joins)
             joins.append((alias, getattr(namespace, rel.key).of_type(alias)))
             key_index = len(head)
             joined = _compile(rel.target, alias, head, joins, binding, shared=True)
@@ -141,6 +141,24 @@ def _compile(
         if all(k in positions for k in keys):
             level.key_indexes = tuple(positions[k] for k in keys)
     return level
+
+
+_join_aliases: dict[type[Any], list[Any]] = {}
+
+
+def _join_alias(cls: type[Any], joins: list[tuple[Any, Any]]) -> Any:
+    """An alias of ``cls`` that ``joins`` does not use yet. Aliases are kept
+    across requests: each column of a new alias builds its SQL expression on
+    first use (about 0.2 ms), which every request would otherwise pay again
+    for every joined column."""
+    used = {id(target) for target, _ in joins}
+    pool = _join_aliases.setdefault(cls, [])
+    for alias in pool:
+        if id(alias) not in used:
+            return alias
+    alias = aliased(cls)
+    pool.append(alias)
+    return alias
 
 
 def _parents(
