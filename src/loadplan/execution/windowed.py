@@ -13,10 +13,14 @@ loader issues one statement for all parents of a level:
     WHERE rn > :offset AND rn <= :offset + :limit
 
 (a parent whose page lies past the end of its list sends its last row as a
-marker of its total, so an empty page costs no extra count) and attaches the rows to their parents: into the relationship attribute (as a
-committed value, so nothing is lazily fetched later) or, for an extra variant
-of the same relationship, into the parent's state under the variant's key.
-Window functions run on SQLite 3.25+, PostgreSQL and MariaDB 10.2+.
+marker of its total, so an empty page costs no extra count; ``COUNT(*)``
+only where a front end reads totals). The page of a single parent is a plain
+``WHERE fk = :parent ORDER BY ... LIMIT``, which an index can answer from its
+first rows. The rows then go to their parents: into the relationship
+attribute (as a committed value, so nothing is lazily fetched later) or, for
+an extra variant of the same relationship, into the parent's state under the
+variant's key. Window functions run on SQLite 3.25+, PostgreSQL and MariaDB
+10.2+.
 """
 
 from __future__ import annotations
@@ -137,8 +141,9 @@ class Batch:
     ``stmt`` selects ``head`` (an entity, or plain columns in row mode), then
     the parent key columns, then the total (``total_column``) and the row
     number (``ranked``). ``counted`` says whether totals are wanted at all
-    (without a page, a list's total is its length). The parent keys are bound at execution as ``PARENT_KEYS``,
-    or, for a ``single`` parent, each as ``PARENT_KEY<i>``. A ``raw`` batch
+    (without a page, a list's total is its length). The parent keys are
+    bound at execution as ``PARENT_KEYS``, or, for the ``ORDER BY ... LIMIT``
+    form of a ``single`` parent, each as ``PARENT_KEY<i>``. A ``raw`` batch
     selects them as one :class:`RawRows` bundle: its rows are plain tuples.
     """
 
