@@ -8,6 +8,7 @@ out is the classic "every row refetches" bug of other optimizers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement
@@ -37,7 +38,10 @@ def attribute_keys(mapper: Mapper[Any], columns: list[Any]) -> tuple[str, ...]:
     return tuple(keys)
 
 
+@cache
 def key_pairs(prop: RelationshipProperty[Any]) -> KeyPairs:
+    """Worked out once per relationship: the planner and every batched load
+    of a request (the parents' keys, then the statement) ask for them."""
     parent: Mapper[Any] = prop.parent
     child: Mapper[Any] = prop.mapper
     if prop.secondary is not None:
