@@ -16,7 +16,7 @@ import contextlib
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
@@ -317,18 +317,34 @@ class PlannedRequest:
             return found[0] if found else None
         return session.scalars(self.plan.apply(stmt)).first()
 
-    def page(self, session: Session, stmt: Select[Any]) -> Response:
-        """Run ``stmt`` (sync session) as one page of planned objects."""
+    def page(
+        self, session: Session, stmt: Select[Any], if_empty: Callable[[], object] | None = None
+    ) -> Response:
+        """Run ``stmt`` (sync session) as one page of planned objects.
+
+        ``if_empty`` runs when the page has no rows: raise from it to answer
+        404 for a list whose parent does not exist. Checking the parent only
+        then, rather than first, saves a list with rows that statement.
+        """
         with self._recording(session) as log:
             rows = self._fetch(session, stmt)
+            if not rows and if_empty is not None:
+                if_empty()
             total = session.scalar(self.plan.count(stmt)) if self.total else None
             response = self._page(rows, total)
         return self._explained(log) if self.explain else response
 
-    async def apage(self, session: AsyncSession, stmt: Select[Any]) -> Response:
-        """Like :meth:`page`, with an async session."""
+    async def apage(
+        self,
+        session: AsyncSession,
+        stmt: Select[Any],
+        if_empty: Callable[[], Awaitable[object]] | None = None,
+    ) -> Response:
+        """Like :meth:`page`, with an async session (``if_empty`` is awaited)."""
         with self._recording(session) as log:
             rows = await session.run_sync(self._fetch, stmt)
+            if not rows and if_empty is not None:
+                await if_empty()
             total = await session.scalar(self.plan.count(stmt)) if self.total else None
             response = self._page(rows, total)
         return self._explained(log) if self.explain else response

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Literal
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, HTTPException
 from fastapi.responses import Response
 from pydantic import AliasPath, BaseModel, ConfigDict, Field
 from sqlalchemy import Engine, select
@@ -127,6 +127,31 @@ def make_app(engine: Engine, async_engine: AsyncEngine | None = None) -> FastAPI
         db: AsyncSession = Depends(async_session),
     ) -> Response:
         return await planned.apage(db, select(m.Task))
+
+    def entity_found(db: Session, entity_id: int) -> None:
+        if db.get(m.Entity, entity_id) is None:
+            raise HTTPException(status_code=404, detail=f"entity {entity_id} not found")
+
+    @app.get("/entities/{entity_id}/tasks", response_model=tasks_endpoint.page_model)
+    def list_entity_tasks(
+        entity_id: int,
+        planned: PlannedRequest = Depends(tasks_endpoint),
+        db: Session = Depends(session),
+    ) -> Response:
+        stmt = select(m.Task).where(m.Task.entity_id == entity_id)
+        return planned.page(db, stmt, lambda: entity_found(db, entity_id))
+
+    @app.get("/async/entities/{entity_id}/tasks", response_model=tasks_endpoint.page_model)
+    async def list_entity_tasks_async(
+        entity_id: int,
+        planned: PlannedRequest = Depends(tasks_endpoint),
+        db: AsyncSession = Depends(async_session),
+    ) -> Response:
+        async def found() -> None:
+            await db.run_sync(entity_found, entity_id)
+
+        stmt = select(m.Task).where(m.Task.entity_id == entity_id)
+        return await planned.apage(db, stmt, found)
 
     @app.get("/projects/{project_id}", response_model=ProjectOut)
     def get_project(

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from loadplan.testing import count_queries
 from tests.databases import IsolatedDatabase
@@ -252,6 +253,22 @@ def test_unknown_object_is_404(client: TestClient) -> None:
     assert (response.status_code, response.json()) == (404, {"detail": "not found"})
 
 
+def test_an_empty_page_runs_if_empty(client: TestClient, small: Engine) -> None:
+    """``if_empty`` (here: does the entity exist?) costs a statement only
+    when the page has no rows."""
+    rows, count, _ = get(client, "/entities/1/tasks?fields=id", small)
+    assert (rows.json(), count) == ({"items": [{"id": 1}, {"id": 2}, {"id": 3}]}, 1)
+    past_the_end, count, sql = get(client, "/entities/1/tasks?fields=id&offset=3", small)
+    assert (past_the_end.json(), count) == ({"items": []}, 2)
+    assert "FROM entity" in sql[1]
+    missing, count, _ = get(client, "/entities/999/tasks?fields=id", small)
+    assert (missing.status_code, missing.json(), count) == (
+        404,
+        {"detail": "entity 999 not found"},
+        2,
+    )
+
+
 def test_explain_in_debug_mode(client: TestClient) -> None:
     response = client.get("/tasks?limit=2&fields=id,status.shortName&explain=1")
     body = response.json()
@@ -263,7 +280,9 @@ def test_explain_in_debug_mode(client: TestClient) -> None:
 
 
 async def test_async_endpoint(small: Engine, small_database: IsolatedDatabase) -> None:
-    async_engine = small_database.async_engine()
+    # No pool: the client serves requests on an event loop of its own, and a
+    # MariaDB driver connection must not outlive the request that opened it.
+    async_engine = small_database.async_engine(poolclass=NullPool)
     try:
         with TestClient(make_app(small, async_engine)) as async_client:
             with count_queries(async_engine) as log:
@@ -271,6 +290,13 @@ async def test_async_endpoint(small: Engine, small_database: IsolatedDatabase) -
             sync = async_client.get("/tasks?limit=3")
         assert log.count == 3
         assert response.json() == sync.json()
+        with count_queries(async_engine) as log:
+            rows = async_client.get("/async/entities/1/tasks?fields=id")
+            past_the_end = async_client.get("/async/entities/1/tasks?fields=id&offset=3")
+            missing = async_client.get("/async/entities/999/tasks?fields=id")
+        assert [len(r.json()["items"]) for r in (rows, past_the_end)] == [3, 0]
+        assert (missing.status_code, missing.json()) == (404, {"detail": "entity 999 not found"})
+        assert log.count == 1 + 2 + 2
     finally:
         await async_engine.dispose()
         small_database.engines.remove(async_engine)
