@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, inspect, select
@@ -156,8 +156,6 @@ def plan(
     of the wrong kind.
     """
     chosen = settings or _defaults["settings"]
-    if rules:
-        chosen = replace(chosen, ruled=frozenset(rules))
     root = build_plan(cls, selection, context, chosen)
     binding = Binding(
         context=context,

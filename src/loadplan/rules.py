@@ -16,6 +16,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import ColumnElement
+from sqlalchemy.sql.elements import True_
 
 __all__ = ["Rule", "Rules", "active_rules", "applying", "conditions"]
 
@@ -30,12 +31,11 @@ _active: ContextVar[tuple[Rules, Any] | None] = ContextVar("loadplan_rules", def
 def conditions(
     rules: Rules, cls: type[Any], entity: Any, context: Any
 ) -> list[ColumnElement[bool]]:
-    """The conditions of every rule on ``cls`` or one of its bases."""
-    return [rule(entity, context) for ruled, rule in rules.items() if issubclass(cls, ruled)]
-
-
-def ruled(rules: Rules | frozenset[type[Any]], cls: type[Any]) -> bool:
-    return any(issubclass(cls, ruled_cls) for ruled_cls in rules)
+    """The conditions of every rule on ``cls`` or one of its bases; a rule
+    that lets everything through (``true()``, an admin's) adds none, so it
+    leaves no ``AND true`` in a join's ON clause."""
+    found = (rule(entity, context) for ruled, rule in rules.items() if issubclass(cls, ruled))
+    return [condition for condition in found if not isinstance(condition, True_)]
 
 
 @contextmanager

@@ -195,7 +195,9 @@ class Comment(Base):
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     text: Mapped[str] = mapped_column(String(200))
-    task: Mapped[Task] = relationship(back_populates="comments")
+    # A required to-one may default to an inner join; a rule on Task must
+    # still hide the task only, never the comment.
+    task: Mapped[Task] = relationship(back_populates="comments", innerjoin=True)
     author: Mapped[Person] = relationship()
 
 

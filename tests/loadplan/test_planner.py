@@ -665,13 +665,22 @@ def test_rules_restrict_a_class_everywhere_it_is_loaded(small: Engine) -> None:
             assert [t.priority for t in loadplan.related(entity, "tasks", "first")] == expected[:1]
             assert loadplan.total_count(entity, "first") == len(expected)
 
-    # A to-one to a ruled class is loaded apart (a join would bypass the rule),
-    # and a row it hides comes back as None.
+    # A to-one to a ruled class is joined with the rule in the ON clause, and
+    # a row it hides comes back as None (not a comment fewer).
     comments, log, plan = load(
         small, Comment, Selection.of("text", "task.priority"), rules=rules, context={"min": 4}
     )
-    log.assert_count(2)
-    assert "task -> Task [selectin]" in plan.explain()
+    log.assert_count(1)
+    assert "task -> Task [joined]" in plan.explain()
+    with Session(small) as session, count_queries(small) as rows_log:
+        rows = plan.rows(session, select(Comment).order_by(Comment.id))
+    rows_log.assert_count(1)
+    with Session(small) as session:
+        assert len(comments) == session.scalar(select(func.count()).select_from(Comment))
+    assert [r["task"] and r["task"]["priority"] for r in rows] == [
+        c.task and c.task.priority for c in comments
+    ]
+    assert {r["task"] is None for r in rows} == {True, False}
     with Session(small) as session:
         visible = set(session.scalars(select(Task.id).where(Task.priority >= 4)))
     assert all((c.task is not None) == (c.task_id in visible) for c in comments)

@@ -92,8 +92,10 @@ def entity_options(plan: EntityPlan, entity: Any, binding: Binding) -> list[Any]
             criteria = criteria_for(rel.target, target, binding)
             if criteria:
                 attribute = attribute.and_(*criteria)
+            # A relationship may default to an inner join; criteria in the
+            # ON clause must hide the target, never the parent row.
             loader = (
-                joinedload(attribute)
+                joinedload(attribute, innerjoin=False if criteria else None)
                 if rel.strategy is Strategy.JOINED
                 else selectinload(attribute, chunksize=binding.settings.batch_size)
             )

@@ -23,7 +23,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Mapper, Session, aliased
 
 from loadplan.execution.binding import Binding
-from loadplan.execution.options import entity_for, namespace_of
+from loadplan.execution.options import criteria_for, entity_for, namespace_of
 from loadplan.execution.raw_rows import RawRows
 from loadplan.execution.row_keys import FULL_LIST_PREFIX, MODE_HEADER, MODEL_KEY, TOTAL_SUFFIX
 from loadplan.execution.row_views import compute_properties, distinct
@@ -131,7 +131,9 @@ def _compile(
             if rel.strategy is not Strategy.JOINED:
                 continue
             alias = _join_alias(rel.target.cls, joins)
-            joins.append((alias, getattr(namespace, rel.key).of_type(alias)))
+            onclause = getattr(namespace, rel.key).of_type(alias)
+            criteria = criteria_for(rel.target, alias, binding)
+            joins.append((alias, onclause.and_(*criteria) if criteria else onclause))
             key_index = len(head)
             joined = _compile(rel.target, alias, head, joins, binding, shared=True)
             level.joined.append((rel, joined, key_index))

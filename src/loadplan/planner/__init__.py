@@ -21,7 +21,6 @@ from loadplan.plan import EntityPlan, ExpressionLoad, RelationshipPlan, Strategy
 from loadplan.planner.fields import ResolvedFields, mapper_of, resolve
 from loadplan.planner.keys import key_pairs
 from loadplan.planner.strategies import choose_strategy
-from loadplan.rules import ruled
 from loadplan.selection import Arguments, Selection
 
 __all__ = ["PlanSettings", "build_plan", "clear_plan_cache"]
@@ -39,9 +38,7 @@ class PlanSettings:
     ``batch_size`` is the number of parents one batched statement serves
     (SQLAlchemy's selectinload defaults to 500; a whole-project grid has tens
     of thousands of tasks). It stays under the bind-parameter limits of SQLite
-    (32,766) and PostgreSQL (65,535). ``ruled`` are the classes with row rules
-    (set by :func:`loadplan.plan` from its ``rules``): they are never joined,
-    since a join would bypass their conditions.
+    (32,766) and PostgreSQL (65,535).
     """
 
     only: bool = True
@@ -49,7 +46,6 @@ class PlanSettings:
     selectin: bool = True
     expressions: bool = True
     batch_size: int = 30_000
-    ruled: frozenset[type[Any]] = frozenset()
 
 
 def _variants(nodes: list[Selection]) -> dict[str, list[list[Selection]]]:
@@ -117,7 +113,7 @@ def _plan_fields(
                 target,
                 arguments,
                 index > 0,
-                name in fields.prefetch or ruled(settings.ruled, target.cls),
+                name in fields.prefetch,
                 settings.joined,
             )
             if strategy is Strategy.SELECTIN and not settings.selectin:

@@ -1,9 +1,11 @@
 """Choose how each relationship is loaded.
 
 A to-one joins into its parent's statement unless joining would be wrong or
-wasteful: the target has row criteria of its own (a join would bypass them),
-polymorphic subtypes to load, or computed expressions (which must be computed
-against the target's own statement, not the parent's). Collections never
+wasteful: the target has polymorphic subtypes to load, or computed
+expressions (which must be computed against the target's own statement, not
+the parent's). Row criteria and rules do not keep a to-one apart: they go
+into the join's ON clause, so a row they hide reads as ``None``, as it would
+from a separate statement, for one statement less. Collections never
 join: a join multiplies the parent rows. Arguments (filters, ordering,
 pages) need loadplan's own windowed statement.
 """
@@ -35,6 +37,6 @@ def choose_strategy(
         return Strategy.WINDOWED
     if prop.uselist or prefetch or not joined_allowed:
         return Strategy.SELECTIN
-    if target.polymorphic or target.expressions or target.criteria:
+    if target.polymorphic or target.expressions:
         return Strategy.SELECTIN
     return Strategy.JOINED

@@ -6,16 +6,15 @@ rules of :mod:`shotline.access`, so a request costs the same few statements
 whether it returns 10 rows or a whole project, and whoever makes it (an
 admin or a vendor who sees three assets of it):
 
-- a grid: the project (to tell "unknown project" from "no rows"), the page
-  of entities (asset type joined in), the project of those entities and its
-  task type order, the tasks (type and status joined in) and their
-  assignees: 6 statements for assets, plus the sequences and the episodes
-  for shots (8: entities have access rules, so they are loaded apart,
-  never joined), plus one with ``total=true``, and one more per further
-  30,000 tasks (loadplan's batch size);
-- an entity page: the entity with its live task count, its project and
-  task type order, the tasks and their assignees: 5 statements (7 for a
-  shot, with its sequence and episode).
+- a grid: the page of entities (asset type, or sequence and episode, and
+  the project joined in, each under its access rule), the project's task
+  type order, the tasks (type and status joined in) and their assignees:
+  4 statements for assets and shots alike, plus one with ``total=true``,
+  one when the page is empty (is the project unknown, or only empty?), and
+  one more per further 30,000 tasks (loadplan's batch size);
+- an entity page: the entity with its live task count (its project, and a
+  shot's sequence and episode, joined in), the project's task type order,
+  the tasks and their assignees: 4 statements.
 
 Resolving the request's token costs one more statement (see
 :mod:`shotline.auth`).
@@ -54,6 +53,7 @@ from shotline.deps import DB, AppSettings
 from shotline.errors import BadRequest, NotFound
 from shotline.models import Asset, AssetType, Entity, Person, Project, Sequence, Shot, Task
 from shotline.schemas.grid import AssetOut, AssetRow, ShotOut, ShotRow
+from shotline.services.checks import project_seen_if_empty
 from shotline.settings import Settings
 
 router = APIRouter(tags=["grid"])
@@ -187,7 +187,6 @@ SearchFilter = Annotated[str | None, Query(description="Case-insensitive part of
 
 # -- Project and vocabulary lookups -----------------------------------------------
 
-_PROJECT = Selection.of("id")
 _PROJECT_WITH_VOCABULARY = Selection.of(
     "id",
     "task_type_links.task_type.name",
@@ -195,12 +194,11 @@ _PROJECT_WITH_VOCABULARY = Selection.of(
 )
 
 
-def _project(db: Session, me: Principal, project_id: int, vocabulary: bool) -> Project:
-    """The project, or a 404 (also when the principal is not on it); with its
-    task types and statuses when a ``task_status`` filter must be resolved
-    against them."""
-    selection = _PROJECT_WITH_VOCABULARY if vocabulary else _PROJECT
-    plan = loadplan.plan(Project, selection, context=me, rules=RULES)
+def _project_vocabulary(db: Session, me: Principal, project_id: int) -> Project:
+    """The project with its task types and statuses, to resolve a
+    ``task_status`` filter against them; a 404 when the principal does not
+    see it."""
+    plan = loadplan.plan(Project, _PROJECT_WITH_VOCABULARY, context=me, rules=RULES)
     stmt = plan.apply(select(Project).where(Project.id == project_id))
     project = db.scalars(stmt).first()
     if project is None:
@@ -267,6 +265,15 @@ def _asset_type_id(db: Session, value: str) -> int:
     return asset_type.id
 
 
+@dataclasses.dataclass(frozen=True)
+class _Grid:
+    """A grid's statement, and the project check still owed when it comes
+    back empty (``None`` when the filters already needed the project)."""
+
+    stmt: Select[Any]
+    if_empty: Callable[[], object] | None
+
+
 def _grid_statement(
     db: Session,
     me: Principal,
@@ -275,20 +282,28 @@ def _grid_statement(
     task_status: list[str] | None,
     assignee: int | None,
     search: str | None,
-) -> Select[Any]:
+) -> _Grid:
     """The entities of the project matching the filters both grids share (the
-    plan adds the access rules; the filters' own task conditions get them here)."""
-    project = _project(db, me, project_id, vocabulary=bool(task_status))
+    plan adds the access rules; the filters' own task conditions get them here).
+
+    An entity the principal sees belongs to a project they see, so the
+    project is looked up first only to resolve a ``task_status`` filter;
+    otherwise only an empty grid needs it, to tell 404 from no rows.
+    """
     conditions: list[ColumnElement[bool]] = [model.project_id == project_id]
+    if_empty: Callable[[], object] | None = None
     if task_status:
+        project = _project_vocabulary(db, me, project_id)
         conditions.append(_task_status_condition(model, project, task_status, me))
+    else:
+        if_empty = project_seen_if_empty(db, me, project_id)
     if assignee is not None:
         conditions.append(
             model.tasks.any(and_(Task.assignees.any(Person.id == assignee), visible(me, Task)))
         )
     if search:
         conditions.append(model.name.icontains(search, autoescape=True))
-    return select(model).where(*conditions)
+    return _Grid(select(model).where(*conditions), if_empty)
 
 
 # -- Workaround: keyset cursors over TypeDecorator columns --------------------------
@@ -343,13 +358,14 @@ def _decorated_cursor(planned: PlannedRequest, model: type[Entity]) -> ColumnEle
     )
 
 
-def _page(planned: PlannedRequest, db: Session, model: type[Entity], stmt: Select[Any]) -> Response:
+def _page(planned: PlannedRequest, db: Session, model: type[Entity], grid: _Grid) -> Response:
+    stmt = grid.stmt
     after = _decorated_cursor(planned, model)
     if after is None:
-        return planned.page(db, stmt)
+        return planned.page(db, stmt, grid.if_empty)
     # The rows after the cursor, as a first page; the total counts every row.
     first = dataclasses.replace(planned, cursor=None, offset=0, total=False)
-    response = first.page(db, stmt.where(after))
+    response = first.page(db, stmt.where(after), grid.if_empty)
     if not planned.total or planned.explain:
         return response
     page = orjson.loads(response.body)
@@ -375,12 +391,13 @@ def asset_grid(
     """The asset grid: the project's live assets with their task statuses.
 
     Without ``limit``, every matching asset (the whole-project grid), by name
-    unless ``order`` says otherwise. 6 statements whatever the page size.
+    unless ``order`` says otherwise. 4 statements whatever the page size.
     """
-    stmt = _grid_statement(db, me, Asset, project_id, task_status, assignee, search)
+    grid = _grid_statement(db, me, Asset, project_id, task_status, assignee, search)
     if asset_type:
-        stmt = stmt.where(Asset.asset_type_id == _asset_type_id(db, asset_type))
-    return _page(planned, db, Asset, stmt)
+        condition = Asset.asset_type_id == _asset_type_id(db, asset_type)
+        grid = dataclasses.replace(grid, stmt=grid.stmt.where(condition))
+    return _page(planned, db, Asset, grid)
 
 
 @router.get("/projects/{project_id}/shots", response_model=Page[ShotRow])
@@ -402,15 +419,16 @@ def shot_grid(
     """The shot grid: the project's live shots with their task statuses.
 
     Without ``limit``, every matching shot (the whole-project grid), by name
-    unless ``order`` says otherwise. 8 statements whatever the page size.
+    unless ``order`` says otherwise. 4 statements whatever the page size.
     """
-    stmt = _grid_statement(db, me, Shot, project_id, task_status, assignee, search)
+    grid = _grid_statement(db, me, Shot, project_id, task_status, assignee, search)
+    stmt = grid.stmt
     if sequence:
         stmt = stmt.where(Shot.sequence_id.in_(sequence))
     if episode:
         sequences = select(Sequence.id).where(Sequence.episode_id.in_(episode))
         stmt = stmt.where(Shot.sequence_id.in_(sequences))
-    return _page(planned, db, Shot, stmt)
+    return _page(planned, db, Shot, dataclasses.replace(grid, stmt=stmt))
 
 
 def _one(

@@ -15,8 +15,9 @@ rows still hold their foreign keys).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 from fastapi import HTTPException
@@ -26,6 +27,7 @@ from sqlalchemy.sql import FromClause
 
 from shotline.access import Principal, visible
 from shotline.errors import Conflict, Forbidden, NotFound
+from shotline.models import Project
 from shotline.softdelete import INCLUDE_DELETED
 
 M = TypeVar("M")
@@ -94,6 +96,14 @@ def _first_failure(checks: Sequence[Check], results: Iterable[Any]) -> None:
     for check, holds in zip(checks, results, strict=True):
         if not holds:
             raise check.error
+
+
+def project_seen_if_empty(session: Session, me: Principal, project_id: int) -> Callable[[], None]:
+    """The check a project's list owes only when it comes back empty (for
+    ``PlannedRequest.page``'s ``if_empty``): every row the principal sees
+    belongs to a project they see, so rows prove the project, and only an
+    empty list must tell "unknown project" (404) from "no rows"."""
+    return partial(verify, session, seen(me, Project, project_id, "project"))
 
 
 def verify(session: Session, *checks: Check, include_deleted: bool = False) -> None:

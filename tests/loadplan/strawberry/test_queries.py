@@ -219,7 +219,7 @@ CASES: list[tuple[str, str, dict[str, Any] | None, int]] = [
         "get_queryset on a to-one",
         "{ entities { ... on ShotGQL { name sequence { name } } } }",
         None,
-        2,
+        1,
     ),
     (
         "depth five",

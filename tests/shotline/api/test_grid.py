@@ -4,9 +4,9 @@ Data: see ``conftest.py``. Every request goes through ``get``, which also
 checks that the ``Server-Timing`` header reports the statements counted and
 the execution mode asked for (each test runs in both, ``mode``).
 Requests are an admin's: the first statement of each resolves its token
-(``AUTH``), and the access rules (``shotline.access``) load projects and
-entities reached from other rows apart, never joined (loadplan's rule for
-ruled classes), even for an admin, so every role costs the same.
+(``AUTH``). Projects and entities reached from other rows are joined with
+their access rule (``shotline.access``) in the ON clause, so every role
+costs the same statements.
 """
 
 from __future__ import annotations
@@ -160,9 +160,10 @@ def names(answer: Answer) -> list[str]:
 
 def test_the_asset_grid_is_every_live_asset_by_name(get: Get) -> None:
     answer = get("/api/projects/1/assets")
-    # project, assets (asset type joined), their project (for the task type
-    # order), task type order, tasks, assignees
-    assert (answer.status, answer.statements) == (200, AUTH + 6)
+    # assets (asset type and project joined), the project's task type order,
+    # tasks, assignees; no project lookup first, since rows came back
+    assert (answer.status, answer.statements) == (200, AUTH + 4)
+    assert "JOIN project" in answer.sql[AUTH]
     assert answer.body == {"items": ASSET_ROWS}
     # JSON objects are compared without order: the columns' order is the point.
     assert [list(item["task_status"]) for item in answer.body["items"]] == [
@@ -175,13 +176,11 @@ def test_the_asset_grid_is_every_live_asset_by_name(get: Get) -> None:
 
 def test_the_shot_grid_is_every_live_shot_by_name(get: Get) -> None:
     answer = get("/api/projects/1/shots")
-    # project, shots, sequences, episodes, their project, task type order,
-    # tasks, assignees
-    assert (answer.status, answer.statements) == (200, AUTH + 8)
+    # shots (sequence, episode and project joined), task type order, tasks,
+    # assignees
+    assert (answer.status, answer.statements) == (200, AUTH + 4)
     assert answer.body == {"items": SHOT_ROWS}
-    # Sequences and episodes are entities: loaded apart, under the entity rule.
-    assert "JOIN sequence" not in answer.sql[AUTH + 1]
-    assert any("JOIN sequence" in sql and "shot" not in sql for sql in answer.sql)
+    assert all(f"JOIN {table}" in answer.sql[AUTH] for table in ("sequence", "episode", "project"))
 
 
 @pytest.mark.parametrize("kind", ["assets", "shots"])
@@ -193,8 +192,7 @@ def test_statements_do_not_grow_with_the_page(get: Get, kind: str) -> None:
         10,
         40 if kind == "assets" else 30,
     )
-    # Project 2's sequence is in no episode: no episode to load.
-    expected = AUTH + (6 if kind == "assets" else 7)
+    expected = AUTH + 4
     assert small.statements == large.statements == whole.statements == expected
     assert small.body["items"] == large.body["items"][:10]
 
@@ -248,10 +246,15 @@ def test_filters_cost_only_their_lookups(get: Get) -> None:
     plain = get("/api/projects/1/assets?fields=id&search=e")
     by_status = get("/api/projects/1/assets?fields=id&task_status=Modeling:done")
     by_type = get("/api/projects/1/assets?fields=id&asset_type=Prop")
-    assert plain.statements == AUTH + 2  # project, assets
-    assert by_status.statements == AUTH + 4  # + the project's task types and statuses
-    assert by_type.statements == AUTH + 3  # + the asset type
+    assert plain.statements == AUTH + 1  # assets
+    # the project with its task types and statuses, to resolve the names
+    assert by_status.statements == AUTH + 4
+    assert by_type.statements == AUTH + 2  # + the asset type
     assert "EXISTS" in by_status.sql[-1]
+    # Only an empty grid looks the project up, to tell 404 from no rows.
+    empty = get("/api/projects/1/assets?fields=id&search=zzz")
+    assert (empty.status, empty.body, empty.statements) == (200, {"items": []}, AUTH + 2)
+    assert "FROM project" in empty.sql[-1]
 
 
 # -- Ordering and pages -------------------------------------------------------------
@@ -312,7 +315,7 @@ def test_deleted_entities_are_not_counted(get: Get) -> None:
 def test_a_page_with_total(get: Get) -> None:
     answer = get("/api/projects/2/assets?fields=id&limit=3&offset=38&total=true")
     assert answer.body == {"items": [{"id": 1038}, {"id": 1039}], "total": 40, "next_cursor": None}
-    assert answer.statements == AUTH + 3  # project, assets, count
+    assert answer.statements == AUTH + 2  # assets, count
 
 
 # -- Sparse fieldsets ---------------------------------------------------------------
@@ -321,15 +324,15 @@ def test_a_page_with_total(get: Get) -> None:
 def test_sparse_fields_shrink_json_and_sql(get: Get) -> None:
     answer = get("/api/projects/1/assets?fields=id,name")
     assert answer.body == {"items": [{"id": r["id"], "name": r["name"]} for r in ASSET_ROWS]}
-    assert answer.statements == AUTH + 2
-    assert "description" not in answer.sql[AUTH + 1]
-    assert "asset_type" not in answer.sql[AUTH + 1]
+    assert answer.statements == AUTH + 1
+    assert "description" not in answer.sql[AUTH]
+    assert "asset_type" not in answer.sql[AUTH]
 
     statuses = get("/api/projects/1/assets?fields=id,task_status")
     assert statuses.body == {
         "items": [{"id": r["id"], "task_status": r["task_status"]} for r in ASSET_ROWS]
     }
-    assert statuses.statements == AUTH + 5  # no assignees
+    assert statuses.statements == AUTH + 3  # no assignees
     assert not any("person" in sql for sql in statuses.sql[AUTH:])
     assert not any("task.updated_at" in sql for sql in statuses.sql)
 
@@ -342,9 +345,9 @@ def test_sparse_fields_shrink_json_and_sql(get: Get) -> None:
             {"assignees": [{"full_name": "Mira Okafor"}, {"full_name": "Priya Sharma"}]},
         ],
     }
-    assert people.statements == AUTH + 4  # project, assets, tasks, assignees: no task type order
+    assert people.statements == AUTH + 3  # assets, tasks, assignees: no task type order
     assert not any("project_task_type" in sql for sql in people.sql)
-    assert "email" not in people.sql[AUTH + 3]
+    assert "email" not in people.sql[AUTH + 2]
 
 
 def test_a_page_of_each_task_list(get: Get) -> None:
@@ -360,7 +363,7 @@ def test_a_page_of_each_task_list(get: Get) -> None:
             {"id": 13, "task_details": []},
         ]
     }
-    assert answer.statements == AUTH + 3
+    assert answer.statements == AUTH + 2
 
 
 # -- Asset and shot pages -----------------------------------------------------------
@@ -378,8 +381,8 @@ def _page(row: dict[str, Any], tasks: list[dict[str, Any]], **extra: Any) -> dic
 
 def test_asset_page(get: Get) -> None:
     answer = get("/api/assets/10")
-    # asset, its project, task type order, tasks, assignees
-    assert (answer.status, answer.statements) == (200, AUTH + 5)
+    # asset (project joined), task type order, tasks, assignees
+    assert (answer.status, answer.statements) == (200, AUTH + 4)
     expected = _page(ASSET_ROWS[0], ANCHOR_TASKS, project_id=1, asset_type_id=2)
     assert answer.body == expected
 
@@ -391,13 +394,13 @@ def test_asset_page_counts_live_tasks_only(get: Get) -> None:
         "task_status": {"Modeling": "wip"},
         "tasks": [{"id": 104}],
     }
-    assert answer.statements == AUTH + 4  # asset, its project, task type order, tasks
+    assert answer.statements == AUTH + 3  # asset (project joined), task type order, tasks
 
 
 def test_shot_page(get: Get) -> None:
     answer = get("/api/shots/30")
-    # shot, sequence, episode, project, task type order, tasks, assignees
-    assert (answer.status, answer.statements) == (200, AUTH + 7)
+    # shot (sequence, episode, project joined), task type order, tasks, assignees
+    assert (answer.status, answer.statements) == (200, AUTH + 4)
     row = SHOT_ROWS[0]
     assert answer.body == _page(row, row["task_details"], project_id=1, fps=None)
 
@@ -585,7 +588,7 @@ def test_page_size_and_explain_follow_the_app_settings(grid_engine: Engine, mode
     )
     assert client.get("/api/projects/2/assets?limit=20&fields=id").status_code == 200
     explained = client.get("/api/projects/1/assets?fields=id,task_status&explain=1").json()
-    assert explained["statement_count"] == 4  # assets, their project, task type order, tasks
+    assert explained["statement_count"] == 3  # assets (project joined), task type order, tasks
     assert explained["plan"].startswith("Asset (")
     assert explained["mode"] == mode
 

@@ -17,22 +17,24 @@ from tests.shotline.auth.world import ANCHOR, ANCHOR_RIG, P1, SH0010
 READERS = ("admin", "manager", "supervisor", "artist", "vendor", "client")
 
 LISTS = {
-    # token, project, assets, their project, task type order, tasks, assignees
-    f"/api/projects/{P1}/assets": 7,
-    # ... shots, sequences, episodes, ...
-    f"/api/projects/{P1}/shots": 9,
-    f"/api/projects/{P1}/assets?total=true&limit=1": 8,
-    # token, asset, its project, task type order, tasks, assignees
-    f"/api/assets/{ANCHOR}": 6,
-    f"/api/shots/{SH0010}": 8,
-    # token, project, tasks, their entities, assignees
-    f"/api/projects/{P1}/tasks": 5,
-    f"/api/projects/{P1}/tasks?total=true": 6,
+    # token, assets (their project joined, under its rule), task type order,
+    # tasks, assignees
+    f"/api/projects/{P1}/assets": 5,
+    # ... shots (sequence, episode and project joined), ...
+    f"/api/projects/{P1}/shots": 5,
+    f"/api/projects/{P1}/assets?total=true&limit=1": 6,
+    # token, asset (project joined), task type order, tasks, assignees
+    f"/api/assets/{ANCHOR}": 5,
+    f"/api/shots/{SH0010}": 5,
+    # token, tasks (entity joined), assignees: rows need no project check
+    f"/api/projects/{P1}/tasks": 3,
+    f"/api/projects/{P1}/tasks?total=true": 4,
     # token, task, comments (authors joined)
     f"/api/tasks/{ANCHOR_RIG}/comments": 3,
     f"/api/tasks/{ANCHOR_RIG}/time-logs": 3,
-    f"/api/projects/{P1}/episodes": 3,
-    f"/api/projects/{P1}/sequences": 3,
+    # token, the list
+    f"/api/projects/{P1}/episodes": 2,
+    f"/api/projects/{P1}/sequences": 2,
     # token, project, task type and status order, one GROUP BY
     f"/api/projects/{P1}/stats": 5,
     "/api/projects": 2,
@@ -58,10 +60,11 @@ GRID = """query($id: ID!) { project(id: $id) {
     assetCount progress { total } } }"""
 
 OPERATIONS = {
-    # token, project, assets, tasks, assignees, comments, shots, sequences,
-    # episodes, shot tasks, assignees, one GROUP BY for the progress
-    "grid": (GRID, {"id": str(P1)}, 12),
-    "tasks": ("{ taskConnection { totalCount edges { node { id entity { name } } } } }", {}, 4),
+    # token, project, assets, tasks, assignees, comments, shots (sequence and
+    # episode joined), shot tasks, assignees, one GROUP BY for the progress
+    "grid": (GRID, {"id": str(P1)}, 10),
+    # token, tasks (entity joined), count
+    "tasks": ("{ taskConnection { totalCount edges { node { id entity { name } } } } }", {}, 3),
 }
 
 

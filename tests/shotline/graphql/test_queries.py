@@ -233,12 +233,11 @@ def test_entity_interface_with_fragments(small: Api, large: Api) -> None:
             }
         }
 
-    # project; one page of entities with their kinds' columns, asset type
-    # joined, and each project's total; the shots' sequences (entities, which
-    # have access rules: loaded apart). The large production's first page
-    # holds only assets: no shot, so no sequence to load.
+    # project; one page of entities with their kinds' columns, the asset
+    # type and the shots' sequences joined (under the entity rule), and each
+    # project's total.
     data, log = small.data(query, lhk(small))
-    log.assert_count(AUTH + 3)
+    log.assert_count(AUTH + 2)
     large.data(query, lhk(large))[1].assert_count(AUTH + 2)
     assert data == {
         "project": {
@@ -280,11 +279,11 @@ def test_one_entity_by_id(small: Api, large: Api) -> None:
         "shot": str(large.ids.shots["SQ020/SH0010"]),
         "asset": str(large.ids.assets["Lantern"]),
     }
-    # the shot; its tasks; its sequence; that sequence's episode (entities have
-    # access rules: loaded apart, never joined); the asset (asset type joined)
+    # the shot (its sequence and that sequence's episode joined, under the
+    # entity rule); its tasks; the asset (asset type joined)
     data, log = small.data(query, variables)
-    log.assert_count(AUTH + 5)
-    large.data(query, large_variables)[1].assert_count(AUTH + 5)
+    log.assert_count(AUTH + 3)
+    large.data(query, large_variables)[1].assert_count(AUTH + 3)
     assert data == {
         "shot": {
             "__typename": "Shot",
@@ -379,9 +378,9 @@ def test_filters_and_ordering_on_nested_lists(small: Api, large: Api) -> None:
             shots { name tasks(filter: {statusShortName: {ne: "todo"}, priority: {lt: 2}},
                                order: [{typeShortName: DESC}]) { typeShortName statusShortName } } }
         assets(filter: {name: {startswith: "Lan"}}) { name } } }"""
-    # project; shots (filtered); their sequences; sequences; their shots;
+    # project; shots (filtered; sequences joined); sequences; their shots;
     # their tasks (filtered on the status through EXISTS); assets (filtered)
-    data = run(small, large, 7, query, lhk(small))
+    data = run(small, large, 6, query, lhk(small))
     assert data == {
         "project": {
             "shots": [
@@ -427,8 +426,8 @@ def test_root_task_connection_filtered_ordered_and_paged(small: Api, large: Api)
             order: [{dueDate: DESC}]) {
         totalCount pageInfo { hasNextPage }
         edges { node { statusShortName priority dueDate entity { __typename name } } } } }"""
-    # tasks; their entities; the total
-    data = run(small, large, 3, query, {"after": encode_cursor(0)})
+    # tasks (entities joined); the total
+    data = run(small, large, 2, query, {"after": encode_cursor(0)})
     # Small: the wip or retake tasks of priority ≤ 1 are tasks number 1, 4, 6,
     # 7 and 9 (task number n has priority n % 3 and is due on April 1 + n days).
     assert data == {

@@ -49,6 +49,7 @@ from shotline.services.checks import (
     fetch,
     may,
     present,
+    project_seen_if_empty,
     reference,
     row_exists,
     seen,
@@ -175,8 +176,8 @@ def list_episodes(
     me: Me,
     planned: Annotated[PlannedRequest, Depends(episode_list)],
 ) -> Response:
-    verify(db, seen(me, Project, project_id, "project"))
-    return planned.page(db, select(Episode).where(Episode.project_id == project_id))
+    stmt = select(Episode).where(Episode.project_id == project_id)
+    return planned.page(db, stmt, project_seen_if_empty(db, me, project_id))
 
 
 @router.post(
@@ -229,8 +230,8 @@ def list_sequences(
     me: Me,
     planned: Annotated[PlannedRequest, Depends(sequence_list)],
 ) -> Response:
-    verify(db, seen(me, Project, project_id, "project"))
-    return planned.page(db, select(Sequence).where(Sequence.project_id == project_id))
+    stmt = select(Sequence).where(Sequence.project_id == project_id)
+    return planned.page(db, stmt, project_seen_if_empty(db, me, project_id))
 
 
 @router.post(

@@ -26,7 +26,7 @@ from shotline.api.crud.common import (
 )
 from shotline.auth import Me
 from shotline.deps import DB
-from shotline.models import Project, Task
+from shotline.models import Task
 from shotline.schemas.crud import (
     MAX_INT,
     AssigneesIn,
@@ -36,7 +36,7 @@ from shotline.schemas.crud import (
     TaskUpdate,
 )
 from shotline.services import tasks as service
-from shotline.services.checks import fetch, seen, verify
+from shotline.services.checks import fetch, project_seen_if_empty
 
 router = crud_router()
 
@@ -65,7 +65,6 @@ def list_tasks(
 ) -> Response:
     """The project's live tasks the principal sees, optionally of one entity,
     task type or status."""
-    verify(db, seen(me, Project, project_id, "project"))
     conditions: list[ColumnElement[bool]] = [Task.project_id == project_id]
     if entity_id is not None:
         conditions.append(Task.entity_id == entity_id)
@@ -73,7 +72,8 @@ def list_tasks(
         conditions.append(Task.task_type_id == task_type_id)
     if task_status_id is not None:
         conditions.append(Task.task_status_id == task_status_id)
-    return planned.page(db, select(Task).where(*conditions))
+    stmt = select(Task).where(*conditions)
+    return planned.page(db, stmt, project_seen_if_empty(db, me, project_id))
 
 
 @router.post(
