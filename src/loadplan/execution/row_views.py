@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import types
 from collections.abc import Iterable
+from contextvars import ContextVar
 from functools import cached_property
 from typing import Any
 
@@ -61,15 +62,24 @@ class RowView:
         return f"{type(self).__name__}({self.__dict__!r})"
 
 
+_seen: ContextVar[dict[int, tuple[Any, Any]] | None] = ContextVar("loadplan_views", default=None)
+"""While :func:`compute_properties` runs: the views already made, by the id
+of the row dict or row list they wrap (kept beside them, so no id is reused
+meanwhile). The row mode shares one dict per repeated entity and one list
+per parent's relationship, so a grid's status map, which reads each asset's
+project and its task type order, wraps them once rather than per asset."""
+
+
 class _Related:
     """A relationship on a view class: the nested rows, as views.
 
     Model properties read relationships row after row (a grid's status map
     reads three per task), so this is the hot path of the row mode's
-    properties: the target's view class is looked up once, and only a
-    polymorphic target reads each row's class."""
+    properties: the target's view class is looked up once, only a
+    polymorphic target reads each row's class, and rows read again get the
+    views made the first time (a view holds nothing but its row)."""
 
-    __slots__ = ("full", "name", "polymorphic", "target", "uselist")
+    __slots__ = ("full", "name", "polymorphic", "target", "uselist", "view_class")
 
     def __init__(self, name: str, target: type[Any], uselist: bool, polymorphic: bool) -> None:
         self.name = name
@@ -77,6 +87,7 @@ class _Related:
         self.target = target
         self.uselist = uselist
         self.polymorphic = polymorphic
+        self.view_class: type[RowView] | None = None
 
     def __get__(self, view: RowView | None, owner: type[Any]) -> Any:
         if view is None:
@@ -89,12 +100,23 @@ class _Related:
                 return view.__getattr__(self.name)
         if value is None:
             return None
+        seen = _seen.get()
+        if seen is None:
+            return self._views(value)
+        found = seen.get(id(value))
+        if found is None:
+            found = seen[id(value)] = (value, self._views(value))
+        return found[1]
+
+    def _views(self, value: Any) -> Any:
         if self.polymorphic:
             target = self.target
             if self.uselist:
                 return [view_of(item, item.get(MODEL_KEY, target)) for item in value]
             return view_of(value, value.get(MODEL_KEY, target))
-        view_class = view_class_of(self.target)
+        view_class = self.view_class
+        if view_class is None:
+            view_class = self.view_class = view_class_of(self.target)
         if self.uselist:
             return [_new_view(view_class, item) for item in value]
         return _new_view(view_class, value)
@@ -177,11 +199,19 @@ def rows_of(plan: EntityPlan, dicts: list[dict[str, Any]], cls: type[Any]) -> li
 def compute_properties(plan: EntityPlan, dicts: list[dict[str, Any]]) -> None:
     """Store each selected model property's value in its row, deepest first
     (a property may read another level's property)."""
+    token = _seen.set({})
+    try:
+        _compute(plan, dicts)
+    finally:
+        _seen.reset(token)
+
+
+def _compute(plan: EntityPlan, dicts: list[dict[str, Any]]) -> None:
     if not dicts:
         return
     for rel in plan.all_relationships():
         if rel.target.has_properties():
-            compute_properties(rel.target, _children(rel, dicts))
+            _compute(rel.target, _children(rel, dicts))
     # The view class carries the property (a cached one stores itself in
     # the row, its view's ``__dict__``).
     if not plan.subtypes and MODEL_KEY not in dicts[0]:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 import loadplan
 from loadplan import Arguments, Order, Selection
+from loadplan.execution import row_views
 from loadplan.execution.row_views import NotLoadedError, view_of
 from loadplan.testing import count_queries
 from tests.loadplan.models import Entity, Task
@@ -53,3 +54,27 @@ def test_a_property_reads_the_full_list_beside_a_page_of_it(small: Engine) -> No
         ("asset 1", ["task 3"], ["task 1", "task 2", "task 3"]),
         ("shot 2", ["task 6"], ["task 4", "task 5", "task 6"]),
     ]
+
+
+def test_rows_shared_by_several_parents_are_wrapped_once_per_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The row mode shares one dict per repeated entity: both tasks' type.
+    made: list[dict[str, object]] = []
+    new_view = row_views._new_view
+
+    def counting(view_class: type[row_views.RowView], row: dict[str, object]) -> object:
+        made.append(row)
+        return new_view(view_class, row)
+
+    monkeypatch.setattr(row_views, "_new_view", counting)
+    modeling = {"id": 9, "short_name": "mod"}
+    tasks = [{"id": i, "name": f"task {i}", "task_type": modeling} for i in (1, 2)]
+    plan = loadplan.plan(Task, Selection.of("label")).root
+    row_views.compute_properties(plan, tasks)
+    assert [t["label"] for t in tasks] == ["mod:task 1", "mod:task 2"]
+    # Each task, then their one task type: three views, not four.
+    assert [row["id"] for row in made] == [1, 9, 2]
+    # Outside a pass nothing is kept: each read wraps again.
+    view = view_of(tasks[0], Task)
+    assert view.task_type is not view.task_type
