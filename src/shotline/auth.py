@@ -297,7 +297,7 @@ _scheme = HTTPBearer(
 )
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_scheme)] = None,
 ) -> Principal:

@@ -32,7 +32,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import cache
 from typing import Annotated, Any
 
@@ -73,6 +73,8 @@ IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 # built, but both come from the settings of the app serving the request, and
 # it has no default order. The dependencies below declare the same query
 # parameters, then hand them to an endpoint built (once) for those settings.
+# They only plan (cached per shape, well under a millisecond), so they run on
+# the event loop rather than in a worker thread (see shotline.deps).
 
 
 @cache
@@ -98,10 +100,10 @@ Explain = Annotated[bool, Query(description="Debug mode only: return the plan an
 
 def _planned_list(
     model: type[Entity], schema: type[BaseModel], task_list: str
-) -> Callable[..., PlannedRequest]:
+) -> Callable[..., Awaitable[PlannedRequest]]:
     _warm(model, schema)
 
-    def planned_list(
+    async def planned_list(
         request: Request,
         settings: AppSettings,
         fields: Fields = None,
@@ -132,10 +134,10 @@ def _planned_list(
 
 def _planned_one(
     model: type[Entity], schema: type[BaseModel], task_list: str
-) -> Callable[..., PlannedRequest]:
+) -> Callable[..., Awaitable[PlannedRequest]]:
     _warm(model, schema)
 
-    def planned_one(
+    async def planned_one(
         request: Request, settings: AppSettings, fields: Fields = None, explain: Explain = False
     ) -> PlannedRequest:
         endpoint = _endpoint(

@@ -22,7 +22,7 @@ from shotline.access import Principal, principal_of
 from shotline.deps import DB
 
 
-def get_context(request: Request, session: DB) -> dict[str, Any]:
+async def get_context(request: Request, session: DB) -> dict[str, Any]:
     """The ``context_getter`` dependency of the GraphQL router."""
     return {"session": session, "principal": getattr(request.state, "principal", None)}
 
