@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -30,7 +31,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     try:
         yield session
     finally:
-        await run_in_threadpool(session.close)
+        # A cancelled request must still give its connection back.
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(session.close)
 
 
 async def get_settings(request: Request) -> Settings:

@@ -689,3 +689,32 @@ def test_rules_restrict_a_class_everywhere_it_is_loaded(small: Engine) -> None:
     assert sorted({t.priority for t in tasks}) == [4, 5, 6]
     with Session(small) as session:
         assert session.scalar(plan.count(select(Task))) == len(tasks)
+
+
+def test_a_rule_on_a_joined_to_one_in_the_middle_of_a_chain(small: Engine) -> None:
+    """Shot → sequence (ruled: the second project's hidden) → project, one
+    statement: a hidden sequence hides what lies below it, in both modes."""
+
+    def live(sequence: Any, context: Any) -> Any:
+        return sequence.project_id == 1
+
+    selection = Selection.of("name", "sequence.name", "sequence.project.name")
+    shots, log, plan = load(small, Shot, selection, rules={Sequence: live})
+    log.assert_count(1)
+    with Session(small) as session, count_queries(small) as rows_log:
+        rows = plan.rows(session, select(Shot).order_by(Shot.id))
+    rows_log.assert_count(1)
+    with Session(small) as session:
+        expected = [
+            (shot.name, shot.sequence.project.name if shot.sequence.project_id == 1 else None)
+            for shot in session.scalars(select(Shot).order_by(Shot.id))
+            if shot.sequence is not None
+        ]
+    orm = [(s.name, s.sequence and s.sequence.project.name) for s in shots if s.sequence_id]
+    by_rows = [
+        (r["name"], r["sequence"] and r["sequence"]["project"]["name"])
+        for r, s in zip(rows, shots, strict=True)
+        if s.sequence_id
+    ]
+    assert orm == by_rows == expected
+    assert {name is None for _, name in expected} == {True, False}

@@ -62,10 +62,12 @@ class RowView:
         return f"{type(self).__name__}({self.__dict__!r})"
 
 
-_seen: ContextVar[dict[int, tuple[Any, Any]] | None] = ContextVar("loadplan_views", default=None)
+_seen: ContextVar[dict[tuple[int, type[Any]], tuple[Any, Any]] | None] = ContextVar(
+    "loadplan_views", default=None
+)
 """While :func:`compute_properties` runs: the views already made, by the id
 of the row dict or row list they wrap (kept beside them, so no id is reused
-meanwhile). The row mode shares one dict per repeated entity and one list
+meanwhile) and the class they are read as. The row mode shares one dict per repeated entity and one list
 per parent's relationship, so a grid's status map, which reads each asset's
 project and its task type order, wraps them once rather than per asset."""
 
@@ -103,9 +105,10 @@ class _Related:
         seen = _seen.get()
         if seen is None:
             return self._views(value)
-        found = seen.get(id(value))
+        key = (id(value), self.target)
+        found = seen.get(key)
         if found is None:
-            found = seen[id(value)] = (value, self._views(value))
+            found = seen[key] = (value, self._views(value))
         return found[1]
 
     def _views(self, value: Any) -> Any:
