@@ -1,7 +1,7 @@
 """Request dependencies: the database session and the settings.
 
 FastAPI runs a plain ``def`` dependency in a worker thread, and each hop
-there and back costs about 0.15 ms on a 2-core server: a few of them are a
+there and back costs about 0.16 ms on a 2-core server: a few of them are a
 few percent of a grid request. So dependencies that neither block nor
 compute for long are ``async def`` and run on the event loop; only what
 talks to the database goes to a thread.

@@ -67,9 +67,10 @@ _seen: ContextVar[dict[tuple[int, type[Any]], tuple[Any, Any]] | None] = Context
 )
 """While :func:`compute_properties` runs: the views already made, by the id
 of the row dict or row list they wrap (kept beside them, so no id is reused
-meanwhile) and the class they are read as. The row mode shares one dict per repeated entity and one list
-per parent's relationship, so a grid's status map, which reads each asset's
-project and its task type order, wraps them once rather than per asset."""
+meanwhile) and the class they are read as. The row mode shares one dict per
+repeated entity and one list per parent's relationship, so a grid's status
+map, which reads each asset's project and its task type order, wraps them
+once rather than per asset."""
 
 
 class _Related:

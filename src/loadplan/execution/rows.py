@@ -27,9 +27,10 @@ from loadplan.execution.options import criteria_for, entity_for, namespace_of
 from loadplan.execution.raw_rows import RawRows
 from loadplan.execution.row_keys import FULL_LIST_PREFIX, MODE_HEADER, MODEL_KEY, TOTAL_SUFFIX
 from loadplan.execution.row_views import compute_properties, distinct
-from loadplan.execution.windowed import batch_statement, fetch, relationship_keys
+from loadplan.execution.windowed import batch_statement, fetch
 from loadplan.plan import EntityPlan, RelationshipPlan, Strategy
 from loadplan.planner.fields import mapper_of
+from loadplan.planner.keys import key_pairs
 from loadplan.rules import applying
 
 __all__ = ["MODEL_KEY", "MODE_HEADER", "TOTAL_SUFFIX", "load_rows"]
@@ -204,7 +205,7 @@ def _load_relationship(
     prop = mapper_of(rel.owner).relationships[rel.key]
     repeats = not rel.uselist or prop.secondary is not None
     level = _compile(rel.target, entity, head, joins, binding, shared=repeats)
-    parent_keys = relationship_keys(rel).parent_keys
+    parent_keys = key_pairs(prop).parent_keys
     wanted = sorted(
         {k for k in (tuple(p[a] for a in parent_keys) for p in parents) if None not in k}
     )

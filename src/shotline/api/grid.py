@@ -267,15 +267,6 @@ def _asset_type_id(db: Session, value: str) -> int:
     return asset_type.id
 
 
-@dataclasses.dataclass(frozen=True)
-class _Grid:
-    """A grid's statement, and the project check still owed when it comes
-    back empty (``None`` when the filters already needed the project)."""
-
-    stmt: Select[Any]
-    if_empty: Callable[[], object] | None
-
-
 def _grid_statement(
     db: Session,
     me: Principal,
@@ -284,28 +275,29 @@ def _grid_statement(
     task_status: list[str] | None,
     assignee: int | None,
     search: str | None,
-) -> _Grid:
+) -> Select[Any]:
     """The entities of the project matching the filters both grids share (the
-    plan adds the access rules; the filters' own task conditions get them here).
-
-    An entity the principal sees belongs to a project they see, so the
-    project is looked up first only to resolve a ``task_status`` filter;
-    otherwise only an empty grid needs it, to tell 404 from no rows.
-    """
+    plan adds the access rules; the filters' own task conditions get them here)."""
     conditions: list[ColumnElement[bool]] = [model.project_id == project_id]
-    if_empty: Callable[[], object] | None = None
     if task_status:
         project = _project_vocabulary(db, me, project_id)
         conditions.append(_task_status_condition(model, project, task_status, me))
-    else:
-        if_empty = project_seen_if_empty(db, me, project_id)
     if assignee is not None:
         conditions.append(
             model.tasks.any(and_(Task.assignees.any(Person.id == assignee), visible(me, Task)))
         )
     if search:
         conditions.append(model.name.icontains(search, autoescape=True))
-    return _Grid(select(model).where(*conditions), if_empty)
+    return select(model).where(*conditions)
+
+
+def _project_check(
+    db: Session, me: Principal, project_id: int, task_status: list[str] | None
+) -> Callable[[], None] | None:
+    """The project check a grid still owes if it comes back empty. An entity
+    the principal sees belongs to a project they see, so rows prove the
+    project; a ``task_status`` filter has looked it up already."""
+    return None if task_status else project_seen_if_empty(db, me, project_id)
 
 
 # -- Workaround: keyset cursors over TypeDecorator columns --------------------------
@@ -360,14 +352,19 @@ def _decorated_cursor(planned: PlannedRequest, model: type[Entity]) -> ColumnEle
     )
 
 
-def _page(planned: PlannedRequest, db: Session, model: type[Entity], grid: _Grid) -> Response:
-    stmt = grid.stmt
+def _page(
+    planned: PlannedRequest,
+    db: Session,
+    model: type[Entity],
+    stmt: Select[Any],
+    if_empty: Callable[[], None] | None,
+) -> Response:
     after = _decorated_cursor(planned, model)
     if after is None:
-        return planned.page(db, stmt, grid.if_empty)
+        return planned.page(db, stmt, if_empty)
     # The rows after the cursor, as a first page; the total counts every row.
     first = dataclasses.replace(planned, cursor=None, offset=0, total=False)
-    response = first.page(db, stmt.where(after), grid.if_empty)
+    response = first.page(db, stmt.where(after), if_empty)
     if not planned.total or planned.explain:
         return response
     page = orjson.loads(response.body)
@@ -395,11 +392,10 @@ def asset_grid(
     Without ``limit``, every matching asset (the whole-project grid), by name
     unless ``order`` says otherwise. 4 statements whatever the page size.
     """
-    grid = _grid_statement(db, me, Asset, project_id, task_status, assignee, search)
+    stmt = _grid_statement(db, me, Asset, project_id, task_status, assignee, search)
     if asset_type:
-        condition = Asset.asset_type_id == _asset_type_id(db, asset_type)
-        grid = dataclasses.replace(grid, stmt=grid.stmt.where(condition))
-    return _page(planned, db, Asset, grid)
+        stmt = stmt.where(Asset.asset_type_id == _asset_type_id(db, asset_type))
+    return _page(planned, db, Asset, stmt, _project_check(db, me, project_id, task_status))
 
 
 @router.get("/projects/{project_id}/shots", response_model=Page[ShotRow])
@@ -423,14 +419,13 @@ def shot_grid(
     Without ``limit``, every matching shot (the whole-project grid), by name
     unless ``order`` says otherwise. 4 statements whatever the page size.
     """
-    grid = _grid_statement(db, me, Shot, project_id, task_status, assignee, search)
-    stmt = grid.stmt
+    stmt = _grid_statement(db, me, Shot, project_id, task_status, assignee, search)
     if sequence:
         stmt = stmt.where(Shot.sequence_id.in_(sequence))
     if episode:
         sequences = select(Sequence.id).where(Sequence.episode_id.in_(episode))
         stmt = stmt.where(Shot.sequence_id.in_(sequences))
-    return _page(planned, db, Shot, dataclasses.replace(grid, stmt=stmt))
+    return _page(planned, db, Shot, stmt, _project_check(db, me, project_id, task_status))
 
 
 def _one(

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Any, TypeVar
 
 from fastapi import HTTPException
@@ -102,8 +101,9 @@ def project_seen_if_empty(session: Session, me: Principal, project_id: int) -> C
     """The check a project's list owes only when it comes back empty (for
     ``PlannedRequest.page``'s ``if_empty``): every row the principal sees
     belongs to a project they see, so rows prove the project, and only an
-    empty list must tell "unknown project" (404) from "no rows"."""
-    return partial(verify, session, seen(me, Project, project_id, "project"))
+    empty list must tell "unknown project" (404) from "no rows". The check's
+    statement is built only then, too."""
+    return lambda: verify(session, seen(me, Project, project_id, "project"))
 
 
 def verify(session: Session, *checks: Check, include_deleted: bool = False) -> None:
