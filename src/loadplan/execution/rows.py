@@ -27,7 +27,7 @@ from loadplan.execution.options import criteria_for, entity_for, namespace_of
 from loadplan.execution.raw_rows import RawRows
 from loadplan.execution.row_keys import FULL_LIST_PREFIX, MODE_HEADER, MODEL_KEY, TOTAL_SUFFIX
 from loadplan.execution.row_views import compute_properties, distinct
-from loadplan.execution.windowed import batch_statement, fetch
+from loadplan.execution.windowed import cached_batch_statement, fetch
 from loadplan.plan import EntityPlan, RelationshipPlan, Strategy
 from loadplan.planner.fields import mapper_of
 from loadplan.planner.keys import key_pairs
@@ -103,16 +103,24 @@ def _reader_source(level: _Level, namespace: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+@dataclass
+class _Parts:
+    """What a statement selects (``head``) and outer-joins for it
+    (``joins``), and which of those elements the request built
+    (``built``: computed expressions and row conditions, which may differ
+    from one request to the next; see :mod:`loadplan.execution.statement_cache`)."""
+
+    head: list[Any] = field(default_factory=list)
+    joins: list[tuple[Any, Any]] = field(default_factory=list)
+    built: list[Any] = field(default_factory=list)
+
+
 def _compile(
-    plan: EntityPlan,
-    entity: Any,
-    head: list[Any],
-    joins: list[tuple[Any, Any]],
-    binding: Binding,
-    shared: bool,
+    plan: EntityPlan, entity: Any, parts: _Parts, binding: Binding, shared: bool
 ) -> _Level:
-    """Add ``plan``'s columns (and its joined to-ones') to ``head``; rows of a
-    ``shared`` level with one key share one dict."""
+    """Add ``plan``'s columns (and its joined to-ones') to ``parts``; rows of
+    a ``shared`` level with one key share one dict."""
+    head, joins = parts.head, parts.joins
     level = _Level(plan)
     mapper: Mapper[Any] = mapper_of(plan.cls)
     if mapper.polymorphic_on is not None:
@@ -127,7 +135,9 @@ def _compile(
         with applying(binding.rules, binding.context):
             for expression in part.expressions:
                 level.columns.append((expression.name, len(head)))
-                head.append(expression.source(namespace, binding.context))
+                computed = expression.source(namespace, binding.context)
+                head.append(computed)
+                parts.built.append(computed)
         for rel in part.relationships:
             if rel.strategy is not Strategy.JOINED:
                 continue
@@ -135,8 +145,9 @@ def _compile(
             onclause = getattr(namespace, rel.key).of_type(alias)
             criteria = criteria_for(rel.target, alias, binding)
             joins.append((alias, onclause.and_(*criteria) if criteria else onclause))
+            parts.built.extend(criteria)
             key_index = len(head)
-            joined = _compile(rel.target, alias, head, joins, binding, shared=True)
+            joined = _compile(rel.target, alias, parts, binding, shared=True)
             level.joined.append((rel, joined, key_index))
     if shared:
         positions = dict(level.columns)
@@ -200,16 +211,17 @@ def _load_relationship(
     """Load ``rel`` for ``parents``; keys that pages kept beside the attribute
     hold (``paged``) are left to them."""
     entity = entity_for(rel.target)
-    head: list[Any] = []
-    joins: list[tuple[Any, Any]] = []
+    parts = _Parts()
     prop = mapper_of(rel.owner).relationships[rel.key]
     repeats = not rel.uselist or prop.secondary is not None
-    level = _compile(rel.target, entity, head, joins, binding, shared=repeats)
+    level = _compile(rel.target, entity, parts, binding, shared=repeats)
     parent_keys = key_pairs(prop).parent_keys
     wanted = sorted(
         {k for k in (tuple(p[a] for a in parent_keys) for p in parents) if None not in k}
     )
-    batch = batch_statement(rel, binding, head, joins, raw=True, single=len(wanted) == 1)
+    batch = cached_batch_statement(
+        rel, binding, parts.head, parts.joins, parts.built, raw=True, single=len(wanted) == 1
+    )
     by_parent, totals = fetch(session, batch, batch.stmt, wanted, binding.settings.batch_size)
     children: list[dict[str, Any]] = []
     if rel.side:
@@ -236,11 +248,10 @@ def load_rows(
 ) -> list[dict[str, Any]]:
     """``stmt`` (already restricted by the plan) answered as nested dicts."""
     entity = entity_for(root)
-    head: list[Any] = []
-    joins: list[tuple[Any, Any]] = []
-    level = _compile(root, entity, head, joins, binding, shared=False)
-    columns_stmt = stmt.with_only_columns(RawRows("lp_row", *head))
-    for target, onclause in joins:
+    parts = _Parts()
+    level = _compile(root, entity, parts, binding, shared=False)
+    columns_stmt = stmt.with_only_columns(RawRows("lp_row", *parts.head))
+    for target, onclause in parts.joins:
         columns_stmt = columns_stmt.outerjoin(target, onclause)
     dicts = [level.read(row) for row in session.execute(columns_stmt).scalars()]
     if dicts:

@@ -57,6 +57,7 @@ from loadplan.execution.binding import Binding
 from loadplan.execution.options import criteria_for, entity_for, entity_options
 from loadplan.execution.parent_keys import PARENT_KEYS, ParentKeysIn
 from loadplan.execution.raw_rows import RawRows
+from loadplan.execution.statement_cache import StatementCache
 from loadplan.plan import RelationshipPlan
 from loadplan.planner.keys import KeyPairs, key_pairs
 from loadplan.results import store_related, store_total
@@ -107,7 +108,7 @@ def load_windowed(
     entity = entity_for(rel.target)
     parent_keys = relationship_keys(rel).parent_keys
     wanted = sorted({k for k in (_parent_key(p, parent_keys) for p in parents) if None not in k})
-    batch = batch_statement(rel, binding, [entity], single=len(wanted) == 1)
+    batch = cached_batch_statement(rel, binding, [entity], (), (), single=len(wanted) == 1)
     batch_stmt = batch.stmt.options(*entity_options(rel.target, entity, binding))
     by_parent, totals = fetch(session, batch, batch_stmt, wanted, binding.settings.batch_size)
     children = [row[0] for rows in by_parent.values() for row in rows]
@@ -297,6 +298,32 @@ def batch_statement(
         offset,
         raw,
         limited,
+    )
+
+
+_batches: StatementCache[Batch] = StatementCache(512)
+
+
+def cached_batch_statement(
+    rel: RelationshipPlan,
+    binding: Binding,
+    head: Sequence[Any],
+    joins: Sequence[tuple[Any, Any]],
+    built: Sequence[Any],
+    *,
+    raw: bool = False,
+    single: bool = False,
+) -> Batch:
+    """:func:`batch_statement`, kept for the next request that asks ``rel``
+    with the same arguments and builds the same ``built`` elements of
+    ``head`` and ``joins`` (computed expressions, row conditions)."""
+    arguments = binding.arguments_at(*rel.paths) if rel.windowed else NO_ARGUMENTS
+    criteria = criteria_for(rel.target, entity_for(rel.target), binding)
+    return _batches.get(
+        rel,
+        (raw, single, arguments),
+        [*built, *criteria],
+        lambda: batch_statement(rel, binding, head, joins, raw=raw, single=single),
     )
 
 
