@@ -18,6 +18,7 @@ Only statements built from ORM entities are covered: Core statements on
 from __future__ import annotations
 
 import datetime as dt
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
 from sqlalchemy.orm import (
@@ -28,6 +29,7 @@ from sqlalchemy.orm import (
     mapped_column,
     with_loader_criteria,
 )
+from sqlalchemy.sql import Executable
 
 from shotline.sqltypes import UTCDateTime, utcnow
 
@@ -79,5 +81,16 @@ def _hide_deleted_rows(state: ORMExecuteState) -> None:
         return
     if state.execution_options.get(INCLUDE_DELETED, False):
         state.statement = state.statement.options(_Decided())
-    else:
-        state.statement = state.statement.options(_LIVE_ROWS, _Decided())
+        return
+    statement = state.statement
+    filtered = _filtered.get(statement)
+    if filtered is None:
+        filtered = _filtered[statement] = statement.options(_LIVE_ROWS, _Decided())
+    state.statement = filtered
+
+
+_filtered: WeakKeyDictionary[Executable, Executable] = WeakKeyDictionary()
+"""The filtered form of each statement still in use. A statement executed
+again (loadplan keeps its batched statements across requests) gets the same
+filtered statement back, and SQLAlchemy finds its cache key already worked
+out on it instead of deriving it again on every execution."""

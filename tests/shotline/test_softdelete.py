@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import ORMExecuteState, Session, joinedload, selectinload
 
 from loadplan.testing import count_queries
 from shotline.models import (
@@ -43,6 +43,33 @@ def tasks(session: Session, production: Production) -> tuple[int, int]:
 def test_select_leaves_deleted_rows_out(session: Session, tasks: tuple[int, int]) -> None:
     live, _ = tasks
     assert [t.id for t in session.scalars(select(Task))] == [live]
+
+
+def test_a_statement_run_again_is_filtered_by_the_same_statement(
+    session: Session, tasks: tuple[int, int]
+) -> None:
+    """A statement executed twice (loadplan keeps its batched statements)
+    reuses its filtered form, and still reads the rows as they are now."""
+    live, _ = tasks
+    statement = select(Task.id).order_by(Task.id)
+    sent = []
+
+    def record(state: ORMExecuteState) -> None:
+        sent.append(state.statement)
+
+    event.listen(session, "do_orm_execute", record)
+    try:
+        first = session.scalars(statement).all()
+        session.get_one(Task, live).soft_delete()
+        session.flush()
+        second = session.scalars(statement).all()
+    finally:
+        event.remove(session, "do_orm_execute", record)
+
+    assert (first, second) == ([live], [])
+    # The listener above runs after Shotline's, which replaced the statement.
+    assert sent[0] is not statement
+    assert sent[0] is sent[-1]
 
 
 def test_selectinload_leaves_deleted_rows_out(session: Session, tasks: tuple[int, int]) -> None:
