@@ -27,7 +27,12 @@ from loadplan.execution.options import criteria_for, entity_for, namespace_of
 from loadplan.execution.raw_rows import RawRows
 from loadplan.execution.row_keys import FULL_LIST_PREFIX, MODE_HEADER, MODEL_KEY, TOTAL_SUFFIX
 from loadplan.execution.row_views import compute_properties, distinct
-from loadplan.execution.windowed import cached_batch_statement, fetch
+from loadplan.execution.windowed import (
+    cached_batch_statement,
+    complete_keys,
+    fetch,
+    key_getter,
+)
 from loadplan.plan import EntityPlan, RelationshipPlan, Strategy
 from loadplan.planner.fields import mapper_of
 from loadplan.planner.keys import key_pairs
@@ -216,14 +221,15 @@ def _load_relationship(
     repeats = not rel.uselist or prop.secondary is not None
     level = _compile(rel.target, entity, parts, binding, shared=repeats)
     parent_keys = key_pairs(prop).parent_keys
-    wanted = sorted(
-        {k for k in (tuple(p[a] for a in parent_keys) for p in parents) if None not in k}
-    )
+    key_of = key_getter(parent_keys)
+    wanted = complete_keys(map(key_of, parents), len(parent_keys))
     batch = cached_batch_statement(
         rel, binding, parts.head, parts.joins, parts.built, raw=True, single=len(wanted) == 1
     )
-    by_parent, totals = fetch(session, batch, batch.stmt, wanted, binding.settings.batch_size)
-    children: list[dict[str, Any]] = []
+    by_parent, totals = fetch(
+        session, batch, batch.stmt, wanted, binding.settings.batch_size, level.read
+    )
+    children = [child for rows in by_parent.values() for child in rows]
     if rel.side:
         keys = rel.keys
     else:
@@ -231,9 +237,10 @@ def _load_relationship(
         keys = (own_key, *(key for key in rel.keys if key not in paged))
     counted = rel.windowed and batch.counted
     for parent in parents:
-        key = tuple(parent[a] for a in parent_keys)
-        rows = [level.read(row) for row in by_parent.get(key, ())]
-        children.extend(rows)
+        key = key_of(parent)
+        rows = by_parent.get(key)
+        if rows is None:
+            rows = []
         value: Any = rows if rel.uselist else (rows[0] if rows else None)
         for name in keys:
             parent[name] = value

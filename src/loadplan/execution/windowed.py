@@ -26,9 +26,10 @@ variant's key. Window functions run on SQLite 3.25+, PostgreSQL and MariaDB
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -64,9 +65,25 @@ from loadplan.results import store_related, store_total
 from loadplan.selection import NO_ARGUMENTS
 
 
-def _parent_key(parent: Any, keys: Sequence[str]) -> tuple[Any, ...]:
+def _parent_key(parent: Any, keys: Sequence[str]) -> Any:
     state = inspect(parent)
-    return tuple(state.dict.get(k) if k in state.dict else getattr(parent, k) for k in keys)
+    found = tuple(state.dict.get(k) if k in state.dict else getattr(parent, k) for k in keys)
+    return found[0] if len(found) == 1 else found
+
+
+def key_getter(positions: Sequence[Any]) -> Callable[[Any], Any]:
+    """Reads a parent key out of a row or a row dict at ``positions``: the
+    value itself for a one-column key (the usual case, with no tuple built
+    per row), a tuple for a composite one."""
+    return itemgetter(*positions)
+
+
+def complete_keys(keys: Iterable[Any], width: int) -> list[Any]:
+    """``keys`` without those that miss a column (no parent to load for),
+    sorted and each once."""
+    if width == 1:
+        return sorted({k for k in keys if k is not None})
+    return sorted({k for k in keys if None not in k})
 
 
 @cache
@@ -107,16 +124,17 @@ def load_windowed(
     """Load ``rel`` for every parent with one statement; return the children."""
     entity = entity_for(rel.target)
     parent_keys = relationship_keys(rel).parent_keys
-    wanted = sorted({k for k in (_parent_key(p, parent_keys) for p in parents) if None not in k})
+    wanted = complete_keys((_parent_key(p, parent_keys) for p in parents), len(parent_keys))
     batch = cached_batch_statement(rel, binding, [entity], (), (), single=len(wanted) == 1)
     batch_stmt = batch.stmt.options(*entity_options(rel.target, entity, binding))
-    by_parent, totals = fetch(session, batch, batch_stmt, wanted, binding.settings.batch_size)
-    children = [row[0] for rows in by_parent.values() for row in rows]
-    by_parent_objects = {key: [row[0] for row in rows] for key, rows in by_parent.items()}
+    by_parent, totals = fetch(
+        session, batch, batch_stmt, wanted, binding.settings.batch_size, itemgetter(0)
+    )
+    children = [child for rows in by_parent.values() for child in rows]
 
     for parent in parents:
         key = _parent_key(parent, parent_keys)
-        rows = by_parent_objects.get(key, [])
+        rows = by_parent.get(key, [])
         if not rel.side:
             set_committed_value(
                 parent, rel.key, rows if rel.uselist else (rows[0] if rows else None)
@@ -162,8 +180,14 @@ class Batch:
     def parameters(self, keys: Sequence[Any]) -> dict[str, Any]:
         """The statement's parameters for ``keys`` (the only one, if ``single``)."""
         if self.single:
-            return {f"{PARENT_KEY}{i}": v for i, v in enumerate(keys[0])}
-        return {PARENT_KEYS: [k[0] for k in keys] if self.key_width == 1 else list(keys)}
+            values = keys[0] if self.key_width > 1 else (keys[0],)
+            return {f"{PARENT_KEY}{i}": v for i, v in enumerate(values)}
+        return {PARENT_KEYS: list(keys)}
+
+    @cached_property
+    def key_of(self) -> Callable[[Any], Any]:
+        """Reads a row's parent key (see :func:`key_getter`)."""
+        return key_getter(range(self.head_width, self.head_width + self.key_width))
 
 
 PARENT_KEY = "lp_parent_key"
@@ -343,22 +367,30 @@ def fetch(
     session: Session,
     batch: Batch,
     stmt: Select[Any],
-    wanted: Sequence[tuple[Any, ...]],
+    wanted: Sequence[Any],
     batch_size: int,
-) -> tuple[dict[tuple[Any, ...], list[Any]], dict[tuple[Any, ...], int]]:
-    """Rows of ``stmt`` for the ``wanted`` parent keys, grouped by parent key,
-    and the per-parent totals where the statement counts them."""
-    by_parent: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
-    totals: dict[tuple[Any, ...], int] = {}
-    width, key_end = batch.head_width, batch.head_width + batch.key_width
+    read: Callable[[Any], Any],
+) -> tuple[dict[Any, list[Any]], dict[Any, int]]:
+    """What ``read`` makes of the rows of ``stmt`` for the ``wanted`` parent
+    keys, grouped by parent key, and the per-parent totals where the
+    statement counts them."""
+    by_parent: dict[Any, list[Any]] = defaultdict(list)
+    totals: dict[Any, int] = {}
+    key_of = batch.key_of
+    total_at = batch.head_width + batch.key_width
     for start in range(0, len(wanted), batch_size):
         parameters = batch.parameters(wanted[start : start + batch_size])
         result = session.execute(stmt, parameters)
-        for row in result.scalars() if batch.raw else result:
-            key = tuple(row[width:key_end])
+        rows = result.scalars() if batch.raw else result
+        if not (batch.total_column or batch.ranked):
+            for row in rows:
+                by_parent[key_of(row)].append(read(row))
+            continue
+        for row in rows:
+            key = key_of(row)
             if batch.total_column:
-                totals[key] = row[key_end]
+                totals[key] = row[total_at]
             if batch.ranked and row[-1] <= batch.offset:
                 continue
-            by_parent[key].append(row)
+            by_parent[key].append(read(row))
     return by_parent, totals
