@@ -339,6 +339,10 @@ def _model_writer(model: type[BaseModel]) -> Writer:
             raise _Unsupported
         first, *rest = attribute_path(name, info)
         plain, nullable = _plain_scalar(info.annotation)
+        items = _model_items(info.annotation) if plain is None else None
+        writer = None
+        if plain is None and items is None:
+            writer = _type_writer(info.annotation, info)
         fields.append(
             _Field(
                 key=info.serialization_alias or info.alias or name,
@@ -347,17 +351,32 @@ def _model_writer(model: type[BaseModel]) -> Writer:
                 required=required,
                 plain=plain,
                 nullable=nullable,
-                writer=None if plain is not None else _type_writer(info.annotation, info),
+                writer=writer,
+                items=items,
             )
         )
     return _compiled_writer(model.__name__, fields)
+
+
+def _model_items(annotation: Any) -> Writer | None:
+    """The item writer of a ``list[Model]`` field, which the model's own
+    writer then loops over inline (a grid writes one such list per row and
+    per task), else ``None``."""
+    annotation = _without_hints(annotation)
+    if typing.get_origin(annotation) is not list:
+        return None
+    (item,) = typing.get_args(annotation)
+    if isinstance(item, type) and issubclass(item, BaseModel):
+        return _model_writer(item)
+    return None
 
 
 @dataclass(frozen=True)
 class _Field:
     """How one field of a model is written: its output ``key``, the row's
     attribute path (``first`` then ``rest``), and either a ``plain`` scalar
-    type checked inline (``nullable`` if ``None`` is allowed) or a ``writer``."""
+    type checked inline (``nullable`` if ``None`` is allowed), the writer of
+    the ``items`` of a list of models, or a ``writer``."""
 
     key: str
     first: str
@@ -366,6 +385,7 @@ class _Field:
     plain: type[Any] | None
     nullable: bool
     writer: Writer | None
+    items: Writer | None = None
 
 
 def _plain_scalar(annotation: Any) -> tuple[type[Any] | None, bool]:
@@ -414,6 +434,13 @@ def _compiled_writer(model_name: str, fields: list[_Field]) -> Writer:
             check = _EXTRA_CHECKS.get(field.plain)
             if check is None:
                 lines.append(f"    if type({value}) is not type{i}:")
+            elif field.plain is dt.datetime:
+                # UTC, the usual zone, needs no call to the offset check.
+                namespace[f"check{i}"], namespace["UTC"] = check, dt.UTC
+                lines.append(
+                    f"    if type({value}) is not type{i} or "
+                    f"({value}.tzinfo is not UTC and not check{i}({value})):"
+                )
             else:
                 namespace[f"check{i}"] = check
                 lines.append(f"    if type({value}) is not type{i} or not check{i}({value}):")
@@ -430,11 +457,18 @@ def _compiled_writer(model_name: str, fields: list[_Field]) -> Writer:
                 lines.append("        else:")
             lines.append(f"{indent}raise Unwritable({key})")
             continue
-        namespace[f"write{i}"] = field.writer
         lines.append(f"    if {value} is MISSING:")
         lines.append(
             f"        {value} = None" if not field.required else f"        raise Unwritable({key})"
         )
+        if field.items is not None:
+            namespace[f"item{i}"] = field.items
+            lines.append(f"    elif type({value}) is list:")
+            lines.append(f"        {value} = [item{i}(item) for item in {value}]")
+            lines.append("    else:")
+            lines.append("        raise Unwritable('list')")
+            continue
+        namespace[f"write{i}"] = field.writer
         lines.append("    else:")
         lines.append(f"        {value} = write{i}({value})")
     items = ", ".join(f"{field.key!r}: v{i}" for i, field in enumerate(fields))

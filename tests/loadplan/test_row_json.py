@@ -73,6 +73,7 @@ class Everything(BaseModel):
     renamed: str = Field(serialization_alias="renamedKey")
     counted: Annotated[int, loadplan.hint(only=["number"])]
     pets: list[Annotated[Cat | Dog, Field(discriminator="kind")]]
+    children: list[Child]
     seen: dt.datetime | None = None
 
 
@@ -119,6 +120,10 @@ def _rows(well_typed: bool) -> st.SearchStrategy[dict[str, Any]]:
             "counted": field(st.integers(0, 10), nothing),
             "pets": st.lists(
                 field(cat | dog, st.fixed_dictionaries({"kind": st.just("fish")})), max_size=3
+            ),
+            "children": field(
+                st.lists(st.fixed_dictionaries({"name": field(st.text(max_size=5), nothing)})),
+                st.just(({"name": "a tuple"},)),
             ),
             "seen": field(
                 st.none() | st.datetimes(timezones=zones), st.datetimes(timezones=seconds)
@@ -176,6 +181,7 @@ ONE_ROW: dict[str, Any] = {
     "renamed": "r",
     "counted": 4,
     "pets": [{"kind": "dog", "good": True}],
+    "children": [{"name": "Ann"}, {"name": "Bo"}],
     "seen": dt.datetime(2026, 1, 2, tzinfo=dt.timezone(dt.timedelta(hours=2))),
     "ignored": "extra keys of the row are not written",
 }
@@ -190,7 +196,7 @@ def test_the_bytes_of_one_row() -> None:
         b'"amount":"1.50","ident":"00000000-0000-0000-0000-000000000001","colour":2,'
         b'"choice":3,"maybe":null,"numbers":[1,2],"labels":{"Modeling":"wip"},"child":null,'
         b'"child_name":null,"renamedKey":"r","counted":4,"pets":[{"kind":"dog","good":true}],'
-        b'"seen":"2026-01-02T00:00:00+02:00"}'
+        b'"children":[{"name":"Ann"},{"name":"Bo"}],"seen":"2026-01-02T00:00:00+02:00"}'
     )
 
 
