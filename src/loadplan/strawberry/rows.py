@@ -71,7 +71,7 @@ class _Entry:
     field_def: Any
     details: Any
     read: Callable[[dict[str, Any]], Any]
-    resolve: Callable[[dict[str, Any], Path], Any] | None
+    resolve: Callable[[dict[str, Any], _Where], Any] | None
     leaf: Any
     non_null: bool
     completes: bool = False
@@ -97,6 +97,23 @@ def _fast_serializer(leaf: Any, slow: Callable[[Any], Any]) -> Callable[[Any], A
 
 
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+
+
+_Where = Any
+"""A response path inside a completed subtree: a plain ``(prev, key,
+typename)`` tuple, as cheap as a tuple display, whose ``prev`` leads back to
+graphql-core's :class:`Path` of the root field. A grid completes thousands of
+objects and list items, and a ``Path`` per one (a named tuple built through
+Python code) cost about a tenth of the request; only an error, or a field
+graphql-core executes itself, turns one into a ``Path`` (:func:`_path`)."""
+
+
+def _path(where: _Where) -> Path:
+    """``where`` as graphql-core's :class:`Path`."""
+    if isinstance(where, Path):
+        return where
+    prev, key, typename = where
+    return Path(_path(prev), key, typename)
 
 
 @dataclass(frozen=True)
@@ -144,7 +161,7 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return_type: Any,
         field_details_list: Any,
         value: Any,
-        path: Path,
+        path: _Where,
         parent_name: str,
         field_name: str,
     ) -> Any:
@@ -166,7 +183,7 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
             entries = self._entries(direct, field_details_list) if direct is not None else None
             items: list[Any] = []
             for index, item in enumerate(value):
-                item_path = path.add_key(index, None)
+                item_path = (path, index, None)
                 try:
                     if direct is not None and item is not None:
                         items.append(
@@ -181,7 +198,7 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
                         )
                     )
                 except Exception as raw:
-                    self.handle_field_error(raw, item_type, field_details_list, item_path)
+                    self.handle_field_error(raw, item_type, field_details_list, _path(item_path))
                     items.append(None)
             return items
         if is_leaf_type(return_type):
@@ -196,7 +213,7 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
         runtime_type: GraphQLObjectType,
         field_details_list: Any,
         value: Any,
-        path: Path,
+        path: _Where,
         entries: list[_Entry] | None = None,
     ) -> dict[str, Any]:
         """``value``'s fields; ``entries``, when given, are the selection's
@@ -212,7 +229,7 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 continue
             try:
                 if entry.resolve is not None:
-                    raw = entry.resolve(value, path.add_key(key, type_name))
+                    raw = entry.resolve(value, (path, key, type_name))
                     if entry.completes:
                         out[key] = raw
                         continue
@@ -223,7 +240,7 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
                         entry.field_def.type,
                         entry.details,
                         raw,
-                        path.add_key(key, type_name),
+                        (path, key, type_name),
                         type_name,
                         entry.name,
                     )
@@ -236,7 +253,7 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
                     out[key] = None
             except Exception as error:
                 self.handle_field_error(
-                    error, entry.field_def.type, entry.details, path.add_key(key, type_name)
+                    error, entry.field_def.type, entry.details, _path((path, key, type_name))
                 )
                 out[key] = None
         return out
@@ -325,22 +342,28 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if spec.kind not in _LIST_KINDS and "." not in spec.attribute:
             attribute = spec.attribute
             return lambda row: row.get(attribute)
-        return lambda row: _value(spec, row, key, lambda: self._arguments(field_def, node))
+        *path, last = spec.attribute.split(".")
+        hops = tuple(path)
+        if spec.kind == "list" and not hops:
+            return lambda row: _rows_at(row, key, last)
+        return lambda row: _value(
+            spec, hops, last, row, key, lambda: self._arguments(field_def, node)
+        )
 
     def _on_object(
         self, runtime_type: GraphQLObjectType, field_def: Any, details: Any
-    ) -> Callable[[dict[str, Any], Path], Any]:
+    ) -> Callable[[dict[str, Any], _Where], Any]:
         """A field that needs the ORM object: executed by graphql-core as in
         the ORM mode, on the object the extension loaded for the row."""
 
-        def execute(row: dict[str, Any], path: Path) -> Any:
-            return self.execute_field(runtime_type, row[OBJECT_KEY], details, path, None)
+        def execute(row: dict[str, Any], where: _Where) -> Any:
+            return self.execute_field(runtime_type, row[OBJECT_KEY], details, _path(where), None)
 
         return execute
 
     def _resolving(
         self, runtime_type: GraphQLObjectType, field_def: Any, details: Any, complete: bool
-    ) -> Callable[[dict[str, Any], Path], Any]:
+    ) -> Callable[[dict[str, Any], _Where], Any]:
         """A field with a resolver of its own that declared what it reads
         (see ``resolves_on_rows``): the resolver runs on a view of the row, as
         it would on the object."""
@@ -349,7 +372,8 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
         arguments = self._arguments(field_def, details[0].node)
         nodes = [d.node for d in details]
 
-        def resolve(row: dict[str, Any], path: Path) -> Any:
+        def resolve(row: dict[str, Any], where: _Where) -> Any:
+            path = _path(where)
             info = self.build_resolve_info(field_def, nodes, runtime_type, path)
             view = view_of(row, row.get(MODEL_KEY, model))
             value = field_def.resolve(view, info, **arguments)
@@ -366,15 +390,32 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return get_argument_values(field_def, node, variables)
 
 
-def _value(spec: FieldSpec, row: dict[str, Any], key: str, arguments: Any) -> Any:
-    assert spec.attribute is not None
-    *hops, last = spec.attribute.split(".")
+_ABSENT = object()
+
+
+def _rows_at(row: dict[str, Any], key: str, attribute: str) -> list[Any]:
+    """The list the plan kept under the response key (a variant with
+    arguments), else the attribute's."""
+    rows = row.get(key, _ABSENT)
+    if rows is _ABSENT:
+        rows = row.get(attribute)
+    return rows or []
+
+
+def _value(
+    spec: FieldSpec,
+    hops: tuple[str, ...],
+    last: str,
+    row: dict[str, Any],
+    key: str,
+    arguments: Any,
+) -> Any:
     for hop in hops:
         row = row.get(hop)  # type: ignore[assignment]
         if row is None:
             return None
     if spec.kind in _LIST_KINDS:
-        rows = row.get(key, row.get(last)) or []
+        rows = _rows_at(row, key, last)
         if spec.kind == "single":
             return rows[0] if rows else None
         if spec.kind == "list":
