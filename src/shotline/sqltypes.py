@@ -66,10 +66,14 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
             if value is None:
                 return None
             try:
-                return parse(value + "+00:00")
+                found = parse(value + "+00:00")
             except ValueError:
-                # Text written elsewhere with an offset of its own.
+                found = None
+            if found is None or found.tzinfo is None:
+                # Text written elsewhere: with an offset of its own, or a bare
+                # date (whose "+" the parser takes for the time separator).
                 return self.process_result_value(parse(value), dialect)
+            return found
 
         return process
 

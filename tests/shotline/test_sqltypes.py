@@ -24,8 +24,9 @@ stamps = Table(
         ("2025-06-01 12:30:15.123456", dt.datetime(2025, 6, 1, 12, 30, 15, 123456, tzinfo=dt.UTC)),
         # What CURRENT_TIMESTAMP writes.
         ("2025-06-01 12:30:15", dt.datetime(2025, 6, 1, 12, 30, 15, tzinfo=dt.UTC)),
-        # Text another writer left with an offset of its own.
+        # Text another writer left with an offset of its own, or a bare date.
         ("2025-06-01T14:30:15.5+02:00", dt.datetime(2025, 6, 1, 12, 30, 15, 500000, tzinfo=dt.UTC)),
+        ("2025-06-01", dt.datetime(2025, 6, 1, tzinfo=dt.UTC)),
         (None, None),
     ],
 )

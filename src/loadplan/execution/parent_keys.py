@@ -79,7 +79,10 @@ class _IntegerArrayText(TypeDecorator[list[int]]):
         self.opening, self.closing = opening, closing
 
     def process_bind_param(self, value: list[int] | None, dialect: Dialect) -> str | None:
-        return None if value is None else self.opening + ",".join(map(str, value)) + self.closing
+        if value is None:
+            return None
+        # int's own text: str() of a bool key or of an IntEnum is not a number.
+        return self.opening + ",".join(map(int.__repr__, value)) + self.closing
 
 
 @compiles(ParentKeysIn, "postgresql")

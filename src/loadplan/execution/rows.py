@@ -236,6 +236,8 @@ def _load_relationship(
         own_key = FULL_LIST_PREFIX + rel.key if rel.key in paged else rel.key
         keys = (own_key, *(key for key in rel.keys if key not in paged))
     counted = rel.windowed and batch.counted
+    # Parent dicts with one key (a root statement whose join repeats rows)
+    # share that key's list: nothing writes to the lists once loaded.
     for parent in parents:
         key = key_of(parent)
         rows = by_parent.get(key)

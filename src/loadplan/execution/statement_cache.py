@@ -18,6 +18,8 @@ afresh, as if there were no cache.
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
@@ -25,7 +27,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy.sql import ClauseElement
 
-__all__ = ["StatementCache", "fingerprint"]
+__all__ = ["StatementCache", "fingerprint", "value_key"]
 
 T = TypeVar("T")
 
@@ -35,7 +37,9 @@ _UNKEYED = object()
 def fingerprint(parts: Sequence[ClauseElement]) -> tuple[Any, ...] | None:
     """What makes ``parts`` render and bind the same SQL: each one's
     SQLAlchemy cache key, then the values of its bound parameters; ``None``
-    when a part cannot be keyed."""
+    when a part cannot be keyed, or binds a value computed at execution
+    (a ``callable_``, which a kept statement would compute from the first
+    request's objects)."""
     found: list[Any] = []
     for part in parts:
         key = part._generate_cache_key()
@@ -43,22 +47,34 @@ def fingerprint(parts: Sequence[ClauseElement]) -> tuple[Any, ...] | None:
             return None
         found.append(key.key)
         for bind in key.bindparams:
-            value = _hashable(bind.effective_value)
+            if bind.callable is not None:
+                return None
+            value = value_key(bind.value)
             if value is _UNKEYED:
                 return None
             found.append(value)
     return tuple(found)
 
 
-def _hashable(value: Any) -> Any:
+_EXACT = (float, decimal.Decimal, dt.datetime, dt.time)
+"""Types whose equal values may bind differently: 0.0 and -0.0, Decimal 1.0
+and 1.00, the same instant in two zones (stored as text of their own zone
+where a column keeps no offset)."""
+
+
+def value_key(value: Any) -> Any:
+    """``value`` as part of a key in which values equal in Python but bound
+    differently stay apart (1, 1.0 and True; see ``_EXACT``); ``_UNKEYED``
+    when it cannot be hashed."""
     if isinstance(value, list | tuple):
-        items = tuple(_hashable(item) for item in value)
+        items = tuple(value_key(item) for item in value)
         return _UNKEYED if any(item is _UNKEYED for item in items) else (type(value), items)
+    if isinstance(value, _EXACT):
+        return (type(value), repr(value))
     try:
         hash(value)
     except TypeError:
         return _UNKEYED
-    # The type too: 1, 1.0 and True are equal keys but not equal parameters.
     return (type(value), value)
 
 
@@ -78,14 +94,16 @@ class StatementCache(Generic[T]):
     def get(
         self,
         owner: object,
-        key: Hashable,
+        values: tuple[Any, ...],
         parts: Sequence[ClauseElement],
         build: Callable[[], T],
     ) -> T:
-        """The statement for ``owner``, ``key`` and ``parts``, built by
-        ``build`` when no earlier request left an equal one."""
+        """The statement for ``owner``, the plain ``values`` it was built
+        from (flags, argument values) and the request-built ``parts``, built
+        by ``build`` when no earlier request left an equal one."""
         printed = fingerprint(parts)
-        if printed is None or not _is_hashable(key):
+        key = value_key(values)
+        if printed is None or key is _UNKEYED:
             return build()
         full = (id(owner), key, printed)
         with self._lock:
@@ -106,11 +124,3 @@ class StatementCache(Generic[T]):
 
     def __len__(self) -> int:
         return len(self._entries)
-
-
-def _is_hashable(key: Hashable) -> bool:
-    try:
-        hash(key)
-    except TypeError:
-        return False
-    return True

@@ -202,10 +202,12 @@ def batch_statement(
     *,
     raw: bool = False,
     single: bool = False,
+    criteria: Sequence[Any] | None = None,
 ) -> Batch:
     """The statement loading ``rel`` for a batch of parents, or for a
     ``single`` one: ``head`` first (outer-joining ``joins`` for columns of
-    joined to-ones, in row mode).
+    joined to-ones, in row mode), the rows restricted by ``criteria`` (the
+    target's row conditions, built here unless given).
 
     The page of a single parent is read with ``ORDER BY ... LIMIT``, which an
     index on (parent key, order) answers from its first rows, rather than by
@@ -239,7 +241,7 @@ def batch_statement(
         in_batch = tuple_(*remote).in_(bindparam(PARENT_KEYS, expanding=True))
     conditions: list[Any] = [in_batch, *extra_join_criteria(prop)]
     conditions += [filter_condition(entity, f) for f in arguments.filters]
-    conditions += criteria_for(rel.target, entity, binding)
+    conditions += criteria if criteria is not None else criteria_for(rel.target, entity, binding)
     order = [order_expression(entity, o) for o in arguments.order_by]
     if not order and prop.order_by:
         order = list(prop.order_by)
@@ -343,11 +345,23 @@ def cached_batch_statement(
     ``head`` and ``joins`` (computed expressions, row conditions)."""
     arguments = binding.arguments_at(*rel.paths) if rel.windowed else NO_ARGUMENTS
     criteria = criteria_for(rel.target, entity_for(rel.target), binding)
+    values = (
+        raw,
+        single,
+        arguments.order_by,
+        arguments.limit,
+        arguments.offset,
+        arguments.reverse,
+        arguments.counted,
+        tuple((f.path, f.op, f.value) for f in arguments.filters),
+    )
     return _batches.get(
         rel,
-        (raw, single, arguments),
+        values,
         [*built, *criteria],
-        lambda: batch_statement(rel, binding, head, joins, raw=raw, single=single),
+        lambda: batch_statement(
+            rel, binding, head, joins, raw=raw, single=single, criteria=criteria
+        ),
     )
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import enum
+import sqlite3
+
+import pytest
 from sqlalchemy import Engine, Integer, String, column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 import loadplan
 from loadplan import Selection
-from loadplan.execution.parent_keys import ParentKeysIn
+from loadplan.execution.parent_keys import ParentKeysIn, _IntegerArrayText
 from loadplan.testing import count_queries
 from tests.loadplan.models import Entity
 
@@ -29,8 +33,8 @@ def test_integer_parent_keys_travel_as_one_parameter(large: Engine, dialect: str
         # Integer keys travel as the array's text, cast back by the server.
         assert "CAST(%(lp_parent_keys)s::VARCHAR AS INTEGER[])" in texts[0]
         assert log[1].params["lp_parent_keys"] == "{" + keys + "}"
-    elif dialect == "sqlite":
-        # As a JSON array's text, read by json_each.
+    elif dialect == "sqlite" and sqlite3.sqlite_version_info >= (3, 38):
+        # As a JSON array's text, read by json_each (built in since 3.38).
         assert "WHERE task.entity_id IN (SELECT value \nFROM json_each(?))" in texts[0]
         assert texts[0] == texts[1]
         assert log[1].params == ("[" + keys + "]",)
@@ -47,12 +51,24 @@ def test_other_keys_travel_as_an_array_parameter_on_postgresql() -> None:
 
 
 def test_other_keys_and_older_sqlite_keep_in() -> None:
+    recent = sqlite.dialect()
+    recent.server_version_info = (3, 45, 0)
     text_keys = ParentKeysIn(column("code", String(10)))
-    assert (
-        str(text_keys.compile(dialect=sqlite.dialect()))
-        == "code IN (__[POSTCOMPILE_lp_parent_keys])"
-    )
+    assert str(text_keys.compile(dialect=recent)) == "code IN (__[POSTCOMPILE_lp_parent_keys])"
+    integer_keys = ParentKeysIn(column("id", Integer))
+    assert str(integer_keys.compile(dialect=recent)) == ("id IN (SELECT value \nFROM json_each(?))")
     old = sqlite.dialect()
     old.server_version_info = (3, 37, 2)
-    integer_keys = ParentKeysIn(column("id", Integer))
     assert str(integer_keys.compile(dialect=old)) == "id IN (__[POSTCOMPILE_lp_parent_keys])"
+
+
+@pytest.mark.parametrize(("opening", "closing"), [("{", "}"), ("[", "]")])
+def test_key_text_is_made_of_numbers(opening: str, closing: str) -> None:
+    """Whatever int subclass a key arrives as (a bool, an IntEnum)."""
+    text = _IntegerArrayText(opening, closing)
+    keys = [True, 2, Level.THREE]
+    assert text.process_bind_param(keys, sqlite.dialect()) == f"{opening}1,2,3{closing}"
+
+
+class Level(enum.IntEnum):
+    THREE = 3

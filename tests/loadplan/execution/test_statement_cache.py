@@ -4,18 +4,20 @@ expressions), in both modes."""
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, bindparam, column, literal, select, true
+from sqlalchemy import DateTime, Engine, Integer, bindparam, column, literal, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 import loadplan
 from loadplan import Arguments, Selection
 from loadplan.execution import windowed
-from loadplan.execution.statement_cache import StatementCache, fingerprint
+from loadplan.execution.statement_cache import StatementCache, fingerprint, value_key
 from tests.loadplan.models import Entity, Project, Status, Task
 
 MODES = ["rows", "orm"]
@@ -156,20 +158,38 @@ def test_computed_expressions_from_the_context_are_part_of_the_key(small: Engine
 
 
 def test_fingerprints_follow_structure_and_bound_values() -> None:
-    priority = column("priority")
+    priority = column("priority", Integer)
+    due = column("due", DateTime())
 
     assert fingerprint([priority > 1]) == fingerprint([priority > 1])
     assert fingerprint([priority > 1]) != fingerprint([priority > 2])
     assert fingerprint([priority > 1]) != fingerprint([priority >= 1])
+    assert fingerprint([priority.in_([1, 2])]) != fingerprint([priority.in_([1, 3])])
     # Equal in Python, not as parameters.
     assert fingerprint([priority == 1]) != fingerprint([priority == 1.0])
-    assert fingerprint([priority == 1]) != fingerprint([priority == True])  # noqa: E712
-    assert fingerprint([priority.in_([1, 2])]) != fingerprint([priority.in_([1, 3])])
+    assert fingerprint([priority == 1]) != fingerprint([priority == literal(True)])
+    noon_in_paris = dt.datetime(2025, 6, 1, 12, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    same_instant = dt.datetime(2025, 6, 1, 10, tzinfo=dt.UTC)
+    assert noon_in_paris == same_instant
+    assert fingerprint([due > noon_in_paris]) != fingerprint([due > same_instant])
     assert fingerprint([]) == ()
 
 
+def test_equal_values_that_bind_differently_are_apart() -> None:
+    assert value_key((1, 2)) == value_key((1, 2))
+    assert len({value_key(v) for v in (1, 1.0, True)}) == 3
+    assert value_key(decimal.Decimal("1.0")) != value_key(decimal.Decimal("1.00"))
+    assert value_key(0.0) != value_key(-0.0)
+    assert value_key([{"a": 1}]) is value_key({"b": 2})
+
+
+def test_a_value_computed_at_execution_is_not_kept() -> None:
+    priority = column("priority", Integer)
+    assert fingerprint([priority == bindparam("p", callable_=lambda: 1)]) is None
+
+
 def test_what_cannot_be_keyed_is_built_every_time() -> None:
-    priority = column("priority")
+    priority = column("priority", Integer)
     unhashable = priority == bindparam("p", value={"a": 1})
     builds: list[int] = []
     cache: StatementCache[int] = StatementCache(4)
@@ -180,9 +200,9 @@ def test_what_cannot_be_keyed_is_built_every_time() -> None:
         return len(builds)
 
     assert fingerprint([unhashable]) is None
-    assert [cache.get(owner, "k", [unhashable], build) for _ in range(2)] == [1, 2]
-    assert [cache.get(owner, ["unhashable key"], [], build) for _ in range(2)] == [3, 4]
-    assert [cache.get(owner, "k", [true()], build) for _ in range(2)] == [5, 5]
+    assert [cache.get(owner, ("k",), [unhashable], build) for _ in range(2)] == [1, 2]
+    assert [cache.get(owner, ({"unhashable": 1},), [], build) for _ in range(2)] == [3, 4]
+    assert [cache.get(owner, ("k",), [true()], build) for _ in range(2)] == [5, 5]
     assert len(cache) == 1
 
 
@@ -191,12 +211,12 @@ def test_the_least_recently_used_statement_goes_first() -> None:
     owners = [object(), object(), object()]
 
     for owner in owners[:2]:
-        cache.get(owner, "k", [], lambda o=owner: f"built for {id(o)}")
-    cache.get(owners[0], "k", [], lambda: "rebuilt")
-    cache.get(owners[2], "k", [], lambda: "third")
+        cache.get(owner, ("k",), [], lambda o=owner: f"built for {id(o)}")
+    cache.get(owners[0], ("k",), [], lambda: "rebuilt")
+    cache.get(owners[2], ("k",), [], lambda: "third")
 
-    assert cache.get(owners[0], "k", [], lambda: "rebuilt") == f"built for {id(owners[0])}"
-    assert cache.get(owners[1], "k", [], lambda: "rebuilt") == "rebuilt"
+    assert cache.get(owners[0], ("k",), [], lambda: "rebuilt") == f"built for {id(owners[0])}"
+    assert cache.get(owners[1], ("k",), [], lambda: "rebuilt") == "rebuilt"
     assert len(cache) == 2
 
 
