@@ -339,7 +339,7 @@ def _model_writer(model: type[BaseModel]) -> Writer:
             raise _Unsupported
         first, *rest = attribute_path(name, info)
         plain, nullable = _plain_scalar(info.annotation)
-        items = _model_items(info.annotation) if plain is None else None
+        items = _list_items(info.annotation) if plain is None else None
         writer = None
         if plain is None and items is None:
             writer = _type_writer(info.annotation, info)
@@ -358,17 +358,16 @@ def _model_writer(model: type[BaseModel]) -> Writer:
     return _compiled_writer(model.__name__, fields)
 
 
-def _model_items(annotation: Any) -> Writer | None:
-    """The item writer of a ``list[Model]`` field, which the model's own
-    writer then loops over inline (a grid writes one such list per row and
-    per task), else ``None``."""
+def _list_items(annotation: Any) -> Writer | None:
+    """The writer of the items of a list field whose items need writing
+    (models, unions, anything but plain scalars), which the model's own
+    writer then loops over inline: a grid writes one such list per row and
+    per task. ``None`` for any other field."""
     annotation = _without_hints(annotation)
     if typing.get_origin(annotation) is not list:
         return None
     (item,) = typing.get_args(annotation)
-    if isinstance(item, type) and issubclass(item, BaseModel):
-        return _model_writer(item)
-    return None
+    return None if _unchecked_scalar(item) is not None else _type_writer(item, None)
 
 
 @dataclass(frozen=True)
@@ -376,7 +375,7 @@ class _Field:
     """How one field of a model is written: its output ``key``, the row's
     attribute path (``first`` then ``rest``), and either a ``plain`` scalar
     type checked inline (``nullable`` if ``None`` is allowed), the writer of
-    the ``items`` of a list of models, or a ``writer``."""
+    the ``items`` of a list, or a ``writer``."""
 
     key: str
     first: str

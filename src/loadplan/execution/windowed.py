@@ -395,12 +395,7 @@ def fetch(
     for start in range(0, len(wanted), batch_size):
         parameters = batch.parameters(wanted[start : start + batch_size])
         result = session.execute(stmt, parameters)
-        rows = result.scalars() if batch.raw else result
-        if not (batch.total_column or batch.ranked):
-            for row in rows:
-                by_parent[key_of(row)].append(read(row))
-            continue
-        for row in rows:
+        for row in result.scalars() if batch.raw else result:
             key = key_of(row)
             if batch.total_column:
                 totals[key] = row[total_at]
