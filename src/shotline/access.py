@@ -25,6 +25,8 @@ comment                 its task is visible, and on a client's project it
                         is not ``internal``
 time log                its task is visible and the project is not a
                         client's
+milestone               ``milestone.project_id IN (:member_of)``: every
+                        member reads the project's schedule
 ======================= ==================================================
 
 ``:reads_all`` are the projects where the role is admin, manager,
@@ -87,6 +89,7 @@ from shotline.models import (
     Comment,
     Entity,
     Episode,
+    Milestone,
     Project,
     Role,
     Sequence,
@@ -108,6 +111,7 @@ __all__ = [
     "can_work_on_task",
     "comment_rule",
     "entity_rule",
+    "milestone_rule",
     "principal_of",
     "project_rule",
     "task_condition",
@@ -307,8 +311,19 @@ def time_log_rule(log: Any, context: Any) -> ColumnElement[bool]:
     return exists().where(*where)
 
 
+def milestone_rule(milestone: Any, context: Any) -> ColumnElement[bool]:
+    """Row rule of :class:`~shotline.models.Milestone`: the members of its
+    project (and admins), vendors and clients included: dates of the
+    production concern everyone who works on it or follows it."""
+    principal = principal_of(context)
+    if principal.is_admin:
+        return true()
+    return _within(milestone.project_id, sorted(principal.projects))
+
+
 RULES: loadplan.Rules = {
     Project: project_rule,
+    Milestone: milestone_rule,
     Entity: entity_rule,
     Task: task_rule,
     Comment: comment_rule,

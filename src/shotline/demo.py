@@ -39,6 +39,7 @@ from shotline.models import (
     Department,
     Entity,
     Episode,
+    Milestone,
     Person,
     Project,
     ProjectMember,
@@ -203,6 +204,20 @@ SHORT = ProjectSpec(
     promoted_lead="Animation",
 )
 SHORT_ASSETS, SHORT_SEQUENCES, SHORT_SHOTS = 24, 3, 36
+
+MILESTONES = [
+    # share of the project's span, name, task type (or None: the whole project)
+    (0.0, "Kick-off", None),
+    (0.2, "Character designs approved", "Concept"),
+    (0.35, "Asset lock", "Modeling"),
+    (0.5, "Animatic lock", "Layout"),
+    (0.5, "Client review", None),
+    (0.75, "Animation lock", "Animation"),
+    (0.9, "Final lighting", "Lighting"),
+    (1.0, "Delivery", None),
+]
+"""The schedule of each project: milestones spread over its dates (those about
+a task type the project does not use are left out)."""
 
 EPISODE_TITLES = [
     "The Crossing",
@@ -711,6 +726,8 @@ class _Generator:
         self.main_production(main)
         self.short_production(short)
         self.accounts(main)
+        for project in (main, short):
+            self.milestones(project)
         return {table: rows for table, rows in self.rows.items() if rows}
 
     def accounts(self, project: _ProjectState) -> None:
@@ -730,6 +747,22 @@ class _Generator:
             )
             people[person_id]["email"] = demo_email(role)
             people[person_id]["password_hash"] = demo_password_hash()
+
+    def milestones(self, project: _ProjectState) -> None:
+        spec = project.spec
+        span = (spec.end - spec.start).days
+        for share, name, step in MILESTONES:
+            if step is not None and step not in spec.steps:
+                continue
+            day = spec.start + dt.timedelta(days=round(span * share))
+            self.add(
+                Milestone,
+                project_id=project.id,
+                date=day,
+                name=name,
+                task_type_id=self.steps[step][0] if step else None,
+                created_at=_at(spec.start - dt.timedelta(days=14), 60),
+            )
 
     def vocabulary(self) -> None:
         for name, color in DEPARTMENTS.items():

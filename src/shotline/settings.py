@@ -34,7 +34,8 @@ class Settings:
     how REST and GraphQL answers are built: ``auto`` (from plain rows wherever
     nothing needs ORM objects; the default), ``rows`` (the same) or ``orm``
     (always from objects, for debugging); a request can force either with the
-    ``X-Loadplan-Mode`` header."""
+    ``X-Loadplan-Mode`` header. ``workday_hours``: the length of a working
+    day, which turns the schedule's estimates (minutes) into days."""
 
     server_timing: bool = field(default_factory=lambda: _flag("SHOTLINE_SERVER_TIMING", True))
     max_page_size: int = field(
@@ -55,4 +56,7 @@ class Settings:
     )
     token_touch_seconds: float = field(
         default_factory=lambda: float(os.environ.get("SHOTLINE_TOKEN_TOUCH_SECONDS", "600"))
+    )
+    workday_hours: float = field(
+        default_factory=lambda: float(os.environ.get("SHOTLINE_WORKDAY_HOURS", "8"))
     )

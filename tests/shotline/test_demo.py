@@ -68,6 +68,7 @@ SMALL_SEED_42 = {
     "task_assignee": 1368,
     "comment": 4147,
     "time_log": 2598,
+    "milestone": 14,
 }
 EVERYTHING = {INCLUDE_DELETED: True}
 

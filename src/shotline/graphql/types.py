@@ -43,6 +43,9 @@ import loadplan.strawberry as lp
 from shotline import models as m
 from shotline.access import Principal, visible
 from shotline.graphql.context import principal, session_of
+from shotline.graphql.errors import BadInput
+from shotline.schemas.schedule import MAX_WEEKS, TIME_SPENT
+from shotline.services import schedule
 
 ENTITY_IS_LIVE = m.Task.entity.has(m.Entity.deleted_at.is_(None))
 """Whether a task's entity is live: tasks are hidden with their soft-deleted entity."""
@@ -151,6 +154,9 @@ class Task:
     comment_count: int = lp.field(annotate=loadplan.count("comments"))
     time_logs: auto
     time_log_connection: lp.Connection[TimeLog] = lp.connection(field_name="time_logs")
+    time_spent: int | None = lp.field(
+        annotate=TIME_SPENT, description="Minutes logged on the task; null for clients."
+    )
 
     @classmethod
     def get_queryset(cls, stmt: Select[Any], info: strawberry.Info) -> Select[Any]:
@@ -324,6 +330,53 @@ def _progress(root: strawberry.Parent[m.Project], info: strawberry.Info) -> list
     return project_progress(session_of(info), root.id, principal(info))
 
 
+@lp.type(m.Milestone, description="A dated event of a project's schedule.")
+class Milestone:
+    id: auto
+    date: auto
+    name: auto
+    task_type: auto
+    created_at: dt.datetime
+
+
+@strawberry.type(description="One person's estimated work per week.")
+class PersonWorkload:
+    person_id: strawberry.ID
+    full_name: str
+    minutes: list[int] = strawberry.field(description="Per week, in week order.")
+    unscheduled: int = strawberry.field(description="Minutes of open tasks without dates.")
+
+
+@strawberry.type(description="Estimates of the open tasks assigned to each person, per week.")
+class Workload:
+    weeks: list[dt.date] = strawberry.field(description="The Monday of each week.")
+    people: list[PersonWorkload]
+
+
+def _workload(
+    root: strawberry.Parent[m.Project],
+    info: strawberry.Info,
+    start: dt.date,
+    weeks: int = 8,
+) -> Workload:
+    """One grouped statement per project (see :mod:`shotline.services.schedule`)."""
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise BadInput(f"weeks must be between 1 and {MAX_WEEKS}")
+    table = schedule.workload(session_of(info), principal(info), root.id, start, weeks)
+    return Workload(
+        weeks=table.weeks,
+        people=[
+            PersonWorkload(
+                person_id=strawberry.ID(str(person.id)),
+                full_name=f"{person.first_name} {person.last_name}",
+                minutes=[round(minutes) for minutes in person.weeks],
+                unscheduled=round(person.unscheduled),
+            )
+            for person in table.people
+        ],
+    )
+
+
 @lp.type(m.Project, description="A production: a film or a series.")
 class Project:
     id: auto
@@ -355,6 +408,13 @@ class Project:
         _progress,
         only=["id"],
         description="Per task type: task counts by status and the done ratio.",
+    )
+    milestones: auto
+    workload: Workload = lp.field(
+        _workload,
+        only=["id"],
+        description="Per person and week from the Monday of start's week: estimated minutes "
+        "of their open tasks.",
     )
 
 

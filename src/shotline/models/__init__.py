@@ -16,6 +16,7 @@ from shotline.models.pipeline import (
     TaskType,
 )
 from shotline.models.projects import Project, ProjectMember, ProjectStatus
+from shotline.models.schedule import Milestone
 from shotline.models.tasks import Comment, Task, TimeLog, task_assignee
 from shotline.softdelete import INCLUDE_DELETED, SoftDeleteMixin
 
@@ -30,6 +31,7 @@ __all__ = [
     "Entity",
     "Episode",
     "ForEntity",
+    "Milestone",
     "Person",
     "Project",
     "ProjectMember",

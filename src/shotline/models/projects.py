@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         TaskStatus,
         TaskType,
     )
+    from shotline.models.schedule import Milestone
 
 
 class ProjectStatus(StrEnum):
@@ -73,6 +74,11 @@ class Project(Base):
     episodes: Mapped[list[Episode]] = relationship(order_by="Episode.name", viewonly=True)
     sequences: Mapped[list[Sequence]] = relationship(order_by="Sequence.name", viewonly=True)
     shots: Mapped[list[Shot]] = relationship(order_by="Shot.name", viewonly=True)
+    milestones: Mapped[list[Milestone]] = relationship(
+        back_populates="project",
+        cascade="all, delete-orphan",
+        order_by="(Milestone.date, Milestone.id)",
+    )
 
 
 class ProjectMember(Base):

@@ -40,6 +40,7 @@ from tests.shotline.auth.world import (
     E01,
     EMAILS,
     LENA,
+    M_DELIVERY,
     MANAGER,
     MOD,
     MODELING_DEPT,
@@ -259,6 +260,25 @@ READS = [
              "outsider": (200, (EMAILS[OUTSIDER], [{"project_id": P2, "role": "manager"}])),
          }),
     Case("GET", "/api/me/tokens", "/api/me/tokens", rows=ids, expect=roles((200, []))),
+    # The schedule: every member reads the milestones; the task list and the
+    # workload hold only the tasks the principal sees; clients see no time spent.
+    Case("GET", "/api/projects/{project_id}/milestones", f"/api/projects/{P1}/milestones",
+         rows=items("name"), expect=roles((200, ["Delivery"]), outsider=404)),
+    Case("GET", "/api/milestones/{milestone_id}", f"/api/milestones/{M_DELIVERY}",
+         rows=field_of("date"), expect=roles((200, "2025-06-02"), outsider=404)),
+    Case("GET", "/api/projects/{project_id}/schedule/tasks",
+         f"/api/projects/{P1}/schedule/tasks?fields=id,time_spent",
+         rows=lambda body: [(t["id"], t["time_spent"]) for t in body["items"]],
+         expect=roles((200, [(ANCHOR_MOD, 60), (ANCHOR_RIG, 60), (BELL_MOD, 0), (CRATE_RIG, 0),
+                             (SH0010_ANIM, 0), (SH0020_ANIM, 0)]),
+                      vendor=(200, [(ANCHOR_RIG, 60), (BELL_MOD, 0), (SH0010_ANIM, 0)]),
+                      client=(200, [(task, None) for task in LHK_TASKS]),
+                      outsider=404)),
+    Case("GET", "/api/projects/{project_id}/schedule/workload",
+         f"/api/projects/{P1}/schedule/workload?start=2025-03-10&weeks=1",
+         rows=lambda body: [(p["full_name"], p["minutes"]) for p in body["people"]],
+         expect=roles((200, [("Artist Test", [1440]), ("Vendor Test", [1440])]),
+                      vendor=(200, [("Vendor Test", [1440])]), outsider=404)),
 ]  # fmt: skip
 
 WRITES = [
@@ -382,6 +402,13 @@ WRITES = [
                       outsider=404)),
     Case("DELETE", "/api/time-logs/{time_log_id}", f"/api/time-logs/{T_VENDOR}",
          expect=roles(403, admin=204, manager=204, vendor=204, client=404, outsider=404)),
+    # -- The schedule: its managers.
+    Case("POST", "/api/projects/{project_id}/milestones", f"/api/projects/{P1}/milestones",
+         body={"date": "2025-07-01", "name": "Premiere"}, expect=managers(201)),
+    Case("PATCH", "/api/milestones/{milestone_id}", f"/api/milestones/{M_DELIVERY}",
+         body={"name": "Final delivery"}, expect=managers(200)),
+    Case("DELETE", "/api/milestones/{milestone_id}", f"/api/milestones/{M_DELIVERY}",
+         expect=managers(204)),
     # -- One's own session and tokens.
     Case("POST", "/api/auth/logout", "/api/auth/logout", expect=roles(204)),
     Case("POST", "/api/me/tokens", "/api/me/tokens", body={"name": "render farm"},
@@ -560,6 +587,10 @@ OPERATIONS = [
               rows=lambda d: (len(d["departments"]), len(d["taskTypes"]), len(d["taskStatuses"]),
                               len(d["assetTypes"])),
               expect=roles((2, 3, 3, 1))),
+    Operation("task time spent", "query($id: ID!) { task(id: $id) { timeSpent } }",
+              variables={"id": str(ANCHOR_MOD)}, rows=lambda d: d["task"],
+              expect=roles({"timeSpent": 60}, client={"timeSpent": None}, vendor=None,
+                           outsider=None)),
     Operation("setTaskStatus",
               """mutation($task: ID!, $status: ID!) {
                   setTaskStatus(taskId: $task, statusId: $status, comment: {text: "done"}) {

@@ -26,6 +26,10 @@ SH0020   shot      SH0020_ANIM anim todo artist
 Zed      asset P2  ZED_MOD mod wip       outsider; C_ZED; T_ZED
 ======== ========= ===================== ======================================
 
+Every task is estimated at 480 minutes and due on a day of the week of
+Monday 2025-03-10 (in the order of the table); LHK has one milestone,
+``M_DELIVERY``.
+
 So the vendor sees Anchor (only its rig task), Bell, SH0010 and, above that
 shot, SQ010 and E01; not Crate nor SH0020. Modeling is the supervisor's
 department, rigging nobody's, animation Lena's.
@@ -54,6 +58,7 @@ ZED = 1621
 ANCHOR_MOD, ANCHOR_RIG, BELL_MOD, CRATE_RIG, SH0010_ANIM, SH0020_ANIM, ZED_MOD = range(1701, 1708)
 C_PUBLIC, C_INTERNAL, C_VENDOR, C_VENDOR_INTERNAL, C_ZED = range(1801, 1806)
 T_ARTIST, T_VENDOR, T_ZED = 1901, 1902, 1903
+M_DELIVERY = 1951
 MISSING = 2_000_000_000
 
 ROLES = ("admin", "manager", "supervisor", "artist", "vendor", "client", "outsider")
@@ -173,21 +178,25 @@ def build(engine: Engine) -> None:
         entity(m.Shot, SH0020, "SH0020", sequence_id=SQ010, frame_in=1001, frame_out=1024)
         entity(m.Asset, ZED, "Zed", project=P2, asset_type_id=PROP)
 
-        for ident, entity_id, task_type, status, assignee in [
-            (ANCHOR_MOD, ANCHOR, MOD, WIP, ARTIST),
-            (ANCHOR_RIG, ANCHOR, RIG, TODO, VENDOR),
-            (BELL_MOD, BELL, MOD, WIP, VENDOR),
-            (CRATE_RIG, CRATE, RIG, TODO, ARTIST),
-            (SH0010_ANIM, SH0010, ANIM, WIP, VENDOR),
-            (SH0020_ANIM, SH0020, ANIM, TODO, ARTIST),
-            (ZED_MOD, ZED, MOD, WIP, OUTSIDER),
-        ]:
+        for number, (ident, entity_id, task_type, status, assignee) in enumerate(
+            [
+                (ANCHOR_MOD, ANCHOR, MOD, WIP, ARTIST),
+                (ANCHOR_RIG, ANCHOR, RIG, TODO, VENDOR),
+                (BELL_MOD, BELL, MOD, WIP, VENDOR),
+                (CRATE_RIG, CRATE, RIG, TODO, ARTIST),
+                (SH0010_ANIM, SH0010, ANIM, WIP, VENDOR),
+                (SH0020_ANIM, SH0020, ANIM, TODO, ARTIST),
+                (ZED_MOD, ZED, MOD, WIP, OUTSIDER),
+            ]
+        ):
             task = m.Task(
                 id=ident,
                 project_id=P2 if entity_id == ZED else P1,
                 entity_id=entity_id,
                 task_type_id=task_type,
                 task_status_id=status,
+                estimate=480,
+                due_date=dt.date(2025, 3, 10) + dt.timedelta(days=number),
                 created_at=T0,
                 updated_at=T0,
             )
@@ -213,6 +222,15 @@ def build(engine: Engine) -> None:
                     created_at=T0 + dt.timedelta(hours=hour),
                 )
             )
+        session.add(
+            m.Milestone(
+                id=M_DELIVERY,
+                project_id=P1,
+                date=dt.date(2025, 6, 2),
+                name="Delivery",
+                created_at=T0,
+            )
+        )
         for ident, task_id, person in [
             (T_ARTIST, ANCHOR_MOD, ARTIST),
             (T_VENDOR, ANCHOR_RIG, VENDOR),

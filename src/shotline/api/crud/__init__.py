@@ -8,7 +8,16 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
-from shotline.api.crud import comments, entities, people, pipeline, projects, tasks, time_logs
+from shotline.api.crud import (
+    comments,
+    entities,
+    people,
+    pipeline,
+    projects,
+    schedule,
+    tasks,
+    time_logs,
+)
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -19,5 +28,5 @@ def _operation_id(route: APIRoute) -> str:
 
 
 router = APIRouter(generate_unique_id_function=_operation_id)
-for area in (people, pipeline, projects, entities, tasks, comments, time_logs):
+for area in (people, pipeline, projects, entities, tasks, comments, time_logs, schedule):
     router.include_router(area.router)

@@ -109,13 +109,22 @@ class Listing:
     fixes its page size limit and debug mode when it is built, and leaves
     ``offset`` unbounded (a value past BIGINT is a database error, a 500).
     Without ``limit``, a ``paged`` list returns one page of the largest size,
-    any other list all of its rows.
+    any other list all of its rows; without ``order``, rows come in
+    ``default_order`` (then by id).
     """
 
-    def __init__(self, model: type[Any], schema: type[BaseModel], *, paged: bool = False) -> None:
+    def __init__(
+        self,
+        model: type[Any],
+        schema: type[BaseModel],
+        *,
+        paged: bool = False,
+        default_order: str | None = None,
+    ) -> None:
         self.model = model
         self.schema = schema
         self.paged = paged
+        self.default_order = default_order
         self.page_model: Any = Page[schema]  # type: ignore[valid-type]
         self._endpoints: dict[tuple[int, bool, Mode], PlannedEndpoint] = {}
         self._endpoint(MAX_PAGE, debug=False, mode="auto")  # refuse an unloadable schema at import
@@ -167,7 +176,7 @@ class Listing:
             limit=limit,
             offset=offset,
             cursor=cursor,
-            order=order,
+            order=order or self.default_order,
             total=total,
             explain=explain,
         )

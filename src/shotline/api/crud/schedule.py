@@ -1,0 +1,172 @@
+"""A project's schedule: its milestones, its tasks by due date (the late
+ones among them), and the workload of its people per week.
+
+Everything is computed by the database: the task list is a planned page
+(3 statements, whatever its size: the tasks with their entity, type and
+status joined and time spent summed in, their assignees, and the check of
+an empty page's project), the workload one grouped statement after the
+project's check. Every member of a project reads its milestones; its
+managers change them. The task list and the workload count only the tasks
+the principal sees (a vendor's are their own).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import Depends, Query
+from fastapi.responses import Response
+from sqlalchemy import ColumnElement, select
+
+from loadplan.fastapi import PlannedRequest
+from shotline.api.crud.common import IdPath, Listing, Reader, crud_router, errors
+from shotline.auth import Me
+from shotline.deps import DB, AppSettings
+from shotline.models import Milestone, Person, Project, Task, TaskStatus
+from shotline.schemas.crud import MAX_INT
+from shotline.schemas.schedule import (
+    MAX_WEEKS,
+    MilestoneCreate,
+    MilestoneOut,
+    MilestoneUpdate,
+    PersonWorkload,
+    ScheduleTask,
+    Workload,
+)
+from shotline.services import schedule as service
+from shotline.services.checks import project_seen_if_empty, seen, verify
+
+router = crud_router("schedule")
+
+milestones = Reader(Milestone, MilestoneOut, "milestone")
+milestone_list = Listing(Milestone, MilestoneOut, default_order="date")
+schedule_list = Listing(Task, ScheduleTask, paged=True, default_order="due_date")
+
+
+def today() -> dt.date:
+    """The current day in UTC: what "late" is judged against by default."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+# -- Milestones ---------------------------------------------------------------------
+
+
+@router.get(
+    "/projects/{project_id}/milestones",
+    response_model=milestone_list.page_model,
+    responses=errors(404),
+)
+def list_milestones(
+    project_id: IdPath,
+    db: DB,
+    me: Me,
+    planned: Annotated[PlannedRequest, Depends(milestone_list)],
+) -> Response:
+    """The project's milestones, by date unless ``order`` says otherwise."""
+    stmt = select(Milestone).where(Milestone.project_id == project_id)
+    return planned.page(db, stmt, project_seen_if_empty(db, me, project_id))
+
+
+@router.post("/projects/{project_id}/milestones", status_code=201, responses=errors(400, 403, 404))
+def create_milestone(project_id: IdPath, body: MilestoneCreate, db: DB, me: Me) -> MilestoneOut:
+    """A milestone of the project; a task type, when given, must be enabled for it."""
+    milestone = service.create_milestone(db, me, project_id, body.model_dump())
+    return milestones.committed(db, me, milestone.id)
+
+
+@router.get("/milestones/{milestone_id}", responses=errors(404))
+def get_milestone(milestone_id: IdPath, db: DB, me: Me) -> MilestoneOut:
+    return milestones.one(db, me, milestone_id)
+
+
+@router.patch("/milestones/{milestone_id}", responses=errors(400, 403, 404))
+def update_milestone(milestone_id: IdPath, body: MilestoneUpdate, db: DB, me: Me) -> MilestoneOut:
+    service.update_milestone(db, me, milestone_id, body.model_dump())
+    return milestones.committed(db, me, milestone_id)
+
+
+@router.delete("/milestones/{milestone_id}", status_code=204, responses=errors(403, 404))
+def delete_milestone(milestone_id: IdPath, db: DB, me: Me) -> None:
+    service.delete_milestone(db, me, milestone_id)
+    db.commit()
+
+
+# -- Schedule views -----------------------------------------------------------------
+
+
+@router.get(
+    "/projects/{project_id}/schedule/tasks",
+    response_model=schedule_list.page_model,
+    responses=errors(404),
+)
+def schedule_tasks(
+    project_id: IdPath,
+    db: DB,
+    me: Me,
+    planned: Annotated[PlannedRequest, Depends(schedule_list)],
+    late: Annotated[
+        bool, Query(description="Only the late tasks: due before ``on`` and not done.")
+    ] = False,
+    on: Annotated[
+        dt.date | None, Query(description="The day lateness is judged on (default: today, UTC).")
+    ] = None,
+    due_from: Annotated[dt.date | None, Query(description="Due on or after this day.")] = None,
+    due_to: Annotated[dt.date | None, Query(description="Due on or before this day.")] = None,
+    assignee: Annotated[
+        int | None, Query(ge=1, le=MAX_INT, description="Only tasks assigned to this person.")
+    ] = None,
+) -> Response:
+    """The project's tasks that have a due date, by due date (then id) unless
+    ``order`` says otherwise, with their estimate and time spent."""
+    conditions: list[ColumnElement[bool]] = [
+        Task.project_id == project_id,
+        Task.due_date.is_not(None),
+    ]
+    if late:
+        conditions += [
+            Task.due_date < (on or today()),
+            Task.task_status.has(TaskStatus.is_done.is_(False)),
+        ]
+    if due_from is not None:
+        conditions.append(Task.due_date >= due_from)
+    if due_to is not None:
+        conditions.append(Task.due_date <= due_to)
+    if assignee is not None:
+        conditions.append(Task.assignees.any(Person.id == assignee))
+    stmt = select(Task).where(*conditions)
+    return planned.page(db, stmt, project_seen_if_empty(db, me, project_id))
+
+
+@router.get("/projects/{project_id}/schedule/workload", responses=errors(404))
+def schedule_workload(
+    project_id: IdPath,
+    db: DB,
+    me: Me,
+    settings: AppSettings,
+    start: Annotated[
+        dt.date | None,
+        Query(description="A day of the first week (default: today, UTC); weeks start on Monday."),
+    ] = None,
+    weeks: Annotated[int, Query(ge=1, le=MAX_WEEKS, description="How many weeks.")] = 8,
+) -> Workload:
+    """Per person, the estimated minutes of the open tasks assigned to them,
+    spread over each task's days from its start to its due date, per week;
+    and those of their open tasks without dates. 2 statements."""
+    verify(db, seen(me, Project, project_id, "project"))
+    table = service.workload(db, me, project_id, start or today(), weeks)
+    workday = round(settings.workday_hours * 60)
+    return Workload(
+        weeks=table.weeks,
+        workday_minutes=workday,
+        people=[
+            PersonWorkload(
+                id=person.id,
+                full_name=f"{person.first_name} {person.last_name}",
+                minutes=[round(minutes) for minutes in person.weeks],
+                days=[round(minutes / workday, 2) for minutes in person.weeks],
+                unscheduled=round(person.unscheduled),
+            )
+            for person in table.people
+        ],
+    )
