@@ -43,10 +43,12 @@ principal cannot see is a 404 first, then a forbidden change is a 403.
 
 =========== ================================================================
 admin       everything; studio-wide data (people and their passwords,
-            departments, task types and statuses, asset types, new
-            projects) is theirs alone
+            departments, task types and statuses, asset types) is theirs
+            alone
 manager     everything of their projects: the project and its settings,
-            entities, tasks, assignees, anyone's comments and time logs
+            its team, entities, tasks, assignees, anyone's comments and
+            time logs; and, for a global manager, new projects (they join
+            the new project's team as its manager)
 supervisor  the planning and assignees of the tasks whose task type is of
             their department, and what an assignee may do on them
 artist      on the tasks assigned to them: status, comments, their own time
@@ -103,9 +105,11 @@ from shotline.models import (
 __all__ = [
     "ASSIGNEES",
     "MANAGERS",
+    "PROJECT_CREATORS",
     "READS_ALL",
     "RULES",
     "Principal",
+    "can_create_projects",
     "can_edit_task",
     "can_manage",
     "can_work_on_task",
@@ -126,6 +130,8 @@ MANAGERS = frozenset({Role.ADMIN, Role.MANAGER})
 """Roles in full control of the project."""
 ASSIGNEES = frozenset({Role.ARTIST, Role.VENDOR})
 """Roles that work on the tasks assigned to them (status, comments, time)."""
+PROJECT_CREATORS = frozenset({Role.ADMIN, Role.MANAGER})
+"""Global roles that may start a project (a role on some project does not count)."""
 
 Column = ColumnElement[Any] | InstrumentedAttribute[Any]
 
@@ -341,6 +347,13 @@ def visible(principal: Principal, model: type[Any], entity: Any = None) -> Colum
 
 
 # -- Changes -----------------------------------------------------------------------
+
+
+def can_create_projects(principal: Principal) -> bool:
+    """Start a new project: global admins and managers. A person who manages
+    some project through a membership role is not a studio manager: that role
+    is about that project only."""
+    return principal.role in PROJECT_CREATORS
 
 
 def can_manage(principal: Principal, project_id: Column | int) -> ColumnElement[bool]:

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import gc
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
+from fastapi import HTTPException
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import Select, func, select
+from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from shotline.app import create_app
-from shotline.db import make_engine, upgrade
+from shotline.db import is_up_to_date, make_engine, upgrade
 from shotline.demo import (
     DEMO_PASSWORD,
     DEMO_ROLES,
@@ -31,11 +33,14 @@ from shotline.models import (
     Person,
     Project,
     ProjectMember,
+    Role,
     Sequence,
     Shot,
     Task,
     TimeLog,
 )
+from shotline.schemas.crud import PersonCreate
+from shotline.services.people import create_person
 
 app = typer.Typer(help="Shotline production tracker.", no_args_is_help=True)
 console = Console()
@@ -99,6 +104,118 @@ def migrate(database_url: DatabaseURL = DEFAULT_DATABASE_URL) -> None:
     """Create or upgrade the database schema to the latest revision."""
     upgrade(database_url)
     console.print("[green]Database schema is up to date.[/green]")
+
+
+# -- A real database: its schema and first admin ---------------------------------------
+
+AdminEmail = Annotated[
+    str | None,
+    typer.Option(envvar="SHOTLINE_ADMIN_EMAIL", help="The admin's email (asked when missing)."),
+]
+AdminFirstName = Annotated[
+    str | None, typer.Option(envvar="SHOTLINE_ADMIN_FIRST_NAME", help="Asked when missing.")
+]
+AdminLastName = Annotated[
+    str | None, typer.Option(envvar="SHOTLINE_ADMIN_LAST_NAME", help="Asked when missing.")
+]
+AdminPassword = Annotated[
+    str | None,
+    typer.Option(
+        envvar="SHOTLINE_ADMIN_PASSWORD",
+        help="The admin's password (asked twice, hidden, when missing; prefer the prompt or "
+        "the environment variable to a flag, which lands in the shell's history).",
+    ),
+]
+
+
+def _admin_values(
+    email: str | None, first_name: str | None, last_name: str | None, password: str | None
+) -> PersonCreate:
+    """The new admin, from options and the environment, asking for what is
+    missing; checked by the same rules as ``POST /api/people``."""
+    values: dict[str, Any] = {
+        "email": email or typer.prompt("Email"),
+        "first_name": first_name or typer.prompt("First name"),
+        "last_name": last_name or typer.prompt("Last name"),
+        "password": password or typer.prompt("Password", hide_input=True, confirmation_prompt=True),
+        "role": Role.ADMIN,
+    }
+    try:
+        return PersonCreate(**values)
+    except ValidationError as error:
+        for problem in error.errors():
+            field = ".".join(str(part) for part in problem["loc"])
+            console.print(f"[red]{field}: {problem['msg']}[/red]")
+        raise typer.Exit(2) from error
+
+
+def _create_admin(engine: Engine, admin: PersonCreate) -> None:
+    with Session(engine) as session:
+        try:
+            create_person(session, admin.model_dump())
+        except HTTPException as error:
+            console.print(f"[red]{error.detail}[/red]")
+            raise typer.Exit(1) from error
+        session.commit()
+    console.print(
+        f"[green]Admin {admin.email} created.[/green] Sign in with POST /api/auth/login "
+        "(the API documentation is at /docs)."
+    )
+
+
+def _admins(engine: Engine) -> list[str]:
+    with Session(engine) as session:
+        stmt = select(Person.email).where(Person.role == Role.ADMIN, Person.active.is_(True))
+        return list(session.scalars(stmt.order_by(Person.id)))
+
+
+@app.command()
+def init(
+    database_url: DatabaseURL = DEFAULT_DATABASE_URL,
+    email: AdminEmail = None,
+    first_name: AdminFirstName = None,
+    last_name: AdminLastName = None,
+    password: AdminPassword = None,
+) -> None:
+    """Set up a database for a real production: create or migrate its schema,
+    then create the first admin (unless it has an active admin already)."""
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+        console.print("[green]Database schema is up to date.[/green]")
+        existing = _admins(engine)
+        if existing:
+            console.print(
+                f"The database has an admin already ({', '.join(existing)}): none created. "
+                "Add another with 'shotline create-admin'."
+            )
+            return
+        _create_admin(engine, _admin_values(email, first_name, last_name, password))
+    finally:
+        engine.dispose()
+
+
+@app.command("create-admin")
+def create_admin(
+    database_url: DatabaseURL = DEFAULT_DATABASE_URL,
+    email: AdminEmail = None,
+    first_name: AdminFirstName = None,
+    last_name: AdminLastName = None,
+    password: AdminPassword = None,
+) -> None:
+    """Add an admin to a database whose schema is up to date (an email that
+    someone has already is refused)."""
+    engine = make_engine(database_url)
+    try:
+        if not is_up_to_date(engine):
+            console.print(
+                "[red]The database schema is missing or out of date: run 'shotline init' "
+                "(or 'shotline migrate') first.[/red]"
+            )
+            raise typer.Exit(1)
+        _create_admin(engine, _admin_values(email, first_name, last_name, password))
+    finally:
+        engine.dispose()
 
 
 @app.command()

@@ -6,6 +6,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,8 +23,11 @@ def make_engine(url: str | URL, **options: Any) -> Engine:
     if url.get_backend_name() == "postgresql":
         # Sessions in UTC: timestamps then come back in UTC already, and
         # UTCDateTime has nothing to convert (a grid reads tens of thousands).
+        # Options the URL carries (``?options=-csearch_path%3Dtracker``) are
+        # kept: connect_args would otherwise replace them.
         connect_args = dict(options.pop("connect_args", {}))
-        connect_args["options"] = f"{connect_args.get('options', '')} -c TimeZone=UTC".strip()
+        given = [str(url.query.get("options", "")), connect_args.get("options", "")]
+        connect_args["options"] = " ".join([*filter(None, given), "-c TimeZone=UTC"])
         options["connect_args"] = connect_args
     engine = create_engine(url, **options)
     if url.get_backend_name() == "sqlite":
@@ -73,3 +78,11 @@ def upgrade(url_or_engine: str | URL | Engine, revision: str = "head") -> None:
     finally:
         if engine is not url_or_engine:
             engine.dispose()
+
+
+def is_up_to_date(engine: Engine) -> bool:
+    """Whether the database schema is at the latest revision (``False`` for
+    a database without Shotline's schema)."""
+    with engine.connect() as connection:
+        head = ScriptDirectory.from_config(alembic_config(connection)).get_current_head()
+        return MigrationContext.configure(connection).get_current_revision() == head

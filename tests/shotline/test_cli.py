@@ -1,4 +1,5 @@
-"""The ``shotline`` command on a SQLite file."""
+"""The ``shotline`` command: the demo on a SQLite file, a real database's set-up
+on every dialect."""
 
 from __future__ import annotations
 
@@ -8,11 +9,15 @@ from typing import Any
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, select
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from shotline import cli
-from shotline.models import Base
+from shotline.auth import verify_password
+from shotline.db import is_up_to_date
+from shotline.models import Base, Person, Role
+from tests.databases import IsolatedDatabase
 
 runner = CliRunner()
 
@@ -79,3 +84,123 @@ def test_serve_with_a_demo_prints_its_accounts(
     assert "client@shotline.test" in output
     assert "password shotline-demo" in output
     served["app"].state.engine.dispose()
+
+
+# -- init and create-admin, on every dialect -------------------------------------------
+
+
+def cli_url(database: IsolatedDatabase) -> str:
+    """The database as the command takes it: a URL alone (the PostgreSQL
+    namespace travels as the connection's ``options``)."""
+    url = database.url
+    if database.dialect == "postgresql":
+        url = url.update_query_dict({"options": database.connect_args["options"]})
+    return url.render_as_string(hide_password=False)
+
+
+def people(engine: Engine) -> list[tuple[str, str, str, Role, bool]]:
+    with Session(engine) as session:
+        rows = session.execute(
+            select(
+                Person.email, Person.first_name, Person.last_name, Person.role, Person.active
+            ).order_by(Person.id)
+        ).all()
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def password_of(engine: Engine, email: str) -> str | None:
+    with Session(engine) as session:
+        return session.scalar(select(Person.password_hash).where(Person.email == email))
+
+
+ADMIN = ["--email", "Ada@Studio.example", "--first-name", "Ada", "--last-name", "Root"]
+
+
+def test_init_migrates_then_creates_the_first_admin(db: IsolatedDatabase) -> None:
+    url = cli_url(db)
+    first = runner.invoke(
+        cli.app, ["init", "--database-url", url, *ADMIN], input="s3cret-pass\n" * 2
+    )
+    assert first.exit_code == 0, first.output
+    assert "Password: \nRepeat for confirmation: \n" in first.output
+    assert "Admin ada@studio.example created." in first.output
+
+    engine = db.engine()
+    assert is_up_to_date(engine)
+    assert people(engine) == [("ada@studio.example", "Ada", "Root", Role.ADMIN, True)]
+    assert verify_password(password_of(engine, "ada@studio.example"), "s3cret-pass")
+
+    # Run again (a deployment script does): the schema is checked, nobody is added.
+    again = runner.invoke(cli.app, ["init", "--database-url", url])
+    assert again.exit_code == 0, again.output
+    assert "has an admin already (ada@studio.example): none created" in " ".join(
+        again.output.split()
+    )
+    assert len(people(engine)) == 1
+
+
+def test_init_reads_the_environment_and_asks_for_nothing(
+    db: IsolatedDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHOTLINE_DATABASE_URL", cli_url(db))
+    for name, value in [
+        ("EMAIL", "ops@studio.example"),
+        ("FIRST_NAME", "Ops"),
+        ("LAST_NAME", "Team"),
+        ("PASSWORD", "from the environment"),
+    ]:
+        monkeypatch.setenv(f"SHOTLINE_ADMIN_{name}", value)
+    result = runner.invoke(cli.app, ["init"], input="")
+    assert result.exit_code == 0, result.output
+    assert "Password" not in result.output
+    engine = db.engine()
+    assert people(engine) == [("ops@studio.example", "Ops", "Team", Role.ADMIN, True)]
+    assert verify_password(password_of(engine, "ops@studio.example"), "from the environment")
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--email", "not an email", "--password", "long enough"], "email: String should match"),
+        (
+            ["--email", "a@studio.example", "--password", "short"],
+            "password: String should have at least 8",
+        ),
+    ],
+)
+def test_init_refuses_what_the_api_refuses(
+    db: IsolatedDatabase, options: list[str], message: str
+) -> None:
+    names = ["--first-name", "Ada", "--last-name", "Root"]
+    result = runner.invoke(cli.app, ["init", "--database-url", cli_url(db), *names, *options])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert people(db.engine()) == []
+
+
+def test_create_admin_adds_another_admin(db: IsolatedDatabase) -> None:
+    url = cli_url(db)
+    runner.invoke(cli.app, ["init", "--database-url", url, *ADMIN, "--password", "first admin"])
+    second = [
+        "create-admin", "--database-url", url, "--email", "bo@studio.example",
+        "--first-name", "Bo", "--last-name", "Second", "--password", "second admin",
+    ]  # fmt: skip
+    result = runner.invoke(cli.app, second)
+    assert result.exit_code == 0, result.output
+    assert [row[0] for row in people(db.engine())] == ["ada@studio.example", "bo@studio.example"]
+
+    # An email someone already has is refused; nothing changes.
+    before = password_of(db.engine(), "bo@studio.example")
+    taken = runner.invoke(cli.app, second)
+    assert taken.exit_code == 1
+    assert "person email 'bo@studio.example' is already taken" in taken.output
+    assert password_of(db.engine(), "bo@studio.example") == before
+    assert len(people(db.engine())) == 2
+
+
+def test_create_admin_needs_a_migrated_database(db: IsolatedDatabase) -> None:
+    options = [*ADMIN, "--password", "long enough"]
+    result = runner.invoke(cli.app, ["create-admin", "--database-url", cli_url(db), *options])
+    assert result.exit_code == 1
+    assert "run 'shotline init'" in result.output
+    assert inspect(db.engine()).get_table_names() == []

@@ -23,11 +23,14 @@ from shotline.schemas.auth import (
     LoginOut,
     MembershipOut,
     MeOut,
+    PasswordChange,
+    PasswordChanged,
     TokenCreate,
     TokenCreated,
     TokenOut,
 )
 from shotline.schemas.crud import Message
+from shotline.services import people
 from shotline.sqltypes import utcnow
 
 public_router = APIRouter(tags=["auth"])
@@ -80,6 +83,15 @@ def who_am_i(me: Me) -> MeOut:
         ],
         token_kind=TokenKind(me.token_kind or TokenKind.SESSION).value,
     )
+
+
+@router.post("/me/password", responses=errors(400))
+def change_password(body: PasswordChange, me: Me, db: DB) -> PasswordChanged:
+    """Change your password, giving the current one. Every other session and
+    API token of yours is revoked; the token of this request keeps working."""
+    revoked = people.change_password(db, me, body.current_password, body.new_password)
+    db.commit()
+    return PasswordChanged(revoked_tokens=revoked)
 
 
 def _api_tokens(me: Principal) -> list[ColumnElement[bool]]:

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shotline.models import Role
+from shotline.schemas.crud import Password as NewPassword
 
 Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
 
@@ -64,3 +65,16 @@ class TokenOut(BaseModel):
 
 class TokenCreated(TokenOut):
     token: str = Field(description="The secret: shown this once, never stored.")
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: Password
+    new_password: NewPassword
+
+
+class PasswordChanged(BaseModel):
+    revoked_tokens: int = Field(
+        description="How many other sessions and API tokens of yours were revoked."
+    )

@@ -74,9 +74,9 @@ def may(condition: ColumnElement[bool], message: str) -> Check:
 
 
 def admin_only(me: Principal, action: str) -> None:
-    """Studio-wide data (people, departments, the pipeline's vocabulary,
-    new projects) is changed by admins only: a 403 saying ``only admins can
-    <action>`` for anyone else."""
+    """Studio-wide data (people, departments, the pipeline's vocabulary) is
+    changed by admins only: a 403 saying ``only admins can <action>`` for
+    anyone else."""
     if not me.is_admin:
         raise Forbidden(f"only admins can {action}")
 

@@ -17,7 +17,9 @@ from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
+from sqlalchemy import update
 
+from shotline.models import ProjectMember, Role
 from tests.shotline.auth.conftest import World
 from tests.shotline.auth.world import (
     ADMIN,
@@ -282,9 +284,10 @@ READS = [
 ]  # fmt: skip
 
 WRITES = [
-    # -- Studio-wide data: admins only.
+    # -- New projects: global admins and managers.
     Case("POST", "/api/projects", "/api/projects", body={"name": "New", "code": "NEW"},
-         expect=admins(201)),
+         expect=roles(403, admin=201, manager=201, outsider=201)),
+    # -- Studio-wide data: admins only.
     Case("POST", "/api/departments", "/api/departments", body={"name": "FX"},
          expect=admins(201)),
     Case("PATCH", "/api/departments/{department_id}", f"/api/departments/{MODELING_DEPT}",
@@ -409,7 +412,11 @@ WRITES = [
          body={"name": "Final delivery"}, expect=managers(200)),
     Case("DELETE", "/api/milestones/{milestone_id}", f"/api/milestones/{M_DELIVERY}",
          expect=managers(204)),
-    # -- One's own session and tokens.
+    # -- One's own password, session and tokens. Nobody of the studio has a
+    # password: the current one is refused for everyone alike.
+    Case("POST", "/api/me/password", "/api/me/password",
+         body={"current_password": "not this one", "new_password": "a new passphrase"},
+         expect=roles(400)),
     Case("POST", "/api/auth/logout", "/api/auth/logout", expect=roles(204)),
     Case("POST", "/api/me/tokens", "/api/me/tokens", body={"name": "render farm"},
          expect=roles(201)),
@@ -690,3 +697,42 @@ def test_a_global_manager_manages_only_their_projects(world: World) -> None:
     assert (
         world.call("outsider", "PATCH", f"/api/assets/{ANCHOR}", {"name": "A"}).status_code == 404
     )
+
+
+def test_a_manager_who_starts_a_project_is_its_manager(world: World) -> None:
+    """The outsider, a global manager, starts a project: they see it at once
+    (their memberships changed within the request), and they are its team."""
+    with world.rolled_back():
+        created = world.call("outsider", "POST", "/api/projects", {"name": "Tide", "code": "TDE"})
+        assert created.status_code == 201, created.text
+        new = created.json()["id"]
+        me = world.call("outsider", "GET", "/api/me").json()
+        assert {p["project_id"]: p["role"] for p in me["projects"]} == {
+            P2: "manager",
+            new: "manager",
+        }
+        assert world.call("outsider", "GET", f"/api/projects/{new}").status_code == 200
+        assert world.call("manager", "GET", f"/api/projects/{new}").status_code == 404
+        # An admin sees every project without joining it.
+        by_admin = world.call("admin", "POST", "/api/projects", {"name": "Dune", "code": "DUN"})
+        assert by_admin.status_code == 201
+        assert world.call("admin", "GET", "/api/me").json()["projects"] == []
+
+
+def test_a_project_role_does_not_make_a_studio_manager(world: World) -> None:
+    """Lena supervises LHK; a manager role on one project would not let her
+    start projects either: the global role decides."""
+    with world.rolled_back():
+        world.call("admin", "PATCH", f"/api/people/{LENA}", {"role": "artist"})
+        with world.sessions()() as session:
+            session.execute(
+                update(ProjectMember)
+                .where(ProjectMember.person_id == LENA)
+                .values(role=Role.MANAGER)
+            )
+            session.commit()
+        refused = world.call("lena", "POST", "/api/projects", {"name": "Mine", "code": "MNE"})
+        assert (refused.status_code, refused.json()) == (
+            403,
+            {"detail": "only admins and managers can create projects"},
+        )

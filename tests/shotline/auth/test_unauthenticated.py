@@ -100,7 +100,7 @@ def test_the_openapi_document_declares_the_bearer_scheme(world: World) -> None:
         for path, item in spec["paths"].items()
         for method, operation in item.items()
     ]
-    own = {"/api/auth/logout", "/api/me/tokens", "/api/me/tokens/{token_id}"}
+    own = {"/api/auth/logout", "/api/me/password", "/api/me/tokens", "/api/me/tokens/{token_id}"}
     for method, path, operation in operations:
         if (method, path) in PUBLIC or path.startswith("/graphql"):
             assert "security" not in operation, path

@@ -12,7 +12,7 @@ only admins change them. An admin sets a person's password with
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends
 from fastapi.responses import Response
@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 
 from loadplan.fastapi import PlannedRequest
 from shotline.api.crud.common import IdPath, Listing, Reader, assign, crud_router, errors
-from shotline.auth import Me, hash_password
+from shotline.auth import Me
 from shotline.deps import DB
 from shotline.errors import Conflict
 from shotline.models import Comment, Department, Person, TaskType, TimeLog
@@ -33,6 +33,7 @@ from shotline.schemas.crud import (
     PersonUpdate,
 )
 from shotline.services import NO_SYNC
+from shotline.services import people as people_service
 from shotline.services.checks import (
     Check,
     admin_only,
@@ -122,15 +123,6 @@ def delete_department(department_id: IdPath, db: DB, me: Me) -> None:
 # -- People -------------------------------------------------------------------------
 
 
-def _with_password(values: dict[str, Any]) -> dict[str, Any]:
-    """The column values of a person body: ``password`` becomes its hash
-    (``null`` removes the password: the person can no longer sign in)."""
-    if "password" in values:
-        password = values.pop("password")
-        values["password_hash"] = hash_password(password) if password is not None else None
-    return values
-
-
 @router.get("/people", response_model=person_list.page_model, tags=["people"])
 def list_people(db: DB, planned: Annotated[PlannedRequest, Depends(person_list)]) -> Response:
     return planned.page(db, select(Person))
@@ -139,14 +131,7 @@ def list_people(db: DB, planned: Annotated[PlannedRequest, Depends(person_list)]
 @router.post("/people", status_code=201, tags=["people"], responses=errors(403, 404, 409))
 def create_person(body: PersonCreate, db: DB, me: Me) -> PersonOut:
     admin_only(me, "change people")
-    verify(
-        db,
-        *reference(Department, body.department_id, "department"),
-        unique(Person, Person.email, body.email, "person"),
-    )
-    person = Person(**_with_password(body.model_dump()))
-    db.add(person)
-    db.flush()
+    person = people_service.create_person(db, body.model_dump())
     return people.committed(db, me, person.id)
 
 
@@ -158,7 +143,7 @@ def get_person(person_id: IdPath, db: DB, me: Me) -> PersonOut:
 @router.patch("/people/{person_id}", tags=["people"], responses=errors(403, 404, 409))
 def update_person(person_id: IdPath, body: PersonUpdate, db: DB, me: Me) -> PersonOut:
     admin_only(me, "change people")
-    values = _with_password(body.model_dump())
+    values = people_service.person_values(body.model_dump())
     checks = reference(Department, values.get("department_id"), "department")
     if "email" in values:
         checks.append(unique(Person, Person.email, values["email"], "person", ignore=person_id))

@@ -6,7 +6,6 @@ a production with work in it is closed (``status: closed``), not erased.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import Depends
@@ -18,7 +17,7 @@ from shotline.access import Principal, can_manage
 from shotline.api.crud.common import IdPath, Listing, Reader, assign, crud_router, errors
 from shotline.auth import Me
 from shotline.deps import DB
-from shotline.errors import BadRequest, Conflict
+from shotline.errors import Conflict
 from shotline.models import Entity, Project
 from shotline.schemas.crud import (
     ProjectCreate,
@@ -29,9 +28,9 @@ from shotline.schemas.crud import (
     ProjectUpdate,
 )
 from shotline.services import NO_SYNC, settings
+from shotline.services import projects as projects_service
 from shotline.services.checks import (
     Check,
-    admin_only,
     fetch,
     may,
     row_exists,
@@ -48,11 +47,6 @@ project_list = Listing(Project, ProjectOut)
 project_settings = Reader(Project, ProjectSettingsOut, "project")
 
 
-def _check_dates(start: dt.date | None, end: dt.date | None) -> None:
-    if start is not None and end is not None and end < start:
-        raise BadRequest("end_date", "must not be before start_date")
-
-
 def _manage(me: Principal, project_id: int) -> Check:
     return may(can_manage(me, project_id), f"you may not change project {project_id}")
 
@@ -65,13 +59,9 @@ def list_projects(db: DB, planned: Annotated[PlannedRequest, Depends(project_lis
 
 @router.post("/projects", status_code=201, tags=["projects"], responses=errors(400, 403, 409))
 def create_project(body: ProjectCreate, db: DB, me: Me) -> ProjectOut:
-    admin_only(me, "create projects")
-    _check_dates(body.start_date, body.end_date)
-    verify(db, unique(Project, Project.code, body.code, "project"))
-    project = Project(**body.model_dump())
-    db.add(project)
-    db.flush()
-    return projects.committed(db, me, project.id)
+    """For admins and managers; a manager joins the new project's team as its manager."""
+    project_id, member = projects_service.create_project(db, me, body.model_dump())
+    return projects.committed(db, member, project_id)
 
 
 @router.get("/projects/{project_id}", tags=["projects"], responses=errors(404))
@@ -86,7 +76,7 @@ def update_project(project_id: IdPath, body: ProjectUpdate, db: DB, me: Me) -> P
     if "code" in values:
         checks.append(unique(Project, Project.code, values["code"], "project", ignore=project_id))
     project = fetch(db, Project, project_id, "project", *checks)
-    _check_dates(
+    projects_service.check_dates(
         values.get("start_date", project.start_date), values.get("end_date", project.end_date)
     )
     assign(project, values)
