@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 from sqlalchemy import Engine
 
-from shotline import errors
+from shotline import errors, web
 from shotline.api import public_routers, routers
 from shotline.auth import AuthenticationMiddleware, current_principal
 from shotline.db import session_factory
@@ -25,14 +25,18 @@ UNAUTHENTICATED = {
 def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     """The application serving ``engine``'s (already migrated) database.
 
-    Every request needs a bearer token but the health check, the login and
-    the documentation (see :mod:`shotline.auth`).
+    Every request needs a bearer token (or a browser's session cookie) but
+    the health check, the sign-in, the documentation and the web app's pages
+    and static files (see :mod:`shotline.auth` and :mod:`shotline.web`).
     """
     settings = settings or Settings()
     app = FastAPI(
         title="Shotline",
         version="0.1.0",
         description="Production tracking for animation and VFX studios.",
+        # Served by shotline.web from the package's own files, not a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
@@ -53,18 +57,24 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
             responses=UNAUTHENTICATED,  # type: ignore[arg-type]
         )
     app.include_router(graphql_router(settings), prefix="/graphql")
-    public = {"/healthz", "/api/auth/login"}
+    web.install(app)
+    public = {"/healthz", "/api/auth/login", "/api/auth/session", *web.PAGES}
     public |= {
         url
         for url in (
             app.openapi_url,
-            app.docs_url,
-            app.redoc_url,
+            web.DOCS_URL,
+            web.REDOC_URL,
             app.swagger_ui_oauth2_redirect_url,
         )
         if url
     }
-    app.add_middleware(AuthenticationMiddleware, public=public, graphql_path="/graphql")
+    app.add_middleware(
+        AuthenticationMiddleware,
+        public=public,
+        public_prefixes=web.PAGE_PREFIXES,
+        graphql_path="/graphql",
+    )
     # Outermost, so that the statements resolving the token are counted too.
     if settings.server_timing:
         instrument(engine)

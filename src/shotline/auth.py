@@ -14,12 +14,25 @@ in the request's state, where :func:`current_principal` (the dependency
 endpoints declare, which also documents the scheme in OpenAPI) reads it.
 Only the health check, the login and the API documentation (and the GraphiQL
 page) answer without a token.
+
+Browsers hold their session token in an HttpOnly, SameSite cookie instead
+(:data:`SESSION_COOKIE`, set by ``POST /api/auth/session``), which scripts in
+the page cannot read. A cookie goes with every request the browser makes to
+the server, whoever made the page that asks, so a request authenticated by
+the cookie that may change something (any method but GET, HEAD and OPTIONS)
+must also carry the session's CSRF token in the :data:`CSRF_HEADER` header,
+which only pages of this server can read (from :data:`CSRF_COOKIE`, or the
+sign-in answer); without it the answer is a 403. The token is derived from
+the session's secret (:func:`csrf_token`), so nothing more is stored. A
+bearer token takes precedence over the cookie and needs no CSRF token:
+browsers never add it on their own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 from collections.abc import Iterable
 from functools import cache
@@ -34,6 +47,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shotline.access import Principal
@@ -42,9 +56,13 @@ from shotline.settings import Settings
 from shotline.sqltypes import utcnow
 
 __all__ = [
+    "CSRF_COOKIE",
+    "CSRF_HEADER",
+    "SESSION_COOKIE",
     "AuthenticationMiddleware",
     "Me",
     "Unauthenticated",
+    "csrf_token",
     "current_principal",
     "hash_password",
     "issue_token",
@@ -57,6 +75,15 @@ __all__ = [
 REALM = "shotline"
 TOKEN_PREFIX = "shl_"
 """Makes a leaked token recognisable to secret scanners and people alike."""
+
+SESSION_COOKIE = "shotline_session"
+"""The browser's session token: HttpOnly, SameSite=Lax."""
+CSRF_COOKIE = "shotline_csrf"
+"""The CSRF token of the browser's session, readable by the app's pages."""
+CSRF_HEADER = "X-CSRF-Token"
+"""Where a cookie-authenticated change carries the session's CSRF token."""
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+"""Methods that change nothing, so need no CSRF token."""
 
 _hasher = PasswordHasher()
 
@@ -89,6 +116,12 @@ def verify_password(stored: str | None, password: str) -> bool:
 def token_hash(secret: str) -> str:
     """What the database keeps of a token: its SHA-256, in hex."""
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def csrf_token(secret: str) -> str:
+    """The CSRF token of a session: an HMAC of a constant keyed by its secret,
+    which whoever cannot read the secret cannot make."""
+    return hmac.new(secret.encode("utf-8", "surrogatepass"), b"csrf", hashlib.sha256).hexdigest()
 
 
 def issue_token(
@@ -217,28 +250,55 @@ def challenge(detail: str, invalid: bool) -> dict[str, str]:
     return {"WWW-Authenticate": value}
 
 
-def _bearer_secret(scope: Scope) -> str | None:
-    for name, value in scope.get("headers", ()):
-        if name == b"authorization":
-            header: str = value.decode("latin-1")
-            scheme, _, credentials = header.partition(" ")
-            if scheme.lower() == "bearer" and credentials.strip():
-                return credentials.strip()
-            return None
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            found: str = value.decode("latin-1")
+            return found
     return None
 
 
+def _bearer_secret(scope: Scope) -> str | None:
+    header = _header(scope, b"authorization")
+    if header is None:
+        return None
+    scheme, _, credentials = header.partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return credentials.strip()
+    return None
+
+
+def _cookie_secret(scope: Scope) -> str | None:
+    cookies = _header(scope, b"cookie")
+    if cookies is None:
+        return None
+    return cookie_parser(cookies).get(SESSION_COOKIE) or None
+
+
+def _csrf_matches(scope: Scope, secret: str) -> bool:
+    sent = _header(scope, CSRF_HEADER.lower().encode())
+    return sent is not None and hmac.compare_digest(sent.strip(), csrf_token(secret))
+
+
 class AuthenticationMiddleware:
-    """401 for every HTTP request but ``public`` paths (and the GraphiQL page:
-    a GET of ``graphql_path`` without a ``query``), before anything else runs;
-    the resolved principal goes to ``scope["state"]["principal"]``. WebSocket
-    connections are refused: the application serves none."""
+    """401 for every HTTP request but ``public`` paths, paths starting with
+    one of ``public_prefixes`` (and the GraphiQL page: a GET of
+    ``graphql_path`` without a ``query``), before anything else runs; the
+    resolved principal goes to ``scope["state"]["principal"]``. A change
+    authenticated by the session cookie without its CSRF token is a 403.
+    WebSocket connections are refused: the application serves none."""
 
     def __init__(
-        self, app: ASGIApp, *, public: Iterable[str], graphql_path: str = "/graphql"
+        self,
+        app: ASGIApp,
+        *,
+        public: Iterable[str],
+        public_prefixes: Iterable[str] = (),
+        graphql_path: str = "/graphql",
     ) -> None:
         self.app = app
         self.public = frozenset(public)
+        self.public_prefixes = tuple(public_prefixes)
         self.graphql_path = graphql_path
 
     def _is_public(self, scope: Scope) -> bool:
@@ -246,7 +306,7 @@ class AuthenticationMiddleware:
         root = scope.get("root_path", "")
         if root and path.startswith(root):
             path = path[len(root) :]
-        if path in self.public:
+        if path in self.public or path.startswith(self.public_prefixes):
             return True
         if path == self.graphql_path and scope["method"] in {"GET", "HEAD"}:
             query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
@@ -263,6 +323,15 @@ class AuthenticationMiddleware:
             await self.app(scope, receive, send)
             return
         secret = _bearer_secret(scope)
+        if (
+            secret is None
+            and (secret := _cookie_secret(scope)) is not None
+            and scope["method"] not in SAFE_METHODS
+            and not _csrf_matches(scope, secret)
+        ):
+            detail = f"a change made with the session cookie needs its {CSRF_HEADER} header"
+            await self._refusal(scope, detail, status=403)(scope, receive, send)
+            return
         if secret is None:
             response = self._refusal(scope, "not authenticated", invalid=False)
         else:
@@ -277,16 +346,20 @@ class AuthenticationMiddleware:
             response = self._refusal(scope, "invalid, expired or revoked token", invalid=True)
         await response(scope, receive, send)
 
-    def _refusal(self, scope: Scope, detail: str, *, invalid: bool) -> JSONResponse:
+    def _refusal(
+        self, scope: Scope, detail: str, *, invalid: bool = False, status: int = 401
+    ) -> JSONResponse:
         body: dict[str, Any] = {"detail": detail}
         if scope["path"].startswith(self.graphql_path):
             # GraphQL clients read ``errors``; the code tells them to sign in.
+            code = "UNAUTHENTICATED" if status == 401 else "FORBIDDEN"
             body = {
                 "data": None,
-                "errors": [{"message": detail, "extensions": {"code": "UNAUTHENTICATED"}}],
+                "errors": [{"message": detail, "extensions": {"code": code}}],
                 **body,
             }
-        return JSONResponse(body, status_code=401, headers=challenge(detail, invalid))
+        headers = challenge(detail, invalid) if status == 401 else None
+        return JSONResponse(body, status_code=status, headers=headers)
 
 
 _scheme = HTTPBearer(

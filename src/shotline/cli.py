@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gc
 import time
+from pathlib import Path
 from typing import Annotated, Any
 
+import orjson
 import typer
 import uvicorn
 from fastapi import HTTPException
@@ -13,7 +15,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import Engine, Select, create_engine, func, select
 from sqlalchemy.orm import Session
 
 from shotline.app import create_app
@@ -97,6 +99,21 @@ def _print_demo_accounts() -> None:
         f"Demo sign-in: {emails}; password [bold]{DEMO_PASSWORD}[/bold] "
         "(POST /api/auth/login, then send 'Authorization: Bearer <access_token>')"
     )
+
+
+@app.command()
+def openapi(
+    output: Annotated[
+        Path | None, typer.Option(help="Write it to this file (only when it changed).")
+    ] = None,
+) -> None:
+    """Print the REST API's OpenAPI document (clients are generated from it)."""
+    document = create_app(create_engine("sqlite://")).openapi()
+    text = orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+    if output is None:
+        typer.echo(text.decode(), nl=False)
+    elif not output.is_file() or output.read_bytes() != text:
+        output.write_bytes(text)
 
 
 @app.command()

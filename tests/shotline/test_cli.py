@@ -3,6 +3,7 @@ on every dialect."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -204,3 +205,20 @@ def test_create_admin_needs_a_migrated_database(db: IsolatedDatabase) -> None:
     assert result.exit_code == 1
     assert "run 'shotline init'" in result.output
     assert inspect(db.engine()).get_table_names() == []
+
+
+def test_openapi_writes_the_document_only_when_it_changed(tmp_path: Path) -> None:
+    printed = runner.invoke(cli.app, ["openapi"])
+    assert printed.exit_code == 0, printed.output
+    assert '"/api/auth/session"' in printed.output
+
+    target = tmp_path / "openapi.json"
+    assert runner.invoke(cli.app, ["openapi", "--output", str(target)]).exit_code == 0
+    assert target.read_text() == printed.output
+    stale = 1_000_000_000
+    os.utime(target, (stale, stale))
+    assert runner.invoke(cli.app, ["openapi", "--output", str(target)]).exit_code == 0
+    assert target.stat().st_mtime == stale  # unchanged: a build depending on it stays fresh
+    target.write_text("{}")
+    assert runner.invoke(cli.app, ["openapi", "--output", str(target)]).exit_code == 0
+    assert target.read_text() == printed.output

@@ -1,20 +1,30 @@
 """Signing in, the signed-in person, and their personal API tokens.
 
-``POST /api/auth/login`` is the one API endpoint that answers without a token.
-A failed login is a 401 whatever went wrong (unknown email, wrong password,
-inactive person), so it does not tell which emails exist.
+``POST /api/auth/login`` (a bearer token for scripts) and ``POST
+/api/auth/session`` (a session cookie for browsers) are the API endpoints
+that answer without a token. A failed sign-in is a 401 whatever went wrong
+(unknown email, wrong password, inactive person), so it does not tell which
+emails exist.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 from sqlalchemy import ColumnElement, select, update
 
 from shotline.access import Principal
 from shotline.api.crud.common import IdPath, errors
-from shotline.auth import Me, Unauthenticated, issue_token, login
+from shotline.auth import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    Me,
+    Unauthenticated,
+    csrf_token,
+    issue_token,
+    login,
+)
 from shotline.deps import DB, AppSettings
 from shotline.errors import NotFound
 from shotline.models import AuthToken, TokenKind
@@ -25,6 +35,7 @@ from shotline.schemas.auth import (
     MeOut,
     PasswordChange,
     PasswordChanged,
+    SessionOut,
     TokenCreate,
     TokenCreated,
     TokenOut,
@@ -55,9 +66,46 @@ def sign_in(body: LoginIn, db: DB, settings: AppSettings) -> LoginOut:
     return LoginOut(access_token=secret, expires_at=token.expires_at)
 
 
+@public_router.post(
+    "/auth/session",
+    responses={
+        401: {"model": Message, "description": "Unknown email, wrong password or inactive person."}
+    },
+)
+def open_session(
+    body: LoginIn, db: DB, settings: AppSettings, request: Request, response: Response
+) -> SessionOut:
+    """Sign a browser in: its session token goes in an HttpOnly, SameSite=Lax
+    cookie (``shotline_session``), sent with every request to this server
+    and never readable by scripts; changes made with it need the answer's
+    ``csrf_token`` in an ``X-CSRF-Token`` header. Valid for ``session_hours``,
+    like a login's token; ``POST /api/auth/logout`` ends it."""
+    issued = login(db, body.email, body.password, settings)
+    if issued is None:
+        raise Unauthenticated(_REFUSED)
+    token, secret = issued
+    assert token.expires_at is not None
+    csrf = csrf_token(secret)
+    for name, value, httponly in ((SESSION_COOKIE, secret, True), (CSRF_COOKIE, csrf, False)):
+        response.set_cookie(
+            name,
+            value,
+            max_age=round(settings.session_hours * 3600),
+            path="/",
+            samesite="lax",
+            # Plain HTTP on 127.0.0.1 must keep working; behind TLS, never sent in clear.
+            secure=request.url.scheme == "https",
+            httponly=httponly,
+        )
+    return SessionOut(csrf_token=csrf, expires_at=token.expires_at)
+
+
 @router.post("/auth/logout", status_code=204)
-def sign_out(me: Me, db: DB) -> None:
-    """Revoke the token this request was made with."""
+def sign_out(me: Me, db: DB, response: Response) -> None:
+    """Revoke the token this request was made with (and clear a browser's
+    session cookies)."""
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
     db.execute(
         update(AuthToken)
         .where(AuthToken.id == me.token_id, AuthToken.revoked_at.is_(None))

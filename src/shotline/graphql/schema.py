@@ -63,7 +63,8 @@ from functools import partial
 from typing import Any, cast
 
 import strawberry
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
 from graphql import GraphQLError
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
@@ -96,6 +97,7 @@ from shotline.graphql.types import (
     TaskType,
 )
 from shotline.settings import Settings
+from shotline.web import graphiql_html
 
 
 @strawberry.type
@@ -204,11 +206,17 @@ def make_schema(settings: Settings) -> strawberry.Schema:
     )
 
 
+class _Router(GraphQLRouter[Any, None]):
+    """Strawberry's router, whose GraphiQL page loads its scripts from this
+    server's static files instead of a CDN (see :mod:`shotline.web`)."""
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return HTMLResponse(graphiql_html())
+
+
 def make_router(settings: Settings) -> APIRouter:
     """The ``/graphql`` routes; each request gets a session of its own (see
     :mod:`shotline.graphql.context`)."""
     # No subscriptions, so no WebSocket protocol: every operation is an HTTP
     # request, which the authentication middleware checks.
-    return GraphQLRouter(
-        make_schema(settings), context_getter=get_context, subscription_protocols=()
-    )
+    return _Router(make_schema(settings), context_getter=get_context, subscription_protocols=())

@@ -26,6 +26,14 @@ class LoginOut(BaseModel):
     expires_at: dt.datetime
 
 
+class SessionOut(BaseModel):
+    csrf_token: str = Field(
+        description="Send it in the X-CSRF-Token header of every request that may change "
+        "something (also readable from the shotline_csrf cookie)."
+    )
+    expires_at: dt.datetime
+
+
 class MembershipOut(BaseModel):
     project_id: int
     role: Role = Field(

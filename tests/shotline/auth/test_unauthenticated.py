@@ -14,6 +14,7 @@ from tests.shotline.auth.test_matrix import route_table
 PUBLIC = {
     ("GET", "/healthz"),
     ("POST", "/api/auth/login"),
+    ("POST", "/api/auth/session"),
     ("GET", "/graphql"),  # the GraphiQL page; a GET with a query needs a token
 }
 CHALLENGE = 'Bearer realm="shotline"'
