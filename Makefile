@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install test lint typecheck pytest run bench clean
+.PHONY: install test lint typecheck pytest run bench clean web web-test bench-web dist
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +29,38 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+test: lint typecheck web-test pytest
 
-run: $(STAMP)
+run: $(STAMP) web
 	$(BIN)/shotline serve --host $(HOST) --port $(PORT) --demo-if-empty small
+
+# The web app (web/, Node 20+): npm installs exactly the lock file; the API
+# client's types are generated from the OpenAPI document, which is rewritten
+# only when the API changed, so the bundle is rebuilt only when it is stale.
+WEB_BUNDLE := src/shotline/static/app/index.html
+WEB_MODULES := web/node_modules/.package-lock.json
+WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json web/package.json -type f -not -name schema.d.ts 2>/dev/null)
+API_SOURCES := $(shell find src/shotline -name '*.py' 2>/dev/null)
+
+$(WEB_MODULES): web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web/openapi.json: $(STAMP) $(API_SOURCES)
+	$(BIN)/shotline openapi --output $@
+
+$(WEB_BUNDLE): $(WEB_MODULES) web/openapi.json $(WEB_SOURCES)
+	cd web && npm run build
+
+web: $(WEB_BUNDLE)
+
+# Type-check and unit tests of the web app (its end-to-end tests run with pytest).
+web-test: $(WEB_BUNDLE)
+	cd web && npm run typecheck && npm test
+
+# A wheel with the built web app in it.
+dist: $(STAMP) web
+	$(BIN)/python -m pip wheel --quiet --no-deps -w dist .
 
 # Benchmarks (bench/): SCALE=small|medium|large, DIALECT=sqlite|postgresql,
 # BENCH_ARGS for bench.run's other options (e.g. "--rounds 0.5 --no-sweep").
@@ -48,5 +76,9 @@ $(BENCH_STAMP): pyproject.toml | $(BIN)/python
 bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python -m bench.run --scale $(SCALE) --dialect $(DIALECT) $(BENCH_ARGS)
 
+# The browser benchmark of the web app on the large demo (headless Chromium).
+bench-web: $(STAMP) web
+	$(BIN)/python -m bench.web $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache web/node_modules src/shotline/static/app
