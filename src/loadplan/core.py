@@ -160,7 +160,6 @@ def plan(
     binding = Binding(
         context=context,
         strict=Strict(strict) if strict is not None else _defaults["strict"],
-        settings=chosen,
         arguments=argument_values(selection),
         rules=dict(rules or {}),
     )

@@ -53,6 +53,8 @@ class RelationshipPlan:
     kept beside the attribute under those keys (see :func:`loadplan.related`).
     ``paths`` are the argument paths of the selection nodes merged here
     (response keys joined by dots), used to find argument values.
+    ``prefetch``: a hint asked for a statement of its own (never joined);
+    ``batch_size``: the parents one batched statement serves.
     """
 
     key: str
@@ -64,6 +66,8 @@ class RelationshipPlan:
     arguments: Arguments = field(default_factory=Arguments)
     keys: tuple[str, ...] = ()
     side: bool = False
+    prefetch: bool = False
+    batch_size: int = 30_000
 
     @property
     def windowed(self) -> bool:

@@ -12,9 +12,18 @@ from typing import Any
 
 from sqlalchemy import inspect
 
-from loadplan.planner.fields import HYBRID_CARRIER_PREFIX
+__all__ = [
+    "HYBRID_CARRIER_PREFIX",
+    "related",
+    "store_related",
+    "store_total",
+    "total_count",
+    "value",
+]
 
-__all__ = ["related", "store_related", "store_total", "total_count", "value"]
+#: Prefix of the ``query_expression`` attribute a selected hybrid's SQL side
+#: is loaded into (the hybrid itself stays as it is).
+HYBRID_CARRIER_PREFIX = "_loadplan_"
 
 RELATED = "loadplan.related"
 _TOTAL = "loadplan.total"

@@ -9,6 +9,7 @@ from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipProperty
 from sqlalchemy.sql import operators
 
 from loadplan.errors import PlanError
+from loadplan.mapping import coerce_value
 from loadplan.selection import Filter, Operator, Order
 
 _COMPARISONS: dict[Operator, Any] = {
@@ -48,32 +49,9 @@ def filter_condition(entity: Any, item: Filter) -> ColumnElement[bool]:
         return condition
     if not isinstance(prop, ColumnProperty):
         raise PlanError(mapper.class_.__name__, head, "is not a column")
-    value = _coerce(prop, item.value)
+    value = coerce_value(prop, item.value)
     result: ColumnElement[bool] = _COMPARISONS[item.op](attribute, value)
     return result
-
-
-def _coerce(prop: ColumnProperty[Any], value: Any) -> Any:
-    """Integer keys arrive as strings from GraphQL ``ID`` inputs."""
-    try:
-        python_type = prop.columns[0].type.python_type
-    except NotImplementedError:
-        return value
-    if python_type is int:
-        if isinstance(value, str):
-            return _to_int(prop, value)
-        if isinstance(value, list | tuple):
-            return [_to_int(prop, v) if isinstance(v, str) else v for v in value]
-    return value
-
-
-def _to_int(prop: ColumnProperty[Any], value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise PlanError(
-            prop.parent.class_.__name__, prop.key, f"{value!r} is not an integer"
-        ) from None
 
 
 def _order_column(entity: Any, path: str) -> ColumnElement[Any]:
@@ -94,15 +72,6 @@ def order_expression(entity: Any, item: Order) -> ColumnElement[Any]:
     """``item`` as an ordering term; a to-one hop becomes a correlated subquery."""
     column = _order_column(entity, item.path)
     return column.desc() if item.descending else column.asc()
-
-
-def check_paths(entity: Any, arguments: Any) -> None:
-    """Raise :class:`PlanError` now for a filter or order path that does not
-    resolve, rather than when the statement using it is built."""
-    for item in arguments.filters:
-        filter_condition(entity, item)
-    for order in arguments.order_by:
-        order_expression(entity, order)
 
 
 def reversed_order(terms: list[Any]) -> list[Any]:

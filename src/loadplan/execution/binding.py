@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from loadplan.planner import PlanSettings
 from loadplan.rules import Rules
 from loadplan.selection import NO_ARGUMENTS, Arguments, Selection
 
@@ -34,11 +33,10 @@ def argument_values(selection: Selection, prefix: str = "") -> dict[str, Argumen
 
 @dataclass(frozen=True)
 class Binding:
-    """The request's values for a cached plan: arguments, context, modes."""
+    """The request's values for a cached plan: arguments, context, strict mode."""
 
     context: Any
     strict: Strict
-    settings: PlanSettings
     arguments: dict[str, Arguments] = field(default_factory=dict)
     rules: Rules = field(default_factory=dict)
 

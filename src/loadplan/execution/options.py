@@ -68,11 +68,10 @@ def entity_options(plan: EntityPlan, entity: Any, binding: Binding) -> list[Any]
     strict = binding.strict is Strict.RAISE
     options: list[Any] = []
     parts = (plan, *plan.subtypes)
-    if binding.settings.only:
-        columns = [
-            getattr(namespace_of(entity, part.cls), key) for part in parts for key in part.columns
-        ]
-        options.append(load_only(*columns, raiseload=strict))
+    columns = [
+        getattr(namespace_of(entity, part.cls), key) for part in parts for key in part.columns
+    ]
+    options.append(load_only(*columns, raiseload=strict))
     for part in parts:
         namespace = namespace_of(entity, part.cls)
         with applying(binding.rules, binding.context):
@@ -97,7 +96,7 @@ def entity_options(plan: EntityPlan, entity: Any, binding: Binding) -> list[Any]
             loader = (
                 joinedload(attribute, innerjoin=False if criteria else None)
                 if rel.strategy is Strategy.JOINED
-                else selectinload(attribute, chunksize=binding.settings.batch_size)
+                else selectinload(attribute, chunksize=rel.batch_size)
             )
             options.append(loader.options(*entity_options(rel.target, target, binding)))
         options.extend(part.options)

@@ -33,9 +33,8 @@ from loadplan.execution.windowed import (
     fetch,
     key_getter,
 )
+from loadplan.mapping import key_pairs, mapper_of
 from loadplan.plan import EntityPlan, RelationshipPlan, Strategy
-from loadplan.planner.fields import mapper_of
-from loadplan.planner.keys import key_pairs
 from loadplan.rules import applying
 
 __all__ = ["MODEL_KEY", "MODE_HEADER", "TOTAL_SUFFIX", "load_rows"]
@@ -226,9 +225,7 @@ def _load_relationship(
     batch = cached_batch_statement(
         rel, binding, parts.head, parts.joins, parts.built, raw=True, single=len(wanted) == 1
     )
-    by_parent, totals = fetch(
-        session, batch, batch.stmt, wanted, binding.settings.batch_size, level.read
-    )
+    by_parent, totals = fetch(session, batch, batch.stmt, wanted, rel.batch_size, level.read)
     children = [child for rows in by_parent.values() for child in rows]
     if rel.side:
         keys = rel.keys

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 from operator import itemgetter
 from typing import Any
 
@@ -47,20 +47,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.sql import Subquery, visitors
-from sqlalchemy.sql.elements import BooleanClauseList, UnaryExpression
-from sqlalchemy.sql.operators import and_ as and_operator
-from sqlalchemy.sql.schema import Column
+from sqlalchemy.sql import Subquery
+from sqlalchemy.sql.elements import UnaryExpression
 
-from loadplan.errors import PlanError
 from loadplan.execution.arguments import filter_condition, order_expression, reversed_order
 from loadplan.execution.binding import Binding
 from loadplan.execution.options import criteria_for, entity_for, entity_options
 from loadplan.execution.parent_keys import PARENT_KEYS, ParentKeysIn
 from loadplan.execution.raw_rows import RawRows
 from loadplan.execution.statement_cache import StatementCache
+from loadplan.mapping import KeyPairs, extra_join_criteria, key_pairs
 from loadplan.plan import RelationshipPlan
-from loadplan.planner.keys import KeyPairs, key_pairs
 from loadplan.results import store_related, store_total
 from loadplan.selection import NO_ARGUMENTS
 
@@ -86,38 +83,6 @@ def complete_keys(keys: Iterable[Any], width: int) -> list[Any]:
     return sorted({k for k in keys if None not in k})
 
 
-@cache
-def extra_join_criteria(prop: Any) -> tuple[ColumnElement[bool], ...]:
-    """Conditions of a custom ``primaryjoin`` beyond its key pairs, which a
-    batched statement over the child alone must still apply (e.g. a
-    project's *active* sequences). Conditions on the parent's other columns
-    cannot be applied per batch and are refused. Found once per relationship
-    (walking the join condition is not free, and every batch asks)."""
-    join = prop.primaryjoin
-    terms = (
-        list(join.clauses)
-        if isinstance(join, BooleanClauseList) and join.operator is and_operator
-        else [join]
-    )
-    parent_table = prop.parent.local_table
-    if prop.secondary is not None or parent_table is prop.target:
-        return ()
-    pairs = {(local, remote) for local, remote in prop.local_remote_pairs or ()}
-    extra: list[ColumnElement[bool]] = []
-    for term in terms:
-        columns = {e for e in visitors.iterate(term) if isinstance(e, Column)}
-        on_parent = {c for c in columns if c.table is parent_table}
-        if not on_parent:
-            extra.append(term)
-        elif not on_parent <= {local for local, _ in pairs}:
-            raise PlanError(
-                prop.parent.class_.__name__,
-                prop.key,
-                "has a join condition on the parent that a per-parent list cannot apply",
-            )
-    return tuple(extra)
-
-
 def load_windowed(
     session: Session, parents: Sequence[Any], rel: RelationshipPlan, binding: Binding
 ) -> list[Any]:
@@ -127,9 +92,7 @@ def load_windowed(
     wanted = complete_keys((_parent_key(p, parent_keys) for p in parents), len(parent_keys))
     batch = cached_batch_statement(rel, binding, [entity], (), (), single=len(wanted) == 1)
     batch_stmt = batch.stmt.options(*entity_options(rel.target, entity, binding))
-    by_parent, totals = fetch(
-        session, batch, batch_stmt, wanted, binding.settings.batch_size, itemgetter(0)
-    )
+    by_parent, totals = fetch(session, batch, batch_stmt, wanted, rel.batch_size, itemgetter(0))
     children = [child for rows in by_parent.values() for child in rows]
 
     for parent in parents:

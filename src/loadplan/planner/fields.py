@@ -1,17 +1,19 @@
-"""Resolve the selected names of one entity into columns, relationships,
-expressions and hinted properties, expanding hints into extra selections.
+"""The first planning pass: resolve the selected names into a plan.
 
-This is the only rule that reads attribute names from the client, so it is
-also where unknown names and names of the wrong kind are rejected.
+Each entity's selected names become columns, relationships, expressions and
+hinted properties, hints expanding into extra selections; every selection
+node of a relationship becomes a relationship load of its own (the next pass
+groups them). This is the only pass that reads attribute names from the
+client, so it is also where unknown names and names of the wrong kind, and
+list arguments that do not resolve, are rejected.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import inspect
 from sqlalchemy.ext.hybrid import HybridExtensionType
 from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipProperty, query_expression
 from sqlalchemy.orm.interfaces import LoaderOption
@@ -19,10 +21,15 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from loadplan.errors import PlanError
 from loadplan.expressions import Computed
 from loadplan.hints import Hints
+from loadplan.mapping import check_arguments, mapper_of
+from loadplan.plan import EntityPlan, ExpressionLoad, RelationshipPlan, Strategy
+from loadplan.planner.planning import Planning
 from loadplan.properties import property_hints
+from loadplan.results import HYBRID_CARRIER_PREFIX
 from loadplan.selection import Selection
 
-HYBRID_CARRIER_PREFIX = "_loadplan_"
+__all__ = ["QUERY_EXPRESSION", "resolve_fields"]
+
 QUERY_EXPRESSION = (("query_expression", True),)
 
 
@@ -190,6 +197,65 @@ def _expand(
     ]
 
 
-def mapper_of(cls: type[Any]) -> Mapper[Any]:
-    mapper: Mapper[Any] = inspect(cls)
-    return mapper
+def resolve_fields(plan: EntityPlan, planning: Planning) -> EntityPlan:
+    """The plan of ``planning.selection`` on ``plan.cls``, one relationship
+    load per selection node, with only the selected columns."""
+    return _entity(mapper_of(plan.cls), planning.selection.children, planning, ("",))
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _entity(
+    mapper: Mapper[Any], nodes: Iterable[Selection], planning: Planning, paths: tuple[str, ...]
+) -> EntityPlan:
+    by_mapper = resolve(mapper, nodes, planning.context)
+    base_fields = by_mapper.pop(mapper, None) or ResolvedFields(mapper.class_)
+    base = _part(mapper, base_fields, planning, paths)
+    if not by_mapper:
+        return base
+    subtypes = tuple(_part(sub, fields, planning, paths) for sub, fields in by_mapper.items())
+    return replace(base, subtypes=subtypes)
+
+
+def _part(
+    mapper: Mapper[Any], fields: ResolvedFields, planning: Planning, paths: tuple[str, ...]
+) -> EntityPlan:
+    """The plan of one class's share of an entity (the entity, or a subtype)."""
+    relationships = []
+    for node in fields.relationships:
+        prop = mapper.relationships[node.name]
+        check_arguments(prop.mapper.class_, node.arguments)
+        child_paths = tuple(dict.fromkeys(_join(p, node.key) for p in paths))
+        relationships.append(
+            RelationshipPlan(
+                key=node.name,
+                owner=mapper.class_,
+                # Until the strategy pass chooses.
+                strategy=Strategy.SELECTIN,
+                uselist=bool(prop.uselist),
+                target=_entity(prop.mapper, node.children, planning, child_paths),
+                paths=child_paths,
+                arguments=node.arguments,
+                keys=(node.key,),
+                prefetch=node.name in fields.prefetch,
+            )
+        )
+    expressions = (
+        tuple(
+            ExpressionLoad(name, attribute, source)
+            for name, (attribute, source) in fields.expressions.items()
+        )
+        if planning.settings.expressions
+        else ()
+    )
+    return EntityPlan(
+        cls=mapper.class_,
+        columns=tuple(fields.columns),
+        expressions=expressions,
+        relationships=tuple(relationships),
+        hints=fields.hints,
+        options=tuple(fields.options),
+        properties=tuple(dict.fromkeys(fields.properties)),
+    )

@@ -1,61 +1,56 @@
-"""The key columns a relationship load needs on each side.
+"""The third planning pass: the columns every load needs besides the selected ones.
 
-A batched child row must carry the key that points back to its parent, and a
-joined or selectin load needs the parent's side of the join: leaving either
-out is the classic "every row refetches" bug of other optimizers.
+Each entity loads its primary key and polymorphic discriminator; each
+relationship adds the parent's side of its join to the parent and the
+child's side (the key pointing back to the parent) to the child. Leaving
+either out is the classic "every row refetches" bug of other optimizers.
+With ``PlanSettings.only`` off, every column of the entity is loaded.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
-from typing import Any
+from dataclasses import replace
 
-from sqlalchemy import ColumnElement
-from sqlalchemy.orm import Mapper, RelationshipProperty
+from loadplan.mapping import discriminator_key, key_pairs, mapper_of, primary_key
+from loadplan.plan import EntityPlan
+from loadplan.planner.fields import QUERY_EXPRESSION
+from loadplan.planner.planning import Planning
 
-
-@dataclass(frozen=True)
-class KeyPairs:
-    """Parent attribute keys and the matching child-side columns.
-
-    For a plain relationship the child-side columns live on the child's table;
-    for one through a ``secondary`` table they live on that table, and
-    ``child_columns`` hold the child's own side of the secondary join.
-    """
-
-    parent_keys: tuple[str, ...]
-    remote_columns: tuple[ColumnElement[Any], ...]
-    child_keys: tuple[str, ...]
+__all__ = ["add_key_columns"]
 
 
-def attribute_keys(mapper: Mapper[Any], columns: list[Any]) -> tuple[str, ...]:
-    keys: list[str] = []
-    for column in columns:
-        prop = mapper.get_property_by_column(column)
-        if prop.key not in keys:
-            keys.append(prop.key)
-    return tuple(keys)
+def add_key_columns(plan: EntityPlan, planning: Planning) -> EntityPlan:
+    return _with_keys(plan, (), planning.settings.only, ())
 
 
-@cache
-def key_pairs(prop: RelationshipProperty[Any]) -> KeyPairs:
-    """Worked out once per relationship: the planner and every batched load
-    of a request (the parents' keys, then the statement) ask for them."""
-    parent: Mapper[Any] = prop.parent
-    child: Mapper[Any] = prop.mapper
-    if prop.secondary is not None:
-        pairs = list(prop.synchronize_pairs)
-        child_pairs = list(prop.secondary_synchronize_pairs or ())
-        return KeyPairs(
-            parent_keys=attribute_keys(parent, [local for local, _ in pairs]),
-            remote_columns=tuple(remote for _, remote in pairs),
-            child_keys=attribute_keys(child, [local for local, _ in child_pairs]),
+def _with_keys(
+    plan: EntityPlan, child_keys: tuple[str, ...], only: bool, inherited: tuple[str, ...]
+) -> EntityPlan:
+    mapper = mapper_of(plan.cls)
+    columns: list[str] = []
+    if not inherited:
+        columns.extend(primary_key(plan.cls))
+        discriminator = discriminator_key(mapper)
+        if discriminator is not None:
+            columns.append(discriminator)
+    columns.extend(child_keys)
+    if only:
+        columns.extend(plan.columns)
+    else:
+        columns.extend(
+            prop.key for prop in mapper.column_attrs if prop.strategy_key != QUERY_EXPRESSION
         )
-    pairs = list(prop.local_remote_pairs or ())
-    remote = [r for _, r in pairs]
-    return KeyPairs(
-        parent_keys=attribute_keys(parent, [local for local, _ in pairs]),
-        remote_columns=tuple(remote),
-        child_keys=attribute_keys(child, remote),
+    relationships = []
+    for rel in plan.relationships:
+        pairs = key_pairs(mapper.relationships[rel.key])
+        columns.extend(pairs.parent_keys)
+        relationships.append(
+            replace(rel, target=_with_keys(rel.target, pairs.child_keys, only, ()))
+        )
+    own = tuple(dict.fromkeys(c for c in columns if c not in inherited))
+    return replace(
+        plan,
+        columns=own,
+        relationships=tuple(relationships),
+        subtypes=tuple(_with_keys(sub, (), only, own) for sub in plan.subtypes),
     )

@@ -1,0 +1,243 @@
+"""Facts about the SQLAlchemy mapping that planning and execution both need.
+
+What the mapper of a class is, which columns join a relationship's two
+sides, what a dotted filter or order path walks through, and which Python
+type a column holds are questions about the models, not about a request.
+They live here, below both :mod:`loadplan.planner` and
+:mod:`loadplan.execution`, so that neither imports the other for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sqlalchemy import ColumnElement, TypeDecorator, inspect
+from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipProperty
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import BooleanClauseList
+from sqlalchemy.sql.operators import and_ as and_operator
+from sqlalchemy.sql.schema import Column
+from sqlalchemy.types import TypeEngine
+
+from loadplan.errors import PlanError
+from loadplan.selection import Arguments, Filter
+
+__all__ = [
+    "KeyPairs",
+    "attribute_keys",
+    "check_arguments",
+    "coerce_value",
+    "discriminator_key",
+    "extra_join_criteria",
+    "key_pairs",
+    "mapper_of",
+    "primary_key",
+    "python_type",
+    "relationship_of",
+]
+
+
+def mapper_of(cls: type[Any]) -> Mapper[Any]:
+    """The mapper of a mapped class (or of an alias of one)."""
+    mapper: Mapper[Any] = inspect(cls).mapper
+    return mapper
+
+
+def relationship_of(cls: type[Any], key: str) -> RelationshipProperty[Any]:
+    """The relationship ``key`` of ``cls``."""
+    return mapper_of(cls).relationships[key]
+
+
+def primary_key(cls: type[Any]) -> tuple[str, ...]:
+    """The attribute names of ``cls``'s primary key columns, in key order."""
+    mapper = mapper_of(cls)
+    return tuple(mapper.get_property_by_column(c).key for c in mapper.primary_key)
+
+
+def discriminator_key(mapper: Mapper[Any]) -> str | None:
+    """The attribute holding the polymorphic identity of ``mapper``'s rows."""
+    if mapper.polymorphic_on is None:
+        return None
+    return mapper.get_property_by_column(mapper.polymorphic_on).key
+
+
+@dataclass(frozen=True)
+class KeyPairs:
+    """Parent attribute keys and the matching child-side columns.
+
+    For a plain relationship the child-side columns live on the child's table;
+    for one through a ``secondary`` table they live on that table, and
+    ``child_keys`` hold the child's own side of the secondary join.
+    """
+
+    parent_keys: tuple[str, ...]
+    remote_columns: tuple[ColumnElement[Any], ...]
+    child_keys: tuple[str, ...]
+
+
+def attribute_keys(mapper: Mapper[Any], columns: Iterable[Any]) -> tuple[str, ...]:
+    """The attribute names of ``columns`` on ``mapper``, each once."""
+    keys: list[str] = []
+    for column in columns:
+        prop = mapper.get_property_by_column(column)
+        if prop.key not in keys:
+            keys.append(prop.key)
+    return tuple(keys)
+
+
+@cache
+def key_pairs(prop: RelationshipProperty[Any]) -> KeyPairs:
+    """The columns joining ``prop``'s parents to its children.
+
+    A batched child row must carry the key that points back to its parent,
+    and a joined or batched load needs the parent's side of the join:
+    leaving either out is the classic "every row refetches" bug of other
+    optimizers. Worked out once per relationship: the planner and every
+    batched load of a request ask for them.
+    """
+    parent: Mapper[Any] = prop.parent
+    child: Mapper[Any] = prop.mapper
+    if prop.secondary is not None:
+        pairs = list(prop.synchronize_pairs)
+        child_pairs = list(prop.secondary_synchronize_pairs or ())
+        return KeyPairs(
+            parent_keys=attribute_keys(parent, [local for local, _ in pairs]),
+            remote_columns=tuple(remote for _, remote in pairs),
+            child_keys=attribute_keys(child, [local for local, _ in child_pairs]),
+        )
+    pairs = list(prop.local_remote_pairs or ())
+    remote = [r for _, r in pairs]
+    return KeyPairs(
+        parent_keys=attribute_keys(parent, [local for local, _ in pairs]),
+        remote_columns=tuple(remote),
+        child_keys=attribute_keys(child, remote),
+    )
+
+
+@cache
+def extra_join_criteria(prop: RelationshipProperty[Any]) -> tuple[ColumnElement[bool], ...]:
+    """Conditions of a custom ``primaryjoin`` beyond its key pairs, which a
+    batched statement over the child alone must still apply (e.g. a
+    project's *active* sequences). Conditions on the parent's other columns
+    cannot be applied per batch and are refused. Found once per relationship
+    (walking the join condition is not free, and every batch asks)."""
+    join = prop.primaryjoin
+    terms = (
+        list(join.clauses)
+        if isinstance(join, BooleanClauseList) and join.operator is and_operator
+        else [join]
+    )
+    parent_table = prop.parent.local_table
+    if prop.secondary is not None or parent_table is prop.target:
+        return ()
+    pairs = {(local, remote) for local, remote in prop.local_remote_pairs or ()}
+    extra: list[ColumnElement[bool]] = []
+    for term in terms:
+        columns = {e for e in visitors.iterate(term) if isinstance(e, Column)}
+        on_parent = {c for c in columns if c.table is parent_table}
+        if not on_parent:
+            extra.append(term)
+        elif not on_parent <= {local for local, _ in pairs}:
+            raise PlanError(
+                prop.parent.class_.__name__,
+                prop.key,
+                "has a join condition on the parent that a per-parent list cannot apply",
+            )
+    return tuple(extra)
+
+
+def python_type(column_type: TypeEngine[Any]) -> type[Any] | None:
+    """The Python type values of ``column_type`` have, or ``None`` when the
+    type does not say.
+
+    A ``TypeDecorator`` is asked for the type it stores: SQLAlchemy 2.0
+    raises ``NotImplementedError`` for its ``python_type``, 2.1 answers
+    ``object``; neither is the type of the values (an aware ``datetime``
+    for a UTC timestamp decorator).
+    """
+    while isinstance(column_type, TypeDecorator):
+        column_type = column_type.impl_instance
+    try:
+        found = column_type.python_type
+    except NotImplementedError:
+        return None
+    return found if isinstance(found, type) and found is not object else None
+
+
+def coerce_value(prop: ColumnProperty[Any], value: Any) -> Any:
+    """A filter value as the column compares it: integer keys arrive as
+    strings from GraphQL ``ID`` inputs. Raises :class:`PlanError` for text
+    that is not an integer."""
+    if python_type(prop.columns[0].type) is not int:
+        return value
+    if isinstance(value, str):
+        return _to_int(prop, value)
+    if isinstance(value, list | tuple):
+        return [_to_int(prop, v) if isinstance(v, str) else v for v in value]
+    return value
+
+
+def _to_int(prop: ColumnProperty[Any], value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise PlanError(
+            prop.parent.class_.__name__, prop.key, f"{value!r} is not an integer"
+        ) from None
+
+
+def _step(mapper: Mapper[Any], name: str) -> Any:
+    prop = mapper.attrs.get(name)
+    if prop is None:
+        raise PlanError(mapper.class_.__name__, name, "is not an attribute of this model")
+    return prop
+
+
+def filter_column(cls: type[Any], path: str) -> ColumnProperty[Any]:
+    """The column a dotted filter path ends on; its hops must be to-one
+    relationships (each becomes an ``EXISTS``)."""
+    mapper = mapper_of(cls)
+    *hops, last = path.split(".")
+    for hop in hops:
+        prop = _step(mapper, hop)
+        if not isinstance(prop, RelationshipProperty) or prop.uselist:
+            raise PlanError(mapper.class_.__name__, hop, "is not a to-one relationship")
+        mapper = prop.mapper
+    prop = _step(mapper, last)
+    if not isinstance(prop, ColumnProperty):
+        raise PlanError(mapper.class_.__name__, last, "is not a column")
+    return prop
+
+
+def order_column(cls: type[Any], path: str) -> ColumnProperty[Any]:
+    """The column a dotted order path ends on; its hops must be to-one
+    relationships without a secondary table (each becomes a correlated
+    subquery)."""
+    mapper = mapper_of(cls)
+    *hops, last = path.split(".")
+    for hop in hops:
+        prop = _step(mapper, hop)
+        if not isinstance(prop, RelationshipProperty) or prop.uselist or prop.secondary is not None:
+            raise PlanError(mapper.class_.__name__, hop, "is not a to-one relationship")
+        mapper = prop.mapper
+    prop = _step(mapper, last)
+    if not isinstance(prop, ColumnProperty):
+        raise PlanError(mapper.class_.__name__, last, "is not a column")
+    return prop
+
+
+def check_arguments(cls: type[Any], arguments: Arguments) -> None:
+    """Raise :class:`PlanError` now for a filter or order path of
+    ``arguments`` that does not resolve on ``cls``, or a filter value its
+    column cannot compare, rather than when the statement using it is built."""
+    for item in arguments.filters:
+        check_filter(cls, item)
+    for order in arguments.order_by:
+        order_column(cls, order.path)
+
+
+def check_filter(cls: type[Any], item: Filter) -> None:
+    coerce_value(filter_column(cls, item.path), item.value)

@@ -1,0 +1,75 @@
+"""The second planning pass: group the loads of one relationship into variants.
+
+Selections of one relationship with equal arguments (aliases of the same
+field, a hint's path beside a selected one) load once, with the union of
+what is selected below them; different arguments load separately. The
+variant without arguments, if any, comes first so that it can fill the
+attribute; every further variant is kept beside it (``side``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import reduce
+
+from loadplan.plan import EntityPlan, ExpressionLoad, RelationshipPlan
+from loadplan.planner.planning import Planning
+
+__all__ = ["group_variants", "merge_entities"]
+
+
+def group_variants(plan: EntityPlan, planning: Planning) -> EntityPlan:
+    return _grouped(plan)
+
+
+def _grouped(plan: EntityPlan) -> EntityPlan:
+    groups: dict[str, list[list[RelationshipPlan]]] = {}
+    for rel in plan.relationships:
+        variants = groups.setdefault(rel.key, [])
+        for variant in variants:
+            if variant[0].arguments == rel.arguments:
+                variant.append(rel)
+                break
+        else:
+            variants.append([rel])
+    relationships: list[RelationshipPlan] = []
+    for variants in groups.values():
+        variants.sort(key=lambda v: bool(v[0].arguments))
+        for index, variant in enumerate(variants):
+            target = reduce(merge_entities, (rel.target for rel in variant))
+            relationships.append(
+                replace(
+                    variant[0],
+                    target=_grouped(target),
+                    paths=tuple(dict.fromkeys(p for rel in variant for p in rel.paths)),
+                    keys=tuple(dict.fromkeys(k for rel in variant for k in rel.keys)),
+                    prefetch=any(rel.prefetch for rel in variant),
+                    side=index > 0,
+                )
+            )
+    return replace(
+        plan,
+        relationships=tuple(relationships),
+        subtypes=tuple(_grouped(sub) for sub in plan.subtypes),
+    )
+
+
+def merge_entities(first: EntityPlan, second: EntityPlan) -> EntityPlan:
+    """One plan of an entity selected twice: the union of both, in order of
+    first appearance (relationships are grouped afterwards)."""
+    expressions: dict[str, ExpressionLoad] = {e.name: e for e in first.expressions}
+    for expression in second.expressions:
+        expressions.setdefault(expression.name, expression)
+    subtypes = {sub.cls: sub for sub in first.subtypes}
+    for sub in second.subtypes:
+        subtypes[sub.cls] = merge_entities(subtypes[sub.cls], sub) if sub.cls in subtypes else sub
+    return replace(
+        first,
+        columns=tuple(dict.fromkeys((*first.columns, *second.columns))),
+        expressions=tuple(expressions.values()),
+        relationships=first.relationships + second.relationships,
+        subtypes=tuple(subtypes.values()),
+        hints=first.hints.merge(second.hints),
+        options=first.options + second.options,
+        properties=tuple(dict.fromkeys((*first.properties, *second.properties))),
+    )
