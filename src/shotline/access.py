@@ -27,6 +27,8 @@ time log                its task is visible and the project is not a
                         client's
 milestone               ``milestone.project_id IN (:member_of)``: every
                         member reads the project's schedule
+team member             ``project_member.project_id IN (:member_of)``:
+                        every member reads the project's team
 ======================= ==================================================
 
 ``:reads_all`` are the projects where the role is admin, manager,
@@ -75,15 +77,18 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    case,
     exists,
     false,
+    func,
     inspect,
     not_,
     or_,
     select,
     true,
+    type_coerce,
 )
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 import loadplan
 from loadplan.rules import conditions
@@ -92,7 +97,9 @@ from shotline.models import (
     Entity,
     Episode,
     Milestone,
+    Person,
     Project,
+    ProjectMember,
     Role,
     Sequence,
     Shot,
@@ -106,6 +113,7 @@ __all__ = [
     "ASSIGNEES",
     "MANAGERS",
     "PROJECT_CREATORS",
+    "PROJECT_ROLE",
     "READS_ALL",
     "RULES",
     "Principal",
@@ -115,6 +123,7 @@ __all__ = [
     "can_work_on_task",
     "comment_rule",
     "entity_rule",
+    "member_rule",
     "milestone_rule",
     "principal_of",
     "project_rule",
@@ -170,6 +179,22 @@ class Principal:
     def project_ids(self, roles: frozenset[Role] | set[Role]) -> list[int]:
         """The member projects where the effective role is one of ``roles``."""
         return sorted(project for project, role in self.projects.items() if role in roles)
+
+
+def _project_role(member: Any, _context: Any) -> ColumnElement[Role]:
+    person = aliased(Person)
+    studio_role = select(person.role).where(person.id == member.person_id).scalar_subquery()
+    role = case(
+        (studio_role == Role.ADMIN, Role.ADMIN.value),
+        else_=func.coalesce(member.role, studio_role),
+    )
+    return type_coerce(role, ProjectMember.__table__.c.role.type)
+
+
+PROJECT_ROLE = loadplan.Computed(_project_role, label="the member's role on the project")
+"""A team member's role on the project, in SQL: the rule of
+:meth:`Principal.role_in` (a studio admin is an admin on every project;
+anyone else has the membership's role, else their studio role)."""
 
 
 def principal_of(context: Any) -> Principal:
@@ -327,8 +352,19 @@ def milestone_rule(milestone: Any, context: Any) -> ColumnElement[bool]:
     return _within(milestone.project_id, sorted(principal.projects))
 
 
+def member_rule(member: Any, context: Any) -> ColumnElement[bool]:
+    """Row rule of :class:`~shotline.models.ProjectMember`: a project's team
+    is read by its members (and admins), vendors and clients included, as
+    everyone signed in reads people."""
+    principal = principal_of(context)
+    if principal.is_admin:
+        return true()
+    return _within(member.project_id, sorted(principal.projects))
+
+
 RULES: loadplan.Rules = {
     Project: project_rule,
+    ProjectMember: member_rule,
     Milestone: milestone_rule,
     Entity: entity_rule,
     Task: task_rule,

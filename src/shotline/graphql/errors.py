@@ -8,6 +8,10 @@ kind of mistake it made without parsing the message.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fastapi import HTTPException
 from graphql import GraphQLError
 
 
@@ -39,3 +43,23 @@ def key(ident: str, what: str) -> int:
         return int(ident)
     except ValueError:
         raise BadInput(f"{what} id must be an integer, got {ident!r}") from None
+
+
+_CODES = {400: "BAD_USER_INPUT", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT"}
+
+
+@contextmanager
+def answered_as_graphql() -> Iterator[None]:
+    """Run a service of :mod:`shotline.services` (the same rules as REST):
+    its refusal, a 4xx for REST, becomes the GraphQL error of the same kind,
+    with the same message; a field-level refusal names its field in
+    ``extensions.field``."""
+    try:
+        yield
+    except HTTPException as error:
+        extensions: dict[str, object] = {"code": _CODES.get(error.status_code, "BAD_USER_INPUT")}
+        message = error.detail
+        if isinstance(message, dict):
+            extensions["field"] = message["field"]
+            message = f"{message['field']}: {message['message']}"
+        raise GraphQLError(str(message), extensions=extensions) from None

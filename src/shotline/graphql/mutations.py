@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 
 from shotline import models as m
 from shotline.access import Principal, can_edit_task, can_manage, can_work_on_task, visible
+from shotline.graphql import team
 from shotline.graphql.context import principal, session_of
 from shotline.graphql.errors import BadInput, Forbidden, NotFound, key
-from shotline.graphql.types import ENTITY_IS_LIVE, Task
+from shotline.graphql.types import ENTITY_IS_LIVE, Project, Task
 
 
 @strawberry.input(description="A comment; by the signed-in person unless authorId says otherwise.")
@@ -164,3 +165,14 @@ class Mutation:
         resolver=assign_task, description="Add and remove assignees of a task."
     )
     add_comment: Task = strawberry.mutation(resolver=add_comment, description="Comment on a task.")
+    add_project_member: Project = strawberry.mutation(
+        resolver=team.add_project_member,
+        description="Put a person on a project's team, with a role on it (none: their own).",
+    )
+    set_project_member_role: Project = strawberry.mutation(
+        resolver=team.set_project_member_role,
+        description="Change a team member's role on the project (null: their own).",
+    )
+    remove_project_member: Project = strawberry.mutation(
+        resolver=team.remove_project_member, description="Take a person off a project's team."
+    )

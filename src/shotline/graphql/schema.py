@@ -17,7 +17,9 @@ Schema overview (types in :mod:`shotline.graphql.types`, mutations in
 - ``people`` / ``personConnection`` / ``person(id)``, ``departments``,
   ``taskTypes``, ``taskStatuses``, ``assetTypes``: the studio's vocabulary.
 - Mutations ``setTaskStatus``, ``assignTask``, ``addComment``, answering
-  with the changed task.
+  with the changed task; ``addProjectMember``, ``setProjectMemberRole``,
+  ``removeProjectMember``, answering with the project (its ``members`` are
+  its team, with each one's ``projectRole``).
 
 Each collection is a plain list (``shots``) and a Relay connection
 (``shotConnection``; a project's entities of every kind only the latter, as

@@ -41,7 +41,7 @@ from strawberry.scalars import JSON
 import loadplan
 import loadplan.strawberry as lp
 from shotline import models as m
-from shotline.access import Principal, visible
+from shotline.access import PROJECT_ROLE, Principal, visible
 from shotline.graphql.context import principal, session_of
 from shotline.graphql.errors import BadInput
 from shotline.schemas.schedule import MAX_WEEKS, TIME_SPENT
@@ -377,6 +377,18 @@ def _workload(
     )
 
 
+@lp.type(m.ProjectMember, description="A person on a project's team.")
+class ProjectMember:
+    person: auto
+    # Dotted fields: they also make the team filterable and sortable by name.
+    person_first_name: auto = lp.field(field_name="person.first_name")
+    person_last_name: auto = lp.field(field_name="person.last_name")
+    role: auto = lp.field(description="The role the membership sets; null: their own.")
+    project_role: m.Role = lp.field(
+        annotate=PROJECT_ROLE, description="The role they act with on this project."
+    )
+
+
 @lp.type(m.Project, description="A production: a film or a series.")
 class Project:
     id: auto
@@ -387,6 +399,7 @@ class Project:
     start_date: auto
     end_date: auto
     created_at: dt.datetime
+    members: list[ProjectMember] = lp.field(description="The project's team.")
     task_types: auto
     task_type_connection: lp.Connection[TaskType] = lp.connection(field_name="task_types")
     task_statuses: auto

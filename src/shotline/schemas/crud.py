@@ -33,7 +33,7 @@ from pydantic import (
 from sqlalchemy import ColumnElement, String, null
 
 import loadplan
-from shotline.access import principal_of
+from shotline.access import PROJECT_ROLE, principal_of
 from shotline.models import ForEntity, ProjectStatus, Role
 
 MAX_INT = 2**31 - 1
@@ -332,6 +332,32 @@ class ProjectTaskStatusesIn(In):
 class ProjectSettingsOut(Out):
     task_types: list[TaskTypeOut]
     task_statuses: list[TaskStatusOut]
+
+
+# -- Teams --------------------------------------------------------------------------
+
+
+class MemberCreate(In):
+    person_id: Id
+    role: Role | None = Field(
+        None,
+        description="Their role on this project (any but admin); none: their studio role.",
+    )
+
+
+class MemberUpdate(In):
+    role: Role | None = Field(description="Any role but admin; null: their studio role.")
+
+
+class MemberOut(Out):
+    project_id: int
+    person: PersonOut
+    role: Role | None = Field(description="The role the membership sets; null: their studio role.")
+    project_role: Annotated[
+        Role,
+        loadplan.hint(annotate=PROJECT_ROLE),
+        Field(description="The role they act with on this project."),
+    ]
 
 
 # -- Entities -----------------------------------------------------------------------

@@ -150,6 +150,14 @@ def emails(body: Any) -> list[str | None]:
 
 LHK_TASKS = [ANCHOR_MOD, ANCHOR_RIG, BELL_MOD, CRATE_RIG, SH0010_ANIM, SH0020_ANIM]
 VENDOR_TASKS = [ANCHOR_RIG, BELL_MOD, SH0010_ANIM]
+LHK_TEAM = [
+    (MANAGER, "manager", EMAILS[MANAGER]),
+    (SUPERVISOR, "supervisor", EMAILS[SUPERVISOR]),
+    (ARTIST, "artist", EMAILS[ARTIST]),
+    (VENDOR, "vendor", EMAILS[VENDOR]),
+    (CLIENT, "client", EMAILS[CLIENT]),
+    (LENA, "supervisor", EMAILS[LENA]),
+]
 ALL_EMAILS = [EMAILS[p] for p in sorted(EMAILS)]
 
 READS = [
@@ -252,6 +260,12 @@ READS = [
          expect=roles((200, [PROP]))),
     Case("GET", "/api/asset-types/{asset_type_id}", f"/api/asset-types/{PROP}",
          rows=field_of("name"), expect=roles((200, "Prop"))),
+    # Every member reads the team, a client without emails.
+    Case("GET", "/api/projects/{project_id}/members", f"/api/projects/{P1}/members",
+         rows=lambda body: [(m["person"]["id"], m["project_role"], m["person"]["email"])
+                            for m in body["items"]],
+         expect=roles((200, LHK_TEAM), client=(200, [(p, r, None) for p, r, _ in LHK_TEAM]),
+                      outsider=404)),
     Case("GET", "/api/me", "/api/me", rows=lambda body: (body["email"], body["projects"]),
          expect={
              "admin": (200, (EMAILS[ADMIN], [])),
@@ -326,6 +340,13 @@ WRITES = [
          expect=roles(404, admin=200, outsider=200)),
     # Allowed, then refused for holding entities: the permission is checked first.
     Case("DELETE", "/api/projects/{project_id}", f"/api/projects/{P1}", expect=managers(409)),
+    Case("POST", "/api/projects/{project_id}/members", f"/api/projects/{P1}/members",
+         body={"person_id": OUTSIDER, "role": "artist"}, expect=managers(201)),
+    Case("PATCH", "/api/projects/{project_id}/members/{person_id}",
+         f"/api/projects/{P1}/members/{ARTIST}", body={"role": "supervisor"},
+         expect=managers(200)),
+    Case("DELETE", "/api/projects/{project_id}/members/{person_id}",
+         f"/api/projects/{P1}/members/{CLIENT}", expect=managers(204)),
     Case("PUT", "/api/projects/{project_id}/settings/task-types",
          f"/api/projects/{P1}/settings/task-types",
          body={"task_type_ids": [MOD, RIG, ANIM]}, expect=managers(200)),
@@ -614,6 +635,33 @@ OPERATIONS = [
               expect=roles("FORBIDDEN", admin=[SUPERVISOR, ARTIST],
                            manager=[SUPERVISOR, ARTIST], supervisor=[SUPERVISOR, ARTIST],
                            vendor="NOT_FOUND", outsider="NOT_FOUND")),
+    Operation("project team", """query($id: ID!) { project(id: $id) {
+                  members { person { id } projectRole } } }""",
+              variables={"id": str(P1)},
+              rows=lambda d: d["project"] and [(int(m["person"]["id"]), m["projectRole"])
+                                               for m in d["project"]["members"]],
+              expect=roles([(p, r.upper()) for p, r, _ in LHK_TEAM], outsider=None)),
+    Operation("addProjectMember",
+              """mutation($project: ID!, $who: ID!) {
+                  addProjectMember(projectId: $project, personId: $who, role: ARTIST) {
+                      members { person { id } } } }""",
+              variables={"project": str(P1), "who": str(OUTSIDER)},
+              rows=lambda d: len(d["addProjectMember"]["members"]),
+              expect=roles("FORBIDDEN", admin=7, manager=7, outsider="NOT_FOUND")),
+    Operation("setProjectMemberRole",
+              """mutation($project: ID!, $who: ID!) {
+                  setProjectMemberRole(projectId: $project, personId: $who, role: null) {
+                      members { projectRole } } }""",
+              variables={"project": str(P1), "who": str(LENA)},
+              rows=lambda d: d["setProjectMemberRole"]["members"][-1]["projectRole"],
+              expect=roles("FORBIDDEN", admin="ARTIST", manager="ARTIST", outsider="NOT_FOUND")),
+    Operation("removeProjectMember",
+              """mutation($project: ID!, $who: ID!) {
+                  removeProjectMember(projectId: $project, personId: $who) {
+                      members { person { id } } } }""",
+              variables={"project": str(P1), "who": str(CLIENT)},
+              rows=lambda d: len(d["removeProjectMember"]["members"]),
+              expect=roles("FORBIDDEN", admin=5, manager=5, outsider="NOT_FOUND")),
     Operation("addComment",
               """mutation($task: ID!) {
                   addComment(taskId: $task, comment: {text: "ok", internal: true}) {

@@ -16,6 +16,7 @@ from shotline.api.crud import (
     projects,
     schedule,
     tasks,
+    team,
     time_logs,
 )
 
@@ -28,5 +29,15 @@ def _operation_id(route: APIRoute) -> str:
 
 
 router = APIRouter(generate_unique_id_function=_operation_id)
-for area in (people, pipeline, projects, entities, tasks, comments, time_logs, schedule):
+for area in (
+    people,
+    pipeline,
+    projects,
+    team,
+    entities,
+    tasks,
+    comments,
+    time_logs,
+    schedule,
+):
     router.include_router(area.router)

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, inspect, select
 from sqlalchemy.orm import Session
 
 import loadplan
@@ -65,9 +65,9 @@ class Reader(Generic[OutT]):
 
     def statement(self, me: Principal, *criteria: ColumnElement[bool]) -> Select[Any]:
         """The planned SELECT of the rows matching ``criteria`` that ``me``
-        sees, by id."""
+        sees, by primary key."""
         plan = loadplan.plan(self.model, self.selection, context=me, rules=RULES)
-        stmt = select(self.model).where(*criteria).order_by(self.model.id)
+        stmt = select(self.model).where(*criteria).order_by(*inspect(self.model).primary_key)
         return plan.apply(stmt).execution_options(populate_existing=True)
 
     def one(self, session: Session, me: Principal, ident: int) -> OutT:
