@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install test lint typecheck pytest run bench clean web web-test bench-web dist
+.PHONY: install test lint typecheck pytest run bench clean web web-test bench-web dist ui-screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ web: $(WEB_BUNDLE)
 # Type-check and unit tests of the web app (its end-to-end tests run with pytest).
 web-test: $(WEB_BUNDLE)
 	cd web && npm run typecheck && npm test
+
+# The screenshots of docs/ui.md, taken by the end-to-end tests on the demo production.
+ui-screenshots: $(STAMP) web
+	SHOTLINE_UI_SCREENSHOTS=docs/ui $(BIN)/pytest -q tests/web
 
 # A wheel with the built web app in it.
 dist: $(STAMP) web

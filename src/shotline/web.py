@@ -39,6 +39,20 @@ PAGES = ("/", "/login", "/password", "/my-tasks", "/projects")
 PAGE_PREFIXES = ("/projects/", f"{STATIC_URL}/")
 """Paths under these answer without a token too (pages and static files)."""
 
+APP_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+)
+"""The app's Content-Security-Policy: its own files only."""
+DOCS_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; worker-src 'self' blob:; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+)
+"""The documentation pages' policy: their inline start-up scripts may run,
+and nothing may load from another server (ReDoc's own page shows its
+maker's logo from a CDN: the browser does not ask for it)."""
+
 NOT_BUILT = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Shotline</title></head>
 <body style="font-family: sans-serif; margin: 3em">
@@ -79,7 +93,9 @@ def install(app: FastAPI, bundle: Path | None = None) -> None:
     async def page(_request: Request) -> Response:
         if not index.is_file():
             return HTMLResponse(NOT_BUILT, status_code=503)
-        return FileResponse(index, headers={"Cache-Control": "no-cache"})
+        return FileResponse(
+            index, headers={"Cache-Control": "no-cache", "Content-Security-Policy": APP_POLICY}
+        )
 
     # Plain routes, not API operations: they are pages, outside OpenAPI.
     for path in (*PAGES, "/projects/{rest:path}"):
@@ -89,25 +105,29 @@ def install(app: FastAPI, bundle: Path | None = None) -> None:
     oauth2_redirect_url = app.swagger_ui_oauth2_redirect_url or f"{DOCS_URL}/oauth2-redirect"
 
     async def swagger_ui(_request: Request) -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=openapi_url,
-            title=f"{app.title} API",
-            swagger_js_url=f"{VENDOR_URL}/swagger-ui/swagger-ui-bundle.js",
-            swagger_css_url=f"{VENDOR_URL}/swagger-ui/swagger-ui.css",
-            swagger_favicon_url=f"{VENDOR_URL}/swagger-ui/favicon-32x32.png",
-            oauth2_redirect_url=oauth2_redirect_url,
+        return _documentation(
+            get_swagger_ui_html(
+                openapi_url=openapi_url,
+                title=f"{app.title} API",
+                swagger_js_url=f"{VENDOR_URL}/swagger-ui/swagger-ui-bundle.js",
+                swagger_css_url=f"{VENDOR_URL}/swagger-ui/swagger-ui.css",
+                swagger_favicon_url=f"{VENDOR_URL}/swagger-ui/favicon-32x32.png",
+                oauth2_redirect_url=oauth2_redirect_url,
+            )
         )
 
     async def swagger_ui_redirect(_request: Request) -> HTMLResponse:
         return get_swagger_ui_oauth2_redirect_html()
 
     async def redoc(_request: Request) -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url=openapi_url,
-            title=f"{app.title} API",
-            redoc_js_url=f"{VENDOR_URL}/redoc/redoc.standalone.js",
-            redoc_favicon_url=f"{VENDOR_URL}/swagger-ui/favicon-32x32.png",
-            with_google_fonts=False,
+        return _documentation(
+            get_redoc_html(
+                openapi_url=openapi_url,
+                title=f"{app.title} API",
+                redoc_js_url=f"{VENDOR_URL}/redoc/redoc.standalone.js",
+                redoc_favicon_url=f"{VENDOR_URL}/swagger-ui/favicon-32x32.png",
+                with_google_fonts=False,
+            )
         )
 
     app.router.add_route(DOCS_URL, swagger_ui, methods=["GET"], include_in_schema=False)
@@ -121,6 +141,12 @@ DOCS_URL = "/docs"
 REDOC_URL = "/redoc"
 
 
-def graphiql_html() -> str:
+def _documentation(page: HTMLResponse) -> HTMLResponse:
+    page.headers["Content-Security-Policy"] = DOCS_POLICY
+    return page
+
+
+def graphiql_page() -> HTMLResponse:
     """The GraphiQL page, its scripts and styles served from ``static/vendor``."""
-    return (Path(__file__).parent / "graphiql.html").read_text(encoding="utf-8")
+    html = (Path(__file__).parent / "graphiql.html").read_text(encoding="utf-8")
+    return _documentation(HTMLResponse(html))

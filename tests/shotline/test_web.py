@@ -41,6 +41,9 @@ def test_every_page_of_the_app_is_its_index_without_a_token(bundle: Path, path: 
     assert answer.text == (bundle / "index.html").read_text()
     assert answer.headers["content-type"] == "text/html; charset=utf-8"
     assert answer.headers["cache-control"] == "no-cache"
+    assert answer.headers["content-security-policy"] == web.APP_POLICY
+    assert "default-src 'self'" in web.APP_POLICY
+    assert "script-src" not in web.APP_POLICY  # no inline script: 'self' only
 
 
 def test_static_files_hashed_ones_cached_for_good(bundle: Path) -> None:
@@ -90,6 +93,8 @@ def test_the_api_still_needs_a_token_beside_the_pages(bundle: Path) -> None:
 def test_documentation_pages_load_only_this_servers_files(path: str, scripts: list[str]) -> None:
     page = _client().get(path, headers={"Accept": "text/html"})
     assert page.status_code == 200
+    # What the page's own scripts would fetch from elsewhere, the browser refuses.
+    assert page.headers["content-security-policy"] == web.DOCS_POLICY
     assert ABSOLUTE.findall(page.text) == []
     found = re.findall(r"""<script[^>]*\ssrc=["']([^"']+)""", page.text)
     assert found == scripts

@@ -6,6 +6,7 @@ export const router = createRouter({
   routes: [
     { path: "/login", name: "login", component: () => import("./views/LoginView.vue"), meta: { public: true } },
     { path: "/", name: "projects", component: () => import("./views/ProjectsView.vue") },
+    { path: "/password", name: "password", component: () => import("./views/PasswordView.vue") },
     { path: "/projects", redirect: "/" },
     {
       path: "/projects/:projectId(\\d+)",
@@ -21,6 +22,12 @@ export const router = createRouter({
         projectId: Number(route.params.projectId),
         kind: route.params.kind === "assets" ? "asset" : "shot",
       }),
+    },
+    {
+      path: "/projects/:projectId(\\d+)/late",
+      name: "late",
+      component: () => import("./views/LateView.vue"),
+      props: (route) => ({ projectId: Number(route.params.projectId) }),
     },
     { path: "/:rest(.*)", redirect: "/" },
   ],

@@ -99,7 +99,7 @@ from shotline.graphql.types import (
     TaskType,
 )
 from shotline.settings import Settings
-from shotline.web import graphiql_html
+from shotline.web import graphiql_page
 
 
 @strawberry.type
@@ -213,7 +213,7 @@ class _Router(GraphQLRouter[Any, None]):
     server's static files instead of a CDN (see :mod:`shotline.web`)."""
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
-        return HTMLResponse(graphiql_html())
+        return graphiql_page()
 
 
 def make_router(settings: Settings) -> APIRouter:
