@@ -21,6 +21,8 @@ export interface Cell {
 
 export interface Row {
   id: number;
+  /** Bumped whenever a cell changes, so that the row is drawn again. */
+  version: number;
   name: string;
   /** Asset type, or "episode / sequence" of a shot. */
   group: string;
@@ -65,7 +67,7 @@ export function buildRows(items: ApiRow[], columns: TaskType[]): Row[] {
         updatedAt: task.updated_at,
       };
     }
-    return { id: item.id, name: item.name, group: groupOf(item), cells };
+    return { id: item.id, version: 0, name: item.name, group: groupOf(item), cells };
   });
 }
 

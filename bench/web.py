@@ -1,0 +1,310 @@
+"""Browser benchmark of the web app on the demo production (``make bench-web``).
+
+Headless Chromium (Debian's, driven by Playwright) against ``shotline serve``
+in a process of its own, on a copy of the benchmark's SQLite database (the
+benchmark changes statuses). Measured, each over ``--rounds`` runs:
+
+- **grid interactive**: from the start of the navigation to the whole
+  project's asset grid (and, for comparison, shot grid) painted with its rows
+  and ready for clicks (the app's ``shotline:grid-ready`` mark, made once the
+  frame showing the rows is painted); with the grid request's own time;
+- **task panel**: from the click on a cell to the panel painted with the task
+  and its comments (``shotline:panel-ready``);
+- **frame times while scrolling**: the grid scrolled from top to bottom, a
+  step per frame, with Chromium's frame rate limit off, so that a frame takes
+  as long as its work (script, style, layout, paint), not 1/60 s;
+- **status change visible**: from the end of the response of the comment that
+  changes a task's status to the frame showing the new status in its cell
+  painted (``shotline:cell-updated``); and the same for a bulk change.
+
+Targets (the web app's issue): grid interactive <= 1.5 s, p95 frame time
+<= 16 ms, status change visible <= 100 ms after the response.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx2
+from playwright.sync_api import Page, sync_playwright
+
+from bench.database import prepare
+from shotline.demo import DEMO_PASSWORD
+
+CHROMIUM = os.environ.get("SHOTLINE_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    # Frames as fast as their work allows: a frame's interval is its cost.
+    "--disable-frame-rate-limit",
+    "--disable-gpu-vsync",
+]
+VIEWPORT = {"width": 1600, "height": 1000}
+PROJECT = 1
+
+
+@dataclass
+class Stats:
+    name: str
+    values: list[float]
+    unit: str = "ms"
+
+    def line(self) -> str:
+        values = sorted(self.values)
+        p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+        return (
+            f"| {self.name} | {len(values)} | {statistics.median(values):,.1f} | "
+            f"{p95:,.1f} | {values[-1]:,.1f} |"
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _serve(database: Path, port: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "shotline"),
+            "serve",
+            "--port",
+            str(port),
+            "--database-url",
+            f"sqlite:///{database}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx2.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                return server
+        except httpx2.HTTPError:
+            time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError("the server did not start")
+
+
+def _sign_in(page: Page, url: str) -> None:
+    page.goto(f"{url}/login")
+    page.fill("input[name=email]", "admin@shotline.test")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda address: "/login" not in address)
+
+
+MARK = "name => performance.getEntriesByName(name).length > 0"
+
+
+def _grid(page: Page, url: str, kind: str) -> tuple[float, float, int]:
+    """Navigation start → grid painted; the grid request's duration; rows."""
+    page.goto(f"{url}/projects/{PROJECT}/{kind}s")
+    page.wait_for_function(MARK, arg="shotline:grid-ready", timeout=60_000)
+    ready, request, rows = page.evaluate(
+        """kind => {
+            const mark = performance.getEntriesByName('shotline:grid-ready')[0].startTime;
+            const grid = performance.getEntriesByType('resource')
+                .find(entry => entry.name.includes(`/${kind}s?`));
+            const count = document.querySelector('[data-test=row-count]').textContent;
+            return [mark, grid.responseEnd - grid.startTime, parseInt(count.replace(/,/g, ''))];
+        }""",
+        kind,
+    )
+    return ready, request, rows
+
+
+def _panel(page: Page, index: int) -> float:
+    """Click → panel painted, on a cell of a row in view."""
+    return float(
+        page.evaluate(
+            """async index => {
+                performance.clearMarks('shotline:panel-ready');
+                const cells = document.querySelectorAll('.grid-cell[data-task]');
+                const cell = cells[index % cells.length];
+                const start = performance.now();
+                cell.click();
+                while (!performance.getEntriesByName('shotline:panel-ready').length) {
+                    await new Promise(resolve => setTimeout(resolve, 1));
+                }
+                return performance.getEntriesByName('shotline:panel-ready')[0].startTime - start;
+            }""",
+            index * 7,
+        )
+    )
+
+
+def _scroll(page: Page, step: int) -> list[float]:
+    """Frame intervals while scrolling the grid top to bottom, ``step`` px a frame."""
+    intervals: list[float] = page.evaluate(
+        """step => new Promise(resolve => {
+            const grid = document.querySelector('[data-test=grid]');
+            grid.scrollTop = 0;
+            const frames = [];
+            let last = null;
+            function frame(now) {
+                if (last !== null) frames.push(now - last);
+                last = now;
+                if (grid.scrollTop + grid.clientHeight >= grid.scrollHeight) {
+                    resolve(frames);
+                    return;
+                }
+                grid.scrollTop += step;
+                requestAnimationFrame(frame);
+            }
+            requestAnimationFrame(frame);
+        })""",
+        step,
+    )
+    return intervals[1:]  # the first interval holds the scroll's start-up
+
+
+def _status_change(page: Page, status: str) -> tuple[float, float]:
+    """Post a comment changing the open task's status; (response → cell
+    painted, the request's own duration)."""
+    page.evaluate(
+        "performance.clearMarks('shotline:cell-updated'); performance.clearResourceTimings()"
+    )
+    page.select_option("[data-test=panel-status-select]", label=status)
+    page.fill("[data-test=comment-text]", "Benchmark status change.")
+    page.click("[data-test=comment-post]")
+    page.wait_for_function(MARK, arg="shotline:cell-updated")
+    visible, request = page.evaluate(
+        """() => {
+            const posted = performance.getEntriesByType('resource')
+                .find(entry => entry.name.endsWith('/comments'));
+            const mark = performance.getEntriesByName('shotline:cell-updated')[0].startTime;
+            return [mark - posted.responseEnd, posted.responseEnd - posted.startTime];
+        }"""
+    )
+    return visible, request
+
+
+def _bulk(page: Page, rows: int, status: str) -> tuple[float, float, int]:
+    """Select ``rows`` rows with a shift-click and change their status."""
+    if page.locator("[data-test=panel-close]").count():
+        page.click("[data-test=panel-close]")
+    page.evaluate("document.querySelector('[data-test=grid]').scrollTop = 0")
+    page.wait_for_timeout(100)
+    firsts = page.locator(".grid-row .grid-first")
+    firsts.nth(0).click()
+    firsts.nth(rows - 1).click(modifiers=["Shift"])
+    selected = int(page.locator("[data-test=bulk] strong").inner_text().split()[0])
+    page.evaluate(
+        "performance.clearMarks('shotline:cell-updated'); performance.clearResourceTimings()"
+    )
+    page.select_option("[data-test=bulk-status]", label=status)
+    page.click("[data-test=bulk-apply]")
+    page.wait_for_function(MARK, arg="shotline:cell-updated")
+    visible, request = page.evaluate(
+        """() => {
+            const posted = performance.getEntriesByType('resource')
+                .find(entry => entry.name.endsWith('/tasks/status'));
+            const mark = performance.getEntriesByName('shotline:cell-updated')[0].startTime;
+            return [mark - posted.responseEnd, posted.responseEnd - posted.startTime];
+        }"""
+    )
+    return visible, request, selected
+
+
+def run(scale: str, rounds: int, step: int) -> str:
+    source = prepare("sqlite", scale, 42, log=lambda line: print(line, file=sys.stderr))
+    workdir = Path(tempfile.mkdtemp(prefix="shotline-bench-web-"))
+    database = workdir / "shotline.sqlite"
+    shutil.copyfile(str(source.url.database), database)
+    port = _free_port()
+    server = _serve(database, port)
+    url = f"http://127.0.0.1:{port}"
+    results: dict[str, list[float]] = {}
+
+    def add(name: str, value: float) -> None:
+        results.setdefault(name, []).append(value)
+
+    counts: dict[str, int] = {}
+    try:
+        with sync_playwright() as driver:
+            browser = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            context = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
+            page = context.new_page()
+            _sign_in(page, url)
+            for kind in ("asset", "shot"):
+                _grid(page, url, kind)  # warm the server's statement caches
+                for _ in range(rounds):
+                    ready, request, rows = _grid(page, url, kind)
+                    add(f"{kind} grid interactive (navigation → painted)", ready)
+                    add(f"{kind} grid request (whole project)", request)
+                    counts[kind] = rows
+            _grid(page, url, "asset")
+            for index in range(rounds * 2):
+                add("task panel (click → painted)", _panel(page, index))
+            page.click("[data-test=panel-close]")
+            _grid(page, url, "asset")
+            for _ in range(max(1, rounds // 2)):
+                for interval in _scroll(page, step):
+                    add(f"asset grid frame while scrolling ({step} px a frame)", interval)
+            _grid(page, url, "shot")
+            for interval in _scroll(page, step):
+                add(f"shot grid frame while scrolling ({step} px a frame)", interval)
+            _grid(page, url, "asset")
+            _panel(page, 0)
+            for index in range(rounds):
+                visible, request = _status_change(page, "WIP" if index % 2 else "Pending review")
+                add("status change: response → cell painted", visible)
+                add("status change request (comment with status)", request)
+            for index in range(max(1, rounds // 2)):
+                visible, request, selected = _bulk(page, 20, "On hold" if index % 2 else "Ready")
+                add(f"bulk change of {selected} tasks: response → cells painted", visible)
+                add(f"bulk change request ({selected} tasks)", request)
+            version = browser.version
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    lines = [
+        f"{time.strftime('%Y-%m-%d %H:%M')} (load average after the run: {load}), "
+        f"{scale} demo on SQLite ({counts['asset']:,} assets, "
+        f"{counts['shot']:,} shots in the grids), Chromium {version} headless, "
+        f"{VIEWPORT['width']}x{VIEWPORT['height']}, {os.cpu_count()} cores; "
+        "server: shotline serve in its own process.",
+        "",
+        "| measure | n | median ms | p95 ms | max ms |",
+        "| --- | --- | --- | --- | --- |",
+        *(Stats(name, values).line() for name, values in results.items()),
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="large", choices=["small", "medium", "large"])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--step", type=int, default=300, help="pixels scrolled per frame")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "web.md")
+    options = parser.parse_args()
+    report = run(options.scale, options.rounds, options.step)
+    options.out.write_text(report + "\n")
+    print(report)
+
+
+if __name__ == "__main__":
+    main()
