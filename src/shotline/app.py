@@ -10,6 +10,7 @@ from shotline.api import public_routers, routers
 from shotline.auth import AuthenticationMiddleware, current_principal
 from shotline.db import session_factory
 from shotline.graphql import graphql_router
+from shotline.request_id import RequestIdMiddleware
 from shotline.schemas.crud import Message
 from shotline.settings import Settings
 from shotline.timing import ServerTimingMiddleware, instrument
@@ -75,6 +76,7 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
         public_prefixes=web.PAGE_PREFIXES,
         graphql_path="/graphql",
     )
+    app.add_middleware(RequestIdMiddleware)
     # Outermost, so that the statements resolving the token are counted too.
     if settings.server_timing:
         instrument(engine)

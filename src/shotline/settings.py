@@ -26,7 +26,12 @@ class Settings:
     """``server_timing``: add a ``Server-Timing`` header with the request's SQL
     statement count and time. ``max_page_size``: the largest ``limit`` of a REST
     list and ``first``/``last``/``limit`` of a GraphQL list. ``graphql_max_depth``
-    and ``graphql_max_aliases`` bound GraphQL queries. ``debug`` enables
+    and ``graphql_max_aliases`` bound GraphQL queries, ``graphql_max_query_chars``
+    their text and ``graphql_max_cost`` the values an operation may answer,
+    estimated from its page sizes (a plain list without ``limit`` counts as
+    ``graphql_list_estimate`` rows; see :mod:`shotline.graphql.limits`);
+    ``graphql_cache_chars``: how much query text the parsed and validated
+    documents kept across requests may hold. ``debug`` enables
     ``?explain=1`` on REST lists. ``session_hours``: how long the token of a
     login is valid. ``token_touch_seconds``: how stale a token's
     ``last_used_at`` may get before a request refreshes it (one UPDATE then;
@@ -46,6 +51,18 @@ class Settings:
     )
     graphql_max_aliases: int = field(
         default_factory=lambda: int(os.environ.get("SHOTLINE_GRAPHQL_MAX_ALIASES", "30"))
+    )
+    graphql_max_query_chars: int = field(
+        default_factory=lambda: int(os.environ.get("SHOTLINE_GRAPHQL_MAX_QUERY_CHARS", "32768"))
+    )
+    graphql_max_cost: int = field(
+        default_factory=lambda: int(os.environ.get("SHOTLINE_GRAPHQL_MAX_COST", "1000000"))
+    )
+    graphql_list_estimate: int = field(
+        default_factory=lambda: int(os.environ.get("SHOTLINE_GRAPHQL_LIST_ESTIMATE", "10"))
+    )
+    graphql_cache_chars: int = field(
+        default_factory=lambda: int(os.environ.get("SHOTLINE_GRAPHQL_CACHE_CHARS", "262144"))
     )
     debug: bool = field(default_factory=lambda: _flag("SHOTLINE_DEBUG", False))
     loadplan_mode: Mode = field(

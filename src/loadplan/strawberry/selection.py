@@ -170,7 +170,13 @@ class SelectionBuilder:
         selection_sets: Iterable[SelectionSetNode],
         model: type[Any],
         condition: str | None,
+        spread: set[str] | None = None,
     ) -> list[Selection]:
+        """The selections of one level: ``spread`` are the fragments already
+        collected into it, each collected once as the spec's CollectFields
+        says (a document whose fragments each spread the next twice would
+        otherwise be walked once per path: 2^n times)."""
+        spread = set() if spread is None else spread
         out: list[Selection] = []
         for selection_set in selection_sets:
             for node in selection_set.selections:
@@ -181,10 +187,16 @@ class SelectionBuilder:
                 elif isinstance(node, InlineFragmentNode):
                     out.extend(
                         self._fragment(
-                            node.type_condition, node.selection_set, parent_type, model, condition
+                            node.type_condition,
+                            node.selection_set,
+                            parent_type,
+                            model,
+                            condition,
+                            spread,
                         )
                     )
-                elif isinstance(node, FragmentSpreadNode):
+                elif isinstance(node, FragmentSpreadNode) and node.name.value not in spread:
+                    spread.add(node.name.value)
                     fragment = self.info.fragments[node.name.value]
                     out.extend(
                         self._fragment(
@@ -193,6 +205,7 @@ class SelectionBuilder:
                             parent_type,
                             model,
                             condition,
+                            spread,
                         )
                     )
         return out
@@ -204,6 +217,7 @@ class SelectionBuilder:
         parent_type: Any,
         model: type[Any],
         condition: str | None,
+        spread: set[str],
     ) -> list[Selection]:
         target_type = parent_type
         if type_condition is not None:
@@ -217,7 +231,7 @@ class SelectionBuilder:
             and issubclass(fragment_model, model)
         ):
             condition = fragment_model.__name__
-        return self.children(target_type, [selection_set], model, condition)
+        return self.children(target_type, [selection_set], model, condition, spread)
 
     def _field(
         self, parent_type: Any, node: FieldNode, model: type[Any], condition: str | None

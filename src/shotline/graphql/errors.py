@@ -37,12 +37,22 @@ class BadInput(GraphQLError):
         super().__init__(message, extensions={"code": "BAD_USER_INPUT"})
 
 
+MAX_KEY = 2**31 - 1
+"""The largest primary key: an INTEGER on every supported dialect."""
+
+
 def key(ident: str, what: str) -> int:
-    """The integer primary key behind a GraphQL ``ID``."""
+    """The integer primary key behind a GraphQL ``ID`` (a larger one would be
+    a database error on PostgreSQL, not a row that does not exist)."""
+    if len(ident) > 20:
+        raise BadInput(f"{what} id must be an integer, got {ident[:20]!r}…")
     try:
-        return int(ident)
+        value = int(ident)
     except ValueError:
         raise BadInput(f"{what} id must be an integer, got {ident!r}") from None
+    if not 1 <= value <= MAX_KEY:
+        raise BadInput(f"{what} id must be between 1 and {MAX_KEY}, got {value}")
+    return value
 
 
 _CODES = {400: "BAD_USER_INPUT", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT"}

@@ -33,16 +33,21 @@ the number of rows. A single object asked for by an unknown id is ``null``.
 Limits, from :class:`~shotline.settings.Settings`, so that one request cannot
 bring the database down:
 
-- ``graphql_max_depth``: the deepest field nesting an operation may have
-  (Strawberry's ``QueryDepthLimiter``; a connection's ``edges { node }``
-  counts as two levels). Answered ``'<operation>' exceeds maximum operation
-  depth of <n>``.
-- ``graphql_max_aliases``: how many aliased fields a document may hold
-  (``MaxAliasesLimiter``), since each alias of a list with other arguments is
-  a statement of its own. Answered ``<k> aliases found. Allowed: <n>``.
+- ``graphql_max_depth``: the deepest field nesting an operation may have (a
+  connection's ``edges { node }`` counts as two levels). Answered
+  ``'<operation>' exceeds maximum operation depth of <n>``.
+- ``graphql_max_aliases``: how many aliased fields a document may hold, since
+  each alias of a list with other arguments is a statement of its own.
+  Answered ``<k> aliases found. Allowed: <n>``.
 - ``max_page_size``: the largest ``first``/``last``/``limit`` accepted, and
   the page size of a connection asked for without one. Answered ``first must
   not exceed <n>`` (or ``last``/``limit``).
+- ``graphql_max_query_chars``, ``graphql_max_cost`` (the values an operation
+  may answer, estimated from its page sizes), a nesting bound, text and list
+  rules on arguments, and ``operationName`` for a document of several
+  operations: see :mod:`shotline.graphql.limits`, which measures depth and
+  aliases in time linear in the document and keeps parsed documents bounded
+  by the size of their text.
 
 Every operation needs a bearer token (a missing or bad one is an HTTP 401
 whose body has an ``UNAUTHENTICATED`` error); the GraphiQL page does not. The
@@ -51,32 +56,29 @@ operation (a project the principal is not on is ``null``, a vendor's lists
 hold only their tasks and those tasks' entities), and a mutation the
 principal may not make is a ``FORBIDDEN`` error.
 
-Both validation limits reject the operation before anything runs. Errors
+Every limit rejects the operation before any statement runs. Errors
 raised on purpose (:mod:`shotline.graphql.errors`, loadplan's page and cursor
 errors, GraphQL validation) keep their message; any other exception is
-answered as ``Unexpected error.`` (and logged), so no SQL or internals reach
-clients. Responses are HTTP 200 with ``errors``, as GraphQL clients expect.
+answered as ``Unexpected error.`` with ``extensions.code``
+``INTERNAL_SERVER_ERROR`` and the ``request_id`` it was logged with, so no SQL
+or internals reach clients. Responses are HTTP 200 with ``errors``, as GraphQL clients expect.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from functools import partial
 from typing import Any, cast
 
+import orjson
 import strawberry
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from graphql import GraphQLError
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
-from strawberry.extensions import (
-    MaskErrors,
-    MaxAliasesLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import MaskErrors
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
@@ -86,6 +88,7 @@ from shotline import models as m
 from shotline.access import RULES
 from shotline.graphql.context import get_context, session_of
 from shotline.graphql.errors import key
+from shotline.graphql.limits import DocumentCache, GraphQLLimits, RequestLimits
 from shotline.graphql.mutations import Mutation
 from shotline.graphql.types import (
     ENTITY_TYPES,
@@ -98,8 +101,11 @@ from shotline.graphql.types import (
     TaskStatus,
     TaskType,
 )
+from shotline.request_id import current_request_id
 from shotline.settings import Settings
 from shotline.web import graphiql_page
+
+logger = logging.getLogger("shotline.graphql")
 
 
 @strawberry.type
@@ -141,6 +147,25 @@ def _unexpected(error: GraphQLError) -> bool:
     return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
 
 
+class MaskInternalErrors(MaskErrors):
+    """``Unexpected error.`` in place of what a bug or the database said,
+    with ``extensions.code`` ``INTERNAL_SERVER_ERROR`` and the request id the
+    error was logged with (see :meth:`ShotlineSchema.process_errors`)."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=_unexpected)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        return GraphQLError(
+            message=self.error_message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": "INTERNAL_SERVER_ERROR", "request_id": current_request_id()},
+        )
+
+
 class ShotlineSchema(strawberry.Schema):
     """Runs each operation in a worker thread, and logs only unexpected errors.
 
@@ -154,10 +179,20 @@ class ShotlineSchema(strawberry.Schema):
     unknown id, a query too deep) is answered, not worth an error in the logs.
     """
 
+    documents: DocumentCache
+    """The parsed and validated documents it keeps (see :mod:`shotline.graphql.limits`)."""
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        super().process_errors([e for e in errors if _unexpected(e)], execution_context)
+        for error in errors:
+            if _unexpected(error):
+                logger.error(
+                    "internal error in GraphQL request %s at %s",
+                    current_request_id(),
+                    error.path,
+                    exc_info=error.original_error,
+                )
 
     async def execute(
         self,
@@ -181,20 +216,27 @@ class ShotlineSchema(strawberry.Schema):
         )
 
 
-def make_schema(settings: Settings) -> strawberry.Schema:
+def make_schema(settings: Settings) -> ShotlineSchema:
     """A schema per application: its limits come from the app's settings."""
-    return ShotlineSchema(
+    limits = GraphQLLimits(
+        max_depth=settings.graphql_max_depth,
+        max_aliases=settings.graphql_max_aliases,
+        max_query_chars=settings.graphql_max_query_chars,
+        max_cost=settings.graphql_max_cost,
+        list_estimate=settings.graphql_list_estimate,
+        max_page_size=settings.max_page_size,
+    )
+    documents = DocumentCache(settings.graphql_cache_chars)
+    schema = ShotlineSchema(
         query=Query,
         mutation=Mutation,
         types=ENTITY_TYPES,
         extensions=[
-            # Clients send the same few operations over and over: parse and
-            # validate each once (validation includes the two limits below).
-            partial(ParserCache, maxsize=256),
-            partial(ValidationCache, maxsize=256),
-            partial(QueryDepthLimiter, max_depth=settings.graphql_max_depth),
-            partial(MaxAliasesLimiter, max_alias_count=settings.graphql_max_aliases),
-            partial(MaskErrors, should_mask_error=_unexpected),
+            # First: it refuses what is too big to run before anything else
+            # works on it, and keeps the documents clients send over and over
+            # parsed and validated.
+            partial(RequestLimits, limits=limits, documents=documents),
+            MaskInternalErrors,
             lp.OptimizerExtension.with_options(
                 session_getter=session_of,
                 max_page_size=settings.max_page_size,
@@ -206,14 +248,22 @@ def make_schema(settings: Settings) -> strawberry.Schema:
         # answered from rows, completed in one pass (loadplan's fast path).
         execution_context_class=lp.RowExecutionContext,
     )
+    schema.documents = documents
+    return schema
 
 
 class _Router(GraphQLRouter[Any, None]):
     """Strawberry's router, whose GraphiQL page loads its scripts from this
-    server's static files instead of a CDN (see :mod:`shotline.web`)."""
+    server's static files instead of a CDN (see :mod:`shotline.web`), and
+    whose request bodies are decoded by orjson: faster, and a body nested
+    past its 1,024 levels is a 400 ``Unable to parse request body as JSON``
+    (Python's parser recursed until a ``RecursionError``, a 500)."""
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return graphiql_page()
+
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
 
 
 def make_router(settings: Settings) -> APIRouter:

@@ -34,33 +34,14 @@ from sqlalchemy import ColumnElement, String, null
 
 import loadplan
 from shotline.access import PROJECT_ROLE, principal_of
+from shotline.inputs import MAX_IDS, MAX_TEXT, storable
 from shotline.models import ForEntity, ProjectStatus, Role
 
 MAX_INT = 2**31 - 1
 """The largest value of an INTEGER column on every supported dialect."""
 
-MAX_IDS = 10_000
-"""Most ids one bulk request may name: far under the bind parameter limits of
-SQLite (32,766) and PostgreSQL (65,535), and a whole episode's tasks at once."""
-
-MAX_TEXT = 10_000
-"""Longest free text (descriptions, comments): 4-byte characters included, it
-fits MariaDB's TEXT (65,535 bytes), which would refuse a longer value."""
-
 
 # -- Field types ---------------------------------------------------------------------
-
-
-def _storable(value: str) -> str:
-    # PostgreSQL refuses NUL characters in text (the others would store them),
-    # and no driver can encode a lone surrogate (JSON allows "\ud800").
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("must be valid Unicode (no lone surrogates)") from None
-    return value
 
 
 def _unique_ids(ids: list[int]) -> list[int]:
@@ -73,11 +54,11 @@ def _unique_ids(ids: list[int]) -> list[int]:
 
 def _portable_json(value: dict[str, Any]) -> dict[str, Any]:
     """Refuse what one of the databases cannot store as JSON: text that is
-    not storable (see ``_storable``) and NaN or infinities (not JSON at all)."""
+    not storable (see :func:`shotline.inputs.storable`) and NaN or infinities (not JSON at all)."""
 
     def check(item: Any) -> None:
         if isinstance(item, str):
-            _storable(item)
+            storable(item)
         elif isinstance(item, float) and not math.isfinite(item):
             raise ValueError("numbers must be finite")
         elif isinstance(item, dict):
@@ -94,7 +75,7 @@ def _portable_json(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-Storable = AfterValidator(_storable)
+Storable = AfterValidator(storable)
 Id = Annotated[int, Field(ge=1, le=MAX_INT)]
 Ids = Annotated[list[Id], Field(min_length=1, max_length=MAX_IDS), AfterValidator(_unique_ids)]
 OrderedIds = Annotated[list[Id], Field(max_length=MAX_IDS), AfterValidator(_unique_ids)]

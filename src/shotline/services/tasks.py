@@ -4,7 +4,7 @@ in bulk), assignments, deletion and restoration.
 Each operation checks its preconditions in a fixed number of statements, then
 writes with set-based statements (one UPDATE, or one executemany INSERT), so
 its cost does not grow with the number of tasks it touches (up to
-:data:`shotline.schemas.crud.MAX_IDS`).
+:data:`shotline.inputs.MAX_IDS`).
 
 Who may do what is part of those preconditions (:mod:`shotline.access`): a
 task the principal does not see is a 404, as if it did not exist; creating,

@@ -4,6 +4,7 @@ data sizes, and the same response as with the optimizer off."""
 from __future__ import annotations
 
 import json
+import threading
 from types import SimpleNamespace
 from typing import Any
 
@@ -710,3 +711,23 @@ def test_one_parents_pages_are_limited_and_counted_only_for_a_total(
     pages = [sql.upper() for sql in log.sql[1:]]
     assert all(" LIMIT " in sql and "ROW_NUMBER" not in sql for sql in pages)
     assert sum("COUNT(*)" in sql for sql in pages) == 1
+
+
+def test_a_fragment_spread_twice_in_one_selection_set_is_collected_once(small: Engine) -> None:
+    """As the spec's CollectFields: each fragment spreading the next twice
+    makes 2^n paths, which the selection walked one by one (2^16: seconds)."""
+    levels = 40
+    fragments = [
+        f"fragment F{i} on ProjectGQL {{ ...F{i + 1} ...F{i + 1} }}" for i in range(levels)
+    ]
+    fragments.append(f"fragment F{levels} on ProjectGQL {{ code entities {{ name }} }}")
+    query = "{ projects { ...F0 } } " + " ".join(fragments)
+    answers: list[tuple[dict[str, Any], QueryLog]] = []
+    worker = threading.Thread(target=lambda: answers.append(run(small, query)), daemon=True)
+    worker.start()
+    worker.join(10)  # 2^40 paths would never end: linear work ends at once
+    assert answers, "no answer within 10 s"
+    data, log = answers[0]
+    log.assert_count(2)
+    expected, _ = run(small, "{ projects { code entities { name } } }")
+    assert data == expected

@@ -23,18 +23,21 @@ def test_unexpected_errors_are_masked_and_logged(
         raise RuntimeError("SELECT secret FROM somewhere")
 
     monkeypatch.setattr(types, "project_progress", broken)
-    with caplog.at_level(logging.ERROR, logger="strawberry.execution"):
-        body, _ = small.post('{ project(id: "1") { code progress { total } } }')
-    assert body == {
+    with caplog.at_level(logging.ERROR, logger="shotline.graphql"):
+        response = small.http('{ project(id: "1") { code progress { total } } }')
+    request_id = response.headers["x-request-id"]
+    assert response.json() == {
         "data": {"project": None},
         "errors": [
             {
                 "message": "Unexpected error.",
                 "locations": [{"line": 1, "column": 27}],
                 "path": ["project", "progress"],
+                "extensions": {"code": "INTERNAL_SERVER_ERROR", "request_id": request_id},
             }
         ],
     }
+    assert f"internal error in GraphQL request {request_id}" in caplog.text
     assert "SELECT secret FROM somewhere" in caplog.text
 
 
