@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from shotline import errors, web
 from shotline.api import public_routers, routers
 from shotline.auth import AuthenticationMiddleware, current_principal
+from shotline.body_limit import BodySizeLimit, RouteLimit
 from shotline.db import session_factory
 from shotline.graphql import graphql_router
 from shotline.request_id import RequestIdMiddleware
@@ -21,6 +22,10 @@ UNAUTHENTICATED = {
         "description": "No bearer token, or an invalid, expired or revoked one.",
     }
 }
+
+
+LARGER_BODIES: tuple[RouteLimit, ...] = ()
+"""Routes whose bodies may be larger than ``Settings.max_body_bytes`` (none yet)."""
 
 
 def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
@@ -76,6 +81,8 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
         public_prefixes=web.PAGE_PREFIXES,
         graphql_path="/graphql",
     )
+    # Outside authentication: the login reads a body without a token.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, routes=LARGER_BODIES)
     app.add_middleware(RequestIdMiddleware)
     # Outermost, so that the statements resolving the token are counted too.
     if settings.server_timing:

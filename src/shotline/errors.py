@@ -56,11 +56,51 @@ def _renderable(value: Any) -> Any:
     return value
 
 
+MAX_ECHO = 200
+"""Longest refused input a 422 repeats, in characters of its JSON (about)."""
+
+MAX_ERRORS = 20
+"""Most problems a 422 lists: a body breaking a rule in every item of a long
+list would otherwise be answered with one entry per item."""
+
+
+def _short(value: Any, budget: int = MAX_ECHO) -> bool:
+    """Whether ``value`` renders in about ``budget`` characters (walked
+    without recursion, and only as far as the budget)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            budget -= len(item) + 2
+        elif isinstance(item, dict):
+            budget -= 2 + len(item)
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            budget -= 2 + len(item)
+            stack.extend(item)
+        else:
+            budget -= 8
+        if budget < 0:
+            return False
+    return True
+
+
+def _shown(problem: dict[str, Any]) -> dict[str, Any]:
+    """A validation problem as answered: its input only when short (a
+    5-million-item list sent as an email was repeated whole)."""
+    shown = {key: value for key, value in problem.items() if key != "input"}
+    if "input" in problem and _short(problem["input"]):
+        shown["input"] = problem["input"]
+    return shown
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [_shown(problem) for problem in error.errors()[:MAX_ERRORS]]
         return JSONResponse(
-            status_code=422, content={"detail": jsonable_encoder(_renderable(error.errors()))}
+            status_code=422, content={"detail": jsonable_encoder(_renderable(problems))}
         )
 
     @app.exception_handler(IntegrityError)

@@ -31,7 +31,9 @@ class Settings:
     estimated from its page sizes (a plain list without ``limit`` counts as
     ``graphql_list_estimate`` rows; see :mod:`shotline.graphql.limits`);
     ``graphql_cache_chars``: how much query text the parsed and validated
-    documents kept across requests may hold. ``debug`` enables
+    documents kept across requests may hold. ``max_body_bytes``: the largest
+    request body (a 413 past it; routes that take more, like uploads, set
+    their own: see :mod:`shotline.body_limit`). ``debug`` enables
     ``?explain=1`` on REST lists. ``session_hours``: how long the token of a
     login is valid. ``token_touch_seconds``: how stale a token's
     ``last_used_at`` may get before a request refreshes it (one UPDATE then;
@@ -63,6 +65,9 @@ class Settings:
     )
     graphql_cache_chars: int = field(
         default_factory=lambda: int(os.environ.get("SHOTLINE_GRAPHQL_CACHE_CHARS", "262144"))
+    )
+    max_body_bytes: int = field(
+        default_factory=lambda: int(os.environ.get("SHOTLINE_MAX_BODY_BYTES", str(2**20)))
     )
     debug: bool = field(default_factory=lambda: _flag("SHOTLINE_DEBUG", False))
     loadplan_mode: Mode = field(
