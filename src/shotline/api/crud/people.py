@@ -12,18 +12,19 @@ only admins change them. An admin sets a person's password with
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends
 from fastapi.responses import Response
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from loadplan.fastapi import PlannedRequest
 from shotline.api.crud.common import IdPath, Listing, Reader, assign, crud_router, errors
 from shotline.auth import Me
 from shotline.deps import DB
-from shotline.errors import Conflict
-from shotline.models import Comment, Department, Person, TaskType, TimeLog
+from shotline.errors import Conflict, Forbidden
+from shotline.models import Comment, Department, Person, Role, TaskType, TimeLog
 from shotline.schemas.crud import (
     DepartmentCreate,
     DepartmentOut,
@@ -123,6 +124,25 @@ def delete_department(department_id: IdPath, db: DB, me: Me) -> None:
 # -- People -------------------------------------------------------------------------
 
 
+def _keeps_an_admin(db: Session, person_id: int) -> Check:
+    """Someone else is an active admin, or the request gets a 409: a studio
+    whose last admin demoted, deactivated or deleted themselves has nobody
+    left who can make an admin. The other admins' rows are locked first
+    (PostgreSQL, MariaDB), so two admins demoting each other at the same
+    time cannot both pass."""
+    others = [Person.role == Role.ADMIN, Person.active.is_(True), Person.id != person_id]
+    db.execute(select(Person.id).where(*others).with_for_update())
+    return Check(
+        row_exists(Person, *others),
+        Conflict(f"person {person_id} is the last active admin: make another admin first"),
+    )
+
+
+def _loses_admin(values: dict[str, Any]) -> bool:
+    """Whether an update takes the admin role or the active flag away."""
+    return ("role" in values and values["role"] != Role.ADMIN) or values.get("active") is False
+
+
 @router.get("/people", response_model=person_list.page_model, tags=["people"])
 def list_people(db: DB, planned: Annotated[PlannedRequest, Depends(person_list)]) -> Response:
     return planned.page(db, select(Person))
@@ -147,6 +167,12 @@ def update_person(person_id: IdPath, body: PersonUpdate, db: DB, me: Me) -> Pers
     checks = reference(Department, values.get("department_id"), "department")
     if "email" in values:
         checks.append(unique(Person, Person.email, values["email"], "person", ignore=person_id))
+    if _loses_admin(values):
+        keeps = _keeps_an_admin(db, person_id)
+        # Only an active admin's change matters: correlated to the fetched row.
+        checks.append(
+            Check(~(Person.role == Role.ADMIN) | ~Person.active | keeps.holds, keeps.error)
+        )
     person = fetch(db, Person, person_id, "person", *checks)
     assign(person, values)
     db.flush()
@@ -157,7 +183,11 @@ def update_person(person_id: IdPath, body: PersonUpdate, db: DB, me: Me) -> Pers
     "/people/{person_id}", status_code=204, tags=["people"], responses=errors(403, 404, 409)
 )
 def delete_person(person_id: IdPath, db: DB, me: Me) -> None:
+    """Only someone without history can go, and never oneself: so the admin
+    deleting is always an active admin left (the last one cannot go)."""
     admin_only(me, "change people")
+    if person_id == me.person_id:
+        raise Forbidden("you may not delete yourself")
     verify(
         db,
         present(Person, person_id, "person"),
