@@ -43,6 +43,7 @@ from shotline.models import (
 )
 from shotline.schemas.crud import PersonCreate
 from shotline.services.people import create_person
+from shotline.settings import Settings
 
 app = typer.Typer(help="Shotline production tracker.", no_args_is_help=True)
 console = Console()
@@ -169,7 +170,7 @@ def _admin_values(
 def _create_admin(engine: Engine, admin: PersonCreate) -> None:
     with Session(engine) as session:
         try:
-            create_person(session, admin.model_dump())
+            create_person(session, admin.model_dump(), Settings())
         except HTTPException as error:
             console.print(f"[red]{error.detail}[/red]")
             raise typer.Exit(1) from error

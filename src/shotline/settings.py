@@ -33,7 +33,11 @@ class Settings:
     ``graphql_cache_chars``: how much query text the parsed and validated
     documents kept across requests may hold. ``max_body_bytes``: the largest
     request body (a 413 past it; routes that take more, like uploads, set
-    their own: see :mod:`shotline.body_limit`). ``debug`` enables
+    their own: see :mod:`shotline.body_limit`). ``login_max_failures`` per
+    account and ``login_max_failures_per_address`` per client address within
+    ``login_window_seconds`` throttle logins (:mod:`shotline.throttle`);
+    ``password_min_length`` and ``password_min_score`` are the password
+    policy (:mod:`shotline.passwords`). ``debug`` enables
     ``?explain=1`` on REST lists. ``session_hours``: how long the token of a
     login is valid. ``token_touch_seconds``: how stale a token's
     ``last_used_at`` may get before a request refreshes it (one UPDATE then;
@@ -68,6 +72,21 @@ class Settings:
     )
     max_body_bytes: int = field(
         default_factory=lambda: int(os.environ.get("SHOTLINE_MAX_BODY_BYTES", str(2**20)))
+    )
+    login_max_failures: int = field(
+        default_factory=lambda: int(os.environ.get("SHOTLINE_LOGIN_MAX_FAILURES", "5"))
+    )
+    login_max_failures_per_address: int = field(
+        default_factory=lambda: int(os.environ.get("SHOTLINE_LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
+    )
+    login_window_seconds: float = field(
+        default_factory=lambda: float(os.environ.get("SHOTLINE_LOGIN_WINDOW_SECONDS", "900"))
+    )
+    password_min_length: int = field(
+        default_factory=lambda: int(os.environ.get("SHOTLINE_PASSWORD_MIN_LENGTH", "10"))
+    )
+    password_min_score: int = field(
+        default_factory=lambda: int(os.environ.get("SHOTLINE_PASSWORD_MIN_SCORE", "2"))
     )
     debug: bool = field(default_factory=lambda: _flag("SHOTLINE_DEBUG", False))
     loadplan_mode: Mode = field(

@@ -4,15 +4,18 @@
 /api/auth/session`` (a session cookie for browsers) are the API endpoints
 that answer without a token. A failed sign-in is a 401 whatever went wrong
 (unknown email, wrong password, inactive person), so it does not tell which
-emails exist.
+emails exist; failures are throttled per account and per client address
+(:mod:`shotline.throttle`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.orm import Session
 
 from shotline.access import Principal
 from shotline.api.crud.common import IdPath, errors
@@ -42,7 +45,9 @@ from shotline.schemas.auth import (
 )
 from shotline.schemas.crud import Message
 from shotline.services import people
+from shotline.settings import Settings
 from shotline.sqltypes import utcnow
+from shotline.throttle import forget_failures, record_failure, retry_after
 
 public_router = APIRouter(tags=["auth"])
 router = APIRouter(tags=["auth"])
@@ -50,28 +55,64 @@ router = APIRouter(tags=["auth"])
 _REFUSED = "invalid email or password"
 
 
-@public_router.post(
-    "/auth/login",
-    responses={
-        401: {"model": Message, "description": "Unknown email, wrong password or inactive person."}
+class Throttled(HTTPException):
+    """429 with ``Retry-After``: too many failed logins (see :mod:`shotline.throttle`)."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(
+            status_code=429,
+            detail=f"too many failed logins: try again in {seconds} seconds",
+            headers={"Retry-After": str(seconds)},
+        )
+
+
+THROTTLED: dict[int | str, dict[str, Any]] = {
+    401: {"model": Message, "description": "Unknown email, wrong password or inactive person."},
+    429: {
+        "model": Message,
+        "description": "Too many failed logins for this account or from this address "
+        "(see the Retry-After header): nothing was checked.",
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds until a login may be tried again.",
+                "schema": {"type": "integer"},
+            }
+        },
     },
-)
-def sign_in(body: LoginIn, db: DB, settings: AppSettings) -> LoginOut:
-    """A session token for the person, valid for ``session_hours`` (12 by default)."""
+}
+
+
+def _login(
+    body: LoginIn, request: Request, db: Session, settings: Settings
+) -> tuple[AuthToken, str]:
+    """A login through the throttle: 429 while the account or the client
+    address has too many recent failures (no password checked then), 401 on
+    a failure (counted), the new session token otherwise."""
+    account = body.email.strip().lower()
+    address = request.client.host if request.client else "unknown"
+    now = utcnow()
+    wait = retry_after(db, account, address, settings, now)
+    if wait is not None:
+        raise Throttled(wait)
     issued = login(db, body.email, body.password, settings)
     if issued is None:
+        record_failure(db, account, address, settings, now)
+        db.commit()
         raise Unauthenticated(_REFUSED)
-    token, secret = issued
+    forget_failures(db, account)
+    db.commit()
+    return issued
+
+
+@public_router.post("/auth/login", responses=THROTTLED)
+def sign_in(body: LoginIn, request: Request, db: DB, settings: AppSettings) -> LoginOut:
+    """A session token for the person, valid for ``session_hours`` (12 by default)."""
+    token, secret = _login(body, request, db, settings)
     assert token.expires_at is not None
     return LoginOut(access_token=secret, expires_at=token.expires_at)
 
 
-@public_router.post(
-    "/auth/session",
-    responses={
-        401: {"model": Message, "description": "Unknown email, wrong password or inactive person."}
-    },
-)
+@public_router.post("/auth/session", responses=THROTTLED)
 def open_session(
     body: LoginIn, db: DB, settings: AppSettings, request: Request, response: Response
 ) -> SessionOut:
@@ -80,10 +121,7 @@ def open_session(
     and never readable by scripts; changes made with it need the answer's
     ``csrf_token`` in an ``X-CSRF-Token`` header. Valid for ``session_hours``,
     like a login's token; ``POST /api/auth/logout`` ends it."""
-    issued = login(db, body.email, body.password, settings)
-    if issued is None:
-        raise Unauthenticated(_REFUSED)
-    token, secret = issued
+    token, secret = _login(body, request, db, settings)
     assert token.expires_at is not None
     csrf = csrf_token(secret)
     for name, value, httponly in ((SESSION_COOKIE, secret, True), (CSRF_COOKIE, csrf, False)):
@@ -134,10 +172,10 @@ def who_am_i(me: Me) -> MeOut:
 
 
 @router.post("/me/password", responses=errors(400))
-def change_password(body: PasswordChange, me: Me, db: DB) -> PasswordChanged:
+def change_password(body: PasswordChange, me: Me, db: DB, settings: AppSettings) -> PasswordChanged:
     """Change your password, giving the current one. Every other session and
     API token of yours is revoked; the token of this request keeps working."""
-    revoked = people.change_password(db, me, body.current_password, body.new_password)
+    revoked = people.change_password(db, me, body.current_password, body.new_password, settings)
     db.commit()
     return PasswordChanged(revoked_tokens=revoked)
 

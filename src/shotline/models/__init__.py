@@ -3,7 +3,7 @@
 Importing it also installs the soft-delete filter of :mod:`shotline.softdelete`.
 """
 
-from shotline.models.auth import AuthToken, TokenKind
+from shotline.models.auth import AuthToken, LoginFailure, TokenKind
 from shotline.models.base import Base
 from shotline.models.entities import Asset, Entity, Episode, Sequence, Shot
 from shotline.models.people import Department, Person, Role
@@ -31,6 +31,7 @@ __all__ = [
     "Entity",
     "Episode",
     "ForEntity",
+    "LoginFailure",
     "Milestone",
     "Person",
     "Project",

@@ -13,7 +13,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shotline.models.base import Base, enum_column_type
@@ -45,3 +45,26 @@ class AuthToken(Base):
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     person: Mapped[Person] = relationship()
+
+
+class LoginFailure(Base):
+    """A failed login: by account (the email tried) and client address.
+
+    Logins are throttled from these rows (see :mod:`shotline.throttle`), kept
+    in the database rather than in the server process so that every process
+    serving the database (``shotline serve --workers N``) counts the same
+    failures: a limit per process would let a client try N times as often by
+    spreading its attempts. Rows older than the throttling window are deleted
+    as new failures are recorded.
+    """
+
+    __tablename__ = "login_failure"
+    __table_args__ = (
+        Index("ix_login_failure_account", "account", "failed_at"),
+        Index("ix_login_failure_address", "address", "failed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(45))
+    failed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

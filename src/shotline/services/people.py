@@ -1,6 +1,7 @@
 """People and their passwords: creating a person, changing one's own password.
 
-A password is stored as its Argon2 hash only (:func:`shotline.auth.hash_password`).
+A password is stored as its Argon2 hash only (:func:`shotline.auth.hash_password`),
+once it passes the password policy (:mod:`shotline.passwords`).
 Changing one's own password needs the current one, and signs the person out
 everywhere else: every other live token of theirs, sessions and API tokens
 alike, is revoked in the same transaction, so a password someone else learnt
@@ -18,21 +19,35 @@ from shotline.access import Principal
 from shotline.auth import hash_password, verify_password
 from shotline.errors import BadRequest
 from shotline.models import AuthToken, Department, Person
+from shotline.passwords import password_problem
 from shotline.services import NO_SYNC
 from shotline.services.checks import reference, unique, verify
+from shotline.settings import Settings
 from shotline.sqltypes import utcnow
 
 
-def person_values(values: dict[str, Any]) -> dict[str, Any]:
-    """The column values of a person body: ``password`` becomes its hash
-    (``null`` removes the password: the person can no longer sign in)."""
+def checked_password(password: str, settings: Settings, field: str = "password") -> str:
+    """``password``, once it passes the password policy (:mod:`shotline.passwords`):
+    a 400 naming ``field`` and saying why otherwise."""
+    problem = password_problem(password, settings)
+    if problem is not None:
+        raise BadRequest(field, problem)
+    return password
+
+
+def person_values(values: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """The column values of a person body: ``password`` becomes its hash,
+    once it passes the password policy (``null`` removes the password: the
+    person can no longer sign in)."""
     if "password" in values:
         password = values.pop("password")
-        values["password_hash"] = hash_password(password) if password is not None else None
+        values["password_hash"] = (
+            hash_password(checked_password(password, settings)) if password is not None else None
+        )
     return values
 
 
-def create_person(session: Session, values: dict[str, Any]) -> Person:
+def create_person(session: Session, values: dict[str, Any], settings: Settings) -> Person:
     """Add a person (flushed, not committed) from the fields of a
     :class:`~shotline.schemas.crud.PersonCreate`; their email must be free."""
     verify(
@@ -40,19 +55,21 @@ def create_person(session: Session, values: dict[str, Any]) -> Person:
         *reference(Department, values.get("department_id"), "department"),
         unique(Person, Person.email, values["email"], "person"),
     )
-    person = Person(**person_values(values))
+    person = Person(**person_values(values, settings))
     session.add(person)
     session.flush()
     return person
 
 
-def change_password(session: Session, me: Principal, current: str, new: str) -> int:
+def change_password(
+    session: Session, me: Principal, current: str, new: str, settings: Settings
+) -> int:
     """Set the principal's password, given the current one; revoke every
     other live token of theirs. Answers how many were revoked (not committed)."""
     person = session.get_one(Person, me.person_id)
     if not verify_password(person.password_hash, current):
         raise BadRequest("current_password", "is not your current password")
-    person.password_hash = hash_password(new)
+    person.password_hash = hash_password(checked_password(new, settings, "new_password"))
     revoked = session.execute(
         update(AuthToken)
         .where(

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from loadplan.fastapi import PlannedRequest
 from shotline.api.crud.common import IdPath, Listing, Reader, assign, crud_router, errors
 from shotline.auth import Me
-from shotline.deps import DB
+from shotline.deps import DB, AppSettings
 from shotline.errors import Conflict, Forbidden
 from shotline.models import Comment, Department, Person, Role, TaskType, TimeLog
 from shotline.schemas.crud import (
@@ -148,10 +148,10 @@ def list_people(db: DB, planned: Annotated[PlannedRequest, Depends(person_list)]
     return planned.page(db, select(Person))
 
 
-@router.post("/people", status_code=201, tags=["people"], responses=errors(403, 404, 409))
-def create_person(body: PersonCreate, db: DB, me: Me) -> PersonOut:
+@router.post("/people", status_code=201, tags=["people"], responses=errors(400, 403, 404, 409))
+def create_person(body: PersonCreate, db: DB, me: Me, settings: AppSettings) -> PersonOut:
     admin_only(me, "change people")
-    person = people_service.create_person(db, body.model_dump())
+    person = people_service.create_person(db, body.model_dump(), settings)
     return people.committed(db, me, person.id)
 
 
@@ -160,10 +160,12 @@ def get_person(person_id: IdPath, db: DB, me: Me) -> PersonOut:
     return people.one(db, me, person_id)
 
 
-@router.patch("/people/{person_id}", tags=["people"], responses=errors(403, 404, 409))
-def update_person(person_id: IdPath, body: PersonUpdate, db: DB, me: Me) -> PersonOut:
+@router.patch("/people/{person_id}", tags=["people"], responses=errors(400, 403, 404, 409))
+def update_person(
+    person_id: IdPath, body: PersonUpdate, db: DB, me: Me, settings: AppSettings
+) -> PersonOut:
     admin_only(me, "change people")
-    values = people_service.person_values(body.model_dump())
+    values = people_service.person_values(body.model_dump(), settings)
     checks = reference(Department, values.get("department_id"), "department")
     if "email" in values:
         checks.append(unique(Person, Person.email, values["email"], "person", ignore=person_id))
