@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from typing import Any
 
@@ -9,9 +10,12 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from loadplan.errors import PlanError
+from shotline.request_id import current_request_id
+
+logger = logging.getLogger("shotline")
 
 
 class Conflict(HTTPException):
@@ -95,12 +99,50 @@ def _shown(problem: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
+CONTENTION = {
+    "40P01",  # PostgreSQL: deadlock detected
+    "40001",  # PostgreSQL: serialization failure
+    "55P03",  # PostgreSQL: lock not available
+    1205,  # MariaDB: lock wait timeout
+    1213,  # MariaDB: deadlock
+}
+"""Errors of a transaction that lost a race for locks, by driver code."""
+
+
+def _contention(error: OperationalError) -> bool:
+    original = error.orig
+    code = getattr(original, "sqlstate", None)
+    if code is None and getattr(original, "args", None):
+        code = original.args[0]
+    return code in CONTENTION
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
         problems = [_shown(problem) for problem in error.errors()[:MAX_ERRORS]]
         return JSONResponse(
             status_code=422, content={"detail": jsonable_encoder(_renderable(problems))}
+        )
+
+    @app.exception_handler(OperationalError)
+    async def operational_error(request: Request, error: OperationalError) -> JSONResponse:
+        if not _contention(error):
+            return await internal_error(request, error)
+        # Writes lock in a fixed order, so this is rare: the transaction was
+        # rolled back whole, and trying again is safe.
+        return JSONResponse(
+            status_code=503,
+            content={"detail": "the database was busy with a conflicting change: try again"},
+            headers={"Retry-After": "1"},
+        )
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, error: Exception) -> JSONResponse:
+        request_id = getattr(request.state, "request_id", None) or current_request_id()
+        logger.error("internal error in request %s", request_id, exc_info=error)
+        return JSONResponse(
+            status_code=500, content={"detail": "internal error", "request_id": request_id}
         )
 
     @app.exception_handler(IntegrityError)

@@ -36,6 +36,9 @@ class RequestIdMiddleware:
             return
         request_id = secrets.token_hex(8)
         token = _current.set(request_id)
+        # Also in the request's state, for the handler of internal errors,
+        # which runs outside this middleware.
+        scope.setdefault("state", {})["request_id"] = request_id
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":

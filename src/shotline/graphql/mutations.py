@@ -40,12 +40,18 @@ def _task(
     session: Session, who: Principal, task_id: strawberry.ID, allowed: ColumnElement[bool]
 ) -> tuple[m.Task, bool]:
     """The live task the principal sees (the same visibility as queries, see
-    ``Task.get_queryset``), and whether ``allowed`` holds for it: one statement."""
+    ``Task.get_queryset``), and whether ``allowed`` holds for it: one
+    statement, which locks the task until the mutation commits, so that
+    concurrent mutations of one task take turns: a status comment's time is
+    taken after the lock (the latest comment agrees with the task), and
+    each assignment reads the assignees the other committed."""
     ident = key(task_id, "task")
     row = session.execute(
         select(
             m.Task, allowed.label("allowed"), can_manage(who, m.Task.project_id).label("manages")
-        ).where(m.Task.id == ident, ENTITY_IS_LIVE, visible(who, m.Task))
+        )
+        .where(m.Task.id == ident, ENTITY_IS_LIVE, visible(who, m.Task))
+        .with_for_update(of=m.Task)
     ).first()
     if row is None:
         raise NotFound("task", ident)

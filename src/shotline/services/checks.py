@@ -122,12 +122,17 @@ def fetch(
     what: str,
     *checks: Check,
     include_deleted: bool = False,
+    lock: bool = False,
 ) -> M:
     """The ``model`` row ``ident`` (a 404 naming ``what`` when it does not
     exist), loaded in the same statement as ``checks``, which may refer to
-    its columns (they are correlated to it)."""
+    its columns (they are correlated to it). ``lock``: the row is locked
+    (``FOR UPDATE``) until the transaction ends, so that what the write
+    reads and decides next cannot interleave with another write of it."""
     key: InstrumentedAttribute[int] = model.id  # type: ignore[attr-defined]
     stmt = select(model, *_labelled(checks)).where(key == ident)
+    if lock:
+        stmt = stmt.with_for_update(of=model)
     row = session.execute(stmt.execution_options(**{INCLUDE_DELETED: include_deleted})).first()
     if row is None:
         raise NotFound(what, ident)

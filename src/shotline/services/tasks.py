@@ -274,10 +274,14 @@ def set_status(
         seen(me, Project, project_id, "project"),
         *_status_checks(project_id, task_status_id),
     )
+    # Locked in the order of their ids: two bulk changes of overlapping
+    # tasks locked them in whatever order each UPDATE met them, and
+    # deadlocked (8 of 60 concurrent requests on PostgreSQL).
     found = session.execute(
-        select(Task.id, Task.project_id, can_work_on_task(me).label("allowed")).where(
-            Task.id.in_(task_ids), visible(me, Task)
-        )
+        select(Task.id, Task.project_id, can_work_on_task(me).label("allowed"))
+        .where(Task.id.in_(task_ids), visible(me, Task), Task.entity.has())
+        .order_by(Task.id)
+        .with_for_update(of=Task)
     ).all()
     projects = {task_id: project for task_id, project, _ in found}
     absent = missing(task_ids, projects)
@@ -323,7 +327,8 @@ def add_comment(
     """Add a comment to a task; with a status, also set the task to it.
 
     The comment records the change, so a task's status history is its
-    comments; the comment and the task share one timestamp. Its author is
+    comments; the comment and the task share one timestamp, taken once the
+    task is locked. Its author is
     the principal unless ``person_id`` names someone else.
     """
     author, checks = on_behalf(me, person_id, "comment")
@@ -339,7 +344,10 @@ def add_comment(
                 ),
             ),
         ]
-    task = fetch(session, Task, task_id, "task", *checks)
+    # With a status, the task is locked before the time is taken: two
+    # status changes at once then get their times in the order they change
+    # the status, and the latest comment agrees with the task.
+    task = fetch(session, Task, task_id, "task", *checks, lock=task_status_id is not None)
     now = utcnow()
     note = Comment(
         task_id=task.id,
@@ -365,7 +373,10 @@ def assign(
     Already assigned people stay as they are; only inactive people are refused,
     since an assignment is work someone is expected to do.
     """
-    fetch(session, Task, task_id, "task", *task_access(me, task_id, can_edit_task(me)))
+    # Locked: concurrent changes of one task's assignees take turns, so
+    # each reads the assignees the other committed (two adds of one person
+    # at once answered 409).
+    fetch(session, Task, task_id, "task", *task_access(me, task_id, can_edit_task(me)), lock=True)
     active = dict(
         session.execute(select(Person.id, Person.active).where(Person.id.in_(person_ids))).all()
     )
