@@ -103,7 +103,7 @@ def test_every_row_was_written(demo: Engine) -> None:
             for table in Base.metadata.sorted_tables
         }
     # Nobody has signed in yet: no token.
-    assert counts == {**SMALL_SEED_42, "auth_token": 0}
+    assert counts == {**SMALL_SEED_42, "auth_token": 0, "login_failure": 0}
 
 
 def test_the_main_project_has_the_scale_s_live_assets_shots_and_tasks(session: Session) -> None:
