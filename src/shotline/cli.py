@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gc
+import os
+import sys
+import threading
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -91,7 +94,31 @@ def serve(
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)
-    uvicorn.run(application, host=host, port=port)
+    settings: Settings = application.state.settings
+    uvicorn.run(
+        application,
+        host=host,
+        port=port,
+        timeout_graceful_shutdown=settings.shutdown_seconds,
+    )
+    _exit_despite_stuck_requests()
+
+
+def _exit_despite_stuck_requests() -> None:
+    """End the process even if a request is still running in a worker thread.
+
+    On SIGTERM the server stops accepting connections, lets requests in
+    flight finish for ``shutdown_seconds``, then cancels them; but a request
+    blocked in the database (a lock held elsewhere) or computing keeps its
+    worker thread, and Python waits for every such thread before exiting:
+    the server hung until killed. Past the grace period the process exits
+    anyway; the database rolls back what those requests left uncommitted."""
+    stuck = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
+    if stuck:
+        console.print(f"{len(stuck)} requests still running after the grace period: exiting")
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 def _print_demo_accounts() -> None:

@@ -37,7 +37,9 @@ class Settings:
     account and ``login_max_failures_per_address`` per client address within
     ``login_window_seconds`` throttle logins (:mod:`shotline.throttle`);
     ``password_min_length`` and ``password_min_score`` are the password
-    policy (:mod:`shotline.passwords`). ``debug`` enables
+    policy (:mod:`shotline.passwords`). ``shutdown_seconds``: how long
+    ``shotline serve`` lets requests in flight finish after SIGTERM before it
+    exits anyway. ``debug`` enables
     ``?explain=1`` on REST lists. ``session_hours``: how long the token of a
     login is valid. ``token_touch_seconds``: how stale a token's
     ``last_used_at`` may get before a request refreshes it (one UPDATE then;
@@ -87,6 +89,9 @@ class Settings:
     )
     password_min_score: int = field(
         default_factory=lambda: int(os.environ.get("SHOTLINE_PASSWORD_MIN_SCORE", "2"))
+    )
+    shutdown_seconds: int = field(
+        default_factory=lambda: int(os.environ.get("SHOTLINE_SHUTDOWN_SECONDS", "10"))
     )
     debug: bool = field(default_factory=lambda: _flag("SHOTLINE_DEBUG", False))
     loadplan_mode: Mode = field(
