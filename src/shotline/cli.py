@@ -77,7 +77,8 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the REST and GraphQL APIs, migrating the database first."""
-    engine = make_engine(database_url)
+    settings = Settings()
+    engine = make_engine(database_url, statement_timeout=settings.statement_timeout_seconds)
     upgrade(engine)
     if demo_if_empty is not None:
         with Session(engine) as session:
@@ -87,14 +88,13 @@ def serve(
             create_demo(engine, demo_if_empty, 42)
         _print_demo_accounts()
     console.print(f"Serving on http://{host}:{port} (REST docs at /docs, GraphQL at /graphql)")
-    application = create_app(engine)
+    application = create_app(engine, settings)
     # Everything allocated so far lives as long as the server: keep it out of
     # the collector's way, and collect young garbage less eagerly (a large
     # response allocates many short-lived containers).
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)
-    settings: Settings = application.state.settings
     uvicorn.run(
         application,
         host=host,

@@ -12,15 +12,32 @@ from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_engine(url: str | URL, **options: Any) -> Engine:
+def make_engine(
+    url: str | URL, *, statement_timeout: float | None = None, **options: Any
+) -> Engine:
     """An engine configured the way Shotline expects its database to behave.
 
     SQLite ignores foreign keys unless each connection turns them on, and its
     default rollback journal blocks readers during writes; WAL lets the API
     keep serving reads while a write (a demo load, a big import) is running.
+
+    ``statement_timeout`` (seconds) bounds each statement on PostgreSQL
+    (``statement_timeout``, lock waits included) and MariaDB
+    (``max_statement_time``, and ``innodb_lock_wait_timeout`` for lock
+    waits): a request cannot hold a connection for longer, and is answered
+    503 naming the limit (see :mod:`shotline.errors`). SQLite has no such
+    setting (its lock waits are bounded by the driver's ``timeout``).
     """
     url = make_url(url)
-    if url.get_backend_name() == "postgresql":
+    backend = url.get_backend_name()
+    if backend == "postgresql" and statement_timeout is not None:
+        connect_args = dict(options.pop("connect_args", {}))
+        milliseconds = max(1, round(statement_timeout * 1000))
+        connect_args["options"] = " ".join(
+            filter(None, [connect_args.get("options", ""), f"-c statement_timeout={milliseconds}"])
+        )
+        options["connect_args"] = connect_args
+    if backend == "postgresql":
         # Sessions in UTC: timestamps then come back in UTC already, and
         # UTCDateTime has nothing to convert (a grid reads tens of thousands).
         # Options the URL carries (``?options=-csearch_path%3Dtracker``) are
@@ -30,6 +47,16 @@ def make_engine(url: str | URL, **options: Any) -> Engine:
         connect_args["options"] = " ".join([*filter(None, given), "-c TimeZone=UTC"])
         options["connect_args"] = connect_args
     engine = create_engine(url, **options)
+    if backend in {"mysql", "mariadb"} and statement_timeout is not None:
+        seconds = statement_timeout
+
+        @event.listens_for(engine, "connect")
+        def _bound_statements(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"SET SESSION max_statement_time = {seconds:f}")
+            cursor.execute(f"SET SESSION innodb_lock_wait_timeout = {max(1, round(seconds))}")
+            cursor.close()
+
     if url.get_backend_name() == "sqlite":
         in_memory = url.database in {None, "", ":memory:"} or "mode=memory" in str(url)
 

@@ -99,22 +99,37 @@ def _shown(problem: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
+TIMEOUTS = {
+    "57014",  # PostgreSQL: query canceled (statement_timeout)
+    1969,  # MariaDB: query execution was interrupted (max_statement_time)
+    1205,  # MariaDB: lock wait timeout (innodb_lock_wait_timeout, set with it)
+}
+"""Errors of a statement stopped by the statement time limit, by driver code."""
+
 CONTENTION = {
     "40P01",  # PostgreSQL: deadlock detected
     "40001",  # PostgreSQL: serialization failure
     "55P03",  # PostgreSQL: lock not available
-    1205,  # MariaDB: lock wait timeout
     1213,  # MariaDB: deadlock
 }
 """Errors of a transaction that lost a race for locks, by driver code."""
 
 
-def _contention(error: OperationalError) -> bool:
-    original = error.orig
-    code = getattr(original, "sqlstate", None)
-    if code is None and getattr(original, "args", None):
-        code = original.args[0]
-    return code in CONTENTION
+def driver_code(error: Exception) -> object:
+    """The SQLSTATE (PostgreSQL) or error number (MariaDB) of a database error."""
+    original = getattr(error, "orig", None)
+    args = getattr(original, "args", ())
+    if args and isinstance(args[0], int):  # PyMySQL: (errno, message)
+        return args[0]
+    return getattr(original, "sqlstate", None)
+
+
+def timed_out(error: Exception) -> bool:
+    """Whether a database error is a statement stopped by the time limit."""
+    return isinstance(error, OperationalError) and driver_code(error) in TIMEOUTS
+
+
+TIMED_OUT = "a database statement of this request ran past the statement time limit"
 
 
 def install(app: FastAPI) -> None:
@@ -127,7 +142,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def operational_error(request: Request, error: OperationalError) -> JSONResponse:
-        if not _contention(error):
+        if timed_out(error):
+            return JSONResponse(status_code=503, content={"detail": TIMED_OUT})
+        if driver_code(error) not in CONTENTION:
             return await internal_error(request, error)
         # Writes lock in a fixed order, so this is rare: the transaction was
         # rolled back whole, and trying again is safe.

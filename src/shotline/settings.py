@@ -39,7 +39,9 @@ class Settings:
     ``password_min_length`` and ``password_min_score`` are the password
     policy (:mod:`shotline.passwords`). ``shutdown_seconds``: how long
     ``shotline serve`` lets requests in flight finish after SIGTERM before it
-    exits anyway. ``debug`` enables
+    exits anyway. ``statement_timeout_seconds``: the longest a database
+    statement of ``shotline serve`` may run (PostgreSQL and MariaDB; see
+    :func:`shotline.db.make_engine`). ``debug`` enables
     ``?explain=1`` on REST lists. ``session_hours``: how long the token of a
     login is valid. ``token_touch_seconds``: how stale a token's
     ``last_used_at`` may get before a request refreshes it (one UPDATE then;
@@ -89,6 +91,9 @@ class Settings:
     )
     password_min_score: int = field(
         default_factory=lambda: int(os.environ.get("SHOTLINE_PASSWORD_MIN_SCORE", "2"))
+    )
+    statement_timeout_seconds: float = field(
+        default_factory=lambda: float(os.environ.get("SHOTLINE_STATEMENT_TIMEOUT_SECONDS", "30"))
     )
     shutdown_seconds: int = field(
         default_factory=lambda: int(os.environ.get("SHOTLINE_SHUTDOWN_SECONDS", "10"))

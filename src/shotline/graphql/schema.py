@@ -86,6 +86,7 @@ from strawberry.types.graphql import OperationType
 import loadplan.strawberry as lp
 from shotline import models as m
 from shotline.access import RULES
+from shotline.errors import TIMED_OUT, timed_out
 from shotline.graphql.context import get_context, session_of
 from shotline.graphql.errors import key
 from shotline.graphql.limits import DocumentCache, GraphQLLimits, RequestLimits
@@ -156,6 +157,15 @@ class MaskInternalErrors(MaskErrors):
         super().__init__(should_mask_error=_unexpected)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        if error.original_error is not None and timed_out(error.original_error):
+            return GraphQLError(
+                TIMED_OUT,
+                nodes=error.nodes,
+                source=error.source,
+                positions=error.positions,
+                path=error.path,
+                extensions={"code": "STATEMENT_TIMEOUT"},
+            )
         return GraphQLError(
             message=self.error_message,
             nodes=error.nodes,
