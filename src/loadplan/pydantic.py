@@ -424,11 +424,16 @@ def _order(tree: SchemaTree, value: str | None, path: str) -> tuple[Order, ...]:
 
 
 def order_columns(tree: SchemaTree) -> dict[str, str]:
-    """Response keys a list may be ordered by, and their attribute paths."""
+    """Response keys a list may be ordered by, and their attribute paths.
+
+    A field computed by an ``annotate`` hint is not one, even when its name
+    is a column's: what it answers may differ from the column (per principal,
+    say), and ordering by the column would tell what the field hides."""
     mapper: Mapper[Any] = inspect(tree.model)
     out: dict[str, str] = {}
     for f in tree.all_fields():
-        single_column = f.tree is None and len(f.path) == 1 and f.subtype is None
+        computed = f.hints is not None and bool(f.hints.annotate)
+        single_column = f.tree is None and len(f.path) == 1 and f.subtype is None and not computed
         if single_column and isinstance(mapper.attrs.get(f.path[0]), ColumnProperty):
             out[f.key] = f.path[0]
     return out

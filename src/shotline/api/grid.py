@@ -52,6 +52,7 @@ from shotline.auth import Me
 from shotline.deps import DB, AppSettings
 from shotline.errors import BadRequest, NotFound
 from shotline.models import Asset, AssetType, Entity, Person, Project, Sequence, Shot, Task
+from shotline.schemas.crud import QueryText
 from shotline.schemas.grid import AssetOut, AssetRow, ShotOut, ShotRow
 from shotline.services.checks import project_seen_if_empty
 from shotline.settings import Settings
@@ -174,7 +175,7 @@ ShotPage = Annotated[PlannedRequest, Depends(_planned_one(Shot, ShotOut, "tasks"
 
 # Filters shared by both grids.
 TaskStatusFilter = Annotated[
-    list[str] | None,
+    list[QueryText] | None,
     Query(
         description="'<task type name>:<status short name>', repeatable: an entity matches when, "
         "for every task type named, its task has one of the statuses given for that type."
@@ -184,7 +185,9 @@ AssigneeFilter = Annotated[
     int | None,
     Query(ge=1, le=MAX_ID, description="Person id: entities with a task assigned to them."),
 ]
-SearchFilter = Annotated[str | None, Query(description="Case-insensitive part of the entity name.")]
+SearchFilter = Annotated[
+    QueryText | None, Query(description="Case-insensitive part of the entity name.")
+]
 
 
 # -- Project and vocabulary lookups -----------------------------------------------
@@ -382,7 +385,7 @@ def asset_grid(
     db: DB,
     me: Me,
     planned: AssetGrid,
-    asset_type: Annotated[str | None, Query(description="Asset type id or name.")] = None,
+    asset_type: Annotated[QueryText | None, Query(description="Asset type id or name.")] = None,
     task_status: TaskStatusFilter = None,
     assignee: AssigneeFilter = None,
     search: SearchFilter = None,

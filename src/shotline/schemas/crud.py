@@ -91,6 +91,9 @@ ShortName = Annotated[
 Text = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT), Storable
 ]
+QueryText = Annotated[str, StringConstraints(max_length=200), Storable]
+"""A text query parameter compared in SQL (a search, a name): the text rules
+of bodies apply (a NUL reached PostgreSQL: a 500)."""
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
 Email = Annotated[
     str,

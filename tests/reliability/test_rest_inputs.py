@@ -1,0 +1,62 @@
+"""REST query parameters follow the same input rules as bodies (issue items
+7 and 8): a NUL, a lone surrogate, an over-long text or a field that may not
+be ordered by is a 4xx naming the parameter, never a database error."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from shotline.app import create_app
+from tests.reliability.conftest import LIMITS
+from tests.shotline.graphql.conftest import Stock
+
+
+@pytest.fixture(scope="module")
+def client(stock: Stock) -> TestClient:
+    app = create_app(stock.engine, LIMITS)
+    return TestClient(app, headers=stock.token, raise_server_exceptions=False)
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "message", "value"),
+    [
+        ("search=a%00b", "search", "must not contain NUL characters", "a\x00b"),
+        ("asset_type=Prop%00", "asset_type", "must not contain NUL characters", "Prop\x00"),
+        (
+            "task_status=Modeling:todo%00",
+            "task_status",
+            "must not contain NUL characters",
+            "Modeling:todo\x00",
+        ),
+    ],
+)
+def test_text_parameters_follow_the_text_rules(
+    client: TestClient, stock: Stock, query: str, name: str, message: str, value: str
+) -> None:
+    project = stock.ids.projects["LHK"]
+    answer = client.get(f"/api/projects/{project}/assets?{query}")
+    assert answer.status_code == 422, answer.text
+    [problem] = answer.json()["detail"]
+    assert (problem["loc"][-1] if name == "task_status" else problem["loc"][1], problem["msg"]) == (
+        0 if name == "task_status" else name,
+        f"Value error, {message}",
+    )
+
+
+def test_a_long_search_is_refused(client: TestClient, stock: Stock) -> None:
+    project = stock.ids.projects["LHK"]
+    answer = client.get(f"/api/projects/{project}/assets?search={'a' * 201}")
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["query", "search"]
+
+
+def test_a_computed_field_cannot_be_ordered_by(client: TestClient) -> None:
+    """``email`` is null for clients: ordering by it ordered by NULL (a 500
+    on PostgreSQL), and ordering by the column would tell clients the
+    emails they may not read."""
+    answer = client.get("/api/people?order=email")
+    assert answer.status_code == 400
+    assert answer.json()["detail"]["message"] == "cannot order by"
+    assert answer.json()["detail"]["field"] == "email"
+    assert "email" not in answer.json()["detail"]["valid"]
