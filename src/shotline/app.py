@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 from sqlalchemy import Engine
 
-from shotline import errors, web
+from shotline import allowed_methods, errors, web
 from shotline.api import public_routers, routers
 from shotline.auth import AuthenticationMiddleware, current_principal
 from shotline.body_limit import BodySizeLimit, RouteLimit
@@ -48,6 +48,7 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     app.state.sessions = session_factory(engine)
     app.state.settings = settings
     errors.install(app)
+    allowed_methods.install(app)
 
     @app.get("/healthz", tags=["service"])
     def healthz() -> dict[str, str]:
