@@ -56,7 +56,7 @@ def test_the_right_password_is_refused_after_5_failures(stock: Stock, mira: int)
         status, headers, body = _login(client, MIRA, PASSWORD)
     log.assert_count(1)  # the failures counted; no password checked
     assert status == 429
-    assert 890 <= int(headers["retry-after"]) <= 900
+    assert 0 < int(headers["retry-after"]) <= 900  # the window less the time the failures took
     assert body == {
         "detail": f"too many failed logins: try again in {headers['retry-after']} seconds"
     }
