@@ -85,8 +85,10 @@ describe("buildRows", () => {
       taskId: 101,
       status: "wip",
       assignees: [bob],
+      initials: "BM",
       updatedAt: "2025-03-03T09:00:00Z",
     });
+    expect(buildRows(items, vocab.columns)[0]?.cells[0]?.initials).toBe("AL");
   });
 
   it("names a shot's place as episode / sequence", () => {

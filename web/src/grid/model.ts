@@ -16,7 +16,20 @@ export interface Cell {
   taskId: number;
   status: string;
   assignees: Assignee[];
+  /** The assignees' initials as the cell shows them ("AL BM"), made once. */
+  initials: string;
   updatedAt: string;
+}
+
+/** A cell of a task (the initials of its assignees made here, once). */
+export function cellOf(taskId: number, status: string, assignees: Assignee[], updatedAt: string): Cell {
+  return {
+    taskId,
+    status,
+    assignees,
+    initials: assignees.map((person) => initials(person.full_name)).join(" "),
+    updatedAt,
+  };
 }
 
 export interface Row {
@@ -60,12 +73,7 @@ export function buildRows(items: ApiRow[], columns: TaskType[]): Row[] {
     for (const task of item.task_details) {
       const at = index.get(task.task_type);
       if (at === undefined) continue;
-      cells[at] = {
-        taskId: task.id,
-        status: task.task_status,
-        assignees: task.assignees,
-        updatedAt: task.updated_at,
-      };
+      cells[at] = cellOf(task.id, task.task_status, task.assignees, task.updated_at);
     }
     return { id: item.id, version: 0, name: item.name, group: groupOf(item), cells };
   });
