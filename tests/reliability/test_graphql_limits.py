@@ -235,3 +235,14 @@ def test_kept_documents_are_bounded_by_their_text(api: Api) -> None:
     huge = "{ projects { code } }" + " " * cache.max_entry
     limited.data(huge)
     assert len(cache) == kept
+
+
+def test_a_graphql_comment_follows_the_rest_text_rules(api: Api) -> None:
+    """A 1 MB comment was stored through GraphQL, past REST's 10,000 characters."""
+    task = api.ids.tasks["SQ010/SH0010/anim"]
+    query = "mutation ($t: ID!, $c: NewComment!) { addComment(taskId: $t, comment: $c) { id } }"
+    body, log = api.post(query, {"t": str(task), "c": {"text": "x" * 1_000_000}})
+    log.assert_count(AUTH + 0)
+    assert body == refused(
+        "variable $c.text must be at most 10000 characters long", "BAD_USER_INPUT"
+    )

@@ -60,3 +60,15 @@ def test_a_computed_field_cannot_be_ordered_by(client: TestClient) -> None:
     assert answer.json()["detail"]["message"] == "cannot order by"
     assert answer.json()["detail"]["field"] == "email"
     assert "email" not in answer.json()["detail"]["valid"]
+
+
+def test_a_nul_in_the_login_email_is_a_422(stock: Stock) -> None:
+    """The email is looked up (and counted by the throttle) in SQL."""
+    client = TestClient(create_app(stock.engine, LIMITS))
+    answer = client.post("/api/auth/login", json={"email": "a\x00@b.c", "password": "x"})
+    assert answer.status_code == 422
+    [problem] = answer.json()["detail"]
+    assert (problem["loc"], problem["msg"]) == (
+        ["body", "email"],
+        "Value error, must not contain NUL characters",
+    )

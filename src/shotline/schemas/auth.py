@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from shotline.inputs import storable
 from shotline.models import Role
 from shotline.schemas.crud import Password as NewPassword
 
@@ -16,7 +17,7 @@ Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
 class LoginIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: Annotated[str, StringConstraints(max_length=254)]
+    email: Annotated[str, StringConstraints(max_length=254), AfterValidator(storable)]
     password: Password
 
 
