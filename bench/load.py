@@ -107,7 +107,9 @@ class Load:
             body["task_status_id"] = rng.choice(self.statuses)
         return "POST", f"/api/tasks/{rng.choice(self.tasks)}/comments", body, 201
 
-    async def one(self, client: httpx.AsyncClient, index: int, kind: str, rng: random.Random) -> None:
+    async def one(
+        self, client: httpx.AsyncClient, index: int, kind: str, rng: random.Random
+    ) -> None:
         method, path, body, expected = self.request(kind, rng)
         base = self.bases[index % len(self.bases)]
         started = time.perf_counter()
@@ -192,7 +194,9 @@ def main(argv: list[str] | None = None) -> int:
     for kind, _ in MIX:
         print(load.tallies[kind].row(kind))
     for index, (first, last) in enumerate(zip(before, after, strict=True)):
-        print(f"server {index + 1}: {first:.0f} MiB after the warm-up, {last:.0f} MiB after the run")
+        print(
+            f"server {index + 1}: {first:.0f} MiB after the warm-up, {last:.0f} MiB after the run"
+        )
     for kind, tally in load.tallies.items():
         for problem in tally.errors[:3]:
             print(f"error ({kind}): {problem}")
