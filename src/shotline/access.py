@@ -53,10 +53,19 @@ manager     everything of their projects: the project and its settings,
             the new project's team as its manager)
 supervisor  the planning and assignees of the tasks whose task type is of
             their department, and what an assignee may do on them
-artist      on the tasks assigned to them: status, comments, their own time
+artist      on the tasks assigned to them: status (the statuses artists
+            may set), comments, their own time
 vendor      the same as an artist
-client      nothing
+client      the status of their project's tasks, to the statuses clients may
+            set, with a comment recording it (never an internal one)
 =========== ================================================================
+
+Workflow rules (:func:`can_set_status`): each task status says whether
+artists (and vendors) may set it (``is_artist_allowed``) and whether clients
+may (``is_client_allowed``); managers and the supervisors of a task's
+department set any status the project uses. A refused status is a 403 naming
+it, on every path that sets one (a comment with a status, the bulk change,
+GraphQL's ``setTaskStatus``).
 
 A comment or a time log is changed by its author while they may still work
 on its task, or by a manager of the project; naming another author needs a
@@ -104,6 +113,7 @@ from shotline.models import (
     Sequence,
     Shot,
     Task,
+    TaskStatus,
     TaskType,
     TimeLog,
     task_assignee,
@@ -120,9 +130,11 @@ __all__ = [
     "can_create_projects",
     "can_edit_task",
     "can_manage",
+    "can_set_status",
     "can_work_on_task",
     "comment_rule",
     "entity_rule",
+    "is_client_on",
     "member_rule",
     "milestone_rule",
     "principal_of",
@@ -419,13 +431,44 @@ def can_edit_task(principal: Principal, task: Any = Task) -> ColumnElement[bool]
     return or_(can_manage(principal, task.project_id), _department_task(principal, task))
 
 
+def _assignee(principal: Principal, task: Any) -> ColumnElement[bool]:
+    """An artist or vendor of the task's project, assigned to it."""
+    return and_(
+        _within(task.project_id, principal.project_ids(ASSIGNEES)),
+        _assigned(task.id, principal.person_id),
+    )
+
+
 def can_work_on_task(principal: Principal, task: Any = Task) -> ColumnElement[bool]:
     """Change the task's status, comment on it, log time on it: whoever may
     edit it, and the artists and vendors it is assigned to."""
     if principal.is_admin:
         return true()
-    assignee = and_(
-        _within(task.project_id, principal.project_ids(ASSIGNEES)),
-        _assigned(task.id, principal.person_id),
+    return or_(can_edit_task(principal, task), _assignee(principal, task))
+
+
+def is_client_on(principal: Principal, project_id: Column) -> ColumnElement[bool]:
+    """The principal is a client on the project."""
+    return _within(project_id, principal.project_ids({Role.CLIENT}))
+
+
+def can_set_status(
+    principal: Principal, task_status_id: int, task: Any = Task
+) -> ColumnElement[bool]:
+    """Set the task to the status: whoever may edit the task sets any status
+    (the project must use it, a separate check); the artists and vendors it is
+    assigned to, a status that says artists may set it (``is_artist_allowed``);
+    a client of its project, one that says clients may (``is_client_allowed``).
+    """
+    if principal.is_admin:
+        return true()
+    status = TaskStatus.__table__.alias()
+
+    def allowed(flag: str) -> ColumnElement[bool]:
+        return exists().where(status.c.id == task_status_id, status.c[flag].is_(True))
+
+    return or_(
+        can_edit_task(principal, task),
+        and_(_assignee(principal, task), allowed("is_artist_allowed")),
+        and_(is_client_on(principal, task.project_id), allowed("is_client_allowed")),
     )
-    return or_(can_edit_task(principal, task), assignee)

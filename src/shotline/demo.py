@@ -157,6 +157,11 @@ STATUSES = [
     (HOLD, "hold", "#8E8E8E", False, False, False),
     (DONE, "done", "#22D160", True, False, False),
 ]
+ARTIST_STATUSES = {TODO, WIP, REVIEW}
+"""The workflow rules: artists start work and ask for review; approving,
+asking for a retake, holding or readying work is for supervisors and
+production, and clients give their verdict on what they review."""
+CLIENT_STATUSES = {RETAKE, DONE}
 IN_FLIGHT_WEIGHTS = {READY: 15, WIP: 45, REVIEW: 22, RETAKE: 13, HOLD: 5}
 """How the step an entity is at is distributed among statuses."""
 
@@ -786,6 +791,8 @@ class _Generator:
                 is_done=is_done,
                 is_wip=is_wip,
                 is_retake=is_retake,
+                is_artist_allowed=name in ARTIST_STATUSES,
+                is_client_allowed=name in CLIENT_STATUSES,
             )["id"]
         for name in ASSET_TYPES:
             self.asset_types[name] = self.add(AssetType, name=name)["id"]

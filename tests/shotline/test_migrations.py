@@ -68,7 +68,7 @@ def test_upgrade_twice_is_a_no_op_and_downgrade_removes_everything(engine: Engin
     upgrade(engine)
     with engine.connect() as connection:
         head = ScriptDirectory.from_config(alembic_config(connection)).get_current_head()
-        assert MigrationContext.configure(connection).get_current_revision() == head == "0005"
+        assert MigrationContext.configure(connection).get_current_revision() == head == "0006"
 
     with engine.begin() as connection:
         command.downgrade(alembic_config(connection), "base")
@@ -183,3 +183,22 @@ def test_existing_comments_are_not_internal(engine: Engine) -> None:
     with engine.connect() as connection:
         assert connection.execute(text("SELECT internal FROM comment")).scalar() in (False, 0)
     assert schema_differences(engine) == []
+
+
+def test_existing_statuses_keep_what_was_allowed(engine: Engine) -> None:
+    """0006 adds the workflow rules: artists could set any status, clients none."""
+    upgrade(engine, "0005")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO task_status (id, name, short_name, color, is_done, is_wip, is_retake) "
+                "VALUES (1, 'Done', 'done', '#999999', :yes, :no, :no)"
+            ),
+            {"yes": True, "no": False},
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        flags = connection.execute(
+            text("SELECT is_artist_allowed, is_client_allowed FROM task_status")
+        ).one()
+    assert (bool(flags[0]), bool(flags[1])) == (True, False)

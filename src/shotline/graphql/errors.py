@@ -8,26 +8,11 @@ kind of mistake it made without parsing the message.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from fastapi import HTTPException
 from graphql import GraphQLError
-
-
-class NotFound(GraphQLError):
-    """A mutation names a row that does not exist (or is soft-deleted, or
-    the principal may not see it)."""
-
-    def __init__(self, what: str, ident: object) -> None:
-        super().__init__(f"{what} {ident} not found", extensions={"code": "NOT_FOUND"})
-
-
-class Forbidden(GraphQLError):
-    """The principal sees the row but may not make this change."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, extensions={"code": "FORBIDDEN"})
 
 
 class BadInput(GraphQLError):
@@ -59,17 +44,19 @@ _CODES = {400: "BAD_USER_INPUT", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFL
 
 
 @contextmanager
-def answered_as_graphql() -> Iterator[None]:
+def answered_as_graphql(arguments: Mapping[str, str] | None = None) -> Iterator[None]:
     """Run a service of :mod:`shotline.services` (the same rules as REST):
     its refusal, a 4xx for REST, becomes the GraphQL error of the same kind,
     with the same message; a field-level refusal names its field in
-    ``extensions.field``."""
+    ``extensions.field``, as ``arguments`` renames REST's fields (``task_status_id``)
+    to the operation's (``statusId``)."""
     try:
         yield
     except HTTPException as error:
         extensions: dict[str, object] = {"code": _CODES.get(error.status_code, "BAD_USER_INPUT")}
         message = error.detail
         if isinstance(message, dict):
-            extensions["field"] = message["field"]
-            message = f"{message['field']}: {message['message']}"
+            field = (arguments or {}).get(message["field"], message["field"])
+            extensions["field"] = field
+            message = f"{field}: {message['message']}"
         raise GraphQLError(str(message), extensions=extensions) from None

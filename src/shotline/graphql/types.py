@@ -46,9 +46,7 @@ from shotline.graphql.context import principal, session_of
 from shotline.graphql.errors import BadInput
 from shotline.schemas.schedule import MAX_WEEKS, TIME_SPENT
 from shotline.services import schedule
-
-ENTITY_IS_LIVE = m.Task.entity.has(m.Entity.deleted_at.is_(None))
-"""Whether a task's entity is live: tasks are hidden with their soft-deleted entity."""
+from shotline.services.tasks import ENTITY_IS_LIVE
 
 
 @lp.type(m.Department, description="A department of the studio.")
@@ -107,6 +105,8 @@ class TaskStatus:
     is_done: auto
     is_wip: auto
     is_retake: auto
+    is_artist_allowed: auto = lp.field(description="Artists and vendors may set it.")
+    is_client_allowed: auto = lp.field(description="Clients may set it.")
 
 
 @lp.type(m.Comment, description="A note on a task; one with a status records a status change.")

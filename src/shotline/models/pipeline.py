@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shotline.models.base import Base, enum_column_type
@@ -51,6 +51,10 @@ class TaskStatus(Base):
     is_wip: Mapped[bool] = mapped_column(default=False)
     # A retake is feedback asking for more work on something presented for review.
     is_retake: Mapped[bool] = mapped_column(default=False)
+    # Workflow rules: who may set a task to this status besides the managers and
+    # the supervisors of the task's department (see shotline.access.can_set_status).
+    is_artist_allowed: Mapped[bool] = mapped_column(default=True, server_default=true())
+    is_client_allowed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class ProjectTaskType(Base):

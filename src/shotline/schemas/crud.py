@@ -236,6 +236,12 @@ class TaskStatusCreate(In):
     is_done: bool = False
     is_wip: bool = False
     is_retake: bool = False
+    is_artist_allowed: bool = Field(
+        True, description="Artists and vendors may set it on the tasks assigned to them."
+    )
+    is_client_allowed: bool = Field(
+        False, description="Clients may set it on the tasks of their project."
+    )
 
 
 class TaskStatusUpdate(In):
@@ -245,6 +251,8 @@ class TaskStatusUpdate(In):
     is_done: bool | MISSING = MISSING
     is_wip: bool | MISSING = MISSING
     is_retake: bool | MISSING = MISSING
+    is_artist_allowed: bool | MISSING = MISSING
+    is_client_allowed: bool | MISSING = MISSING
 
 
 class TaskStatusOut(Out):
@@ -255,6 +263,8 @@ class TaskStatusOut(Out):
     is_done: bool
     is_wip: bool
     is_retake: bool
+    is_artist_allowed: bool
+    is_client_allowed: bool
 
 
 class AssetTypeCreate(In):

@@ -34,10 +34,15 @@ M = TypeVar("M")
 
 @dataclass(frozen=True)
 class Check:
-    """A condition a write needs, and the error answered when it is false."""
+    """A condition a write needs, and the error answered when it is false
+    (or a function making it, for an error that must look something up:
+    it runs only when the check fails)."""
 
     holds: ColumnElement[bool]
-    error: HTTPException
+    error: HTTPException | Callable[[], HTTPException]
+
+    def fail(self) -> HTTPException:
+        return self.error if isinstance(self.error, HTTPException) else self.error()
 
 
 def row_exists(
@@ -94,7 +99,7 @@ def _labelled(checks: Sequence[Check]) -> list[ColumnElement[bool]]:
 def _first_failure(checks: Sequence[Check], results: Iterable[Any]) -> None:
     for check, holds in zip(checks, results, strict=True):
         if not holds:
-            raise check.error
+            raise check.fail()
 
 
 def project_seen_if_empty(session: Session, me: Principal, project_id: int) -> Callable[[], None]:

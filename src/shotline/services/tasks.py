@@ -20,19 +20,23 @@ from collections.abc import Sequence
 from sqlalchemy import (
     ColumnElement,
     SQLColumnExpression,
+    and_,
     delete,
     insert,
+    or_,
     select,
     update,
 )
 from sqlalchemy.engine import Row
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from shotline.access import (
     Principal,
     can_edit_task,
     can_manage,
+    can_set_status,
     can_work_on_task,
+    is_client_on,
     visible,
 )
 from shotline.errors import BadRequest, Conflict, Forbidden, NotFound
@@ -42,8 +46,10 @@ from shotline.models import (
     ForEntity,
     Person,
     Project,
+    ProjectMember,
     ProjectTaskStatus,
     ProjectTaskType,
+    Role,
     Task,
     TaskStatus,
     TaskType,
@@ -68,6 +74,9 @@ from shotline.sqltypes import utcnow
 
 Ref = int | SQLColumnExpression[int]
 """A value, or a column of the row a check is correlated to."""
+
+ENTITY_IS_LIVE = Task.entity.has(Entity.deleted_at.is_(None))
+"""Whether a task's entity is live: tasks are hidden with their soft-deleted entity."""
 
 
 def type_enabled(project_id: Ref, task_type_id: Ref) -> ColumnElement[bool]:
@@ -265,6 +274,22 @@ def soft_delete_task(session: Session, me: Principal, task_id: int) -> None:
     session.flush()
 
 
+def status_refused(session: Session, task_status_id: int, task_ids: Sequence[int]) -> Forbidden:
+    """The 403 of a workflow rule: the principal may work on the tasks, not
+    set them to this status (named by its short name)."""
+    name = session.scalar(select(TaskStatus.short_name).where(TaskStatus.id == task_status_id))
+    return Forbidden(
+        f"you may not set task status {name!r} on {naming('task', 'tasks', sorted(task_ids))}"
+    )
+
+
+def _may_change_status(me: Principal) -> ColumnElement[bool]:
+    """Whether the principal may change the status of ``Task`` at all: whoever
+    may work on it, and a client of its project (to the statuses clients may
+    set, a separate check)."""
+    return or_(can_work_on_task(me), is_client_on(me, Task.project_id))
+
+
 def set_status(
     session: Session, me: Principal, project_id: int, task_ids: Sequence[int], task_status_id: int
 ) -> None:
@@ -278,12 +303,17 @@ def set_status(
     # tasks locked them in whatever order each UPDATE met them, and
     # deadlocked (8 of 60 concurrent requests on PostgreSQL).
     found = session.execute(
-        select(Task.id, Task.project_id, can_work_on_task(me).label("allowed"))
+        select(
+            Task.id,
+            Task.project_id,
+            _may_change_status(me).label("allowed"),
+            can_set_status(me, task_status_id).label("permitted"),
+        )
         .where(Task.id.in_(task_ids), visible(me, Task), Task.entity.has())
         .order_by(Task.id)
         .with_for_update(of=Task)
     ).all()
-    projects = {task_id: project for task_id, project, _ in found}
+    projects = {task_id: project for task_id, project, _, _ in found}
     absent = missing(task_ids, projects)
     if absent:
         raise not_found("task", "tasks", absent)
@@ -292,9 +322,12 @@ def set_status(
         raise BadRequest(
             "task_ids", f"not in project {project_id}: {naming('task', 'tasks', elsewhere)}"
         )
-    refused = sorted(task_id for task_id, _, allowed in found if not allowed)
+    refused = sorted(task_id for task_id, _, allowed, _ in found if not allowed)
     if refused:
         raise Forbidden(f"you may not change the status of {naming('task', 'tasks', refused)}")
+    ruled_out = [task_id for task_id, _, _, permitted in found if not permitted]
+    if ruled_out:
+        raise status_refused(session, task_status_id, ruled_out)
     session.execute(
         update(Task)
         .where(Task.id.in_(task_ids), Task.deleted_at.is_(None))
@@ -315,6 +348,57 @@ def on_behalf(me: Principal, person_id: int | None, action: str) -> tuple[int, l
     ]
 
 
+def _new_status(
+    session: Session, me: Principal, task_id: int, task_status_id: int | None
+) -> list[Check]:
+    """For :func:`fetch` of a task set to ``task_status_id`` (when given): the
+    status exists, the task's project uses it, and the principal may set it."""
+    if task_status_id is None:
+        return []
+    return [
+        present(TaskStatus, task_status_id, "task status"),
+        Check(
+            status_enabled(Task.project_id, task_status_id),
+            BadRequest(
+                "task_status_id",
+                f"task status {task_status_id} is not enabled for the task's project",
+            ),
+        ),
+        Check(
+            can_set_status(me, task_status_id),
+            lambda: status_refused(session, task_status_id, [task_id]),
+        ),
+    ]
+
+
+def _live_task(me: Principal, task_id: int, condition: ColumnElement[bool]) -> list[Check]:
+    """:func:`task_access`, for a task whose entity is live too: a task is
+    deleted with its entity, and one left behind by a deletion that did not
+    reach it stays out of reach (as it stays out of every list)."""
+    return [
+        Check(and_(visible(me, Task), ENTITY_IS_LIVE), NotFound("task", task_id)),
+        may(condition, f"you may not change task {task_id}"),
+    ]
+
+
+def change_status(session: Session, me: Principal, task_id: int, task_status_id: int) -> Task:
+    """Set one task's status, without a comment (GraphQL's ``setTaskStatus``
+    without one); the workflow rules of :func:`shotline.access.can_set_status`."""
+    task = fetch(
+        session,
+        Task,
+        task_id,
+        "task",
+        *_live_task(me, task_id, _may_change_status(me)),
+        *_new_status(session, me, task_id, task_status_id),
+        lock=True,
+    )
+    task.task_status_id = task_status_id
+    task.updated_at = utcnow()
+    session.flush()
+    return task
+
+
 def add_comment(
     session: Session,
     me: Principal,
@@ -323,27 +407,24 @@ def add_comment(
     text: str,
     task_status_id: int | None,
     internal: bool = False,
-) -> Comment:
+) -> tuple[Task, Comment]:
     """Add a comment to a task; with a status, also set the task to it.
+    Answers the task and the comment (flushed, not committed).
 
     The comment records the change, so a task's status history is its
     comments; the comment and the task share one timestamp, taken once the
-    task is locked. Its author is
-    the principal unless ``person_id`` names someone else.
+    task is locked. Its author is the principal unless ``person_id`` names someone else. A client comments
+    only to set a status clients may set, and never internally (they could
+    not read their own comment).
     """
     author, checks = on_behalf(me, person_id, "comment")
-    checks = [*task_access(me, task_id, can_work_on_task(me)), *checks]
-    if task_status_id is not None:
-        checks += [
-            present(TaskStatus, task_status_id, "task status"),
-            Check(
-                status_enabled(Task.project_id, task_status_id),
-                BadRequest(
-                    "task_status_id",
-                    f"task status {task_status_id} is not enabled for the task's project",
-                ),
-            ),
-        ]
+    allowed = can_work_on_task(me) if task_status_id is None else _may_change_status(me)
+    checks = [*_live_task(me, task_id, allowed), *checks]
+    if internal:
+        checks.append(
+            may(~is_client_on(me, Task.project_id), "clients cannot write internal comments")
+        )
+    checks += _new_status(session, me, task_id, task_status_id)
     # With a status, the task is locked before the time is taken: two
     # status changes at once then get their times in the order they change
     # the status, and the latest comment agrees with the task.
@@ -362,45 +443,96 @@ def add_comment(
         task.task_status_id = task_status_id
         task.updated_at = now
     session.flush()
-    return note
+    return task, note
 
 
-def assign(
-    session: Session, me: Principal, task_id: int, person_ids: Sequence[int], *, replace: bool
-) -> None:
-    """Assign people to a task; ``replace``: they become its only assignees.
-
-    Already assigned people stay as they are; only inactive people are refused,
-    since an assignment is work someone is expected to do.
-    """
-    # Locked: concurrent changes of one task's assignees take turns, so
-    # each reads the assignees the other committed (two adds of one person
-    # at once answered 409).
-    fetch(session, Task, task_id, "task", *task_access(me, task_id, can_edit_task(me)), lock=True)
-    active = dict(
-        session.execute(select(Person.id, Person.active).where(Person.id.in_(person_ids))).all()
-    )
-    absent = missing(person_ids, active)
+def _assignable(session: Session, project_id: int, person_ids: Sequence[int]) -> None:
+    """Who may be assigned a task of the project: an active person, not a
+    client there (by their role on the project), and a vendor only if on its
+    team (a vendor sees only their project's tasks assigned to them)."""
+    if not person_ids:
+        return
+    member = aliased(ProjectMember)
+    rows = session.execute(
+        select(Person.id, Person.active, Person.role, member.person_id, member.role)
+        .outerjoin(member, and_(member.person_id == Person.id, member.project_id == project_id))
+        .where(Person.id.in_(person_ids))
+    ).all()
+    found = {row[0]: row for row in rows}
+    absent = missing(person_ids, found)
     if absent:
         raise not_found("person", "people", absent)
-    inactive = [person_id for person_id in person_ids if not active[person_id]]
+    inactive: list[int] = []
+    clients: list[int] = []
+    outsiders: list[int] = []
+    for person_id in person_ids:
+        _, active, role, on_team, project_role = found[person_id]
+        acts = Role.ADMIN if role is Role.ADMIN else (project_role or role)
+        if not active:
+            inactive.append(person_id)
+        elif acts is Role.CLIENT:
+            clients.append(person_id)
+        elif acts is Role.VENDOR and on_team is None:
+            outsiders.append(person_id)
     if inactive:
         raise BadRequest(
             "person_ids", f"cannot assign inactive {naming('person', 'people', inactive)}"
         )
+    if clients:
+        raise BadRequest(
+            "person_ids", f"cannot assign clients: {naming('person', 'people', clients)}"
+        )
+    if outsiders:
+        raise BadRequest(
+            "person_ids",
+            f"cannot assign vendors outside the team of project {project_id}: "
+            f"{naming('person', 'people', outsiders)}",
+        )
+
+
+def assign(
+    session: Session,
+    me: Principal,
+    task_id: int,
+    person_ids: Sequence[int],
+    *,
+    replace: bool = False,
+    remove: Sequence[int] = (),
+) -> Task:
+    """Assign people to a task; ``replace``: they become its only assignees;
+    ``remove``: unassign these (those not assigned are ignored). Answers the
+    task (its assignees are not loaded).
+
+    Already assigned people stay as they are. Only assignable people may be
+    added (see :func:`_assignable`), since an assignment is work someone is
+    expected to do (and to see).
+    """
+    # Locked: concurrent changes of one task's assignees take turns, so
+    # each reads the assignees the other committed (two adds of one person
+    # at once answered 409).
+    task = fetch(
+        session, Task, task_id, "task", *_live_task(me, task_id, can_edit_task(me)), lock=True
+    )
+    both = sorted(set(person_ids) & set(remove))
+    if both:
+        raise BadRequest(
+            "person_ids", f"both added and removed: {naming('person', 'people', both)}"
+        )
     current = set(
         session.scalars(select(task_assignee.c.person_id).where(task_assignee.c.task_id == task_id))
     )
-    if replace and current - set(person_ids):
+    _assignable(session, task.project_id, [p for p in person_ids if p not in current])
+    leaving = current - set(person_ids) if replace else current & set(remove)
+    if leaving:
         session.execute(
             delete(task_assignee).where(
-                task_assignee.c.task_id == task_id,
-                task_assignee.c.person_id.not_in(person_ids),
+                task_assignee.c.task_id == task_id, task_assignee.c.person_id.in_(sorted(leaving))
             )
         )
     added = [{"task_id": task_id, "person_id": p} for p in person_ids if p not in current]
     if added:
         session.execute(insert(task_assignee), added)
+    return task
 
 
 def unassign(session: Session, me: Principal, task_id: int, person_id: int) -> None:

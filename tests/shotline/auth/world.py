@@ -32,7 +32,9 @@ Monday 2025-03-10 (in the order of the table); LHK has one milestone,
 
 So the vendor sees Anchor (only its rig task), Bell, SH0010 and, above that
 shot, SQ010 and E01; not Crate nor SH0020. Modeling is the supervisor's
-department, rigging nobody's, animation Lena's.
+department, rigging nobody's, animation Lena's. Statuses todo and wip may be
+set by artists (and vendors), done only by clients (and those who plan the
+task).
 """
 
 from __future__ import annotations
@@ -125,7 +127,15 @@ def build(engine: Engine) -> None:
                 ),
                 m.TaskStatus(id=TODO, name="Todo", short_name="todo"),
                 m.TaskStatus(id=WIP, name="WIP", short_name="wip", is_wip=True),
-                m.TaskStatus(id=DONE, name="Done", short_name="done", is_done=True),
+                # Workflow rules: artists and vendors may not set Done, clients may.
+                m.TaskStatus(
+                    id=DONE,
+                    name="Done",
+                    short_name="done",
+                    is_done=True,
+                    is_artist_allowed=False,
+                    is_client_allowed=True,
+                ),
                 m.AssetType(id=PROP, name="Prop"),
             ]
         )

@@ -62,7 +62,7 @@ class Production:
     lighting: int  # not enabled for the project
     todo: int
     wip: int
-    done: int
+    done: int  # not for artists to set, for clients to set
     retake: int  # not enabled for the project
     prop: int
     character: int
@@ -103,7 +103,13 @@ def build_production(engine: Engine) -> Production:
         lighting = TaskType(name="Lighting", short_name="lgt", for_entity=ForEntity.SHOT)
         todo = TaskStatus(name="Todo", short_name="todo")
         wip = TaskStatus(name="Work in progress", short_name="wip", is_wip=True)
-        done = TaskStatus(name="Done", short_name="done", is_done=True)
+        done = TaskStatus(
+            name="Done",
+            short_name="done",
+            is_done=True,
+            is_artist_allowed=False,
+            is_client_allowed=True,
+        )
         retake = TaskStatus(name="Retake", short_name="rtk", is_retake=True)
         prop = AssetType(name="Prop")
         character = AssetType(name="Character")

@@ -171,7 +171,12 @@ def test_task_status_crud(client: TestClient, crud_engine: Engine, prod: Product
         crud_engine,
         "POST",
         "/api/task-statuses",
-        {"name": "Waiting for approval", "short_name": "wfa", "color": "#AA00FF"},
+        {
+            "name": "Waiting for approval",
+            "short_name": "wfa",
+            "color": "#AA00FF",
+            "is_client_allowed": True,
+        },
     )
     assert created.status == 201
     new = created.json()["id"]
@@ -183,6 +188,8 @@ def test_task_status_crud(client: TestClient, crud_engine: Engine, prod: Product
         "is_done": False,
         "is_wip": False,
         "is_retake": False,
+        "is_artist_allowed": True,
+        "is_client_allowed": True,
     }
     assert created.json() == body
     assert created.log.count == AUTH + 3
@@ -190,10 +197,19 @@ def test_task_status_crud(client: TestClient, crud_engine: Engine, prod: Product
     listed = client.get("/api/task-statuses?fields=short_name").json()
     assert listed == {"items": [{"short_name": s} for s in ("todo", "wip", "done", "rtk", "wfa")]}
     updated = call(
-        client, crud_engine, "PATCH", f"/api/task-statuses/{new}", {"short_name": "appr"}
+        client,
+        crud_engine,
+        "PATCH",
+        f"/api/task-statuses/{new}",
+        {"short_name": "appr", "is_artist_allowed": False},
     )
-    assert updated.json() == {**body, "short_name": "appr"}
-    assert load(crud_engine, TaskStatus, new).short_name == "appr"
+    assert updated.json() == {**body, "short_name": "appr", "is_artist_allowed": False}
+    stored = load(crud_engine, TaskStatus, new)
+    assert (stored.short_name, stored.is_artist_allowed, stored.is_client_allowed) == (
+        "appr",
+        False,
+        True,
+    )
     deleted = call(client, crud_engine, "DELETE", f"/api/task-statuses/{new}")
     assert deleted.status == 204
     assert new not in ids(crud_engine, TaskStatus)

@@ -196,6 +196,8 @@ def _status(prod: Production, short_name: str) -> dict[str, Any]:
         "is_done": is_done,
         "is_wip": is_wip,
         "is_retake": is_retake,
+        "is_artist_allowed": short_name != "done",
+        "is_client_allowed": short_name == "done",
     }
 
 

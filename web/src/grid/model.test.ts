@@ -20,9 +20,12 @@ const settings: Schemas["ProjectSettingsOut"] = {
     { id: 1, name: "Rigging", short_name: "rig", for_entity: "asset", color: "#333333", department_id: 2 },
   ],
   task_statuses: [
-    { id: 10, name: "Todo", short_name: "todo", color: "#aaaaaa", is_done: false, is_wip: false, is_retake: false },
-    { id: 11, name: "WIP", short_name: "wip", color: "#3273dc", is_done: false, is_wip: true, is_retake: false },
-    { id: 12, name: "Done", short_name: "done", color: "#22d160", is_done: true, is_wip: false, is_retake: false },
+    { id: 10, name: "Todo", short_name: "todo", color: "#aaaaaa", is_done: false, is_wip: false, is_retake: false,
+      is_artist_allowed: true, is_client_allowed: false },
+    { id: 11, name: "WIP", short_name: "wip", color: "#3273dc", is_done: false, is_wip: true, is_retake: false,
+      is_artist_allowed: true, is_client_allowed: false },
+    { id: 12, name: "Done", short_name: "done", color: "#22d160", is_done: true, is_wip: false, is_retake: false,
+      is_artist_allowed: false, is_client_allowed: true },
   ],
 };
 

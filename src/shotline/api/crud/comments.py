@@ -51,7 +51,7 @@ def list_comments(
 def create_comment(task_id: IdPath, body: CommentCreate, db: DB, me: Me) -> CommentOut:
     """Comment on the task; with ``task_status_id``, also set the task's
     status (and ``updated_at``) in the same transaction."""
-    note = service.add_comment(
+    _, note = service.add_comment(
         db, me, task_id, body.person_id, body.text, body.task_status_id, body.internal
     )
     return comments.committed(db, me, note.id)
