@@ -14,9 +14,10 @@ from loadplan.hints import Hints, hint
 from loadplan.plan import EntityPlan, ExpressionLoad, RelationshipPlan, Strategy
 from loadplan.planner import PlanSettings, clear_plan_cache
 from loadplan.properties import cached_model_property, model_property
-from loadplan.results import related, total_count, value
 from loadplan.rules import Rule, Rules
 from loadplan.selection import Arguments, Filter, Operator, Order, Selection
+from loadplan.state import clear_caches
+from loadplan.storage import related, total_count, value
 
 __all__ = [
     "Arguments",
@@ -39,6 +40,7 @@ __all__ = [
     "Strict",
     "UnplannedLoadWarning",
     "cached_model_property",
+    "clear_caches",
     "clear_plan_cache",
     "configure",
     "count",

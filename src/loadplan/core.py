@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from loadplan.execution.arguments import filter_condition, order_expression, reversed_order
 from loadplan.execution.binding import Binding, Strict, argument_values
+from loadplan.execution.entities import criteria_for, entity_for
 from loadplan.execution.events import PLAN_OPTION, PlannedMarker
-from loadplan.execution.options import criteria_for, entity_for, entity_options
-from loadplan.execution.rows import load_rows
+from loadplan.execution.orm import entity_options, loads_after
+from loadplan.execution.rows.load import load_rows
 from loadplan.plan import EntityPlan
 from loadplan.planner import PlanSettings, build_plan
 from loadplan.rules import Rules
@@ -53,7 +54,7 @@ class Plan:
         if self.binding.strict is Strict.WARN:
             options.append(PlannedMarker())
         stmt = stmt.options(*options)
-        if root.needs_post_load():
+        if loads_after(root):
             stmt = stmt.execution_options(**{PLAN_OPTION: (root, self.binding)})
         return stmt
 
@@ -87,7 +88,7 @@ class Plan:
 
     def rows(self, session: Session, stmt: Select[Any]) -> list[dict[str, Any]]:
         """Run ``stmt`` in row mode: nested dicts, no ORM objects (see
-        :mod:`loadplan.execution.rows`). Only for plans that do not
+        :mod:`loadplan.execution.rows.load`). Only for plans that do not
         :meth:`~loadplan.plan.EntityPlan.needs_objects`."""
         entity = entity_for(self.root)
         return load_rows(session, self.root, self.binding, self.restrict(stmt, entity))

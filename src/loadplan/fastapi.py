@@ -30,8 +30,9 @@ from sqlalchemy.orm import Session
 
 import loadplan
 from loadplan.errors import LoadplanError, PlanError
-from loadplan.execution.options import entity_for
-from loadplan.execution.rows import MODE_HEADER, load_rows
+from loadplan.execution.entities import entity_for
+from loadplan.execution.row_keys import MODE_HEADER
+from loadplan.execution.rows.load import load_rows
 from loadplan.hints import Hints
 from loadplan.pydantic import (
     FieldsetError,
@@ -43,10 +44,11 @@ from loadplan.pydantic import (
     parse_fieldset,
     tree_selection,
 )
-from loadplan.results import RELATED
 from loadplan.row_json import Unwritable, dumps, row_writer
 from loadplan.rules import Rules
 from loadplan.selection import Arguments, Order, Selection
+from loadplan.state import Memo
+from loadplan.storage import related
 from loadplan.testing import count_queries
 
 __all__ = ["MODE_HEADER", "Page", "PlannedEndpoint", "PlannedRequest"]
@@ -380,15 +382,13 @@ class LoadedView:
     returns so nested objects are read the same way.
     """
 
-    __slots__ = ("_info", "_obj")
+    __slots__ = ("_obj",)
 
     def __init__(self, obj: Any) -> None:
         self._obj = obj
-        self._info = inspect(obj).info
 
     def __getattr__(self, name: str) -> Any:
-        kept = self._info.get((RELATED, name))
-        return _view(kept if kept is not None else getattr(self._obj, name))
+        return _view(related(self._obj, name, name))
 
 
 def _view(value: Any) -> Any:
@@ -399,15 +399,14 @@ def _view(value: Any) -> Any:
     return value
 
 
-_adapters: dict[tuple[Any, bool], TypeAdapter[Any]] = {}
+_adapters: Memo[tuple[Any, bool], TypeAdapter[Any]] = Memo("response type adapters")
 
 
 def _adapter(response_type: Any, single: bool = False) -> TypeAdapter[Any]:
-    key = (response_type, single)
-    adapter = _adapters.get(key)
-    if adapter is None:
-        adapter = _adapters[key] = TypeAdapter(response_type if single else list[response_type])
-    return adapter
+    return _adapters.get(
+        (response_type, single),
+        lambda: TypeAdapter(response_type if single else list[response_type]),
+    )
 
 
 def _decode_cursor(cursor: str, model: type[Any], terms: list[Order]) -> list[Any]:

@@ -9,7 +9,7 @@ They live here, below both :mod:`loadplan.planner` and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -24,6 +24,7 @@ from sqlalchemy.types import TypeEngine
 
 from loadplan.errors import PlanError
 from loadplan.selection import Arguments, Filter
+from loadplan.state import register
 
 __all__ = [
     "KeyPairs",
@@ -149,6 +150,13 @@ def extra_join_criteria(prop: RelationshipProperty[Any]) -> tuple[ColumnElement[
     return tuple(extra)
 
 
+class _Cleared:
+    """A ``functools.cache`` as a registered cache."""
+
+    def __init__(self, clear: Callable[[], None]) -> None:
+        self.clear = clear
+
+
 def python_type(column_type: TypeEngine[Any]) -> type[Any] | None:
     """The Python type values of ``column_type`` have, or ``None`` when the
     type does not say.
@@ -241,3 +249,7 @@ def check_arguments(cls: type[Any], arguments: Arguments) -> None:
 
 def check_filter(cls: type[Any], item: Filter) -> None:
     coerce_value(filter_column(cls, item.path), item.value)
+
+
+register("relationship key pairs", _Cleared(key_pairs.cache_clear))
+register("custom join conditions", _Cleared(extra_join_criteria.cache_clear))

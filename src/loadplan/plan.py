@@ -141,10 +141,6 @@ class EntityPlan:
         """Whether a list anywhere below is kept beside its attribute."""
         return any(rel.side or rel.target.has_side_lists() for rel in self.all_relationships())
 
-    def needs_post_load(self) -> bool:
-        """Whether anything below runs after the parent statement (windowed loads)."""
-        return any(rel.windowed or rel.target.needs_post_load() for rel in self.all_relationships())
-
     def explain(self, indent: str = "") -> list[str]:
         lines = [f"{indent}columns: {', '.join(self.columns)}"]
         lines.extend(

@@ -27,6 +27,7 @@ from loadplan.errors import LoadplanError
 from loadplan.hints import Hints
 from loadplan.properties import property_hints
 from loadplan.selection import Arguments, Order, Selection
+from loadplan.state import Memo
 
 __all__ = [
     "FieldsetError",
@@ -157,16 +158,13 @@ def _bound_model(schema: type[BaseModel], base: type[Any]) -> type[Any]:
     return base
 
 
-_compiled: dict[tuple[type[Any], type[BaseModel]], SchemaTree] = {}
+_compiled: Memo[tuple[type[Any], type[BaseModel]], SchemaTree] = Memo("compiled response schemas")
 
 
 def compile_schema(model: type[Any], schema: type[BaseModel]) -> SchemaTree:
     """Bind ``schema`` to ``model``; raises :class:`LoadplanError` naming the
     schema and field when a field maps to nothing loadable. Compiled once."""
-    key = (model, schema)
-    if key not in _compiled:
-        _compiled[key] = _compile(model, schema, None)
-    return _compiled[key]
+    return _compiled.get((model, schema), lambda: _compile(model, schema, None))
 
 
 def _compile(model: type[Any], schema: type[BaseModel], subtype: str | None) -> SchemaTree:
@@ -442,7 +440,7 @@ def order_columns(tree: SchemaTree) -> dict[str, str]:
 # -- narrowed response models ------------------------------------------------------
 
 
-_narrowed: dict[tuple[type[BaseModel], str], type[BaseModel]] = {}
+_narrowed: Memo[tuple[type[BaseModel], str], type[BaseModel]] = Memo("narrowed response models")
 
 
 def narrowed_schema(tree: SchemaTree, fieldset: Mapping[str, Any] | None) -> Any:
@@ -453,28 +451,31 @@ def narrowed_schema(tree: SchemaTree, fieldset: Mapping[str, Any] | None) -> Any
     if tree.variants:
         members = [narrowed_schema(v, _restrict(v, fieldset)) for v in tree.variants]
         return typing.Union[tuple(members)]  # noqa: UP007
-    assert tree.schema is not None
-    key = (tree.schema, repr(sorted(_freeze(fieldset))))
-    cached = _narrowed.get(key)
-    if cached is not None:
-        return cached
+    schema = tree.schema
+    assert schema is not None
+    key = (schema, repr(sorted(_freeze(fieldset))))
+    return _narrowed.get(key, lambda: _narrowed_model(tree, schema, fieldset))
+
+
+def _narrowed_model(
+    tree: SchemaTree, schema: type[BaseModel], fieldset: Mapping[str, Any]
+) -> type[BaseModel]:
     definitions: dict[str, Any] = {}
     for f in tree.fields:
         if f.key not in fieldset:
             continue
-        info = tree.schema.model_fields[f.name]
+        info = schema.model_fields[f.name]
         annotation: Any = info.annotation
         if f.tree is not None:
             inner: Any = narrowed_schema(f.tree, fieldset[f.key])
             annotation = list[inner] if f.many else (inner | None if _optional(info) else inner)
         definitions[f.name] = (annotation, info)
     narrowed: type[BaseModel] = create_model(
-        tree.schema.__name__,
-        __config__=tree.schema.model_config,
-        __module__=tree.schema.__module__,
+        schema.__name__,
+        __config__=schema.model_config,
+        __module__=schema.__module__,
         **definitions,
     )
-    _narrowed[key] = narrowed
     return narrowed
 
 

@@ -33,6 +33,8 @@ from pydantic.fields import FieldInfo
 
 from loadplan.hints import Hints
 from loadplan.pydantic import attribute_path
+from loadplan.state import Memo
+from loadplan.storage import SIDE_PREFIX
 
 __all__ = ["Unwritable", "Writer", "dumps", "row_writer"]
 
@@ -98,18 +100,20 @@ def _default(value: Any) -> str:
     raise TypeError(type(value).__name__)
 
 
-_writers: dict[Any, Writer | None] = {}
+_writers: Memo[Any, Writer | None] = Memo("row writers")
 
 
 def row_writer(response_type: Any) -> Writer | None:
     """The writer of ``response_type`` (a model or a union of models), or
     ``None`` when one could differ from the model's own output. Built once."""
-    if response_type not in _writers:
-        try:
-            _writers[response_type] = _type_writer(response_type, None)
-        except _Unsupported:
-            _writers[response_type] = None
-    return _writers[response_type]
+    return _writers.get(response_type, lambda: _writer_or_none(response_type))
+
+
+def _writer_or_none(response_type: Any) -> Writer | None:
+    try:
+        return _type_writer(response_type, None)
+    except _Unsupported:
+        return None
 
 
 class _Unsupported(Exception):
@@ -353,6 +357,7 @@ def _model_writer(model: type[BaseModel]) -> Writer:
                 nullable=nullable,
                 writer=writer,
                 items=items,
+                related=not rest and _holds_models(info.annotation),
             )
         )
     return _compiled_writer(model.__name__, fields)
@@ -370,12 +375,22 @@ def _list_items(annotation: Any) -> Writer | None:
     return None if _unchecked_scalar(item) is not None else _type_writer(item, None)
 
 
+def _holds_models(annotation: Any) -> bool:
+    """Whether a field holds models (a relationship's rows), through lists,
+    optionals, unions and ``Annotated``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_models(argument) for argument in typing.get_args(annotation))
+
+
 @dataclass(frozen=True)
 class _Field:
     """How one field of a model is written: its output ``key``, the row's
     attribute path (``first`` then ``rest``), and either a ``plain`` scalar
     type checked inline (``nullable`` if ``None`` is allowed), the writer of
-    the ``items`` of a list, or a ``writer``."""
+    the ``items`` of a list, or a ``writer``. A ``related`` field (a
+    relationship's rows) is read as :func:`loadplan.related` reads it: a
+    variant kept beside the attribute under the field's name first."""
 
     key: str
     first: str
@@ -385,6 +400,7 @@ class _Field:
     nullable: bool
     writer: Writer | None
     items: Writer | None = None
+    related: bool = False
 
 
 def _plain_scalar(annotation: Any) -> tuple[type[Any] | None, bool]:
@@ -423,7 +439,12 @@ def _compiled_writer(model_name: str, fields: list[_Field]) -> Writer:
     ]
     for i, field in enumerate(fields):
         value, key = f"v{i}", repr(field.key)
-        lines.append(f"    {value} = row.get({field.first!r}, MISSING)")
+        if field.related:
+            lines.append(f"    {value} = row.get({SIDE_PREFIX + field.first!r}, MISSING)")
+            lines.append(f"    if {value} is MISSING:")
+            lines.append(f"        {value} = row.get({field.first!r}, MISSING)")
+        else:
+            lines.append(f"    {value} = row.get({field.first!r}, MISSING)")
         for part in field.rest:
             lines.append(
                 f"    {value} = {value}.get({part!r}, MISSING) if type({value}) is dict else MISSING"

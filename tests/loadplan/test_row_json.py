@@ -241,3 +241,28 @@ class Untold(BaseModel):
 @pytest.mark.parametrize("model", [Serialized, Constrained, Stripped, Untold])
 def test_models_whose_output_a_writer_could_change_have_none(model: type[BaseModel]) -> None:
     assert row_writer(model) is None
+
+
+class Holder(BaseModel):
+    name: str
+    children: list[Child]
+    child: Child | None = None
+
+
+def test_a_list_kept_beside_its_attribute_is_the_one_written() -> None:
+    # The rule of loadplan.storage: a page kept beside the full list (which
+    # a model property read) is the field's value, as loadplan.related reads it.
+    row = {
+        "name": "a",
+        "children": [{"name": "x"}, {"name": "y"}],
+        "@children": [{"name": "y"}],
+        "child": {"name": "z"},
+    }
+    writer = row_writer(Holder)
+    assert writer is not None
+    assert dumps(writer(row)) == b'{"name":"a","children":[{"name":"y"}],"child":{"name":"z"}}'
+    del row["@children"]
+    assert (
+        dumps(writer(row))
+        == b'{"name":"a","children":[{"name":"x"},{"name":"y"}],"child":{"name":"z"}}'
+    )

@@ -17,7 +17,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, UserDefinedOption
 
 from loadplan.errors import UnplannedLoadWarning
 from loadplan.execution.binding import Binding
-from loadplan.execution.post_load import run_post_loads
+from loadplan.execution.orm import ObjectLoader
 from loadplan.plan import EntityPlan
 
 PLAN_OPTION = "loadplan"
@@ -58,5 +58,5 @@ def _finish_planned_statement(state: ORMExecuteState) -> Result[Any] | None:
     frozen = state.invoke_statement().freeze()
     objects = [row[0] for row in frozen().all() if isinstance(row[0], plan.cls)]
     if objects:
-        run_post_loads(state.session, list(dict.fromkeys(objects)), plan, binding)
+        ObjectLoader(state.session, binding).after(list(dict.fromkeys(objects)), plan)
     return frozen()

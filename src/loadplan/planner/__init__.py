@@ -22,6 +22,7 @@ from loadplan.planner.planning import Pass, Planning, PlanSettings
 from loadplan.planner.strategies import choose_strategies
 from loadplan.planner.variants import group_variants
 from loadplan.selection import Selection
+from loadplan.state import register
 
 __all__ = ["PASSES", "PlanSettings", "build_plan", "clear_plan_cache", "plan_cache"]
 
@@ -33,7 +34,7 @@ PASSES: tuple[Pass, ...] = (
     separate_conflicts,
 )
 
-plan_cache = PlanCache()
+plan_cache = register("plans", PlanCache())
 
 
 def clear_plan_cache() -> None:

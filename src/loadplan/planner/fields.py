@@ -25,8 +25,8 @@ from loadplan.mapping import check_arguments, mapper_of
 from loadplan.plan import EntityPlan, ExpressionLoad, RelationshipPlan, Strategy
 from loadplan.planner.planning import Planning
 from loadplan.properties import property_hints
-from loadplan.results import HYBRID_CARRIER_PREFIX
 from loadplan.selection import Selection
+from loadplan.storage import HYBRID_CARRIER_PREFIX
 
 __all__ = ["QUERY_EXPRESSION", "resolve_fields"]
 

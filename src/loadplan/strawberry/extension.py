@@ -24,10 +24,10 @@ from strawberry.extensions import SchemaExtension
 
 import loadplan
 from loadplan.execution.binding import Strict
-from loadplan.execution.options import entity_for
-from loadplan.execution.row_keys import OBJECT_KEY
-from loadplan.execution.row_views import rows_of
-from loadplan.execution.rows import MODE_HEADER, load_rows
+from loadplan.execution.entities import entity_for
+from loadplan.execution.row_keys import MODE_HEADER, OBJECT_KEY
+from loadplan.execution.rows.load import load_rows
+from loadplan.execution.rows.views import rows_of
 from loadplan.planner import PlanSettings
 from loadplan.rules import Rules
 from loadplan.selection import Selection

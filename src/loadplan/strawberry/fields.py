@@ -23,8 +23,8 @@ from strawberry.types.unset import UNSET
 from loadplan.errors import LoadplanError
 from loadplan.execution.arguments import filter_condition, order_expression, reversed_order
 from loadplan.hints import HintPath, Hints, hint
-from loadplan.results import related, total_count, windowed
 from loadplan.selection import Arguments, Order
+from loadplan.storage import related, total_count, windowed
 from loadplan.strawberry.filters import filters_from, order_from
 from loadplan.strawberry.pagination import (
     Window,
@@ -316,9 +316,9 @@ def read_list(
         rows = list(related(root, attribute, key))
         total = total_count(root, key)
         return rows, len(rows) if total is None else total
-    state = inspect(root)
-    if attribute in state.dict and not arguments:
-        rows = list(state.dict[attribute])
+    loaded = vars(root)
+    if attribute in loaded and not arguments:
+        rows = list(loaded[attribute])
         return rows, len(rows)
     if arguments or restrict is not None:
         return _fallback_rows(root, attribute, arguments, session_of(), restrict)

@@ -40,8 +40,8 @@ from sqlalchemy import inspect
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from loadplan.execution.row_keys import OBJECT_KEY
-from loadplan.execution.row_views import view_of
-from loadplan.execution.rows import MODEL_KEY, TOTAL_SUFFIX
+from loadplan.execution.rows.views import view_of
+from loadplan.storage import MODEL_KEY, related, total_count
 from loadplan.strawberry import registry
 from loadplan.strawberry.fields import FieldSpec, arguments_from, spec_of
 from loadplan.strawberry.pagination import encode_cursor, make_window_dict
@@ -390,15 +390,9 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return get_argument_values(field_def, node, variables)
 
 
-_ABSENT = object()
-
-
 def _rows_at(row: dict[str, Any], key: str, attribute: str) -> list[Any]:
-    """The list the plan kept under the response key (a variant with
-    arguments), else the attribute's."""
-    rows = row.get(key, _ABSENT)
-    if rows is _ABSENT:
-        rows = row.get(attribute)
+    """The list the plan loaded for the response key (see :mod:`loadplan.storage`)."""
+    rows: list[Any] | None = related(row, attribute, key)
     return rows or []
 
 
@@ -420,7 +414,8 @@ def _value(
             return rows[0] if rows else None
         if spec.kind == "list":
             return rows
-        total = row.get(key + TOTAL_SUFFIX, len(rows))
+        counted = total_count(row, key)
+        total = len(rows) if counted is None else counted
         if spec.kind == "page":
             return {"results": rows, "total_count": total}
         assert spec.model is not None

@@ -33,6 +33,7 @@ from sqlalchemy import inspect
 
 from loadplan.hints import Hints
 from loadplan.selection import Arguments, Selection
+from loadplan.state import Memo
 from loadplan.strawberry import registry
 from loadplan.strawberry.fields import FieldSpec, Kind, arguments_from, spec_of
 from loadplan.strawberry.pagination import Window
@@ -449,12 +450,12 @@ def _criterion(hook: Any, model: type[Any]) -> Any:
     return _memo(hook, model, criterion)
 
 
-_criteria_cache: dict[tuple[Any, type[Any]], Any] = {}
+_criteria_cache: Memo[tuple[Any, type[Any]], Any] = Memo("get_queryset criteria")
 
 
 def _memo(hook: Any, model: type[Any], criterion: Any) -> Any:
     """One criterion object per hook and model, so plans stay cacheable."""
-    return _criteria_cache.setdefault((getattr(hook, "__func__", hook), model), criterion)
+    return _criteria_cache.get((getattr(hook, "__func__", hook), model), lambda: criterion)
 
 
 def _strip_non_null(graphql_type: Any) -> Any:

@@ -32,7 +32,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 from loadplan.errors import LoadplanError
 from loadplan.properties import property_hints
-from loadplan.results import value
+from loadplan.storage import value
 from loadplan.strawberry import registry
 from loadplan.strawberry.fields import (
     FieldSpec,

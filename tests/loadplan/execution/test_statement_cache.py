@@ -16,7 +16,7 @@ from sqlalchemy.sql import ColumnElement
 
 import loadplan
 from loadplan import Arguments, Selection
-from loadplan.execution import windowed
+from loadplan.execution import batches
 from loadplan.execution.statement_cache import StatementCache, fingerprint, value_key
 from tests.loadplan.models import Entity, Project, Status, Task
 
@@ -25,9 +25,9 @@ MODES = ["rows", "orm"]
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
-    windowed._batches.clear()
+    batches._batches.clear()
     yield
-    windowed._batches.clear()
+    batches._batches.clear()
 
 
 def _tasks_of_entities(**task_arguments: Any) -> Selection:
@@ -79,14 +79,14 @@ def _expected(engine: Engine, min_priority: int = 0, done: bool | None = None) -
 def test_a_repeated_request_reuses_its_batched_statements(small: Engine, mode: str) -> None:
     selection = _tasks_of_entities()
     first = _run(small, mode, selection)
-    kept = len(windowed._batches)
+    kept = len(batches._batches)
     second = _run(small, mode, selection)
 
     assert first == second == _expected(small)
     # Rows: the tasks statement (the status is joined into it). ORM: the
     # tasks are a selectin load of SQLAlchemy's, which builds its own.
     assert kept == (1 if mode == "rows" else 0)
-    assert len(windowed._batches) == kept
+    assert len(batches._batches) == kept
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -104,7 +104,7 @@ def test_rule_values_of_each_request_are_kept_apart(small: Engine, mode: str) ->
     assert runs[1] == _expected(small, min_priority=2)
     assert runs[0] != runs[1]
     # Two values of the rule, two statements; the third request reused the first's.
-    assert len(windowed._batches) == 2
+    assert len(batches._batches) == 2
 
 
 def test_rules_on_a_joined_to_one_are_part_of_the_key(small: Engine) -> None:
@@ -118,7 +118,7 @@ def test_rules_on_a_joined_to_one_are_part_of_the_key(small: Engine) -> None:
     ]
 
     assert runs == [_expected(small, done=True), _expected(small, done=False)]
-    assert len(windowed._batches) == 2
+    assert len(batches._batches) == 2
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -128,7 +128,7 @@ def test_page_arguments_of_each_request_are_kept_apart(small: Engine, mode: str)
     every = _expected(small)
     assert runs[0] == runs[2] == [tasks[:1] for tasks in every]
     assert runs[1] == [tasks[:2] for tasks in every]
-    assert len(windowed._batches) == 2
+    assert len(batches._batches) == 2
 
 
 def test_computed_expressions_from_the_context_are_part_of_the_key(small: Engine) -> None:
@@ -154,7 +154,7 @@ def test_computed_expressions_from_the_context_are_part_of_the_key(small: Engine
         boosted.append({t["boosted"] - t["priority"] for e in rows for t in e["tasks"]})
 
     assert boosted == [{10}, {100}, {10}]
-    assert len(windowed._batches) == 2
+    assert len(batches._batches) == 2
 
 
 def test_fingerprints_follow_structure_and_bound_values() -> None:
@@ -233,4 +233,4 @@ def test_one_parent_and_several_parents_get_their_own_statements(small: Engine) 
 
     assert [len(p["entities"]) for p in both] == [2, 2]
     assert one == again == both[:1]
-    assert len(windowed._batches) == 2
+    assert len(batches._batches) == 2

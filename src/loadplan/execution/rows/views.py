@@ -1,11 +1,11 @@
-"""Model properties answered in the row mode, from dicts instead of objects.
+"""Row views: row-mode dicts read like the objects they stand for.
 
-A model property declares what it reads, so in the row mode everything it
-reads is already in the row's dict (nested as the plan loaded it). Running
-its function on a :class:`RowView` of that dict gives the value the object
-would have given, without building the object. Properties that
-need a real object (a session, ``inspect()``, identity) say
-``needs_object=True`` and keep their plan in the ORM mode.
+A model property (or a resolver) declares what it reads, so in the row mode
+everything it reads is already in the row's dict (nested as the plan loaded
+it). Running its function on a :class:`RowView` of that dict gives the value
+the object would have given, without building the object. What needs a
+real object (a session, ``inspect()``, identity) says ``needs_object=True``
+and keeps its plan in the ORM mode.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Mapper
 
 from loadplan.errors import LoadplanError
-from loadplan.execution.row_keys import FULL_LIST_PREFIX, MODEL_KEY
 from loadplan.plan import EntityPlan, RelationshipPlan
+from loadplan.state import Memo
+from loadplan.storage import MODEL_KEY, SIDE_PREFIX
 
 __all__ = ["NotLoadedError", "RowView", "compute_properties", "distinct", "rows_of", "view_of"]
 
@@ -82,11 +83,10 @@ class _Related:
     polymorphic target reads each row's class, and rows read again get the
     views made the first time (a view holds nothing but its row)."""
 
-    __slots__ = ("full", "name", "polymorphic", "target", "uselist", "view_class")
+    __slots__ = ("name", "polymorphic", "target", "uselist", "view_class")
 
     def __init__(self, name: str, target: type[Any], uselist: bool, polymorphic: bool) -> None:
         self.name = name
-        self.full = FULL_LIST_PREFIX + name
         self.target = target
         self.uselist = uselist
         self.polymorphic = polymorphic
@@ -95,12 +95,9 @@ class _Related:
     def __get__(self, view: RowView | None, owner: type[Any]) -> Any:
         if view is None:
             return self
-        row = view.__dict__
-        value: Any = row.get(self.full, _MISSING) if self.uselist else _MISSING
+        value = view.__dict__.get(self.name, _MISSING)
         if value is _MISSING:
-            value = row.get(self.name, _MISSING)
-            if value is _MISSING:
-                return view.__getattr__(self.name)
+            return view.__getattr__(self.name)
         if value is None:
             return None
         seen = _seen.get()
@@ -131,7 +128,7 @@ class _Related:
 
 
 _COPIED = (property, cached_property, types.FunctionType, staticmethod, classmethod)
-_view_classes: dict[type[Any], type[RowView]] = {}
+_view_classes: Memo[type[Any], type[RowView]] = Memo("row view classes")
 
 
 def _view_class(cls: type[Any]) -> type[RowView]:
@@ -153,10 +150,7 @@ def _view_class(cls: type[Any]) -> type[RowView]:
 
 def view_class_of(cls: type[Any]) -> type[RowView]:
     """The view class of mapped class ``cls`` (made once)."""
-    view_class = _view_classes.get(cls)
-    if view_class is None:
-        view_class = _view_classes[cls] = _view_class(cls)
-    return view_class
+    return _view_classes.get(cls, lambda: _view_class(cls))
 
 
 def _new_view(view_class: type[RowView], row: dict[str, Any]) -> RowView:
@@ -178,9 +172,7 @@ def distinct(dicts: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _children(rel: RelationshipPlan, parents: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rows ``rel`` holds below ``parents``, each once."""
-    name = rel.keys[0] if rel.side else rel.key
-    if not rel.side and parents and FULL_LIST_PREFIX + name in parents[0]:
-        name = FULL_LIST_PREFIX + name
+    name = SIDE_PREFIX + rel.keys[0] if rel.side else rel.key
     values = [parent.get(name) for parent in parents]
     return distinct(
         child
