@@ -11,8 +11,11 @@ benchmark changes statuses). Measured, each over ``--rounds`` runs:
 - **task panel**: from the click on a cell to the panel painted with the task
   and its comments (``shotline:panel-ready``);
 - **frame times while scrolling**: the grid scrolled from top to bottom, a
-  step per frame, with Chromium's frame rate limit off, so that a frame takes
-  as long as its work (script, style, layout, paint), not 1/60 s;
+  step per frame (100 px, and ``--step``), with Chromium's frame rate limit
+  off, so that a frame takes as long as its work (script, style, layout,
+  paint), not 1/60 s; measured as intervals (wall clock, which a machine busy
+  with other work stretches) and, from a trace, as the CPU time the frame
+  cost the page's main thread and every thread of the browser;
 - **status change visible**: from the end of the response of the comment that
   changes a task's status to the frame showing the new status in its cell
   painted (``shotline:cell-updated``); and the same for a bulk change.
@@ -24,6 +27,8 @@ Targets (the web app's issue): grid interactive <= 1.5 s, p95 frame time
 from __future__ import annotations
 
 import argparse
+import bisect
+import json
 import os
 import shutil
 import socket
@@ -36,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx2
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from bench.database import prepare
 from shotline.demo import DEMO_PASSWORD
@@ -151,8 +156,64 @@ def _panel(page: Page, index: int) -> float:
     )
 
 
-def _scroll(page: Page, step: int) -> list[float]:
-    """Frame intervals while scrolling the grid top to bottom, ``step`` px a frame."""
+TRACED = [
+    "devtools.timeline",
+    "disabled-by-default-devtools.timeline.frame",
+    "toplevel",
+    "blink",
+    "cc",
+    "viz",
+]
+
+
+TASKS = {"RunTask", "ThreadControllerImpl::RunTask"}
+"""What a thread's top-level task is called in a trace (it varies by version)."""
+
+
+def _frame_cpu(trace: bytes) -> tuple[list[float], list[float]]:
+    """CPU time spent per frame (ms) by the renderer's main thread, and by
+    every thread of the browser (compositing and software raster included),
+    from a trace: each thread's tasks (their thread time, which a busy
+    machine does not stretch) summed between two animation frames."""
+    data = json.loads(trace)
+    events = data["traceEvents"] if isinstance(data, dict) else data
+    threads = {
+        (event["pid"], event["tid"]): event["args"]["name"]
+        for event in events
+        if event.get("ph") == "M" and event.get("name") == "thread_name"
+    }
+    main = {key for key, name in threads.items() if name == "CrRendererMain"}
+    frames = sorted(
+        event["ts"]
+        for event in events
+        if event.get("name") == "FireAnimationFrame" and (event["pid"], event["tid"]) in main
+    )
+    on_main = [0.0] * (len(frames) - 1)
+    everywhere = [0.0] * (len(frames) - 1)
+    for event in events:
+        if event.get("ph") != "X" or event.get("name") not in TASKS or "tdur" not in event:
+            continue
+        frame = bisect.bisect_right(frames, event["ts"]) - 1
+        if 0 <= frame < len(on_main):
+            everywhere[frame] += event["tdur"] / 1000
+            if (event["pid"], event["tid"]) in main:
+                on_main[frame] += event["tdur"] / 1000
+    return on_main[1:], everywhere[1:]
+
+
+@dataclass
+class Scrolled:
+    """Per frame: intervals (wall clock), and CPU time of the page's main
+    thread and of every browser thread (see :func:`_frame_cpu`)."""
+
+    intervals: list[float]
+    main: list[float]
+    everywhere: list[float]
+
+
+def _scroll(page: Page, step: int, browser: Browser) -> Scrolled:
+    """Scroll the grid top to bottom, ``step`` px a frame, traced."""
+    browser.start_tracing(page=page, categories=TRACED)
     intervals: list[float] = page.evaluate(
         """step => new Promise(resolve => {
             const grid = document.querySelector('[data-test=grid]');
@@ -173,7 +234,9 @@ def _scroll(page: Page, step: int) -> list[float]:
         })""",
         step,
     )
-    return intervals[1:]  # the first interval holds the scroll's start-up
+    main, everywhere = _frame_cpu(browser.stop_tracing())
+    # The first interval holds the scroll's start-up.
+    return Scrolled(intervals[1:], main, everywhere)
 
 
 def _status_change(page: Page, status: str) -> tuple[float, float]:
@@ -255,13 +318,14 @@ def run(scale: str, rounds: int, step: int) -> str:
             for index in range(rounds * 2):
                 add("task panel (click → painted)", _panel(page, index))
             page.click("[data-test=panel-close]")
-            _grid(page, url, "asset")
-            for _ in range(max(1, rounds // 2)):
-                for interval in _scroll(page, step):
-                    add(f"asset grid frame while scrolling ({step} px a frame)", interval)
-            _grid(page, url, "shot")
-            for interval in _scroll(page, step):
-                add(f"shot grid frame while scrolling ({step} px a frame)", interval)
+            for kind in ("asset", "shot"):
+                _grid(page, url, kind)
+                for pace in sorted({100, step}):
+                    what = f"{kind} grid frame, scrolling {pace} px a frame"
+                    scrolled = _scroll(page, pace, browser)
+                    results[f"{what}: interval (wall clock)"] = scrolled.intervals
+                    results[f"{what}: CPU of the page's main thread"] = scrolled.main
+                    results[f"{what}: CPU of every browser thread"] = scrolled.everywhere
             _grid(page, url, "asset")
             _panel(page, 0)
             for index in range(rounds):
