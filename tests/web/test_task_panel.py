@@ -46,7 +46,15 @@ def test_an_artist_sets_a_status_with_a_comment_and_it_persists(
         lambda t: t["task_status"] == "wip" and any(p["id"] == me for p in t["assignees"]),
     )
     page = open_task(visit, "artist", "shot", entity, task["id"])
-    review = statuses(server, "artist")["wfa"]
+    known = statuses(server, "artist")
+    offered = page.eval_on_selector_all(
+        "[data-test=panel-status-select] option", "options => options.map(option => option.label)"
+    )
+    # The current status and those artists may set, in the project's order.
+    assert offered == [
+        s["name"] for s in known.values() if s["is_artist_allowed"] or s["short_name"] == "wip"
+    ]
+    review = known["wfa"]
     page.select_option("[data-test=panel-status-select]", str(review["id"]))
     page.fill("[data-test=comment-text]", "Ready for review: turnaround attached.")
     assert page.locator("[data-test=comment-post]").inner_text() == "Change status and comment"
@@ -105,7 +113,7 @@ def _panel_comments(page: Page) -> list[str]:
     return texts
 
 
-def test_a_client_reads_no_internal_comment_no_time_and_changes_nothing(
+def test_a_client_reads_no_internal_comment_nor_time_and_sets_only_clients_statuses(
     visit: Visit, server: Server
 ) -> None:
     entity, task, everything = _task_with_internal_comments(server)
@@ -116,9 +124,38 @@ def test_a_client_reads_no_internal_comment_no_time_and_changes_nothing(
     assert shown == [c["text"] for c in given["items"]]
     assert sorted(shown) == sorted(c["text"] for c in everything if not c["internal"])
     assert page.locator("[data-test=comments] .tag").count() == 0
-    assert page.locator("[data-test=comment-form]").count() == 0
     assert page.locator("[data-test=time-logs]").count() == 0
+    assert page.locator("[data-test=comment-internal]").count() == 0
+    assert page.locator("[data-test=assign-select]").count() == 0
+    known = statuses(server, "client")
+    offered = page.eval_on_selector_all(
+        "[data-test=panel-status-select] option", "options => options.map(option => option.label)"
+    )
+    assert offered == [
+        s["name"]
+        for s in known.values()
+        if s["is_client_allowed"] or s["short_name"] == task["task_status"]
+    ]
     visit.shoot("task-panel-client")
+
+
+def test_a_client_asks_for_a_retake_with_a_comment(visit: Visit, server: Server) -> None:
+    entity, task = task_of(server, "client", "shot", lambda t: t["task_status"] == "wfa")
+    page = open_task(visit, "client", "shot", entity, task["id"])
+    page.fill("[data-test=comment-text]", "The lighthouse beam is too warm.")
+    # A client's comment sets a status: the current one is not enough.
+    assert page.locator("[data-test=comment-post]").is_disabled()
+    retake = statuses(server, "client")["retake"]
+    page.select_option("[data-test=panel-status-select]", str(retake["id"]))
+    page.click("[data-test=comment-post]")
+    page.wait_for_function(
+        "id => document.querySelector(`.grid-cell[data-task='${id}'] .status`)"
+        ".textContent === 'retake'",
+        arg=task["id"],
+    )
+    assert server.get("manager", f"/api/tasks/{task['id']}")["task_status_id"] == retake["id"]
+    latest = server.get("manager", f"/api/tasks/{task['id']}/comments", order="-id")["items"][0]
+    assert (latest["text"], latest["internal"]) == ("The lighthouse beam is too warm.", False)
 
 
 def test_a_supervisor_sees_internal_comments(visit: Visit, server: Server) -> None:
