@@ -27,6 +27,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from graphql import (
@@ -287,10 +288,12 @@ def _literal_problems(value: ValueNode, path: str) -> Iterator[tuple[str, str]]:
             yield from _literal_problems(field.value, f"{path}.{field.name.value}")
 
 
+@cache
 def bounds_rule(limits: GraphQLLimits) -> type[ValidationRule]:
     """A validation rule refusing operations deeper than ``max_depth``, a
     document with more than ``max_aliases`` aliases, and literal arguments
-    that break :mod:`shotline.inputs`' rules; linear in the document."""
+    that break :mod:`shotline.inputs`' rules; linear in the document. Made
+    once per limits, not once per request."""
 
     class DocumentBounds(ValidationRule):
         def __init__(self, context: ValidationContext) -> None:
