@@ -14,17 +14,17 @@ import { api, type Schemas } from "../api/client";
 
 export const STREAM_URL = "/api/events/stream";
 
-/** The task ids an event is about, if it is about tasks of the project. */
+/**
+ * The task an event is about, if it is a change of a task of the project
+ * that its cell shows (`task.status_changed`, `task.assigned`, ...: see
+ * docs/events.md); other events (comments, time logs, entities) change no cell.
+ */
 export function tasksOfEvent(data: unknown, projectId: number): number[] {
   if (!data || typeof data !== "object") return [];
-  const event = data as { project_id?: unknown; task_id?: unknown; task_ids?: unknown; subject?: unknown };
-  if (event.project_id !== undefined && event.project_id !== projectId) return [];
-  const ids: number[] = [];
-  if (typeof event.task_id === "number") ids.push(event.task_id);
-  if (Array.isArray(event.task_ids)) ids.push(...event.task_ids.filter((id): id is number => typeof id === "number"));
-  const subject = event.subject as { type?: unknown; id?: unknown } | undefined;
-  if (subject && subject.type === "task" && typeof subject.id === "number") ids.push(subject.id);
-  return [...new Set(ids)];
+  const event = data as { project_id?: unknown; task_id?: unknown; kind?: unknown };
+  if (event.project_id !== projectId) return [];
+  if (typeof event.kind !== "string" || !event.kind.startsWith("task.")) return [];
+  return typeof event.task_id === "number" ? [event.task_id] : [];
 }
 
 export type TaskListener = (tasks: Schemas["TaskRecord"][]) => void;
