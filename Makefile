@@ -2,6 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Two installs: what the service needs (make run), and that plus the test tools
+# and every database driver (make test). Both take loadplan from ./loadplan.
+RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -13,25 +16,29 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+$(RUN_STAMP): pyproject.toml loadplan/pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ./loadplan -e .
+	touch $@
+
+$(STAMP): pyproject.toml loadplan/pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e './loadplan[asyncio]' -e '.[test]'
+	touch $(RUN_STAMP) $@
 
 install: $(STAMP)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src loadplan/src tests
+	$(BIN)/ruff format --check src loadplan/src tests
 
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict src/loadplan
+	$(BIN)/mypy --strict loadplan/src/loadplan
 
 pytest: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck web-test pytest
 
-run: $(STAMP) web
+run: $(RUN_STAMP) web
 	$(BIN)/shotline serve --host $(HOST) --port $(PORT) --demo-if-empty small
 
 # The web app (web/, Node 20+): npm installs exactly the lock file; the API
@@ -46,7 +53,7 @@ $(WEB_MODULES): web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 	touch $@
 
-web/openapi.json: $(STAMP) $(API_SOURCES)
+web/openapi.json: $(RUN_STAMP) $(API_SOURCES)
 	$(BIN)/shotline openapi --output $@
 
 $(WEB_BUNDLE): $(WEB_MODULES) web/openapi.json $(WEB_SOURCES)
@@ -73,8 +80,8 @@ DIALECT ?= sqlite
 BENCH_ARGS ?=
 BENCH_STAMP := $(VENV)/.bench-installed
 
-$(BENCH_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+$(BENCH_STAMP): pyproject.toml loadplan/pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e './loadplan[asyncio]' -e '.[test,bench]'
 	touch $(BENCH_STAMP)
 
 bench: $(STAMP) $(BENCH_STAMP)

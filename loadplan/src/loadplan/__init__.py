@@ -6,6 +6,7 @@ any ``Select``: a request then costs a fixed number of statements whatever its
 size, and whatever the plan did not load raises instead of quietly querying.
 """
 
+from loadplan._version import __version__ as __version__
 from loadplan.core import Plan, configure, plan
 from loadplan.errors import LoadplanError, PlanError, UnplannedLoadWarning
 from loadplan.execution.binding import Strict
