@@ -5,14 +5,31 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from sqlalchemy.ext.asyncio import AsyncEngine
 
+import loadplan
 from tests.databases import DIALECTS, IsolatedDatabase, create_isolated_database, unreachable_reason
+from tests.extras import extras_needed, left_out
+
+# The async_engine fixture needs loadplan's asyncio extra (see tests/extras.py).
+pytest_plugins = [] if "asyncio" in left_out() else ["tests.async_databases"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under ``LOADPLAN_TEST_FROM_WHEEL`` (noxfile.py), loadplan must be the installed wheel."""
+    if os.environ.get("LOADPLAN_TEST_FROM_WHEEL") and "site-packages" not in loadplan.__file__:
+        raise pytest.UsageError(f"loadplan comes from {loadplan.__file__}, not from a wheel")
+
+
+def pytest_ignore_collect(collection_path: Path) -> bool | None:
+    """Leave out the modules that need an extra this run does without."""
+    if collection_path.suffix == ".py" and extras_needed(collection_path) & left_out():
+        return True
+    return None
 
 
 def _require(dialect: str) -> None:
@@ -52,15 +69,6 @@ def db(
 @pytest.fixture
 def engine(db: IsolatedDatabase) -> Engine:
     return db.engine()
-
-
-@pytest.fixture
-async def async_engine(
-    dialect: str, make_database: Callable[[str], IsolatedDatabase]
-) -> AsyncIterator[AsyncEngine]:
-    database = make_database(dialect)
-    yield database.async_engine()
-    await database.aclose()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, event, make_url, text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 DIALECTS = ("sqlite", "postgresql", "mysql")
 
@@ -56,7 +55,7 @@ def unreachable_reason(dialect: str) -> str | None:
     return None
 
 
-def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+def enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
@@ -71,21 +70,12 @@ class IsolatedDatabase:
     async_url: URL
     connect_args: dict[str, Any]
     drop: Callable[[], None]
-    engines: list[Engine | AsyncEngine] = field(default_factory=list)
+    engines: list[Any] = field(default_factory=list)  # Engine, and AsyncEngine (async_databases)
 
     def engine(self, **options: Any) -> Engine:
         engine = create_engine(self.url, connect_args=dict(self.connect_args), **options)
         if self.dialect == "sqlite":
-            event.listen(engine, "connect", _enable_sqlite_foreign_keys)
-        self.engines.append(engine)
-        return engine
-
-    def async_engine(self, **options: Any) -> AsyncEngine:
-        engine = create_async_engine(
-            self.async_url, connect_args=dict(self.connect_args), **options
-        )
-        if self.dialect == "sqlite":
-            event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
+            event.listen(engine, "connect", enable_sqlite_foreign_keys)
         self.engines.append(engine)
         return engine
 
@@ -93,18 +83,12 @@ class IsolatedDatabase:
         """Dispose of the sync engines and drop the namespace.
 
         Async engines must be disposed of by their own event loop first
-        (see :meth:`aclose`).
+        (see ``tests.async_databases.close``).
         """
         for engine in self.engines:
             if isinstance(engine, Engine):
                 engine.dispose()
         self.drop()
-
-    async def aclose(self) -> None:
-        for engine in self.engines:
-            if isinstance(engine, AsyncEngine):
-                await engine.dispose()
-        self.close_sync()
 
 
 def create_isolated_database(dialect: str, workdir: Path) -> IsolatedDatabase:

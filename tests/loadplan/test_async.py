@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 import loadplan
 from loadplan import Arguments, Order, Selection
 from loadplan.testing import count_queries
+from tests.async_databases import async_engine_of, close
 from tests.databases import IsolatedDatabase
 from tests.loadplan.conftest import dump
 from tests.loadplan.data import populate
@@ -26,12 +27,12 @@ async def database(
     database = make_database(dialect)
     populate(database.engine(), 3, every_parent_has_children=True)
     yield database
-    await database.aclose()
+    await close(database)
 
 
 @pytest.fixture
 def populated(database: IsolatedDatabase) -> AsyncEngine:
-    return database.async_engine()
+    return async_engine_of(database)
 
 
 SELECTION = Selection.of(

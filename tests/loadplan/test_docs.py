@@ -18,7 +18,3 @@ def test_every_public_name_is_documented() -> None:
 
 def test_python_blocks_run_in_order() -> None:
     run_blocks("loadplan.md")
-
-
-def test_the_package_readme_example_runs() -> None:
-    run_blocks("../loadplan/README.md")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from loadplan.testing import count_queries
+from tests.async_databases import async_engine_of
 from tests.databases import IsolatedDatabase
 from tests.loadplan import models as m
 from tests.loadplan.rest_app import make_app
@@ -282,7 +283,7 @@ def test_explain_in_debug_mode(client: TestClient) -> None:
 async def test_async_endpoint(small: Engine, small_database: IsolatedDatabase) -> None:
     # No pool: the client serves requests on an event loop of its own, and a
     # MariaDB driver connection must not outlive the request that opened it.
-    async_engine = small_database.async_engine(poolclass=NullPool)
+    async_engine = async_engine_of(small_database, poolclass=NullPool)
     try:
         with TestClient(make_app(small, async_engine)) as async_client:
             with count_queries(async_engine) as log:

@@ -20,6 +20,7 @@ from shotline.models import (
     Shot,
     Task,
 )
+from tests.async_databases import async_engine_of, close
 from tests.databases import IsolatedDatabase
 from tests.shotline.conftest import Production
 
@@ -174,12 +175,12 @@ async def async_session(
     dialect: str, make_database: Callable[[str], IsolatedDatabase]
 ) -> AsyncIterator[AsyncSession]:
     database = make_database(dialect)
-    engine = database.async_engine()
+    engine = async_engine_of(database)
     async with engine.begin() as connection:
         await connection.run_sync(Base.metadata.create_all)
     async with AsyncSession(engine) as session:
         yield session
-    await database.aclose()
+    await close(database)
 
 
 async def test_async_sessions_are_filtered_too(async_session: AsyncSession) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from loadplan.strawberry.pagination import encode_cursor
 from loadplan.testing import QueryLog, count_queries
+from tests.async_databases import async_engine_of
 from tests.databases import IsolatedDatabase
 from tests.loadplan.strawberry.schema import make_schema
 
@@ -382,7 +383,7 @@ def test_unknown_cursor_is_a_graphql_error(small: Engine) -> None:
 
 
 async def test_async_session(small: Engine, small_database: IsolatedDatabase) -> None:
-    async_engine = small_database.async_engine()
+    async_engine = async_engine_of(small_database)
     query = (
         "{ projects { name entities { name ... on AssetGQL { assetType } "
         "taskConnection(first: 1) { totalCount edges { node { name status { name } } } } } } }"
