@@ -1,5 +1,8 @@
 """The benchmark database: built once per scale and seed, reused while it matches.
 
+It holds the demo production of that scale and seed, and the dense
+project of :mod:`bench.dense` beside it (the second data shape).
+
 SQLite: a file under ``bench/.data``. PostgreSQL: a database of its own,
 ``shotline_bench_<scale>`` on the server of ``SHOTLINE_BENCH_POSTGRES_URL``
 (default: the test server). A ``bench_meta`` table records the scale, the
@@ -19,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import URL, Engine, create_engine, make_url, text
 
 import shotline.demo
+from bench import dense
 from shotline.db import make_engine, upgrade
 from shotline.demo import create_demo
 
@@ -38,7 +42,7 @@ class BenchDatabase:
         return make_engine(self.url)
 
 
-BUILD = 2
+BUILD = 3
 """The version of this module's way of building: a change rebuilds."""
 
 
@@ -46,6 +50,7 @@ def _fingerprint(scale: str, seed: int) -> str:
     demo_source = Path(shotline.demo.__file__).read_bytes()
     migrations = Path(shotline.demo.__file__).parent / "migrations" / "versions"
     digest = hashlib.sha256(demo_source)
+    digest.update(Path(dense.__file__).read_bytes())
     for path in sorted(migrations.glob("*.py")):
         digest.update(path.read_bytes())
     return f"{scale}:{seed}:{BUILD}:{digest.hexdigest()[:16]}"
@@ -63,6 +68,7 @@ def _build(engine: Engine, scale: str, seed: int, fingerprint: str, log: Log) ->
     started = time.perf_counter()
     upgrade(engine)
     counts = create_demo(engine, scale, seed)  # type: ignore[arg-type]
+    added = dense.add_dense_project(engine, seed)
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE bench_meta (fingerprint VARCHAR(200))"))
         connection.execute(text("INSERT INTO bench_meta VALUES (:f)"), {"f": fingerprint})
@@ -75,7 +81,8 @@ def _build(engine: Engine, scale: str, seed: int, fingerprint: str, log: Log) ->
             connection.execute(text("VACUUM ANALYZE"))
     log(
         f"built the {scale} demo ({counts['entity']:,} entities, {counts['task']:,} tasks) "
-        f"in {time.perf_counter() - started:.1f} s"
+        f"and the dense project ({added['asset']:,} assets, {added['task']:,} tasks, "
+        f"{added['task_assignee']:,} assignments) in {time.perf_counter() - started:.1f} s"
     )
 
 

@@ -67,6 +67,7 @@ def main() -> None:
     parser.add_argument(
         "--size", type=int, help="W1's page size or W3's number of assets (default 100)"
     )
+    parser.add_argument("--shape", default="demo", choices=["demo", "dense"])
     parser.add_argument("--scale", default="medium")
     parser.add_argument("--dialect", default="sqlite")
     parser.add_argument("--seed", type=int, default=42)
@@ -82,11 +83,11 @@ def main() -> None:
     impls, _ = implementations(engine, db, {args.impl})
     impl = next(i for i in impls if i.key == args.impl)
     workload = next(w for w in WORKLOADS if w.key == args.workload)
-    if args.size:
+    if args.size or args.shape != "demo":
         sized = {"W1": w1, "W3": w3}.get(workload.key)
         if sized is None:
-            parser.error("--size is for W1 and W3")
-        workload = sized(args.size)
+            parser.error("--size and --shape are for W1 and W3")
+        workload = sized(args.size or 100, args.shape)
     request = impl.request(workload)
     for _ in range(3):
         request()

@@ -29,6 +29,16 @@ def _ms(seconds: float | None) -> str:
     return f"{ms:,.0f}" if ms >= 100 else f"{ms:.1f}" if ms >= 10 else f"{ms:.2f}"
 
 
+def _gc(cell: dict[str, Any]) -> str:
+    """The GC columns of a cell: runs (full runs) and milliseconds, medians."""
+    runs = cell.get("gc_runs") or []
+    if not runs:
+        return "- | -"
+    full = statistics.median(cell["gc_full"])
+    seconds = statistics.median(cell["gc_seconds"])
+    return f"{statistics.median(runs):g} ({full:g}) | {seconds * 1000:.1f}"
+
+
 def _index(raw: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
     return {(c["impl"], c["workload"]): c for c in raw["cells"]}
 
@@ -42,10 +52,13 @@ def render(raw: dict[str, Any]) -> str:
         "",
         f"{meta['date']}, Python {meta['python']}, {meta['machine']}; whole run {meta['elapsed_s']:.0f} s. "
         "Latency: in-process, request in → JSON bytes out (ms); x limit: median over the "
-        "one-statement SQL's median; peak: tracemalloc peak of Python allocations during one request.",
+        "one-statement SQL's median; peak: tracemalloc peak of Python allocations during one request; "
+        "GC: the median timed request's garbage collections (full ones in brackets) and the time "
+        "they took.",
         "",
-        "| workload | implementation | statements | rows fetched | median ms | p95 ms | x limit | peak MiB |",
-        "|---|---|--:|--:|--:|--:|--:|--:|",
+        "| workload | implementation | statements | rows fetched | median ms | p95 ms | x limit "
+        "| peak MiB | GC runs (full) | GC ms |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for workload in TABLE:
         limit = cells.get(("sql", workload.label))
@@ -57,7 +70,7 @@ def render(raw: dict[str, Any]) -> str:
             name = meta["labels"][impl]
             if cell["unsupported"]:
                 lines.append(
-                    f"| {workload.label} | {name} | n/a: {cell['unsupported']} | | | | | |"
+                    f"| {workload.label} | {name} | n/a: {cell['unsupported']} | | | | | | | |"
                 )
                 continue
             median = _median(cell)
@@ -66,10 +79,10 @@ def render(raw: dict[str, Any]) -> str:
             lines.append(
                 f"| {workload.label} | {name} | {cell['statements']:,} | {cell['rows']:,} | "
                 f"{_ms(median)} | {_ms(_p95(cell))} | {ratio} | "
-                f"{'-' if peak is None else f'{peak / 2**20:.1f}'} |"
+                f"{'-' if peak is None else f'{peak / 2**20:.1f}'} | {_gc(cell)} |"
             )
     for name, reason in meta.get("unavailable", {}).items():
-        lines.append(f"| all | {name} | n/a: could not be set up: {reason} | | | | | |")
+        lines.append(f"| all | {name} | n/a: could not be set up: {reason} | | | | | | | |")
     sweep = [s for s in W1_SIZES if (LOADPLAN[0], f"W1/{s}") in cells or s == 100]
     if len(sweep) > 1:
         lines += [

@@ -16,6 +16,11 @@ Canonical shapes (``ID`` strings as GraphQL sends them in W3-W5):
 - W3, W4, W5: the ``data`` of the GraphQL queries below as Shotline's API
   answers them; W3 asks for the first ``size`` assets (100, and 1,000 in its
   point W3/1000).
+
+W1 and W3 also run on a second data shape, ``dense`` (see :mod:`bench.dense`):
+a project of its own with 12 tasks per asset and one or two assignees per
+task, where the demo's main production has 5 tasks per asset and mostly one
+assignee; their labels end in `` dense``.
 """
 
 from __future__ import annotations
@@ -28,6 +33,11 @@ from typing import Any
 PROJECT_ID = 1
 """The main production of the demo (the large one)."""
 
+DENSE_PROJECT_ID = 100
+"""The dense shape's project (:data:`bench.dense.DENSE_PROJECT_ID`)."""
+
+SHAPES = ("demo", "dense")
+
 W1_SIZES = (10, 30, 100, 300, 1000)
 """Page sizes of the W1 latency chart; the table uses 100."""
 
@@ -38,10 +48,18 @@ class Workload:
     title: str
     size: int | None = None
     """W1's page size, W3's number of assets; ``None`` elsewhere."""
+    shape: str = "demo"
+    """The data it runs on: the demo's main production, or the dense project."""
 
     @property
     def label(self) -> str:
-        return self.key if self.size is None or self.size == 100 else f"{self.key}/{self.size}"
+        sized = self.key if self.size is None or self.size == 100 else f"{self.key}/{self.size}"
+        return sized if self.shape == "demo" else f"{sized} {self.shape}"
+
+    @property
+    def project_id(self) -> int:
+        """The project whose assets it reads."""
+        return PROJECT_ID if self.shape == "demo" else DENSE_PROJECT_ID
 
 
 W1 = Workload("W1", "asset page: 100 assets, task_status map, task_details, assignees", 100)
@@ -61,17 +79,30 @@ W5 = Workload(
 WORKLOADS = (W1, W2, W3, W4, W5)
 
 
-def w1(size: int) -> Workload:
-    return Workload("W1", W1.title, size)
+def w1(size: int, shape: str = "demo") -> Workload:
+    return Workload("W1", W1.title, size, shape)
 
 
-def w3(size: int) -> Workload:
-    return Workload("W3", W3.title, size)
+def w3(size: int, shape: str = "demo") -> Workload:
+    return Workload("W3", W3.title, size, shape)
 
 
-TABLE = (W1, W2, W3, w3(1000), W4, W5)
-"""The rows of the results table: the workloads, and W3 again at 1,000 assets
-(W3/1000), where what each object costs outweighs what the request costs."""
+TABLE = (
+    W1,
+    w1(1000),
+    W2,
+    W3,
+    w3(1000),
+    W4,
+    W5,
+    w1(100, "dense"),
+    w1(1000, "dense"),
+    w3(100, "dense"),
+    w3(1000, "dense"),
+)
+"""The rows of the results table: the workloads, W1 and W3 again at 1,000
+assets (where what each object costs outweighs what the request costs), and
+both again on the dense shape."""
 
 
 def grid_limit(workload: Workload) -> int | None:
@@ -91,7 +122,7 @@ def w3_limit(workload: Workload) -> int:
 
 W3_QUERY = """
 query W3 {
-  project(id: "1") {
+  project(id: "$project") {
     id name
     assets(limit: $limit, order: [{name: ASC}, {id: ASC}]) {
       id name
@@ -112,14 +143,17 @@ def grid_query(template: str, workload: Workload) -> str:
     """A GraphQL grid query (W1/W2) from ``template``: ``$project`` filled in,
     ``$limit`` as ``, limit: N`` for W1's page or dropped for the whole grid."""
     limit = grid_limit(workload)
-    return template.replace("$project", str(PROJECT_ID)).replace(
+    return template.replace("$project", str(workload.project_id)).replace(
         "$limit", "" if limit is None else f", limit: {limit}"
     )
 
 
 def assets_query(template: str, workload: Workload) -> str:
-    """A W3 query from ``template``, its ``$limit`` set to the workload's asset count."""
-    return template.replace("$limit", str(w3_limit(workload)))
+    """A W3 query from ``template``, its ``$limit`` set to the workload's asset
+    count and its ``$project`` to the workload's project."""
+    return template.replace("$limit", str(w3_limit(workload))).replace(
+        "$project", str(workload.project_id)
+    )
 
 
 W4_QUERY = """

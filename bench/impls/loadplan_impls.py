@@ -33,7 +33,6 @@ from bench.impls.base import (
     graphql_bytes,
 )
 from bench.workloads import (
-    PROJECT_ID,
     W3_QUERY,
     W4_QUERY,
     W5_QUERY,
@@ -162,7 +161,7 @@ class LoadplanRest(Implementation):
         limit = grid_limit(workload)
         query = "" if limit is None else f"limit={limit}"
         client = self.client
-        path = f"/api/projects/{PROJECT_ID}/assets"
+        path = f"/api/projects/{workload.project_id}/assets"
         return lambda: client.get(path, query)
 
     def normalise(self, workload: Workload, body: bytes) -> Any:

@@ -85,7 +85,7 @@ class Dialect:
         return "ALL" if self.pg else "-1"
 
 
-def grid(d: Dialect, limit: int | None) -> str:
+def grid(d: Dialect, limit: int | None, project_id: int = PROJECT_ID) -> str:
     """W1/W2: the asset grid rows (see :mod:`bench.workloads`)."""
     assignees = d.agg(
         d.obj(("id", "pe.id"), ("full_name", "pe.first_name || ' ' || pe.last_name")),
@@ -102,7 +102,7 @@ def grid(d: Dialect, limit: int | None) -> str:
         "ts.short_name",
         "FROM task t JOIN task_type tt ON tt.id = t.task_type_id "
         "JOIN task_status ts ON ts.id = t.task_status_id "
-        f"LEFT JOIN project_task_type ptt ON ptt.project_id = {PROJECT_ID} "
+        f"LEFT JOIN project_task_type ptt ON ptt.project_id = {project_id} "
         "AND ptt.task_type_id = t.task_type_id "
         "WHERE t.entity_id = p.id AND t.deleted_at IS NULL",
         "coalesce(ptt.position, 2147483647), tt.name",
@@ -131,13 +131,13 @@ def grid(d: Dialect, limit: int | None) -> str:
     page = (
         "(SELECT e.id, e.name, e.description, e.created_at, e.updated_at, at.name AS asset_type "
         "FROM entity e JOIN asset a ON a.id = e.id JOIN asset_type at ON at.id = a.asset_type_id "
-        f"WHERE e.project_id = {PROJECT_ID} AND e.deleted_at IS NULL "
+        f"WHERE e.project_id = {project_id} AND e.deleted_at IS NULL "
         f"ORDER BY e.name, e.id LIMIT {d.all_rows() if limit is None else limit}) p"
     )
     return d.final(d.obj(("items", d.agg(row, f"FROM {page}", "p.name, p.id"))))
 
 
-def w3(d: Dialect, limit: int) -> str:
+def w3(d: Dialect, limit: int, project_id: int = PROJECT_ID) -> str:
     assignees = d.agg(
         d.obj(
             ("id", d.text("pe.id")), ("firstName", "pe.first_name"), ("lastName", "pe.last_name")
@@ -172,7 +172,7 @@ def w3(d: Dialect, limit: int) -> str:
     )
     project = d.sub(
         f"SELECT {d.obj(('id', d.text('pr.id')), ('name', 'pr.name'), ('assets', assets))} "
-        f"FROM project pr WHERE pr.id = {PROJECT_ID}"
+        f"FROM project pr WHERE pr.id = {project_id}"
     )
     return d.final(d.obj(("data", d.obj(("project", project)))))
 

@@ -71,28 +71,28 @@ def _grid_row(asset: Asset, positions: dict[int, int]) -> dict[str, Any]:
     }
 
 
-def _assets(limit: int | None) -> Select[Any]:
-    stmt = select(Asset).where(Asset.project_id == PROJECT_ID).order_by(Asset.name, Asset.id)
+def _assets(limit: int | None, project_id: int = PROJECT_ID) -> Select[Any]:
+    stmt = select(Asset).where(Asset.project_id == project_id).order_by(Asset.name, Asset.id)
     return stmt if limit is None else stmt.limit(limit)
 
 
-def _project(session: Session) -> Project:
-    project = session.get(Project, PROJECT_ID)
+def _project(session: Session, project_id: int = PROJECT_ID) -> Project:
+    project = session.get(Project, project_id)
     if project is None:
-        raise NotFound(PROJECT_ID)
+        raise NotFound(project_id)
     return project
 
 
-def grid_naive(session: Session, limit: int | None) -> bytes:
-    project = _project(session)
-    assets = session.scalars(_assets(limit)).all()
+def grid_naive(session: Session, limit: int | None, project_id: int = PROJECT_ID) -> bytes:
+    project = _project(session, project_id)
+    assets = session.scalars(_assets(limit, project_id)).all()
     positions = {link.task_type_id: link.position for link in project.task_type_links}
     return orjson.dumps({"items": [_grid_row(a, positions) for a in assets]})
 
 
-def grid_hand(session: Session, limit: int | None) -> bytes:
-    _project(session)
-    stmt = _assets(limit).options(
+def grid_hand(session: Session, limit: int | None, project_id: int = PROJECT_ID) -> bytes:
+    _project(session, project_id)
+    stmt = _assets(limit, project_id).options(
         joinedload(Asset.asset_type),
         selectinload(Asset.tasks).options(
             joinedload(Task.task_type),
@@ -104,7 +104,7 @@ def grid_hand(session: Session, limit: int | None) -> bytes:
     positions = dict(
         session.execute(
             select(ProjectTaskType.task_type_id, ProjectTaskType.position).where(
-                ProjectTaskType.project_id == PROJECT_ID
+                ProjectTaskType.project_id == project_id
             )
         ).all()
     )
@@ -157,14 +157,14 @@ def _w3(project: Project, assets: Any) -> bytes:
     )
 
 
-def w3_naive(session: Session, limit: int) -> bytes:
-    project = _project(session)
-    return _w3(project, session.scalars(_assets(limit)).all())
+def w3_naive(session: Session, limit: int, project_id: int = PROJECT_ID) -> bytes:
+    project = _project(session, project_id)
+    return _w3(project, session.scalars(_assets(limit, project_id)).all())
 
 
-def w3_hand(session: Session, limit: int) -> bytes:
-    project = _project(session)
-    stmt = _assets(limit).options(
+def w3_hand(session: Session, limit: int, project_id: int = PROJECT_ID) -> bytes:
+    project = _project(session, project_id)
+    stmt = _assets(limit, project_id).options(
         joinedload(Asset.asset_type),
         selectinload(Asset.tasks).options(
             joinedload(Task.task_type),

@@ -39,8 +39,8 @@ def bench_app(engine: Engine) -> FastAPI:
     sessions = session_factory(engine)
     dialect = sql_views.Dialect(engine.dialect.name)
     statements = {"W4": sql_views.w4(dialect), "W5": sql_views.w5(dialect)}
-    grid_statements: dict[int | None, str] = {}
-    w3_statements: dict[int, str] = {}
+    grid_statements: dict[tuple[int | None, int], str] = {}
+    w3_statements: dict[tuple[int, int], str] = {}
 
     def get_session() -> Iterator[Session]:
         with sessions() as session:
@@ -57,29 +57,29 @@ def bench_app(engine: Engine) -> FastAPI:
         return Response(body, media_type="application/json")
 
     @app.get("/{style}/grid")
-    def grid(style: str, db: DB, limit: int | None = None) -> Response:
-        return json(VIEWS[style]["grid"](db, limit))
+    def grid(style: str, db: DB, project: int, limit: int | None = None) -> Response:
+        return json(VIEWS[style]["grid"](db, limit, project))
 
     @app.get("/{style}/w3")
-    def w3(style: str, db: DB, limit: int) -> Response:
-        return json(VIEWS[style]["W3"](db, limit))
+    def w3(style: str, db: DB, project: int, limit: int) -> Response:
+        return json(VIEWS[style]["W3"](db, limit, project))
 
     @app.get("/{style}/view/{key}")
     def view(style: str, key: str, db: DB) -> Response:
         return json(VIEWS[style][key](db))
 
     @app.get("/sql/grid")
-    def sql_grid(connection: Conn, limit: int | None = None) -> Response:
-        statement = grid_statements.get(limit)
+    def sql_grid(connection: Conn, project: int, limit: int | None = None) -> Response:
+        statement = grid_statements.get((limit, project))
         if statement is None:
-            statement = grid_statements[limit] = sql_views.grid(dialect, limit)
+            statement = grid_statements[limit, project] = sql_views.grid(dialect, limit, project)
         return json(connection.exec_driver_sql(statement).scalar().encode())
 
     @app.get("/sql/w3")
-    def sql_w3(connection: Conn, limit: int) -> Response:
-        statement = w3_statements.get(limit)
+    def sql_w3(connection: Conn, project: int, limit: int) -> Response:
+        statement = w3_statements.get((limit, project))
         if statement is None:
-            statement = w3_statements[limit] = sql_views.w3(dialect, limit)
+            statement = w3_statements[limit, project] = sql_views.w3(dialect, limit, project)
         return json(connection.exec_driver_sql(statement).scalar().encode())
 
     @app.get("/sql/view/{key}")
@@ -93,7 +93,8 @@ def bench_app(engine: Engine) -> FastAPI:
 
 def _grid_query(workload: Workload) -> str:
     limit = grid_limit(workload)
-    return "" if limit is None else f"limit={limit}"
+    project = f"project={workload.project_id}"
+    return project if limit is None else f"{project}&limit={limit}"
 
 
 def normalise_rest_or_graphql(workload: Workload, body: bytes) -> Any:
@@ -130,7 +131,7 @@ class BenchRest(_SqlalchemyBase):
             query = _grid_query(workload)
             return lambda: client.get(f"/{style}/grid", query)
         if workload.key == "W3":
-            query = f"limit={w3_limit(workload)}"
+            query = f"project={workload.project_id}&limit={w3_limit(workload)}"
             return lambda: client.get(f"/{style}/w3", query)
         path = f"/{style}/view/{workload.key}"
         return lambda: client.get(path)
