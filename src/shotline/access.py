@@ -29,6 +29,8 @@ milestone               ``milestone.project_id IN (:member_of)``: every
                         member reads the project's schedule
 team member             ``project_member.project_id IN (:member_of)``:
                         every member reads the project's team
+casting                 its asset and the entity it is cast into are live
+                        and both visible (as entities, above)
 ======================= ==================================================
 
 ``:reads_all`` are the projects where the role is admin, manager,
@@ -102,6 +104,7 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 import loadplan
 from loadplan.rules import conditions
 from shotline.models import (
+    Casting,
     Comment,
     Entity,
     Episode,
@@ -132,6 +135,7 @@ __all__ = [
     "can_manage",
     "can_set_status",
     "can_work_on_task",
+    "casting_rule",
     "comment_rule",
     "entity_rule",
     "is_client_on",
@@ -354,6 +358,41 @@ def time_log_rule(log: Any, context: Any) -> ColumnElement[bool]:
     return exists().where(*where)
 
 
+def casting_rule(link: Any, context: Any) -> ColumnElement[bool]:
+    """Row rule of :class:`~shotline.models.Casting`: its asset and the shot,
+    sequence or episode it is cast into are live, and the principal sees
+    both (a vendor: an asset with a task of theirs, in a shot of theirs or
+    above one)."""
+    principal = principal_of(context)
+    entity = Entity.__table__.alias()
+    asset = Entity.__table__.alias()
+    where = [
+        entity.c.id == link.entity_id,
+        entity.c.deleted_at.is_(None),
+        asset.c.id == link.asset_id,
+        asset.c.deleted_at.is_(None),
+    ]
+    if not principal.is_admin:
+        parts: list[ColumnElement[bool]] = []
+        reads_all = principal.project_ids(READS_ALL)
+        if reads_all:
+            parts.append(link.project_id.in_(reads_all))
+        vendor = principal.project_ids({Role.VENDOR})
+        if vendor:
+            mine, sequences, episodes = _vendor_entities(principal, vendor)
+            parts.append(
+                and_(
+                    link.project_id.in_(vendor),
+                    asset.c.id.in_(mine),
+                    or_(
+                        entity.c.id.in_(mine), entity.c.id.in_(sequences), entity.c.id.in_(episodes)
+                    ),
+                )
+            )
+        where.append(_any(parts))
+    return exists().where(*where)
+
+
 def milestone_rule(milestone: Any, context: Any) -> ColumnElement[bool]:
     """Row rule of :class:`~shotline.models.Milestone`: the members of its
     project (and admins), vendors and clients included: dates of the
@@ -378,6 +417,7 @@ RULES: loadplan.Rules = {
     Project: project_rule,
     ProjectMember: member_rule,
     Milestone: milestone_rule,
+    Casting: casting_rule,
     Entity: entity_rule,
     Task: task_rule,
     Comment: comment_rule,

@@ -35,6 +35,7 @@ from shotline.models import (
     Asset,
     AssetType,
     Base,
+    Casting,
     Comment,
     Department,
     Entity,
@@ -733,6 +734,8 @@ class _Generator:
         self.accounts(main)
         for project in (main, short):
             self.milestones(project)
+            # Last, so that the random draws of every other row stay as they were.
+            self.breakdown(project)
         return {table: rows for table, rows in self.rows.items() if rows}
 
     def accounts(self, project: _ProjectState) -> None:
@@ -752,6 +755,65 @@ class _Generator:
             )
             people[person_id]["email"] = demo_email(role)
             people[person_id]["password_hash"] = demo_password_hash()
+
+    def breakdown(self, project: _ProjectState) -> None:
+        """Cast the project's assets: a set or environment into each sequence,
+        and into each shot a few characters (the main cast most often), props,
+        now and then a vehicle or an effect, and crowds of extras."""
+        rng = self.rng
+        entities = self.rows[Base.metadata.tables["entity"]]
+        live = {
+            row["id"]: row
+            for row in entities
+            if row["project_id"] == project.id and row["deleted_at"] is None
+        }
+        type_names = {type_id: name for name, type_id in self.asset_types.items()}
+        by_type: dict[str, list[int]] = {name: [] for name in ASSET_TYPES}
+        extras: list[int] = []
+        for row in self.rows[Base.metadata.tables["asset"]]:
+            if row["id"] in live:
+                kind = type_names[row["asset_type_id"]]
+                extra = kind == "Character" and live[row["id"]]["name"].startswith(tuple(EXTRAS))
+                (extras if extra else by_type[kind]).append(row["id"])
+        shots: dict[int, list[int]] = {}
+        for row in self.rows[Base.metadata.tables["shot"]]:
+            if row["id"] in live:
+                shots.setdefault(row["sequence_id"], []).append(row["id"])
+
+        def cast(entity_id: int, asset_id: int, occurrences: int = 1) -> None:
+            self.add(
+                Casting,
+                project_id=project.id,
+                entity_id=entity_id,
+                asset_id=asset_id,
+                occurrences=occurrences,
+            )
+
+        places = by_type["Set"] + by_type["Environment"]
+        characters = by_type["Character"]
+        lead = characters[: max(1, len(characters) // 5)]
+        for sequence_id, shot_ids in shots.items():
+            if places:
+                cast(sequence_id, rng.choice(places))
+            for shot_id in shot_ids:
+                chosen = set()
+                for _ in range(rng.choice([1, 1, 2, 2, 3])):
+                    pool = lead if lead and rng.random() < 0.7 else characters
+                    if pool:
+                        chosen.add(rng.choice(pool))
+                for kind, count in (
+                    ("Prop", rng.randint(0, 3)),
+                    ("Vehicle", rng.random() < 0.15),
+                    ("FX", rng.random() < 0.25),
+                ):
+                    if by_type[kind]:
+                        chosen.update(
+                            rng.sample(by_type[kind], min(int(count), len(by_type[kind])))
+                        )
+                for asset_id in sorted(chosen):
+                    cast(shot_id, asset_id)
+                if extras and rng.random() < 0.3:
+                    cast(shot_id, rng.choice(extras), rng.randint(2, 12))
 
     def milestones(self, project: _ProjectState) -> None:
         spec = project.spec

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, Integer, cast, create_engine, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from shotline.app import create_app
 from shotline.auth import verify_password
@@ -30,8 +30,10 @@ from shotline.models import (
     INCLUDE_DELETED,
     Asset,
     Base,
+    Casting,
     Comment,
     Entity,
+    Milestone,
     Person,
     Project,
     ProjectMember,
@@ -69,6 +71,7 @@ SMALL_SEED_42 = {
     "comment": 4147,
     "time_log": 2598,
     "milestone": 14,
+    "casting": 787,
 }
 EVERYTHING = {INCLUDE_DELETED: True}
 
@@ -370,3 +373,43 @@ def test_the_demo_vendor_sees_only_their_work(demo: Engine) -> None:
             )
         )
     assert all(task["id"] in theirs for row in rows for task in row["task_details"])
+
+
+def test_the_casting_links_live_assets_to_shots_and_sequences_of_their_project(
+    session: Session,
+) -> None:
+    target = aliased(Entity)
+    asset = aliased(Entity)
+    rows = session.execute(
+        select(target.kind, target.project_id, asset.kind, asset.project_id, Casting.project_id)
+        .join(target, target.id == Casting.entity_id)
+        .join(asset, asset.id == Casting.asset_id)
+    ).all()
+    assert len(rows) == SMALL_SEED_42["casting"]
+    assert {(t, a) for t, _, a, _, _ in rows} == {("shot", "asset"), ("sequence", "asset")}
+    assert all(tp == ap == cp for _, tp, _, ap, cp in rows)
+    # Every live shot of the main project has a character or more.
+    main = session.scalars(select(Project.id).where(Project.code == "LHK")).one()
+    uncast = session.scalar(
+        select(func.count())
+        .select_from(Shot)
+        .where(Shot.project_id == main, ~exists().where(Casting.entity_id == Shot.id))
+    )
+    assert uncast == 0
+
+
+def test_every_project_has_milestones_within_its_dates(session: Session) -> None:
+    rows = session.execute(
+        select(Project.code, Milestone.name, Milestone.date, Project.start_date, Project.end_date)
+        .join(Milestone.project)
+        .order_by(Project.code, Milestone.date, Milestone.id)
+    ).all()
+    assert [name for code, name, *_ in rows if code == "PPM"] == [
+        "Kick-off",
+        "Asset lock",
+        "Client review",
+        "Animation lock",
+        "Final lighting",
+        "Delivery",
+    ]
+    assert all(start <= day <= end for *_, day, start, end in rows)

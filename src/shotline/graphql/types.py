@@ -178,6 +178,9 @@ class Entity:
     project: auto
     tasks: auto
     task_connection: lp.Connection[Task] = lp.connection(field_name="tasks")
+    casting: list["Casting"] = lp.field(
+        description="The assets cast into this shot, sequence or episode."
+    )
 
 
 # LOADPLAN WORKAROUND: a subtype's Filter and Order inputs hold only the column
@@ -191,6 +194,16 @@ class Asset(Entity):
     id: auto
     name: auto
     asset_type: auto
+    cast_in: list["Casting"] = lp.field(
+        description="Where the asset is used: the shots, sequences and episodes it is cast into."
+    )
+
+
+@lp.type(m.Casting, description="An asset cast into a shot, sequence or episode.")
+class Casting:
+    entity: Entity
+    asset: Asset
+    occurrences: auto
 
 
 @lp.type(m.Episode, description="An episode of a series: a group of sequences.")

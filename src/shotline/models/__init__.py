@@ -5,6 +5,7 @@ Importing it also installs the soft-delete filter of :mod:`shotline.softdelete`.
 
 from shotline.models.auth import AuthToken, LoginFailure, TokenKind
 from shotline.models.base import Base
+from shotline.models.casting import Casting
 from shotline.models.entities import Asset, Entity, Episode, Sequence, Shot
 from shotline.models.people import Department, Person, Role
 from shotline.models.pipeline import (
@@ -26,6 +27,7 @@ __all__ = [
     "AssetType",
     "AuthToken",
     "Base",
+    "Casting",
     "Comment",
     "Department",
     "Entity",

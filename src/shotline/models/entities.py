@@ -19,6 +19,7 @@ from shotline.softdelete import SoftDeleteMixin
 from shotline.sqltypes import JSONData, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
+    from shotline.models.casting import Casting
     from shotline.models.pipeline import AssetType
     from shotline.models.projects import Project
     from shotline.models.tasks import Task
@@ -62,6 +63,13 @@ class Entity(SoftDeleteMixin, Base):
     project: Mapped[Project] = relationship(back_populates="entities")
     tasks: Mapped[list[Task]] = relationship(
         back_populates="entity", cascade="all, delete-orphan", order_by="Task.id"
+    )
+    # The assets cast into this shot, sequence or episode.
+    casting: Mapped[list[Casting]] = relationship(
+        back_populates="entity",
+        foreign_keys="Casting.entity_id",
+        order_by="Casting.asset_id",
+        passive_deletes=True,
     )
 
     # Computed in Python from loaded rows rather than as a SQL annotation: the
@@ -112,6 +120,13 @@ class Asset(Entity):
     asset_type_id: Mapped[int] = mapped_column(ForeignKey("asset_type.id"))
 
     asset_type: Mapped[AssetType] = relationship()
+    # Where the asset is used: the shots, sequences and episodes it is cast into.
+    cast_in: Mapped[list[Casting]] = relationship(
+        back_populates="asset",
+        foreign_keys="Casting.asset_id",
+        order_by="Casting.entity_id",
+        passive_deletes=True,
+    )
 
 
 class Episode(Entity):

@@ -109,6 +109,8 @@ class World:
             with self.rolled_back():
                 return self.call(who, method, url, body, headers)
         sent = {**(self.headers[who] if who is not None else {}), **(headers or {})}
+        if isinstance(body, bytes):  # a file, sent as it is
+            return self.client.request(method, url, content=body, headers=sent)
         return self.client.request(method, url, json=body, headers=sent)
 
     def graphql(self, who: str, query: str, variables: dict[str, Any] | None = None) -> Any:

@@ -29,6 +29,7 @@ from tests.shotline.auth.world import (
     ANIM,
     ANIMATION_DEPT,
     ARTIST,
+    BELL,
     BELL_MOD,
     C_INTERNAL,
     C_PUBLIC,
@@ -295,6 +296,28 @@ READS = [
          rows=lambda body: [(p["full_name"], p["minutes"]) for p in body["people"]],
          expect=roles((200, [("Artist Test", [1440]), ("Vendor Test", [1440])]),
                       vendor=(200, [("Vendor Test", [1440])]), outsider=404)),
+    # Casting: a link shows when its asset and its entity both do.
+    Case("GET", "/api/entities/{entity_id}/casting", f"/api/entities/{SH0010}/casting",
+         rows=lambda body: [c["asset"]["name"] for c in body["items"]],
+         expect=roles((200, ["Anchor", "Crate"]), vendor=(200, ["Anchor"]), outsider=404)),
+    Case("GET", "/api/entities/{entity_id}/casting", f"/api/entities/{SH0020}/casting",
+         rows=lambda body: [c["asset"]["name"] for c in body["items"]],
+         expect=roles((200, ["Bell"]), vendor=404, outsider=404)),
+    Case("GET", "/api/assets/{asset_id}/cast-in", f"/api/assets/{ANCHOR}/cast-in",
+         rows=lambda body: [c["entity"]["name"] for c in body["items"]],
+         expect=roles((200, ["SQ010", "SH0010"]), outsider=404)),
+    Case("GET", "/api/sequences/{sequence_id}/breakdown", f"/api/sequences/{SQ010}/breakdown",
+         rows=lambda body: [(row["name"], [c["asset"] for c in row["casting"]])
+                            for row in body["items"]],
+         expect=roles((200, [("SH0010", ["Anchor", "Crate"]), ("SH0020", ["Bell"])]),
+                      vendor=(200, [("SH0010", ["Anchor"])]), outsider=404)),
+    Case("GET", "/api/projects/{project_id}/casting.csv", f"/api/projects/{P1}/casting.csv",
+         rows=lambda text: text.splitlines()[1:],
+         expect=roles((200, ["E01,SQ010,,Prop,Anchor,1", "E01,SQ010,SH0010,Prop,Anchor,1",
+                             "E01,SQ010,SH0010,Prop,Crate,2", "E01,SQ010,SH0020,Prop,Bell,1"]),
+                      vendor=(200, ["E01,SQ010,,Prop,Anchor,1",
+                                    "E01,SQ010,SH0010,Prop,Anchor,1"]),
+                      outsider=404)),
 ]  # fmt: skip
 
 WRITES = [
@@ -437,6 +460,15 @@ WRITES = [
          body={"name": "Final delivery"}, expect=managers(200)),
     Case("DELETE", "/api/milestones/{milestone_id}", f"/api/milestones/{M_DELIVERY}",
          expect=managers(204)),
+    # -- Casting: the project's managers.
+    Case("PUT", "/api/entities/{entity_id}/casting", f"/api/entities/{SH0010}/casting",
+         body={"assets": [{"asset_id": BELL}]}, expect=managers(200)),
+    Case("POST", "/api/projects/{project_id}/casting", f"/api/projects/{P1}/casting",
+         body={"links": [{"entity_id": SH0020, "asset_id": CRATE, "occurrences": 2}]},
+         expect=managers(200)),
+    Case("POST", "/api/projects/{project_id}/casting.csv",
+         f"/api/projects/{P1}/casting.csv?dry_run=true",
+         body=b"shot,sequence,asset\nSH0010,SQ010,Bell\n", expect=managers(200)),
     # -- One's own password, session and tokens. Nobody of the studio has a
     # password: the current one is refused for everyone alike.
     Case("POST", "/api/me/password", "/api/me/password",
@@ -460,7 +492,9 @@ def test_rest(world: World, case: Case) -> None:
         status = response.status_code
         if isinstance(case.expect[role], tuple):
             assert case.rows is not None
-            answers[role] = (status, case.rows(response.json()) if status == 200 else None)
+            csv = response.headers["content-type"].startswith("text/csv")
+            body = response.text if csv else response.json() if status == 200 else None
+            answers[role] = (status, case.rows(body) if status == 200 else None)
         else:
             answers[role] = status
         if status in {403, 404}:
@@ -622,6 +656,13 @@ OPERATIONS = [
     Operation("task time spent", "query($id: ID!) { task(id: $id) { timeSpent } }",
               variables={"id": str(ANCHOR_MOD)}, rows=lambda d: d["task"],
               expect=roles({"timeSpent": 60}, client={"timeSpent": None}, vendor=None,
+                           outsider=None)),
+    Operation("entity casting",
+              "query($id: ID!) { entity(id: $id) { casting { asset { name } occurrences } } }",
+              variables={"id": str(SH0010)}, rows=lambda d: d["entity"],
+              expect=roles({"casting": [{"asset": {"name": "Anchor"}, "occurrences": 1},
+                                        {"asset": {"name": "Crate"}, "occurrences": 2}]},
+                           vendor={"casting": [{"asset": {"name": "Anchor"}, "occurrences": 1}]},
                            outsider=None)),
     Operation("setTaskStatus",
               """mutation($task: ID!, $status: ID!) {

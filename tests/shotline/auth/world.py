@@ -28,7 +28,8 @@ Zed      asset P2  ZED_MOD mod wip       outsider; C_ZED; T_ZED
 
 Every task is estimated at 480 minutes and due on a day of the week of
 Monday 2025-03-10 (in the order of the table); LHK has one milestone,
-``M_DELIVERY``.
+``M_DELIVERY``. Casting: SH0010 has Anchor and Crate (twice), SH0020 Bell,
+SQ010 Anchor: the vendor sees Anchor in SH0010 and SQ010, nothing else.
 
 So the vendor sees Anchor (only its rig task), Bell, SH0010 and, above that
 shot, SQ010 and E01; not Crate nor SH0020. Modeling is the supervisor's
@@ -240,6 +241,15 @@ def build(engine: Engine) -> None:
                 name="Delivery",
                 created_at=T0,
             )
+        )
+        session.add_all(
+            m.Casting(project_id=P1, entity_id=entity, asset_id=asset, occurrences=count)
+            for entity, asset, count in [
+                (SH0010, ANCHOR, 1),
+                (SH0010, CRATE, 2),
+                (SH0020, BELL, 1),
+                (SQ010, ANCHOR, 1),
+            ]
         )
         for ident, task_id, person in [
             (T_ARTIST, ANCHOR_MOD, ARTIST),

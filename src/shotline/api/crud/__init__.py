@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
 from shotline.api.crud import (
+    casting,
     comments,
     entities,
     people,
@@ -39,5 +40,6 @@ for area in (
     comments,
     time_logs,
     schedule,
+    casting,
 ):
     router.include_router(area.router)
