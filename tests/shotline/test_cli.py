@@ -28,7 +28,7 @@ def test_demo_fills_a_new_database_and_refuses_to_overwrite_it(tmp_path: Path) -
 
     first = runner.invoke(cli.app, ["demo", "--database-url", url])
     assert first.exit_code == 0, first.output
-    assert "Demo production written: 10,734 rows" in first.output
+    assert "Demo production written: 11,521 rows" in first.output
     assert "Shots" in first.output
 
     again = runner.invoke(cli.app, ["demo", "--database-url", url, "--seed", "7"])
