@@ -31,6 +31,8 @@ team member             ``project_member.project_id IN (:member_of)``:
                         every member reads the project's team
 casting                 its asset and the entity it is cast into are live
                         and both visible (as entities, above)
+preview                 its comment is visible (so a client sees no preview
+                        of an internal comment)
 ======================= ==================================================
 
 ``:reads_all`` are the projects where the role is admin, manager,
@@ -110,6 +112,7 @@ from shotline.models import (
     Episode,
     Milestone,
     Person,
+    Preview,
     Project,
     ProjectMember,
     Role,
@@ -141,6 +144,7 @@ __all__ = [
     "is_client_on",
     "member_rule",
     "milestone_rule",
+    "preview_rule",
     "principal_of",
     "project_rule",
     "task_condition",
@@ -344,6 +348,16 @@ def comment_rule(comment: Any, context: Any) -> ColumnElement[bool]:
     return exists().where(*where)
 
 
+def preview_rule(preview: Any, context: Any) -> ColumnElement[bool]:
+    """Row rule of :class:`~shotline.models.Preview`: its comment is visible
+    (:func:`comment_rule`)."""
+    principal = principal_of(context)
+    if principal.is_admin:
+        return true()
+    comment = aliased(Comment)
+    return exists().where(comment.id == preview.comment_id, comment_rule(comment, principal))
+
+
 def time_log_rule(log: Any, context: Any) -> ColumnElement[bool]:
     """Row rule of :class:`~shotline.models.TimeLog`: its task is visible, on
     a project where the principal is not a client."""
@@ -418,6 +432,7 @@ RULES: loadplan.Rules = {
     ProjectMember: member_rule,
     Milestone: milestone_rule,
     Casting: casting_rule,
+    Preview: preview_rule,
     Entity: entity_rule,
     Task: task_rule,
     Comment: comment_rule,

@@ -45,8 +45,10 @@ from shotline.models import (
     TimeLog,
 )
 from shotline.schemas.crud import PersonCreate
+from shotline.services import previews
 from shotline.services.people import create_person
 from shotline.settings import Settings
+from shotline.storage import STALE_SECONDS, LocalStore
 
 app = typer.Typer(help="Shotline production tracker.", no_args_is_help=True)
 console = Console()
@@ -85,9 +87,12 @@ def serve(
             empty = session.scalar(select(func.count()).select_from(Project)) == 0
         if empty:
             console.print(f"Creating the {demo_if_empty} demo production…")
-            create_demo(engine, demo_if_empty, 42)
+            create_demo(engine, demo_if_empty, 42, previews=LocalStore(settings.preview_dir))
         _print_demo_accounts()
     console.print(f"Serving on http://{host}:{port} (REST docs at /docs, GraphQL at /graphql)")
+    # What uploads cut off by a crash left behind (older ones only: another
+    # server may be receiving into the same folder).
+    LocalStore(settings.preview_dir).sweep()
     application = create_app(engine, settings)
     # Everything allocated so far lives as long as the server: keep it out of
     # the collector's way, and collect young garbage less eagerly (a large
@@ -142,6 +147,33 @@ def openapi(
         typer.echo(text.decode(), nl=False)
     elif not output.is_file() or output.read_bytes() != text:
         output.write_bytes(text)
+
+
+@app.command("prune-previews")
+def prune_previews(
+    database_url: DatabaseURL = DEFAULT_DATABASE_URL,
+    older_than_hours: Annotated[
+        float, typer.Option(help="Keep files younger than this: an upload may be recording them.")
+    ] = STALE_SECONDS / 3600,
+) -> None:
+    """Remove the stored files no preview uses any more (those of deleted
+    previews and comments) and what uploads that never finished left."""
+    store = LocalStore(Settings().preview_dir)
+    older_than = older_than_hours * 3600
+    swept = store.sweep(older_than)
+    limit = time.time() - older_than
+    candidates = [key for key, stored in store.entries() if stored < limit]
+    engine = make_engine(database_url)
+    removed = 0
+    try:
+        with Session(engine) as session:
+            for start in range(0, len(candidates), 1000):
+                for key in previews.unused_keys(session, candidates[start : start + 1000]):
+                    store.remove(key)
+                    removed += 1
+    finally:
+        engine.dispose()
+    console.print(f"Removed {removed} unused files and {swept} unfinished uploads.")
 
 
 @app.command()
@@ -294,6 +326,7 @@ def demo(
                     bar, description=table, completed=done, total=total
                 ),
                 replace=reset,
+                previews=LocalStore(Settings().preview_dir),
             )
         elapsed = time.perf_counter() - started
         console.print(f"Demo production written: {sum(rows.values()):,} rows in {elapsed:.1f} s")

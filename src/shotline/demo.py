@@ -19,6 +19,7 @@ clients do not see).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -28,6 +29,7 @@ from typing import Any, Literal
 
 from argon2 import PasswordHasher
 from argon2.low_level import Type, hash_secret
+from PIL import Image, ImageColor, ImageDraw
 from sqlalchemy import Connection, Engine, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
@@ -55,6 +57,8 @@ from shotline.models import (
     TimeLog,
     task_assignee,
 )
+from shotline.services import previews as previews_service
+from shotline.storage import BlobStore
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called as ``progress(table_name, rows_written, rows_total)`` after each batch."""
@@ -1244,6 +1248,7 @@ def create_demo(
     seed: int = 42,
     progress: ProgressCallback | None = None,
     replace: bool = False,
+    previews: BlobStore | None = None,
 ) -> dict[str, int]:
     """Write a demo production into an empty database; return rows per table.
 
@@ -1251,11 +1256,12 @@ def create_demo(
     every existing row first (in the same transaction), otherwise a database
     holding data is refused. With an engine the demo is committed; with a
     session it joins the session's transaction and committing is left to the
-    caller.
+    caller. With a ``previews`` store, review comments get pictures (see
+    :func:`add_previews`).
     """
     if isinstance(target, Engine):
         with Session(target) as session, session.begin():
-            return create_demo(session, scale, seed, progress, replace)
+            return create_demo(session, scale, seed, progress, replace, previews)
     connection = target.connection()
     if replace:
         for table in reversed(Base.metadata.sorted_tables):
@@ -1263,6 +1269,8 @@ def create_demo(
     elif not is_empty(connection):
         raise DemoError("the database already holds data: the demo needs an empty one")
     rows = demo_rows(scale, seed)
+    if previews is not None:
+        add_previews(rows, previews)
     total = sum(len(batch) for batch in rows.values())
     written = 0
     for table, table_rows in rows.items():
@@ -1274,6 +1282,76 @@ def create_demo(
                 progress(table.name, written, total)
     _sync_id_sequences(connection)
     return {table.name: len(table_rows) for table, table_rows in rows.items()}
+
+
+DEMO_PREVIEWS = 48
+"""How many review comments get a picture: enough for grids to show
+thumbnails and task panels to show previews, quick to draw."""
+
+
+def _picture(title: str, subtitle: str, color: str) -> bytes:
+    """A 640 x 360 PNG: a colour field with the shot or asset it shows."""
+    image = Image.new("RGB", (640, 360), ImageColor.getrgb(color))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((24, 250, 616, 336), fill=(20, 20, 24))
+    draw.text((40, 262), title, fill=(255, 255, 255), font_size=32)
+    draw.text((40, 304), subtitle, fill=(200, 200, 200), font_size=18)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def add_previews(rows: dict[Table, list[dict[str, Any]]], store: BlobStore) -> None:
+    """Attach a picture to the first :data:`DEMO_PREVIEWS` review comments
+    ("v003 is up for review"), with its thumbnail, and point their tasks'
+    grid cells at them. The pictures depend only on the rows, so a seed
+    always stores the same files."""
+    tables = Base.metadata.tables
+    review = next(row["id"] for row in rows[tables["task_status"]] if row["name"] == REVIEW)
+    tasks = {row["id"]: row for row in rows[tables["task"]]}
+    entities = {row["id"]: row for row in rows[tables["entity"]]}
+    task_types = {row["id"]: row for row in rows[tables["task_type"]]}
+    preview_rows: list[dict[str, Any]] = []
+    for comment in rows[tables["comment"]]:
+        if len(preview_rows) == DEMO_PREVIEWS:
+            break
+        task = tasks[comment["task_id"]]
+        if comment["task_status_id"] != review or task["deleted_at"] is not None:
+            continue
+        task_type = task_types[task["task_type_id"]]
+        title = f"{entities[task['entity_id']]['name']} — {task_type['name']}"
+        picture = _picture(title, comment["text"], task_type["color"])
+        thumbnail = previews_service.image_thumbnail_bytes(picture)
+        preview_rows.append(
+            {
+                "id": len(preview_rows) + 1,
+                "comment_id": comment["id"],
+                "task_id": task["id"],
+                "person_id": comment["person_id"],
+                "filename": f"{task_type['short_name']}_v{len(preview_rows) + 1:03d}.png",
+                "content_type": "image/png",
+                "size": len(picture),
+                "sha256": _keep(store, picture),
+                "width": 640,
+                "height": 360,
+                "thumbnail_sha256": _keep(store, thumbnail),
+                "created_at": comment["created_at"],
+            }
+        )
+    for task in tasks.values():
+        task["thumbnail_id"] = task["public_thumbnail_id"] = None
+    for preview in preview_rows:
+        task = tasks[preview["task_id"]]
+        task["thumbnail_id"] = task["public_thumbnail_id"] = preview["id"]
+    rows[tables["preview"]] = preview_rows
+
+
+def _keep(store: BlobStore, data: bytes) -> str:
+    incoming = store.receive()
+    incoming.write(data)
+    incoming.close()
+    incoming.keep()
+    return incoming.digest()
 
 
 def demo_rows(scale: ScaleName = "small", seed: int = 42) -> dict[Table, list[dict[str, Any]]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass, field
 from typing import get_args
 
@@ -50,7 +51,13 @@ class Settings:
     nothing needs ORM objects; the default), ``rows`` (the same) or ``orm``
     (always from objects, for debugging); a request can force either with the
     ``X-Loadplan-Mode`` header. ``workday_hours``: the length of a working
-    day, which turns the schedule's estimates (minutes) into days."""
+    day, which turns the schedule's estimates (minutes) into days.
+    ``preview_dir``: the folder that holds the files attached to comments
+    (created when the first one arrives). ``upload_max_bytes``: the largest
+    file one upload may send: uploads stream to disk, so this bounds disk
+    use, not memory; it is separate from any limit on other request bodies.
+    ``ffmpeg``: the ffmpeg program that makes the thumbnail of a video
+    (empty: none is made)."""
 
     server_timing: bool = field(default_factory=lambda: _flag("SHOTLINE_SERVER_TIMING", True))
     max_page_size: int = field(
@@ -110,4 +117,13 @@ class Settings:
     )
     workday_hours: float = field(
         default_factory=lambda: float(os.environ.get("SHOTLINE_WORKDAY_HOURS", "8"))
+    )
+    preview_dir: str = field(
+        default_factory=lambda: os.environ.get("SHOTLINE_PREVIEW_DIR", "previews")
+    )
+    upload_max_bytes: int = field(
+        default_factory=lambda: int(os.environ.get("SHOTLINE_UPLOAD_MAX_BYTES", str(2 * 1024**3)))
+    )
+    ffmpeg: str = field(
+        default_factory=lambda: os.environ.get("SHOTLINE_FFMPEG", shutil.which("ffmpeg") or "")
     )

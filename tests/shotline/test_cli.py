@@ -4,31 +4,39 @@ on every dialect."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import Engine, create_engine, inspect, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from shotline import cli
 from shotline.auth import verify_password
-from shotline.db import is_up_to_date
-from shotline.models import Base, Person, Role
+from shotline.db import is_up_to_date, upgrade
+from shotline.models import Base, Comment, Person, Preview, Role
+from shotline.storage import LocalStore
 from tests.databases import IsolatedDatabase
+from tests.shotline.crud.support import build_production
 
 runner = CliRunner()
 
 
-def test_demo_fills_a_new_database_and_refuses_to_overwrite_it(tmp_path: Path) -> None:
+def test_demo_fills_a_new_database_and_refuses_to_overwrite_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = f"sqlite:///{tmp_path / 'shotline.db'}"
+    monkeypatch.setenv("SHOTLINE_PREVIEW_DIR", str(tmp_path / "previews"))
 
     first = runner.invoke(cli.app, ["demo", "--database-url", url])
     assert first.exit_code == 0, first.output
-    assert "Demo production written: 11,521 rows" in first.output
+    # 11,521 rows, and 48 previews whose files (and thumbnails) are stored
+    assert "Demo production written: 11,569 rows" in first.output
+    assert len(list(LocalStore(tmp_path / "previews").entries())) == 96
     assert "Shots" in first.output
 
     again = runner.invoke(cli.app, ["demo", "--database-url", url, "--seed", "7"])
@@ -222,3 +230,53 @@ def test_openapi_writes_the_document_only_when_it_changed(tmp_path: Path) -> Non
     target.write_text("{}")
     assert runner.invoke(cli.app, ["openapi", "--output", str(target)]).exit_code == 0
     assert target.read_text() == printed.output
+
+
+def test_prune_previews_removes_only_old_unused_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'shotline.db'}"
+    engine = create_engine(url)
+    upgrade(engine)
+    prod = build_production(engine)
+    store = LocalStore(tmp_path / "previews")
+    monkeypatch.setenv("SHOTLINE_PREVIEW_DIR", str(store.root))
+
+    def stored(data: bytes, age: float) -> str:
+        incoming = store.receive()
+        incoming.write(data)
+        incoming.close()
+        incoming.keep()
+        key = incoming.digest()
+        moment = time.time() - age
+        os.utime(store.path(key), (moment, moment))
+        return key
+
+    used = stored(b"used", 86_400)
+    unused = stored(b"unused", 86_400)
+    recent = stored(b"recent", 60)
+    with Session(engine) as session:
+        comment = Comment(task_id=prod.lantern_modeling, person_id=prod.mira, text="v1")
+        session.add(comment)
+        session.flush()
+        session.add(
+            Preview(
+                comment_id=comment.id, task_id=prod.lantern_modeling, person_id=prod.mira,
+                filename="a.png", content_type="image/png", size=4, sha256=used,
+            )
+        )  # fmt: skip
+        session.commit()
+    engine.dispose()
+    stale = store.receive()
+    stale.write(b"half an upload")
+    stale.close()
+    os.utime(stale.path, (time.time() - 86_400, time.time() - 86_400))
+    fresh = store.receive()
+
+    result = CliRunner().invoke(cli.app, ["prune-previews", "--database-url", url])
+    assert result.exit_code == 0, result.output
+    assert "Removed 1 unused files and 1 unfinished uploads." in result.output
+    assert sorted(key for key, _ in store.entries()) == sorted([used, recent])
+    assert not store.exists(unused)
+    assert list(store.tmp.iterdir()) == [fresh.path]
+    fresh.discard()

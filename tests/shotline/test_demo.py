@@ -18,6 +18,7 @@ from shotline.auth import verify_password
 from shotline.db import upgrade
 from shotline.demo import (
     DEMO_PASSWORD,
+    DEMO_PREVIEWS,
     DEMO_ROLES,
     INTERNAL_NOTES,
     TODAY,
@@ -35,6 +36,7 @@ from shotline.models import (
     Entity,
     Milestone,
     Person,
+    Preview,
     Project,
     ProjectMember,
     ProjectTaskStatus,
@@ -47,6 +49,7 @@ from shotline.models import (
     TimeLog,
     task_assignee,
 )
+from shotline.storage import LocalStore
 from tests.databases import IsolatedDatabase
 
 # Rows written for scale "small" and seed 42, soft-deleted ones included. They
@@ -105,8 +108,8 @@ def test_every_row_was_written(demo: Engine) -> None:
             table.name: connection.execute(select(func.count()).select_from(table)).scalar()
             for table in Base.metadata.sorted_tables
         }
-    # Nobody has signed in yet: no token.
-    assert counts == {**SMALL_SEED_42, "auth_token": 0, "login_failure": 0}
+    # Nobody has signed in yet: no token; no store was given: no previews.
+    assert counts == {**SMALL_SEED_42, "auth_token": 0, "login_failure": 0, "preview": 0}
 
 
 def test_the_main_project_has_the_scale_s_live_assets_shots_and_tasks(session: Session) -> None:
@@ -413,3 +416,30 @@ def test_every_project_has_milestones_within_its_dates(session: Session) -> None
         "Delivery",
     ]
     assert all(start <= day <= end for *_, day, start, end in rows)
+
+
+def test_with_a_store_review_comments_get_pictures_and_grids_thumbnails(
+    dialect: str, make_database: Callable[[str], IsolatedDatabase], tmp_path: Path
+) -> None:
+    database = make_database(dialect)
+    engine = database.engine()
+    upgrade(engine)
+    store = LocalStore(tmp_path / "previews")
+    rows = create_demo(engine, "small", 42, previews=store)
+    assert rows["preview"] == DEMO_PREVIEWS
+    with Session(engine) as session:
+        previews = session.execute(
+            select(Preview.id, Preview.sha256, Preview.thumbnail_sha256, TaskStatus.name)
+            .join(Comment, Comment.id == Preview.comment_id)
+            .join(TaskStatus, TaskStatus.id == Comment.task_status_id)
+            .order_by(Preview.id)
+        ).all()
+        thumbnails = set(
+            session.scalars(select(Task.thumbnail_id).where(Task.thumbnail_id.is_not(None)))
+        )
+    assert {status for *_, status in previews} == {"Pending review"}
+    assert all(store.exists(key) and store.exists(small) for _, key, small, _ in previews)
+    # Each task's cell shows its latest picture.
+    assert thumbnails <= {ident for ident, *_ in previews}
+    assert len(thumbnails) >= DEMO_PREVIEWS // 2
+    database.close_sync()

@@ -44,6 +44,7 @@ from shotline import models as m
 from shotline.access import PROJECT_ROLE, Principal, visible
 from shotline.graphql.context import principal, session_of
 from shotline.graphql.errors import BadInput
+from shotline.schemas.previews import THUMBNAIL
 from shotline.schemas.schedule import MAX_WEEKS, TIME_SPENT
 from shotline.services import schedule
 from shotline.services.tasks import ENTITY_IS_LIVE
@@ -109,6 +110,20 @@ class TaskStatus:
     is_client_allowed: auto = lp.field(description="Clients may set it.")
 
 
+@lp.type(m.Preview, description="An image or video attached to a comment.")
+class Preview:
+    id: auto
+    filename: auto
+    content_type: auto
+    size: float = lp.field(description="bytes (a Float: files outgrow 32-bit integers)")
+    sha256: auto
+    width: auto
+    height: auto
+    thumbnail_sha256: auto
+    created_at: dt.datetime
+    author: auto
+
+
 @lp.type(m.Comment, description="A note on a task; one with a status records a status change.")
 class Comment:
     id: auto
@@ -117,6 +132,7 @@ class Comment:
     created_at: dt.datetime
     author: auto
     task_status: auto
+    previews: auto
 
 
 @lp.type(m.TimeLog, description="Minutes a person spent on a task on one day.")
@@ -156,6 +172,11 @@ class Task:
     time_log_connection: lp.Connection[TimeLog] = lp.connection(field_name="time_logs")
     time_spent: int | None = lp.field(
         annotate=TIME_SPENT, description="Minutes logged on the task; null for clients."
+    )
+    thumbnail_id: strawberry.ID | None = lp.field(
+        annotate={"shown_thumbnail_id": THUMBNAIL},
+        field_name="shown_thumbnail_id",
+        description="Its latest preview with a thumbnail the principal may see.",
     )
 
     @classmethod

@@ -16,6 +16,7 @@ from shotline.models.pipeline import (
     TaskStatus,
     TaskType,
 )
+from shotline.models.previews import Preview
 from shotline.models.projects import Project, ProjectMember, ProjectStatus
 from shotline.models.schedule import Milestone
 from shotline.models.tasks import Comment, Task, TimeLog, task_assignee
@@ -36,6 +37,7 @@ __all__ = [
     "LoginFailure",
     "Milestone",
     "Person",
+    "Preview",
     "Project",
     "ProjectMember",
     "ProjectStatus",

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from shotline.models.entities import Entity
     from shotline.models.people import Person
     from shotline.models.pipeline import TaskStatus, TaskType
+    from shotline.models.previews import Preview
     from shotline.models.projects import Project
 
 task_assignee = Table(
@@ -63,6 +64,12 @@ class Task(SoftDeleteMixin, Base):
     estimate: Mapped[int | None] = mapped_column(comment="minutes")
     start_date: Mapped[dt.date | None] = mapped_column(Date)
     due_date: Mapped[dt.date | None] = mapped_column(Date)
+    # The latest preview with a thumbnail (its grid cell shows it), and the
+    # latest on a comment that is not internal (what clients are shown):
+    # kept by shotline.services.previews, so grids read a column, not a
+    # subquery per task. No foreign key: previews reference tasks already.
+    thumbnail_id: Mapped[int | None]
+    public_thumbnail_id: Mapped[int | None]
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -102,6 +109,9 @@ class Comment(Base):
     task: Mapped[Task] = relationship(back_populates="comments")
     author: Mapped[Person] = relationship()
     task_status: Mapped[TaskStatus | None] = relationship()
+    previews: Mapped[list[Preview]] = relationship(
+        back_populates="comment", order_by="Preview.id", passive_deletes=True
+    )
 
 
 class TimeLog(Base):

@@ -502,6 +502,26 @@ class CommentUpdate(In):
     text: Text
 
 
+class PreviewOut(Out):
+    """A file attached to a comment (``GET /api/previews/{id}/file``)."""
+
+    id: int
+    comment_id: int
+    task_id: int
+    filename: str
+    content_type: str
+    size: int = Field(description="bytes")
+    sha256: str
+    width: int | None
+    height: int | None
+    thumbnail_sha256: str | None = Field(
+        description="The key of its thumbnail (GET /api/previews/{id}/thumbnail); null: none "
+        "could be made."
+    )
+    created_at: dt.datetime
+    author: PersonBrief
+
+
 class CommentOut(Out):
     id: int
     task_id: int
@@ -510,6 +530,7 @@ class CommentOut(Out):
     internal: bool
     created_at: dt.datetime
     author: PersonBrief
+    previews: list[PreviewOut] = Field(description="The files attached, in attaching order.")
 
 
 class TimeLogCreate(In):

@@ -17,6 +17,7 @@ from pydantic import AliasPath, BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement
 
 import loadplan
+from shotline.schemas.previews import ThumbnailId
 
 
 class Out(BaseModel):
@@ -48,6 +49,7 @@ class TaskDetail(Out):
     task_status: str = Field(validation_alias=AliasPath("task_status", "short_name"))
     assignees: list[PersonRef]
     updated_at: dt.datetime
+    thumbnail_id: ThumbnailId
 
 
 class TaskOut(TaskDetail):

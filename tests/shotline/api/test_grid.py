@@ -44,6 +44,7 @@ def cell(
         "task_status": status,
         "assignees": assignees,
         "updated_at": updated,
+        "thumbnail_id": None,
     }
 
 
@@ -501,6 +502,7 @@ def test_unknown_fields_and_orders_are_400_listing_the_valid_ones(get: Get) -> N
                     "task_details.assignees.id",
                     "task_details.assignees.full_name",
                     "task_details.updated_at",
+                    "task_details.thumbnail_id",
                 ],
             }
         },

@@ -11,6 +11,7 @@ possible for the admin after it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from loadplan.testing import QueryLog, count_queries
 from shotline.app import create_app
 from shotline.db import make_engine, upgrade
 from shotline.settings import Settings
+from shotline.storage import LocalStore
 from tests.databases import IsolatedDatabase
 from tests.shotline.auth.world import PEOPLE, build
 from tests.shotline.signin import bearer
@@ -134,16 +136,23 @@ class Studio:
     engine: Engine
     plain_engine: Engine
     headers: dict[str, dict[str, str]]
+    settings: Settings
 
 
 @pytest.fixture(scope="package")
-def studio(dialect: str, make_database: Callable[[str], IsolatedDatabase]) -> Iterator[Studio]:
+def studio(
+    dialect: str,
+    make_database: Callable[[str], IsolatedDatabase],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Studio]:
     database = make_database(dialect)
     engine = _transactional_engine(database)
     upgrade(engine)
-    build(engine)
+    previews = tmp_path_factory.mktemp("previews")
+    build(engine, LocalStore(previews))
     headers = {name: bearer(engine, person) for name, person in PEOPLE.items()}
-    yield Studio(engine, database.engine(), headers)
+    settings = dataclasses.replace(SETTINGS, preview_dir=str(previews))
+    yield Studio(engine, database.engine(), headers, settings)
     database.close_sync()
 
 
@@ -151,10 +160,10 @@ def studio(dialect: str, make_database: Callable[[str], IsolatedDatabase]) -> It
 def world(studio: Studio, mode: str) -> Iterator[World]:
     """The studio behind apps whose clients ask for ``mode``."""
     engine, plain = studio.engine, studio.plain_engine
-    app = create_app(engine, SETTINGS)
+    app = create_app(engine, studio.settings)
     asking = {MODE_HEADER: mode}
     with (
         TestClient(app, headers=asking) as client,
-        TestClient(create_app(plain, SETTINGS), headers=asking) as reader,
+        TestClient(create_app(plain, studio.settings), headers=asking) as reader,
     ):
         yield World(engine, plain, app, client, reader, studio.headers)

@@ -29,8 +29,8 @@ LISTS = {
     # token, tasks (entity joined), assignees: rows need no project check
     f"/api/projects/{P1}/tasks": 3,
     f"/api/projects/{P1}/tasks?total=true": 4,
-    # token, task, comments (authors joined)
-    f"/api/tasks/{ANCHOR_RIG}/comments": 3,
+    # token, task, comments (authors joined), their previews
+    f"/api/tasks/{ANCHOR_RIG}/comments": 4,
     f"/api/tasks/{ANCHOR_RIG}/time-logs": 3,
     # token, the list
     f"/api/projects/{P1}/episodes": 2,

@@ -42,6 +42,7 @@ from tests.shotline.auth.world import (
     DONE,
     E01,
     EMAILS,
+    INTERNAL_PNG,
     LENA,
     M_DELIVERY,
     MANAGER,
@@ -50,7 +51,10 @@ from tests.shotline.auth.world import (
     OUTSIDER,
     P1,
     P2,
+    P_INTERNAL,
+    P_PUBLIC,
     PROP,
+    PUBLIC_PNG,
     RIG,
     ROLES,
     SH0010,
@@ -105,6 +109,7 @@ class Case:
     expect: dict[str, Any]
     body: Any = None
     rows: Project | None = None
+    headers: dict[str, str] | None = None
 
     @property
     def id(self) -> str:
@@ -318,6 +323,26 @@ READS = [
                       vendor=(200, ["E01,SQ010,,Prop,Anchor,1",
                                     "E01,SQ010,SH0010,Prop,Anchor,1"]),
                       outsider=404)),
+    # Previews: whoever reads the comment (a client: not of an internal one).
+    Case("GET", "/api/comments/{comment_id}/previews", f"/api/comments/{C_INTERNAL}/previews",
+         rows=items(), expect=roles((200, [P_INTERNAL]), client=404, vendor=404, outsider=404)),
+    Case("GET", "/api/tasks/{task_id}/previews", f"/api/tasks/{ANCHOR_MOD}/previews",
+         rows=items(), expect=roles((200, [P_INTERNAL, P_PUBLIC]), client=(200, [P_PUBLIC]),
+                                    vendor=404, outsider=404)),
+    Case("GET", "/api/previews/{preview_id}", f"/api/previews/{P_INTERNAL}",
+         rows=field_of("filename"),
+         expect=roles((200, "internal.png"), client=404, vendor=404, outsider=404)),
+    Case("GET", "/api/previews/{preview_id}/file", f"/api/previews/{P_PUBLIC}/file",
+         rows=bytes, expect=roles((200, PUBLIC_PNG), vendor=404, outsider=404)),
+    Case("GET", "/api/previews/{preview_id}/file", f"/api/previews/{P_INTERNAL}/file",
+         rows=bytes, expect=roles((200, INTERNAL_PNG), client=404, vendor=404, outsider=404)),
+    Case("GET", "/api/previews/{preview_id}/thumbnail", f"/api/previews/{P_INTERNAL}/thumbnail",
+         rows=len, expect=roles((200, 9), client=404, vendor=404, outsider=404)),
+    # A grid cell's thumbnail: the latest preview the principal may see.
+    Case("GET", "/api/assets/{asset_id}", f"/api/assets/{ANCHOR}?fields=tasks.thumbnail_id",
+         rows=lambda body: [t["thumbnail_id"] for t in body["tasks"]],
+         expect=roles((200, [P_INTERNAL, None]), client=(200, [P_PUBLIC, None]),
+                      vendor=(200, [None]), outsider=404)),
 ]  # fmt: skip
 
 WRITES = [
@@ -469,6 +494,13 @@ WRITES = [
     Case("POST", "/api/projects/{project_id}/casting.csv",
          f"/api/projects/{P1}/casting.csv?dry_run=true",
          body=b"shot,sequence,asset\nSH0010,SQ010,Bell\n", expect=managers(200)),
+    # -- Previews: whoever may change the comment.
+    Case("POST", "/api/comments/{comment_id}/previews", f"/api/comments/{C_PUBLIC}/previews",
+         body=PUBLIC_PNG[:8] + b"not quite", headers={"content-type": "image/png"},
+         # Allowed, then refused as an unreadable image: the permission is checked first.
+         expect=roles(403, admin=415, manager=415, artist=415, vendor=404, outsider=404)),
+    Case("DELETE", "/api/previews/{preview_id}", f"/api/previews/{P_PUBLIC}",
+         expect=roles(403, admin=204, manager=204, artist=204, vendor=404, outsider=404)),
     # -- One's own password, session and tokens. Nobody of the studio has a
     # password: the current one is refused for everyone alike.
     Case("POST", "/api/me/password", "/api/me/password",
@@ -488,12 +520,16 @@ CASES = READS + WRITES
 def test_rest(world: World, case: Case) -> None:
     answers: dict[str, Any] = {}
     for role in ROLES:
-        response = world.call(role, case.method, case.url, case.body)
+        response = world.call(role, case.method, case.url, case.body, case.headers)
         status = response.status_code
         if isinstance(case.expect[role], tuple):
             assert case.rows is not None
-            csv = response.headers["content-type"].startswith("text/csv")
-            body = response.text if csv else response.json() if status == 200 else None
+            kind = response.headers["content-type"]
+            body = (
+                response.json() if kind == "application/json"
+                else response.text if kind.startswith("text/")
+                else response.content
+            )  # fmt: skip
             answers[role] = (status, case.rows(body) if status == 200 else None)
         else:
             answers[role] = status
@@ -664,6 +700,19 @@ OPERATIONS = [
                                         {"asset": {"name": "Crate"}, "occurrences": 2}]},
                            vendor={"casting": [{"asset": {"name": "Anchor"}, "occurrences": 1}]},
                            outsider=None)),
+    Operation("task previews",
+              """query($id: ID!) { task(id: $id) { thumbnailId
+                  comments { previews { filename size } } } }""",
+              variables={"id": str(ANCHOR_MOD)}, rows=lambda d: d["task"],
+              expect=roles({"thumbnailId": str(P_INTERNAL),
+                            "comments": [{"previews": [{"filename": "internal.png",
+                                                        "size": len(INTERNAL_PNG)}]},
+                                         {"previews": [{"filename": "public.png",
+                                                        "size": len(PUBLIC_PNG)}]}]},
+                           client={"thumbnailId": str(P_PUBLIC),
+                                   "comments": [{"previews": [{"filename": "public.png",
+                                                               "size": len(PUBLIC_PNG)}]}]},
+                           vendor=None, outsider=None)),
     Operation("setTaskStatus",
               """mutation($task: ID!, $status: ID!) {
                   setTaskStatus(taskId: $task, statusId: $status, comment: {text: "done"}) {

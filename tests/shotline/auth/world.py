@@ -30,6 +30,10 @@ Every task is estimated at 480 minutes and due on a day of the week of
 Monday 2025-03-10 (in the order of the table); LHK has one milestone,
 ``M_DELIVERY``. Casting: SH0010 has Anchor and Crate (twice), SH0020 Bell,
 SQ010 Anchor: the vendor sees Anchor in SH0010 and SQ010, nothing else.
+Previews: ``P_PUBLIC`` on C_PUBLIC (by the artist) and ``P_INTERNAL`` on
+C_INTERNAL, with their bytes (and a thumbnail each) in the store given to
+:func:`build`; ANCHOR_MOD's latest thumbnail is P_INTERNAL, its latest
+public one P_PUBLIC.
 
 So the vendor sees Anchor (only its rig task), Bell, SH0010 and, above that
 shot, SQ010 and E01; not Crate nor SH0020. Modeling is the supervisor's
@@ -46,6 +50,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from shotline import models as m
+from shotline.storage import LocalStore
 
 T0 = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
 
@@ -62,6 +67,9 @@ ANCHOR_MOD, ANCHOR_RIG, BELL_MOD, CRATE_RIG, SH0010_ANIM, SH0020_ANIM, ZED_MOD =
 C_PUBLIC, C_INTERNAL, C_VENDOR, C_VENDOR_INTERNAL, C_ZED = range(1801, 1806)
 T_ARTIST, T_VENDOR, T_ZED = 1901, 1902, 1903
 M_DELIVERY = 1951
+P_PUBLIC, P_INTERNAL = 1961, 1962
+PUBLIC_PNG = b"\x89PNG\r\n\x1a\n public preview"
+INTERNAL_PNG = b"\x89PNG\r\n\x1a\n internal preview"
 MISSING = 2_000_000_000
 
 ROLES = ("admin", "manager", "supervisor", "artist", "vendor", "client", "outsider")
@@ -78,7 +86,15 @@ PEOPLE = {
 EMAILS = {person: f"{name}@studio.test" for name, person in PEOPLE.items()}
 
 
-def build(engine: Engine) -> None:
+def _stored(store: LocalStore, data: bytes) -> str:
+    incoming = store.receive()
+    incoming.write(data)
+    incoming.close()
+    incoming.keep()
+    return incoming.digest()
+
+
+def build(engine: Engine, store: LocalStore) -> None:
     """Insert the studio (see the module docstring)."""
     with Session(engine) as session:
         session.add_all(
@@ -251,6 +267,28 @@ def build(engine: Engine) -> None:
                 (SQ010, ANCHOR, 1),
             ]
         )
+        session.flush()
+        for ident, comment, author, name, data in [
+            (P_PUBLIC, C_PUBLIC, ARTIST, "public.png", PUBLIC_PNG),
+            (P_INTERNAL, C_INTERNAL, SUPERVISOR, "internal.png", INTERNAL_PNG),
+        ]:
+            session.add(
+                m.Preview(
+                    id=ident,
+                    comment_id=comment,
+                    task_id=ANCHOR_MOD,
+                    person_id=author,
+                    filename=name,
+                    content_type="image/png",
+                    size=len(data),
+                    sha256=_stored(store, data),
+                    thumbnail_sha256=_stored(store, data[:8] + b"t"),
+                    created_at=T0,
+                )
+            )
+        session.flush()
+        anchor_mod = session.get_one(m.Task, ANCHOR_MOD)
+        anchor_mod.thumbnail_id, anchor_mod.public_thumbnail_id = P_INTERNAL, P_PUBLIC
         for ident, task_id, person in [
             (T_ARTIST, ANCHOR_MOD, ARTIST),
             (T_VENDOR, ANCHOR_RIG, VENDOR),

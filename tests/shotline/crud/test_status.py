@@ -80,14 +80,21 @@ def test_comment_with_a_status_change(
         "internal": False,
         "created_at": iso(comment.created_at),
         "author": _author(prod),
+        "previews": [],
     }
     task = load(crud_engine, Task, prod.lantern_modeling)
     assert task.task_status_id == prod.done
     assert task.updated_at == comment.created_at > before.updated_at
     # the task with the person and status checks, UPDATE task, INSERT comment,
-    # read back (the comment with its author)
-    assert answer.log.count == AUTH + 4
-    assert [s.split()[0] for s in answer.log.sql[AUTH:]] == ["SELECT", "UPDATE", "INSERT", "SELECT"]
+    # read back (the comment with its author, its previews)
+    assert answer.log.count == AUTH + 5
+    assert [s.split()[0] for s in answer.log.sql[AUTH:]] == [
+        "SELECT",
+        "UPDATE",
+        "INSERT",
+        "SELECT",
+        "SELECT",
+    ]
 
 
 def test_comment_without_a_status_change(
@@ -111,10 +118,11 @@ def test_comment_without_a_status_change(
         "internal": False,
         "created_at": iso(comment.created_at),
         "author": _author(prod),
+        "previews": [],
     }
     after = load(crud_engine, Task, prod.keeper_modeling)
     assert (after.task_status_id, after.updated_at) == (prod.wip, before.updated_at)
-    assert answer.log.count == AUTH + 3
+    assert answer.log.count == AUTH + 4
 
 
 def test_a_comment_is_by_the_signed_in_person_unless_told(
@@ -136,25 +144,26 @@ def test_comment_reads_and_edits(client: TestClient, crud_engine: Engine, prod: 
     listed = call(client, crud_engine, "GET", url)
     assert listed.json() == {"items": [first, second]}
     assert first["author"] == {"id": prod.mira, "first_name": "Mira", "last_name": "Okafor"}
-    # the task check, the comments with their authors joined
-    assert listed.log.count == AUTH + 2
+    # the task check, the comments with their authors joined, their previews
+    assert listed.log.count == AUTH + 3
     newest_first = client.get(f"{url}?order=-created_at&fields=id").json()
     assert newest_first == {"items": [{"id": second["id"]}, {"id": first["id"]}]}
 
     got = call(client, crud_engine, "GET", f"/api/comments/{first['id']}")
-    assert (got.json(), got.log.count) == (first, AUTH + 1)
+    assert (got.json(), got.log.count) == (first, AUTH + 2)
 
     edited = call(
         client, crud_engine, "PATCH", f"/api/comments/{second['id']}", {"text": "Go ahead"}
     )
     assert edited.json() == {**second, "text": "Go ahead"}
     assert load(crud_engine, Comment, second["id"]).task_status_id == prod.wip
-    assert edited.log.count == AUTH + 3
+    assert edited.log.count == AUTH + 4
 
     deleted = call(client, crud_engine, "DELETE", f"/api/comments/{first['id']}")
     assert deleted.status == 204
     assert ids(crud_engine, Comment) == [second["id"]]
-    assert deleted.log.count == AUTH + 2
+    # the comment with its checks, DELETE, the task's thumbnails
+    assert deleted.log.count == AUTH + 3
 
 
 @pytest.mark.parametrize(

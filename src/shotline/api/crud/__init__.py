@@ -14,6 +14,7 @@ from shotline.api.crud import (
     entities,
     people,
     pipeline,
+    previews,
     projects,
     schedule,
     tasks,
@@ -41,5 +42,6 @@ for area in (
     time_logs,
     schedule,
     casting,
+    previews,
 ):
     router.include_router(area.router)

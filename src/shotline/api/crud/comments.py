@@ -23,7 +23,7 @@ from shotline.deps import DB
 from shotline.errors import Conflict
 from shotline.models import Comment, Task
 from shotline.schemas.crud import CommentCreate, CommentOut, CommentUpdate
-from shotline.services import NO_SYNC
+from shotline.services import NO_SYNC, previews
 from shotline.services import tasks as service
 from shotline.services.checks import Check, fetch, may, seen, sees, verify
 
@@ -90,7 +90,8 @@ def update_comment(comment_id: IdPath, body: CommentUpdate, db: DB, me: Me) -> C
 
 @router.delete("/comments/{comment_id}", status_code=204, responses=errors(403, 404, 409))
 def delete_comment(comment_id: IdPath, db: DB, me: Me) -> None:
-    fetch(
+    """Delete the comment with its previews (its task's thumbnail follows)."""
+    note = fetch(
         db,
         Comment,
         comment_id,
@@ -102,4 +103,5 @@ def delete_comment(comment_id: IdPath, db: DB, me: Me) -> None:
         ),
     )
     db.execute(delete(Comment).where(Comment.id == comment_id), execution_options=NO_SYNC)
+    previews.refresh_thumbnails(db, [note.task_id])
     db.commit()
