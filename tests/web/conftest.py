@@ -13,6 +13,7 @@ the API at the time, as the role it tests.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import socket
 import threading
@@ -33,6 +34,7 @@ from shotline.app import create_app
 from shotline.db import make_engine, upgrade
 from shotline.demo import DEMO_PASSWORD, create_demo
 from shotline.settings import Settings
+from shotline.storage import LocalStore
 
 CHROMIUM = Path(os.environ.get("SHOTLINE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -97,11 +99,12 @@ def _free_socket() -> socket.socket:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     _require((web.BUNDLE / "index.html").is_file(), "the web app is not built (make web)")
-    path = tmp_path_factory.mktemp("e2e") / "shotline.db"
-    engine = make_engine(f"sqlite:///{path}")
+    folder = tmp_path_factory.mktemp("e2e")
+    engine = make_engine(f"sqlite:///{folder / 'shotline.db'}")
     upgrade(engine)
-    create_demo(engine, "small", 42)
-    app = create_app(engine, Settings())
+    previews = folder / "previews"
+    create_demo(engine, "small", 42, previews=LocalStore(previews))
+    app = create_app(engine, dataclasses.replace(Settings(), preview_dir=str(previews)))
     sock = _free_socket()
     host, port = sock.getsockname()
     config = uvicorn.Config(app, log_level="warning", lifespan="off")

@@ -15,6 +15,12 @@ export const router = createRouter({
       props: (route) => ({ projectId: Number(route.params.projectId) }),
     },
     {
+      path: "/projects/:projectId(\\d+)/schedule",
+      name: "schedule",
+      component: () => import("./views/ScheduleView.vue"),
+      props: (route) => ({ projectId: Number(route.params.projectId) }),
+    },
+    {
       path: "/projects/:projectId(\\d+)/:kind(assets|shots)",
       name: "grid",
       component: () => import("./views/GridView.vue"),

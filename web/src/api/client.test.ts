@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { csrf, errorMessage, readCookie } from "./client";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { csrf, errorMessage, readCookie, uploadPreview } from "./client";
 
 describe("readCookie", () => {
   it("reads one cookie among others, decoded", () => {
@@ -36,5 +36,34 @@ describe("errorMessage", () => {
     );
     expect(errorMessage({ detail: [{ loc: ["body", "text"], msg: "too short" }] })).toBe("text: too short");
     expect(errorMessage(undefined, "fallback")).toBe("fallback");
+  });
+});
+
+describe("uploadPreview", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    document.cookie = "shotline_csrf=; expires=Thu, 01 Jan 1970 00:00:00 GMT";
+  });
+
+  it("sends the file itself as the body, with its type, name and the CSRF token", async () => {
+    document.cookie = "shotline_csrf=t0k3n";
+    const sent: { url: string; init: RequestInit }[] = [];
+    vi.stubGlobal("fetch", async (url: string, init: RequestInit) => {
+      sent.push({ url, init });
+      return new Response(JSON.stringify({ id: 9 }), { status: 201 });
+    });
+    const file = new File(["png bytes"], "v 001.png", { type: "image/png" });
+    const answer = await uploadPreview(4, file);
+    expect(answer).toEqual({ data: { id: 9 } });
+    expect(sent[0]?.url).toBe("/api/comments/4/previews?filename=v%20001.png");
+    expect(sent[0]?.init.body).toBe(file);
+    expect(sent[0]?.init.headers).toEqual({ "Content-Type": "image/png", "X-CSRF-Token": "t0k3n" });
+  });
+
+  it("answers the refusal's body", async () => {
+    const refusal = { detail: { field: "file", message: "larger than the limit of 10 bytes" } };
+    vi.stubGlobal("fetch", async () => new Response(JSON.stringify(refusal), { status: 413 }));
+    const answer = await uploadPreview(4, new File(["x"], "big.mp4", { type: "video/mp4" }));
+    expect(answer).toEqual({ error: refusal });
   });
 });

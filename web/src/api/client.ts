@@ -76,3 +76,22 @@ export function errorMessage(error: unknown, fallback = "Something went wrong"):
   }
   return fallback;
 }
+
+/**
+ * Attach a file to a comment: the file itself is the request's body (the
+ * server streams it to disk), its type in Content-Type, its name in the
+ * query. Sent with fetch rather than the typed client, which would encode
+ * the body as JSON.
+ */
+export async function uploadPreview(
+  commentId: number,
+  file: File,
+): Promise<{ data?: Schemas["PreviewOut"]; error?: unknown }> {
+  const headers: Record<string, string> = { "Content-Type": file.type || "application/octet-stream" };
+  const token = readCookie(document.cookie, CSRF_COOKIE);
+  if (token) headers[CSRF_HEADER] = token;
+  const url = `/api/comments/${commentId}/previews?filename=${encodeURIComponent(file.name)}`;
+  const response = await fetch(url, { method: "POST", body: file, headers, credentials: "same-origin" });
+  const body: unknown = await response.json().catch(() => undefined);
+  return response.ok ? { data: body as Schemas["PreviewOut"] } : { error: body };
+}

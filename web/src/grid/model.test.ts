@@ -32,8 +32,21 @@ const settings: Schemas["ProjectSettingsOut"] = {
 const ada = { id: 1, full_name: "Ada Lovelace" };
 const bob = { id: 2, full_name: "Bob Marley" };
 
-function task(id: number, type: string, status: string, people = [ada]): Schemas["TaskDetail"] {
-  return { id, task_type: type, task_status: status, assignees: people, updated_at: "2025-03-03T09:00:00Z" };
+function task(
+  id: number,
+  type: string,
+  status: string,
+  people = [ada],
+  thumbnail: number | null = null,
+): Schemas["TaskDetail"] {
+  return {
+    id,
+    task_type: type,
+    task_status: status,
+    assignees: people,
+    updated_at: "2025-03-03T09:00:00Z",
+    thumbnail_id: thumbnail,
+  };
 }
 
 const items: Schemas["AssetRow"][] = [
@@ -55,7 +68,7 @@ const items: Schemas["AssetRow"][] = [
     created_at: "",
     updated_at: "",
     task_status: {},
-    task_details: [task(103, "Modeling", "wip"), task(104, "Concept", "wip")],
+    task_details: [task(103, "Modeling", "wip", [ada], 77), task(104, "Concept", "wip")],
   },
   {
     id: 3,
@@ -90,8 +103,11 @@ describe("buildRows", () => {
       assignees: [bob],
       initials: "BM",
       updatedAt: "2025-03-03T09:00:00Z",
+      thumbnailId: null,
     });
     expect(buildRows(items, vocab.columns)[0]?.cells[0]?.initials).toBe("AL");
+    // A cell carries its task's latest thumbnail.
+    expect(rows[1]?.cells[0]?.thumbnailId).toBe(77);
   });
 
   it("names a shot's place as episode / sequence", () => {

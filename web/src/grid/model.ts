@@ -19,16 +19,25 @@ export interface Cell {
   /** The assignees' initials as the cell shows them ("AL BM"), made once. */
   initials: string;
   updatedAt: string;
+  /** The task's latest preview with a thumbnail (GET /api/previews/{id}/thumbnail). */
+  thumbnailId: number | null;
 }
 
 /** A cell of a task (the initials of its assignees made here, once). */
-export function cellOf(taskId: number, status: string, assignees: Assignee[], updatedAt: string): Cell {
+export function cellOf(
+  taskId: number,
+  status: string,
+  assignees: Assignee[],
+  updatedAt: string,
+  thumbnailId: number | null,
+): Cell {
   return {
     taskId,
     status,
     assignees,
     initials: assignees.map((person) => initials(person.full_name)).join(" "),
     updatedAt,
+    thumbnailId,
   };
 }
 
@@ -73,7 +82,7 @@ export function buildRows(items: ApiRow[], columns: TaskType[]): Row[] {
     for (const task of item.task_details) {
       const at = index.get(task.task_type);
       if (at === undefined) continue;
-      cells[at] = cellOf(task.id, task.task_status, task.assignees, task.updated_at);
+      cells[at] = cellOf(task.id, task.task_status, task.assignees, task.updated_at, task.thumbnail_id);
     }
     return { id: item.id, version: 0, name: item.name, group: groupOf(item), cells };
   });
