@@ -133,6 +133,7 @@ __all__ = [
     "READS_ALL",
     "RULES",
     "Principal",
+    "can_change_comment",
     "can_create_projects",
     "can_edit_task",
     "can_manage",
@@ -526,4 +527,18 @@ def can_set_status(
         can_edit_task(principal, task),
         and_(_assignee(principal, task), allowed("is_artist_allowed")),
         and_(is_client_on(principal, task.project_id), allowed("is_client_allowed")),
+    )
+
+
+def can_change_comment(principal: Principal) -> ColumnElement[bool]:
+    """Change a comment (its text, its previews) or delete it: its author
+    while they may still work on its task, or a manager of the project."""
+    if principal.is_admin:
+        return true()
+    return or_(
+        Comment.task.has(can_manage(principal, Task.project_id)),
+        and_(
+            Comment.person_id == principal.person_id,
+            Comment.task.has(can_work_on_task(principal)),
+        ),
     )

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import ColumnElement, and_, exists, func, not_, select, update
+from sqlalchemy import exists, func, not_, select, update
 from sqlalchemy.orm import Session
 
-from shotline.access import Principal, can_manage, can_work_on_task
+from shotline.access import Principal, can_change_comment
 from shotline.errors import UnsupportedType
 from shotline.models import Comment, Preview, Task
 from shotline.services import NO_SYNC
@@ -82,13 +82,6 @@ def check_head(name: str, head: bytes) -> None:
         raise UnsupportedType("content-type", f"the file is not {name}")
 
 
-def editable(me: Principal) -> ColumnElement[bool]:
-    """The comment's author while they may work on its task, or a manager."""
-    return Comment.task.has(can_manage(me, Task.project_id)) | and_(
-        Comment.person_id == me.person_id, Comment.task.has(can_work_on_task(me))
-    )
-
-
 def attachable(session: Session, me: Principal, comment_id: int) -> Comment:
     """The comment, if the principal may attach files to it (404, 403)."""
     return fetch(
@@ -97,7 +90,7 @@ def attachable(session: Session, me: Principal, comment_id: int) -> Comment:
         comment_id,
         "comment",
         sees(me, Comment, comment_id, "comment"),
-        may(editable(me), f"you may not change comment {comment_id}"),
+        may(can_change_comment(me), f"you may not change comment {comment_id}"),
     )
 
 
@@ -267,7 +260,7 @@ def delete_preview(session: Session, me: Principal, preview_id: int) -> None:
         "preview",
         sees(me, Preview, preview_id, "preview"),
         may(
-            Preview.comment.has(editable(me)),
+            Preview.comment.has(can_change_comment(me)),
             f"you may not change preview {preview_id}",
         ),
     )

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, delete, insert, select
 
 from loadplan.fastapi import MODE_HEADER
 from shotline.app import create_app
@@ -251,3 +251,24 @@ def test_a_video_s_first_frame_is_its_thumbnail(
         answer = upload(client, comment, movie.read_bytes(), "video/mp4", "clip.mp4").json()
     assert (answer["width"], answer["height"]) == (640, 360)
     assert answer["thumbnail_sha256"] is not None
+
+
+def test_a_comment_deleted_during_the_upload_gets_no_file(
+    uploads: TestClient, crud_engine: Engine, store: Path, comment: int
+) -> None:
+    image = png()
+
+    def chunks() -> Iterator[bytes]:
+        yield image[:100]
+        # The permission was checked and the connection given back: the
+        # comment can go while the file is still arriving.
+        with crud_engine.begin() as connection:
+            connection.execute(delete(Comment).where(Comment.id == comment))
+        yield image[100:]
+
+    answer = uploads.post(
+        f"/api/comments/{comment}/previews", content=chunks(), headers={"content-type": "image/png"}
+    )
+    assert (answer.status_code, answer.json()) == (404, {"detail": f"comment {comment} not found"})
+    assert scalars(crud_engine, select(Preview.id)) == []
+    assert files(store) == []

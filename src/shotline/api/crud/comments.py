@@ -13,10 +13,10 @@ from typing import Annotated
 
 from fastapi import Depends
 from fastapi.responses import Response
-from sqlalchemy import ColumnElement, and_, delete, or_, select, true
+from sqlalchemy import delete, select
 
 from loadplan.fastapi import PlannedRequest
-from shotline.access import Principal, can_manage, can_work_on_task
+from shotline.access import Principal, can_change_comment
 from shotline.api.crud.common import IdPath, Listing, Reader, crud_router, errors
 from shotline.auth import Me
 from shotline.deps import DB
@@ -62,20 +62,10 @@ def get_comment(comment_id: IdPath, db: DB, me: Me) -> CommentOut:
     return comments.one(db, me, comment_id)
 
 
-def _editable(me: Principal) -> ColumnElement[bool]:
-    """The comment's author while they may work on its task, or a manager."""
-    if me.is_admin:
-        return true()
-    return or_(
-        Comment.task.has(can_manage(me, Task.project_id)),
-        and_(Comment.person_id == me.person_id, Comment.task.has(can_work_on_task(me))),
-    )
-
-
 def _access(me: Principal, comment_id: int) -> list[Check]:
     return [
         sees(me, Comment, comment_id, "comment"),
-        may(_editable(me), f"you may not change comment {comment_id}"),
+        may(can_change_comment(me), f"you may not change comment {comment_id}"),
     ]
 
 

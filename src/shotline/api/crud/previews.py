@@ -109,16 +109,26 @@ async def _receive(request: Request, incoming: Incoming, limit: int) -> None:
     await run_in_threadpool(incoming.close)
 
 
+def _check(db: Session, me: Principal, comment_id: int) -> None:
+    """Refuse at once what would be refused after the upload (404, 403), then
+    give the connection back: receiving may take minutes."""
+    service.attachable(db, me, comment_id)
+    db.rollback()
+
+
 def _record(
     db: Session,
     me: Principal,
     store: BlobStore,
-    comment: Comment,
+    comment_id: int,
     incoming: Incoming,
     name: str,
     filename: str,
     ffmpeg: str,
 ) -> PreviewOut:
+    # Checked again in the transaction that writes: the comment may have
+    # gone, or the principal's rights, while the file was arriving.
+    comment = service.attachable(db, me, comment_id)
     with incoming.path.open("rb") as head:
         service.check_head(name, head.read(service.HEAD_BYTES))
     picture = service.thumbnail(name, incoming.path, ffmpeg)
@@ -165,13 +175,13 @@ async def upload_preview(
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise TooLarge("file", limit)
-    comment = await run_in_threadpool(service.attachable, db, me, comment_id)
+    await run_in_threadpool(_check, db, me, comment_id)
     store = store_of(settings)
     incoming = await run_in_threadpool(store.receive)
     try:
         await _receive(request, incoming, limit)
         return await run_in_threadpool(
-            _record, db, me, store, comment, incoming, name, filename, settings.ffmpeg
+            _record, db, me, store, comment_id, incoming, name, filename, settings.ffmpeg
         )
     finally:
         # Kept files were moved away: this removes only what was not kept.
