@@ -114,6 +114,7 @@ def grid(d: Dialect, limit: int | None, project_id: int = PROJECT_ID) -> str:
             ("task_status", "ts.short_name"),
             ("assignees", assignees),
             ("updated_at", d.ts("t.updated_at")),
+            ("thumbnail_id", "t.thumbnail_id"),
         ),
         tasks,
         "t.id",

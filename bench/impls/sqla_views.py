@@ -65,6 +65,7 @@ def _grid_row(asset: Asset, positions: dict[int, int]) -> dict[str, Any]:
                     for p in task.assignees
                 ],
                 "updated_at": task.updated_at,
+                "thumbnail_id": task.thumbnail_id,
             }
             for task in tasks
         ],
