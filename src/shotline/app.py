@@ -9,6 +9,7 @@ from shotline import allowed_methods, errors, web
 from shotline.api import public_routers, routers
 from shotline.auth import AuthenticationMiddleware, current_principal
 from shotline.body_limit import BodySizeLimit, RouteLimit
+from shotline.csvfiles import MAX_CSV_BYTES
 from shotline.db import session_factory
 from shotline.graphql import graphql_router
 from shotline.request_id import RequestIdMiddleware
@@ -24,8 +25,16 @@ UNAUTHENTICATED = {
 }
 
 
-LARGER_BODIES: tuple[RouteLimit, ...] = ()
-"""Routes whose bodies may be larger than ``Settings.max_body_bytes`` (none yet)."""
+def larger_bodies(settings: Settings) -> tuple[RouteLimit, ...]:
+    """Routes whose bodies may be larger than ``Settings.max_body_bytes``:
+    files attached to comments (streamed to disk, never held in memory) and
+    CSV imports."""
+    return (
+        RouteLimit(
+            r"/api/comments/[^/]+/previews$", settings.upload_max_bytes, frozenset({"POST"})
+        ),
+        RouteLimit(r"/api/projects/[^/]+/casting\.csv$", MAX_CSV_BYTES, frozenset({"POST"})),
+    )
 
 
 def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
@@ -83,7 +92,9 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
         graphql_path="/graphql",
     )
     # Outside authentication: the login reads a body without a token.
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, routes=LARGER_BODIES)
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.max_body_bytes, routes=larger_bodies(settings)
+    )
     app.add_middleware(RequestIdMiddleware)
     # Outermost, so that the statements resolving the token are counted too.
     if settings.server_timing:

@@ -40,16 +40,6 @@ class BadRequest(HTTPException):
         super().__init__(status_code=400, detail={"field": field, "message": message})
 
 
-class TooLarge(HTTPException):
-    """413: a request body over its limit (``field``: what was too large)."""
-
-    def __init__(self, field: str, limit: int) -> None:
-        super().__init__(
-            status_code=413,
-            detail={"field": field, "message": f"larger than the limit of {limit} bytes"},
-        )
-
-
 class UnsupportedType(HTTPException):
     """415: a body of a media type the endpoint does not take."""
 

@@ -55,7 +55,7 @@ class Settings:
     ``preview_dir``: the folder that holds the files attached to comments
     (created when the first one arrives). ``upload_max_bytes``: the largest
     file one upload may send: uploads stream to disk, so this bounds disk
-    use, not memory; it is separate from any limit on other request bodies.
+    use, not memory; it replaces ``max_body_bytes`` for the upload route.
     ``ffmpeg``: the ffmpeg program that makes the thumbnail of a video
     (empty: none is made)."""
 

@@ -7,7 +7,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AliasPath, BaseModel, Field
 
-from shotline.schemas.crud import MAX_IDS, EntityBrief, Id, In, Out
+from shotline.inputs import MAX_IDS
+from shotline.schemas.crud import EntityBrief, Id, In, Out
 
 MAX_OCCURRENCES = 10_000
 """More of one asset in one shot than any crowd a tracker should count by hand."""

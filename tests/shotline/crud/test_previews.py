@@ -164,17 +164,23 @@ def test_the_same_file_is_stored_once_and_the_latest_preview_is_the_thumbnail(
     assert load(crud_engine, Task, prod.lantern_modeling).thumbnail_id is None
 
 
+def _unsupported(message: str) -> dict[str, Any]:
+    return {"detail": {"field": "content-type", "message": message}}
+
+
 @pytest.mark.parametrize(
-    ("body", "content_type", "status", "field", "message"),
+    ("body", "content_type", "status", "expected"),
     [
-        (b"<svg/>", "image/svg+xml", 415, "content-type",
-         "image/svg+xml cannot be attached; send one of image/png, image/jpeg, image/gif, "
-         "image/webp, video/mp4, video/quicktime, video/webm"),
-        (b"<html>not a picture</html>", "image/png", 415, "content-type",
-         "the file is not image/png"),
-        (b"\x89PNG\r\n\x1a\n" + bytes(100), "image/png", 415, "content-type",
-         "the image cannot be read"),
-        (bytes(1_000_001), "video/mp4", 413, "file", "larger than the limit of 1000000 bytes"),
+        (b"<svg/>", "image/svg+xml", 415,
+         _unsupported("image/svg+xml cannot be attached; send one of image/png, image/jpeg, "
+                      "image/gif, image/webp, video/mp4, video/quicktime, video/webm")),
+        (b"<html>not a picture</html>", "image/png", 415,
+         _unsupported("the file is not image/png")),
+        (b"\x89PNG\r\n\x1a\n" + bytes(100), "image/png", 415,
+         _unsupported("the image cannot be read")),
+        # The upload's own limit, not max_body_bytes (1 MiB by default).
+        (bytes(1_000_001), "video/mp4", 413,
+         {"detail": "the request body is larger than 1000000 bytes"}),
     ],
 )  # fmt: skip
 def test_refused_uploads_leave_no_file_and_no_row(
@@ -185,15 +191,11 @@ def test_refused_uploads_leave_no_file_and_no_row(
     body: bytes,
     content_type: str,
     status: int,
-    field: str,
-    message: str,
+    expected: dict[str, Any],
 ) -> None:
     before = snapshot(crud_engine)
     answer = upload(uploads, comment, body, content_type)
-    assert (answer.status_code, answer.json()) == (
-        status,
-        {"detail": {"field": field, "message": message}},
-    )
+    assert (answer.status_code, answer.json()) == (status, expected)
     assert snapshot(crud_engine) == before
     assert files(store) == []
 
@@ -212,9 +214,33 @@ def test_a_body_without_a_length_is_cut_at_the_limit(
         content=chunks(),
         headers={"content-type": "video/mp4"},
     )
-    assert (answer.status_code, answer.json()["detail"]["field"]) == (413, "file")
+    assert (answer.status_code, answer.json()) == (
+        413,
+        {"detail": "the request body is larger than 1000000 bytes"},
+    )
     assert snapshot(crud_engine) == before
     assert files(store) == []
+
+
+def test_an_upload_may_be_larger_than_other_request_bodies(
+    crud_engine: Engine,
+    production: tuple[Production, Any, dict[str, str]],
+    store: Path,
+    comment: int,
+) -> None:
+    settings = dataclasses.replace(
+        Settings(), preview_dir=str(store), max_body_bytes=1000, upload_max_bytes=10**6, ffmpeg=""
+    )
+    with TestClient(create_app(crud_engine, settings), headers=production[2]) as client:
+        image = png()
+        assert len(image) > 1000
+        assert upload(client, comment, image, "image/png").status_code == 201
+        # Other bodies keep the general limit.
+        refused = client.patch(f"/api/comments/{comment}", json={"text": "x" * 2000})
+        assert (refused.status_code, refused.json()) == (
+            413,
+            {"detail": "the request body is larger than 1000 bytes"},
+        )
 
 
 def test_refused_before_reading_the_file(

@@ -6,7 +6,7 @@ to disk as it arrives: memory stays flat whatever the file's size. Refused
 before anything is stored: a type that cannot be attached or whose first
 bytes say otherwise (415), a file over ``upload_max_bytes`` (413, from its
 ``Content-Length`` at once, or as soon as a body without one passes the
-limit). A failed or interrupted upload leaves neither a file nor a row.
+limit: this route's limit of :class:`~shotline.body_limit.BodySizeLimit`). A failed or interrupted upload leaves neither a file nor a row.
 
 Files are served only to whoever may read their comment (clients never
 see those of internal comments): ``/previews/{id}/file`` and
@@ -31,9 +31,9 @@ from shotline.access import Principal
 from shotline.api.crud.common import IdPath, Listing, Reader, crud_router, errors
 from shotline.auth import Me
 from shotline.deps import DB, AppSettings
-from shotline.errors import BadRequest, NotFound, TooLarge
+from shotline.errors import BadRequest, NotFound
 from shotline.models import Comment, Preview, Task
-from shotline.schemas.crud import FieldError, PreviewOut
+from shotline.schemas.crud import FieldError, Message, PreviewOut
 from shotline.services import previews as service
 from shotline.services.checks import fetch, seen, sees, verify
 from shotline.settings import Settings
@@ -89,15 +89,14 @@ def list_task_previews(
     return planned.page(db, stmt, lambda: verify(db, seen(me, Task, task_id, "task")))
 
 
-async def _receive(request: Request, incoming: Incoming, limit: int) -> None:
-    """Stream the body into ``incoming``, a 413 as soon as it passes ``limit``
-    (a 400 if the client goes away: nobody reads it, but nothing is logged
-    as a server error)."""
+async def _receive(request: Request, incoming: Incoming) -> None:
+    """Stream the body into ``incoming`` (a 400 if the client goes away:
+    nobody reads it, but nothing is logged as a server error). The body's
+    size is bounded by :class:`shotline.body_limit.BodySizeLimit`, with this
+    route's own limit, ``upload_max_bytes``: its 413 ends the reading here."""
     pending = bytearray()
     try:
         async for chunk in request.stream():
-            if incoming.size + len(pending) + len(chunk) > limit:
-                raise TooLarge("file", limit)
             pending += chunk
             if len(pending) >= WRITE_BYTES:
                 await run_in_threadpool(incoming.write, bytes(pending))
@@ -144,7 +143,7 @@ def _record(
     "/comments/{comment_id}/previews",
     status_code=201,
     responses={
-        413: {"model": FieldError, "description": "The file is larger than upload_max_bytes."},
+        413: {"model": Message, "description": "The file is larger than upload_max_bytes."},
         415: {"model": FieldError, "description": "A type that cannot be attached."},
         **errors(403, 404),
     },
@@ -171,15 +170,11 @@ async def upload_preview(
     """Attach the request body, a file of the type in ``Content-Type``, to
     the comment; answers the preview (its thumbnail made when possible)."""
     name = service.media_type(request.headers.get("content-type"))
-    limit = settings.upload_max_bytes
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise TooLarge("file", limit)
     await run_in_threadpool(_check, db, me, comment_id)
     store = store_of(settings)
     incoming = await run_in_threadpool(store.receive)
     try:
-        await _receive(request, incoming, limit)
+        await _receive(request, incoming)
         return await run_in_threadpool(
             _record, db, me, store, comment_id, incoming, name, filename, settings.ffmpeg
         )
