@@ -57,6 +57,7 @@ from shotline.models import (
     TimeLog,
     task_assignee,
 )
+from shotline.models.entities import name_key
 from shotline.services import previews as previews_service
 from shotline.storage import BlobStore
 
@@ -722,9 +723,12 @@ class _Generator:
         return row
 
     def add_entity(self, model: type[Entity], common: dict[str, Any], **own: Any) -> int:
-        """One row in ``entity`` and one in the kind's table, sharing the id."""
+        """One row in ``entity`` and one in the kind's table, sharing the id,
+        with the name's key the ORM would have given it (see ``name_key``)."""
         kind = model.__mapper__.polymorphic_identity
-        entity_id: int = self.add(Entity, kind=kind, **common)["id"]
+        parent = own.get(model.name_parent) if model.name_parent else None
+        key = None if common["deleted_at"] else name_key(kind, parent, common["name"])
+        entity_id: int = self.add(Entity, kind=kind, name_key=key, **common)["id"]
         self.add(model, id=entity_id, **own)
         return entity_id
 

@@ -68,7 +68,7 @@ def test_upgrade_twice_is_a_no_op_and_downgrade_removes_everything(engine: Engin
     upgrade(engine)
     with engine.connect() as connection:
         head = ScriptDirectory.from_config(alembic_config(connection)).get_current_head()
-        assert MigrationContext.configure(connection).get_current_revision() == head == "0008"
+        assert MigrationContext.configure(connection).get_current_revision() == head == "0009"
 
     with engine.begin() as connection:
         command.downgrade(alembic_config(connection), "base")
@@ -202,3 +202,65 @@ def test_existing_statuses_keep_what_was_allowed(engine: Engine) -> None:
             text("SELECT is_artist_allowed, is_client_allowed FROM task_status")
         ).one()
     assert (bool(flags[0]), bool(flags[1])) == (True, False)
+
+
+def test_entity_names_become_unique(engine: Engine) -> None:
+    """0009 keys live entity names; duplicates written before it are renamed
+    (the later ones, by id), deleted ones keep no key."""
+    upgrade(engine, "0008")
+    now = "2025-03-03 09:00:00"
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO project (id, name, code, status, fps, created_at) "
+                "VALUES (1, 'P', 'P', 'open', 24, :now)"
+            ),
+            {"now": now},
+        )
+        connection.execute(text("INSERT INTO asset_type (id, name) VALUES (1, 'Prop')"))
+        for ident, kind, name, deleted in [
+            (1, "asset", "Lamp", None),
+            (2, "asset", "LAMP", None),
+            (3, "asset", "lamp", now),
+            (4, "sequence", "SQ010", None),
+            (5, "sequence", "SQ020", None),
+            (6, "shot", "SH0010", None),
+            (7, "shot", "SH0010", None),
+            (8, "shot", "sh0010", None),
+        ]:
+            connection.execute(
+                text(
+                    "INSERT INTO entity (id, kind, project_id, name, data, created_at, "
+                    "updated_at, deleted_at) VALUES (:id, :kind, 1, :name, '{}', :now, :now, "
+                    ":deleted)"
+                ),
+                {"id": ident, "kind": kind, "name": name, "now": now, "deleted": deleted},
+            )
+        for ident in (1, 2, 3):
+            connection.execute(
+                text("INSERT INTO asset (id, asset_type_id) VALUES (:id, 1)"), {"id": ident}
+            )
+        for ident in (4, 5):
+            connection.execute(text("INSERT INTO sequence (id) VALUES (:id)"), {"id": ident})
+        for ident, sequence in [(6, 4), (7, 5), (8, 4)]:
+            connection.execute(
+                text(
+                    "INSERT INTO shot (id, sequence_id, frame_in, frame_out) "
+                    "VALUES (:id, :sequence, 1, 2)"
+                ),
+                {"id": ident, "sequence": sequence},
+            )
+    upgrade(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, name, name_key FROM entity ORDER BY id")).all()
+    assert [tuple(row) for row in rows] == [
+        (1, "Lamp", "asset::lamp"),
+        (2, "LAMP (2)", "asset::lamp (2)"),
+        (3, "lamp", None),
+        (4, "SQ010", "sequence::sq010"),
+        (5, "SQ020", "sequence::sq020"),
+        (6, "SH0010", "shot:4:sh0010"),
+        (7, "SH0010", "shot:5:sh0010"),
+        (8, "sh0010 (8)", "shot:4:sh0010 (8)"),
+    ]
+    assert schema_differences(engine) == []

@@ -396,7 +396,9 @@ def test_a_sequence_cannot_join_a_deleted_episode(
 ) -> None:
     with crud_engine.begin() as connection:
         connection.execute(
-            update(Entity).where(Entity.id == prod.episode).values(deleted_at=utcnow())
+            update(Entity)
+            .where(Entity.id == prod.episode)
+            .values(deleted_at=utcnow(), name_key=None)
         )
     assert_refused(
         client,

@@ -6,8 +6,10 @@ deletes them, answering the record it wrote.
 
 A reference to another entity (a sequence's episode, a shot's sequence) must
 stay within the project: an unknown or deleted one is a 404, one of another
-project a 400 naming the field. Deleting an entity soft-deletes it with its
-live tasks (see :mod:`shotline.services.entities`).
+project a 400 naming the field. A name is unique per project, kind and
+parent among live entities, whatever its case: another one is a 409 naming
+the entity that has it. Deleting an entity soft-deletes it with its live
+tasks (see :mod:`shotline.services.entities`).
 
 Entities are changed by the managers of their project (and admins): anyone
 else who sees the entity gets a 403, anyone who does not a 404.
@@ -15,16 +17,15 @@ else who sees the entity gets a 403, anyone who does not a 404.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends
 from fastapi.responses import Response
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from loadplan.fastapi import PlannedRequest
 from shotline.access import Principal, can_manage
-from shotline.api.crud.common import IdPath, Listing, Reader, assign, crud_router, errors
+from shotline.api.crud.common import IdPath, Listing, Reader, crud_router, errors
 from shotline.auth import Me
 from shotline.deps import DB
 from shotline.errors import BadRequest
@@ -56,7 +57,6 @@ from shotline.services.checks import (
     sees,
     verify,
 )
-from shotline.sqltypes import utcnow
 
 router = crud_router()
 
@@ -100,27 +100,9 @@ def _editable(me: Principal, model: type[Entity], ident: int, what: str) -> list
     ]
 
 
-def _change(entity: Entity, values: dict[str, Any]) -> None:
-    """Apply an update. ``updated_at`` is set here: the ORM refreshes it only
-    when a column of the ``entity`` table changes, not when only the kind's
-    own table does (a shot's frames, an asset's type)."""
-    if values:
-        assign(entity, values)
-        entity.updated_at = utcnow()
-
-
 def _check_frames(frame_in: int, frame_out: int) -> None:
     if frame_out < frame_in:
         raise BadRequest("frame_out", "must not be before frame_in")
-
-
-def _create(db: Session, model: type[Entity], project_id: int, values: dict[str, Any]) -> int:
-    # One timestamp for both: an entity never updated has updated_at == created_at.
-    now = utcnow()
-    entity = model(project_id=project_id, created_at=now, updated_at=now, **values)
-    db.add(entity)
-    db.flush()
-    return entity.id
 
 
 # -- Assets -------------------------------------------------------------------------
@@ -135,7 +117,7 @@ def create_asset(project_id: IdPath, body: AssetCreate, db: DB, me: Me) -> Asset
         *_in_project(me, project_id, "assets"),
         present(AssetType, body.asset_type_id, "asset type"),
     )
-    return assets.committed(db, me, _create(db, Asset, project_id, body.model_dump()))
+    return assets.committed(db, me, entities.create(db, Asset, project_id, body.model_dump()))
 
 
 @router.patch("/assets/{asset_id}", tags=["assets"], responses=errors(403, 404))
@@ -149,8 +131,7 @@ def update_asset(asset_id: IdPath, body: AssetUpdate, db: DB, me: Me) -> AssetRe
         *_editable(me, Asset, asset_id, "asset"),
         *reference(AssetType, values.get("asset_type_id"), "asset type"),
     )
-    _change(asset, values)
-    db.flush()
+    entities.change(db, asset, values)
     return assets.committed(db, me, asset_id)
 
 
@@ -188,7 +169,7 @@ def list_episodes(
 )
 def create_episode(project_id: IdPath, body: EpisodeCreate, db: DB, me: Me) -> EpisodeRecord:
     verify(db, *_in_project(me, project_id, "episodes"))
-    return episodes.committed(db, me, _create(db, Episode, project_id, body.model_dump()))
+    return episodes.committed(db, me, entities.create(db, Episode, project_id, body.model_dump()))
 
 
 @router.get("/episodes/{episode_id}", tags=["episodes"], responses=errors(404))
@@ -201,8 +182,7 @@ def update_episode(episode_id: IdPath, body: EpisodeUpdate, db: DB, me: Me) -> E
     episode = fetch(
         db, Episode, episode_id, "episode", *_editable(me, Episode, episode_id, "episode")
     )
-    _change(episode, body.model_dump())
-    db.flush()
+    entities.change(db, episode, body.model_dump())
     return episodes.committed(db, me, episode_id)
 
 
@@ -246,7 +226,7 @@ def create_sequence(project_id: IdPath, body: SequenceCreate, db: DB, me: Me) ->
         *_in_project(me, project_id, "sequences"),
         *_within(me, Episode, body.episode_id, "episode", "episode_id", project_id),
     )
-    return sequences.committed(db, me, _create(db, Sequence, project_id, body.model_dump()))
+    return sequences.committed(db, me, entities.create(db, Sequence, project_id, body.model_dump()))
 
 
 @router.get("/sequences/{sequence_id}", tags=["sequences"], responses=errors(404))
@@ -266,8 +246,7 @@ def update_sequence(sequence_id: IdPath, body: SequenceUpdate, db: DB, me: Me) -
             me, Episode, values.get("episode_id"), "episode", "episode_id", sequence.project_id
         ),
     )
-    _change(sequence, values)
-    db.flush()
+    entities.change(db, sequence, values)
     return sequences.committed(db, me, sequence_id)
 
 
@@ -299,7 +278,7 @@ def create_shot(project_id: IdPath, body: ShotCreate, db: DB, me: Me) -> ShotRec
         *_in_project(me, project_id, "shots"),
         *_within(me, Sequence, body.sequence_id, "sequence", "sequence_id", project_id),
     )
-    return shots.committed(db, me, _create(db, Shot, project_id, body.model_dump()))
+    return shots.committed(db, me, entities.create(db, Shot, project_id, body.model_dump()))
 
 
 @router.patch("/shots/{shot_id}", tags=["shots"], responses=errors(400, 403, 404))
@@ -313,8 +292,7 @@ def update_shot(shot_id: IdPath, body: ShotUpdate, db: DB, me: Me) -> ShotRecord
             me, Sequence, values.get("sequence_id"), "sequence", "sequence_id", shot.project_id
         ),
     )
-    _change(shot, values)
-    db.flush()
+    entities.change(db, shot, values)
     return shots.committed(db, me, shot_id)
 
 
