@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Select, func, inspect, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from loadplan.execution.arguments import filter_condition, order_expression, reversed_order
@@ -19,6 +18,9 @@ from loadplan.plan import EntityPlan
 from loadplan.planner import PlanSettings, build_plan
 from loadplan.rules import Rules
 from loadplan.selection import Selection
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 __all__ = ["Plan", "configure", "plan"]
 

@@ -18,14 +18,13 @@ import decimal
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import orjson
 from fastapi import HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import ColumnElement, Select, and_, inspect, or_
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 import loadplan
@@ -50,6 +49,9 @@ from loadplan.selection import Arguments, Order, Selection
 from loadplan.state import Memo
 from loadplan.storage import related
 from loadplan.testing import count_queries
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 __all__ = ["MODE_HEADER", "Page", "PlannedEndpoint", "PlannedRequest"]
 

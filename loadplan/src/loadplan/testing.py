@@ -14,16 +14,22 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, ExceptionContext, ExecutionContext
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
+
+from loadplan._async import is_async_bind, is_async_session
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 __all__ = ["QueryLog", "Statement", "assert_queries", "count_queries"]
 
-CountTarget = Engine | AsyncEngine | Connection | AsyncConnection | Session | AsyncSession | None
+CountTarget: TypeAlias = (
+    "Engine | AsyncEngine | Connection | AsyncConnection | Session | AsyncSession | None"
+)
 
 
 @dataclass
@@ -162,12 +168,12 @@ _recorder = _Recorder()
 def _engine_of(target: CountTarget) -> Engine | None:
     if target is None:
         return None
-    if isinstance(target, AsyncSession):
+    if is_async_session(target):
         target = target.sync_session
     if isinstance(target, Session):
         bind = target.get_bind()
         return bind if isinstance(bind, Engine) else bind.engine
-    if isinstance(target, AsyncEngine | AsyncConnection):
+    if is_async_bind(target):
         return target.sync_engine
     if isinstance(target, Connection):
         return target.engine

@@ -14,15 +14,15 @@ import functools
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from inspect import isawaitable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from graphql import GraphQLResolveInfo, OperationType
 from sqlalchemy import Select, inspect, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from strawberry.extensions import SchemaExtension
 
 import loadplan
+from loadplan._async import is_async_session
 from loadplan.execution.binding import Strict
 from loadplan.execution.entities import entity_for
 from loadplan.execution.row_keys import MODE_HEADER, OBJECT_KEY
@@ -42,7 +42,10 @@ from loadplan.strawberry.selection import (
     unwrap,
 )
 
-SessionGetter = Callable[[Any], Session | AsyncSession]
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+SessionGetter: TypeAlias = "Callable[[Any], Session | AsyncSession]"
 
 
 def default_session_getter(info: Any) -> Session | AsyncSession:
@@ -198,7 +201,7 @@ class OptimizerExtension(SchemaExtension):
             and request.row_ready
             and self._rows_completed()
             # Objects for fallback subtrees are loaded synchronously.
-            and not (request.fallbacks and isinstance(session, AsyncSession))
+            and not (request.fallbacks and is_async_session(session))
             and _mode_forced(info) != "orm"
         )
         rows_plan = plan
@@ -217,7 +220,7 @@ class OptimizerExtension(SchemaExtension):
             restricted = rows_plan.restrict(stmt, entity_for(rows_plan.root))
             if _is_root_list(info):
                 restricted = restricted.order_by(*inspect(request.model).primary_key)
-            if isinstance(session, AsyncSession):
+            if is_async_session(session):
                 return _execute_rows_async(session, rows_plan, restricted, request, count)
             rows = load_rows(session, rows_plan.root, rows_plan.binding, restricted)
             for cls, nodes in request.fallbacks:
@@ -297,7 +300,7 @@ class OptimizerExtension(SchemaExtension):
             populate_existing=True
         )
         session = self._session(info)
-        if isinstance(session, AsyncSession):
+        if is_async_session(session):
             return _reordered_async(session, stmt, objects, result)
         loaded = {inspect(o).identity: o for o in session.scalars(stmt)}
         return _reordered(loaded, objects, result)
@@ -417,7 +420,7 @@ def _execute(
     request: RootRequest | None,
     count: Select[Any] | None = None,
 ) -> Any:
-    if isinstance(session, AsyncSession):
+    if is_async_session(session):
         return _execute_async(session, stmt, request, count)
     rows = list(session.scalars(stmt).unique())
     total = session.scalar(count) if count is not None else None

@@ -1,0 +1,45 @@
+"""``import loadplan`` works without greenlet, which only ``loadplan[asyncio]`` brings.
+
+Each check runs in a fresh interpreter where importing greenlet fails, as it
+does in an environment with SQLAlchemy alone, and asserts that loadplan never
+imported SQLAlchemy's asyncio extension (which needs greenlet) on the way.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+WITHOUT_GREENLET = """
+import sys
+sys.modules["greenlet"] = None  # any import of greenlet now raises ImportError
+import {modules}
+assert "sqlalchemy.ext.asyncio" not in sys.modules, "loadplan imported the asyncio extension"
+print("imported")
+"""
+
+
+def run_without_greenlet(modules: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", WITHOUT_GREENLET.format(modules=modules)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "modules",
+    ["loadplan, loadplan.testing", "loadplan.strawberry", "loadplan.fastapi", "loadplan.pydantic"],
+)
+def test_imports_without_greenlet(modules: str) -> None:
+    result = run_without_greenlet(modules)
+    assert (result.returncode, result.stdout.strip()) == (0, "imported"), result.stderr
+
+
+def test_without_greenlet_the_asyncio_extension_cannot_be_imported() -> None:
+    result = run_without_greenlet("sqlalchemy.ext.asyncio")
+    assert result.returncode == 1
+    assert "greenlet" in result.stderr
