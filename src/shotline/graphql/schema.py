@@ -13,7 +13,8 @@ Schema overview (types in :mod:`shotline.graphql.types`, mutations in
   by ``Asset``, ``Episode``, ``Sequence`` and ``Shot``; every entity has its
   ``tasks``.
 - ``task(id)`` / ``taskConnection``: tasks with their type, status,
-  ``assignees``, ``comments``, ``latestComment``, ``commentCount``, ``timeLogs``.
+  ``assignees``, ``comments``, ``latestComment``, ``commentCount``, ``timeLogs``;
+  ``myTasks``: the signed-in person's open tasks, newest activity first.
 - ``people`` / ``personConnection`` / ``person(id)``, ``departments``,
   ``taskTypes``, ``taskStatuses``, ``assetTypes``: the studio's vocabulary.
 - Mutations ``setTaskStatus``, ``assignTask``, ``addComment``, answering
@@ -87,7 +88,7 @@ import loadplan.strawberry as lp
 from shotline import models as m
 from shotline.access import RULES
 from shotline.errors import TIMED_OUT, timed_out
-from shotline.graphql.context import get_context, session_of
+from shotline.graphql.context import get_context, principal, session_of
 from shotline.graphql.errors import key
 from shotline.graphql.limits import DocumentCache, GraphQLLimits, RequestLimits
 from shotline.graphql.mutations import Mutation
@@ -141,6 +142,22 @@ class Query:
     @strawberry.field
     def person(self, id: strawberry.ID) -> Person | None:
         return cast("Person | None", select(m.Person).where(m.Person.id == key(id, "person")))
+
+    @strawberry.field(
+        description="My to-do: the open (not done) tasks assigned to me, the most recently "
+        "changed first (REST: GET /api/me/tasks)."
+    )
+    def my_tasks(
+        self, info: strawberry.Info, project_id: strawberry.ID | None = None
+    ) -> list[Task]:
+        conditions = [
+            m.Task.assignees.any(m.Person.id == principal(info).person_id),
+            m.Task.task_status.has(m.TaskStatus.is_done.is_(False)),
+        ]
+        if project_id is not None:
+            conditions.append(m.Task.project_id == key(project_id, "project"))
+        stmt = select(m.Task).where(*conditions).order_by(m.Task.updated_at.desc(), m.Task.id)
+        return cast("list[Task]", stmt)
 
 
 def _unexpected(error: GraphQLError) -> bool:

@@ -41,6 +41,23 @@ LISTS = {
     "/api/people": 2,
 }
 
+ASSIGNED = ("artist", "vendor")
+"""The roles assigned tasks in LHK."""
+
+MY_TASKS = {
+    # token, tasks (project, entity, type and status joined), assignees
+    "/api/me/tasks": 3,
+    "/api/me/tasks?total=true": 4,
+}
+
+
+@pytest.mark.parametrize(("url", "expected"), MY_TASKS.items(), ids=list(MY_TASKS))
+def test_my_tasks_cost_the_same_for_everyone_assigned(
+    world: World, url: str, expected: int
+) -> None:
+    counts = {role: world.counted(role, "GET", url)[1].count for role in ASSIGNED}
+    assert counts == dict.fromkeys(ASSIGNED, expected)
+
 
 @pytest.mark.parametrize(("url", "expected"), LISTS.items(), ids=list(LISTS))
 def test_rest_lists_cost_the_same_for_every_role(world: World, url: str, expected: int) -> None:
@@ -66,6 +83,19 @@ OPERATIONS = {
     # token, tasks (entity joined), count
     "tasks": ("{ taskConnection { totalCount edges { node { id entity { name } } } } }", {}, 3),
 }
+
+MY_TASKS_QUERY = """{ myTasks { id project { code } entity { name } taskType { name }
+    taskStatus { shortName color } assignees { fullName } } }"""
+
+
+def test_my_tasks_in_graphql_cost_the_same_for_everyone_assigned(world: World) -> None:
+    counts = {}
+    for role in ASSIGNED:
+        response, log = world.counted(role, "POST", "/graphql", {"query": MY_TASKS_QUERY})
+        assert len(response.json()["data"]["myTasks"]) == 3, response.text
+        counts[role] = log.count
+    # token, tasks (project, entity, type and status joined), assignees
+    assert counts == dict.fromkeys(ASSIGNED, 3)
 
 
 @pytest.mark.parametrize("name", OPERATIONS)

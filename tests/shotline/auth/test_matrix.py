@@ -282,6 +282,12 @@ READS = [
              "outsider": (200, (EMAILS[OUTSIDER], [{"project_id": P2, "role": "manager"}])),
          }),
     Case("GET", "/api/me/tokens", "/api/me/tokens", rows=ids, expect=roles((200, []))),
+    # My tasks: the open tasks assigned to me, newest activity first (the
+    # same time for all: then by id).
+    Case("GET", "/api/me/tasks", "/api/me/tasks?fields=id", rows=items(),
+         expect=roles((200, []), artist=(200, [ANCHOR_MOD, CRATE_RIG, SH0020_ANIM]),
+                      vendor=(200, [ANCHOR_RIG, BELL_MOD, SH0010_ANIM]),
+                      outsider=(200, [ZED_MOD]))),
     # The schedule: every member reads the milestones; the task list and the
     # workload hold only the tasks the principal sees; clients see no time spent.
     Case("GET", "/api/projects/{project_id}/milestones", f"/api/projects/{P1}/milestones",
@@ -670,6 +676,12 @@ OPERATIONS = [
                               [int(n["id"]) for n in _nodes(d["taskConnection"])]),
               expect=roles((6, LHK_TASKS), admin=(7, [*LHK_TASKS, ZED_MOD]),
                            vendor=(3, VENDOR_TASKS), outsider=(1, [ZED_MOD]))),
+    Operation("myTasks", "{ myTasks { id project { code } } }",
+              rows=lambda d: [(int(t["id"]), t["project"]["code"]) for t in d["myTasks"]],
+              expect=roles([], artist=[(ANCHOR_MOD, "LHK"), (CRATE_RIG, "LHK"),
+                                       (SH0020_ANIM, "LHK")],
+                           vendor=[(ANCHOR_RIG, "LHK"), (BELL_MOD, "LHK"), (SH0010_ANIM, "LHK")],
+                           outsider=[(ZED_MOD, "PPM")])),
     Operation("task", TASK_DETAIL, variables={"id": str(ANCHOR_RIG)}, rows=lambda d: d["task"],
               expect=roles(RIG_FULL, client=RIG_CLIENT, outsider=None)),
     Operation("people", "{ people(order: [{id: ASC}]) { email } }",
