@@ -9,6 +9,10 @@ from typing import get_args
 
 from loadplan.fastapi import Mode
 
+#: The header in which a request may force loadplan's mode (``rows`` or
+#: ``orm``) and in which every REST and GraphQL answer names the mode that ran.
+MODE_HEADER = "X-Loadplan-Mode"
+
 
 def _flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)

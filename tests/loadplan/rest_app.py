@@ -96,9 +96,15 @@ class TaskState(Out):
     in_session: bool
 
 
-tasks_endpoint = PlannedEndpoint(m.Task, TaskOut, max_limit=500, debug=True)
-task_state_endpoint = PlannedEndpoint(m.Task, TaskState)
-projects_endpoint = PlannedEndpoint(m.Project, ProjectOut)
+#: The endpoints let a request force a mode, and name the mode that ran, in
+#: this header; ``entities_endpoint`` does not, as by default.
+MODE_HEADER = "X-Loadplan-Mode"
+
+tasks_endpoint = PlannedEndpoint(
+    m.Task, TaskOut, max_limit=500, debug=True, mode_header=MODE_HEADER
+)
+task_state_endpoint = PlannedEndpoint(m.Task, TaskState, mode_header=MODE_HEADER)
+projects_endpoint = PlannedEndpoint(m.Project, ProjectOut, mode_header=MODE_HEADER)
 entities_endpoint = PlannedEndpoint(m.Entity, EntityOut)
 
 

@@ -350,5 +350,8 @@ def test_the_mode_is_chosen_per_response(client: TestClient) -> None:
     assert client.get("/projects/1").headers["x-loadplan-mode"] == "rows"
     forced = client.get("/projects/1", headers={"X-Loadplan-Mode": "orm"})
     assert forced.headers["x-loadplan-mode"] == "orm"
+    # Forcing a mode, and naming the one that ran, are the endpoint's to allow.
+    entities = client.get("/entities", headers={"X-Loadplan-Mode": "orm"})
+    assert "x-loadplan-mode" not in entities.headers
     explained = client.get("/tasks?limit=1&fields=id&explain=1").json()
     assert explained["mode"] == "rows"

@@ -207,7 +207,7 @@ def test_model_properties_and_hybrids(small: Engine) -> None:
     assert expected[:3] == [(True, "mod:task 1"), (False, "rig:task 2"), (False, "anim:task 3")]
     with Session(small) as session, count_queries(small) as rows_log:
         plan = loadplan.plan(Task, selection, strict="raise")
-        rows = plan.rows(session, select(Task).order_by(Task.id))
+        rows = plan.fetch(session, select(Task).order_by(Task.id), mode="rows").items
     # The row mode runs the properties on views of the rows: same statements.
     assert plan.supports_rows
     assert rows_log.count == 1
@@ -673,7 +673,7 @@ def test_rules_restrict_a_class_everywhere_it_is_loaded(small: Engine) -> None:
     log.assert_count(1)
     assert "task -> Task [joined]" in plan.explain()
     with Session(small) as session, count_queries(small) as rows_log:
-        rows = plan.rows(session, select(Comment).order_by(Comment.id))
+        rows = plan.fetch(session, select(Comment).order_by(Comment.id), mode="rows").items
     rows_log.assert_count(1)
     with Session(small) as session:
         assert len(comments) == session.scalar(select(func.count()).select_from(Comment))
@@ -702,7 +702,7 @@ def test_a_rule_on_a_joined_to_one_in_the_middle_of_a_chain(small: Engine) -> No
     shots, log, plan = load(small, Shot, selection, rules={Sequence: live})
     log.assert_count(1)
     with Session(small) as session, count_queries(small) as rows_log:
-        rows = plan.rows(session, select(Shot).order_by(Shot.id))
+        rows = plan.fetch(session, select(Shot).order_by(Shot.id), mode="rows").items
     rows_log.assert_count(1)
     with Session(small) as session:
         expected = [

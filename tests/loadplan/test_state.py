@@ -20,7 +20,7 @@ def test_one_call_empties_every_cache(small: Engine) -> None:
         Selection.of("name", Selection("asset_type", type_condition="Asset"), "tasks.label"),
     )
     with Session(small) as session:
-        plan.rows(session, select(Entity))
+        plan.fetch(session, select(Entity), mode="rows")
         session.scalars(
             loadplan.plan(Project, Selection.of("entities.name")).apply(select(Project))
         ).all()

@@ -66,7 +66,7 @@ def test_both_modes_keep_the_same_layout_and_read_the_same(small: Engine) -> Non
         from_objects = _read(obj)
         objects_layout = _layout(vars(obj))
     with Session(small) as session, count_queries(small) as rows_log:
-        (row,) = plan.rows(session, stmt)
+        (row,) = plan.fetch(session, stmt, mode="rows").items
     assert orm_log.count == rows_log.count == plan.statement_count() == 5
     assert (
         _layout(row)
@@ -117,7 +117,7 @@ def test_the_attribute_keeps_the_list_another_path_loaded_whole(small: Engine) -
         ]
         full = [len(e.tasks) for e in project.entities]
     with Session(small) as session:
-        (row,) = plan.rows(session, stmt)
+        (row,) = plan.fetch(session, stmt, mode="rows").items
     rows = [[t["name"] for t in loadplan.related(e, "tasks", "tasks")] for e in row["entities"]]
     inner_rows = [len(e["tasks"]) for e in row["entities"][0]["project"]["entities"]]
     assert rows == objects

@@ -1,19 +1,24 @@
-"""The public entry point: ``plan(Model, selection)`` and what a plan can do."""
+"""The public entry point: ``plan(Model, selection)`` and what a plan can do.
+
+A :class:`Plan` is the one door to execution: :meth:`Plan.fetch` chooses the
+mode, runs the statements and returns a :class:`~loadplan.loaded.Loaded`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Select, func, inspect, select
+from sqlalchemy import Select, inspect
 from sqlalchemy.orm import Session
 
-from loadplan.execution.arguments import filter_condition, order_expression, reversed_order
 from loadplan.execution.binding import Binding, Strict, argument_values
-from loadplan.execution.entities import criteria_for, entity_for
-from loadplan.execution.events import PLAN_OPTION, PlannedMarker
-from loadplan.execution.orm import entity_options, loads_after
+from loadplan.execution.entities import entity_for
 from loadplan.execution.rows.load import load_rows
+from loadplan.execution.rows.objects import attach_objects
+from loadplan.execution.statements import counted, planned, restricted
+from loadplan.loaded import Loaded, Mode, Paging, Ran
 from loadplan.plan import EntityPlan
 from loadplan.planner import PlanSettings, build_plan
 from loadplan.rules import Rules
@@ -40,81 +45,91 @@ def configure(*, strict: Strict | str | None = None, settings: PlanSettings | No
 
 @dataclass(frozen=True)
 class Plan:
-    """A cached entity plan bound to one request's argument values and context."""
+    """A cached entity plan bound to one request's argument values and context.
+
+    :meth:`fetch` runs it; :meth:`apply` only adds its loading to a statement
+    the caller runs. ``rows_plan`` and ``object_plans`` are set by
+    :meth:`with_objects`.
+    """
 
     root: EntityPlan
     binding: Binding
+    rows_plan: Plan | None = None
+    object_plans: tuple[tuple[type[Any], Plan], ...] = ()
+
+    def with_objects(self, rows: Plan, objects: Sequence[tuple[type[Any], Plan]]) -> Plan:
+        """This plan, answered in the row mode by ``rows`` (the same request
+        without the subtrees that need ORM objects) and, for each class of
+        ``objects``, by its rows' objects, loaded by the plan beside it and
+        kept in each row under ``loadplan.storage.OBJECT_KEY``."""
+        return replace(self, rows_plan=rows, object_plans=tuple(objects))
+
+    def mode(self, wanted: Mode = "auto") -> Ran:
+        """The mode :meth:`fetch` runs when ``wanted``: the row mode unless
+        the ORM mode is wanted or something below needs objects."""
+        return "rows" if wanted != "orm" and self.supports_rows else "orm"
+
+    @property
+    def supports_rows(self) -> bool:
+        """Whether the row mode can answer this plan."""
+        return not (self.rows_plan or self).root.needs_objects()
+
+    def fetch(
+        self,
+        session: Session,
+        stmt: Select[Any],
+        *,
+        mode: Mode = "auto",
+        page: Paging | None = None,
+        total: bool = False,
+    ) -> Loaded:
+        """Run ``stmt`` with this plan in the mode :meth:`mode` chooses,
+        ``page`` applied (see :class:`~loadplan.loaded.Paging`), and its
+        total counted if ``total``."""
+        ran = self.mode(mode)
+        if ran == "rows":
+            items: list[Any] = self._rows(session, stmt, page)
+        else:
+            items = list(session.scalars(_paged(self.apply(stmt), self.root.cls, page)).unique())
+        more = page is not None and page.limit is not None and len(items) > page.limit
+        if more:
+            items = items[: page.limit] if page is not None else items
+        count = session.scalar(self.count(stmt)) if total else None
+        return Loaded(items, ran, count, more)
+
+    async def afetch(
+        self,
+        session: AsyncSession,
+        stmt: Select[Any],
+        *,
+        mode: Mode = "auto",
+        page: Paging | None = None,
+        total: bool = False,
+    ) -> Loaded:
+        """:meth:`fetch` with an async session: the same statements."""
+        return await session.run_sync(
+            lambda sync: self.fetch(sync, stmt, mode=mode, page=page, total=total)
+        )
+
+    def _rows(self, session: Session, stmt: Select[Any], page: Paging | None) -> list[Any]:
+        plan = self.rows_plan or self
+        entity = entity_for(plan.root)
+        paged = _paged(restricted(plan.root, plan.binding, stmt, entity), plan.root.cls, page)
+        rows = load_rows(session, plan.root, plan.binding, paged)
+        for cls, objects in self.object_plans:
+            attach_objects(session, plan.root, rows, cls, objects.apply)
+        return rows
 
     def apply(self, stmt: S) -> S:
         """Add the plan's loading to ``stmt``; its own filters, ordering and
         options stay. Arguments of the root selection (filters, ordering, page)
         are added to it too."""
-        root = self.root
-        entity = entity_for(root)
-        stmt = self.restrict(stmt, entity)
-        options = entity_options(root, entity, self.binding)
-        if self.binding.strict is Strict.WARN:
-            options.append(PlannedMarker())
-        stmt = stmt.options(*options)
-        if loads_after(root):
-            stmt = stmt.execution_options(**{PLAN_OPTION: (root, self.binding)})
-        return stmt
-
-    def restrict(self, stmt: S, entity: Any) -> S:
-        """``stmt`` with the root's rules and arguments (filters, ordering,
-        page), selecting ``entity`` (the root class or its polymorphic alias)."""
-        root = self.root
-        if entity is not root.cls:
-            stmt = _with_root_entity(stmt, root.cls, entity)
-        arguments = self.binding.arguments_at("")
-        criteria = criteria_for(root, entity, self.binding)
-        if criteria:
-            stmt = stmt.where(*criteria)
-        if arguments.filters:
-            stmt = stmt.where(*[filter_condition(entity, f) for f in arguments.filters])
-        if arguments.reverse:
-            # Counting from the end: the client's order (else the statement's
-            # own), then the key, all turned around.
-            terms = [order_expression(entity, o) for o in arguments.order_by] or list(
-                stmt._order_by_clauses
-            )
-            key = [getattr(entity, k) for k in _key_attributes(root.cls)]
-            stmt = stmt.order_by(None).order_by(*reversed_order([*terms, *key]))
-        elif arguments.order_by:
-            stmt = stmt.order_by(*[order_expression(entity, o) for o in arguments.order_by])
-        if arguments.limit is not None:
-            stmt = stmt.limit(arguments.limit)
-        if arguments.offset:
-            stmt = stmt.offset(arguments.offset)
-        return stmt
-
-    def rows(self, session: Session, stmt: Select[Any]) -> list[dict[str, Any]]:
-        """Run ``stmt`` in row mode: nested dicts, no ORM objects (see
-        :mod:`loadplan.execution.rows.load`). Only for plans that do not
-        :meth:`~loadplan.plan.EntityPlan.needs_objects`."""
-        entity = entity_for(self.root)
-        return load_rows(session, self.root, self.binding, self.restrict(stmt, entity))
-
-    async def arows(self, session: AsyncSession, stmt: Select[Any]) -> list[dict[str, Any]]:
-        """:meth:`rows` with an async session."""
-        return await session.run_sync(lambda sync: self.rows(sync, stmt))
-
-    @property
-    def supports_rows(self) -> bool:
-        """Whether the row mode can answer this plan."""
-        return not self.root.needs_objects()
+        return planned(self.root, self.binding, stmt)
 
     def count(self, stmt: Select[Any]) -> Select[Any]:
         """A statement counting the rows ``apply(stmt)`` would return without
         its page (the root arguments' filters kept, limit and offset dropped)."""
-        arguments = self.binding.arguments_at("")
-        criteria = criteria_for(self.root, self.root.cls, self.binding)
-        if criteria:
-            stmt = stmt.where(*criteria)
-        if arguments.filters:
-            stmt = stmt.where(*[filter_condition(self.root.cls, f) for f in arguments.filters])
-        inner = stmt.order_by(None).limit(None).offset(None).subquery()
-        return select(func.count()).select_from(inner)
+        return counted(self.root, self.binding, stmt)
 
     def statement_count(self) -> int:
         """Statements a query with this plan issues when every level has rows."""
@@ -126,18 +141,18 @@ class Plan:
         return "\n".join([header, *self.root.explain("  ")])
 
 
-def _key_attributes(cls: type[Any]) -> list[str]:
-    mapper = inspect(cls)
-    return [mapper.get_property_by_column(c).key for c in mapper.primary_key]
-
-
-def _with_root_entity(stmt: S, cls: type[Any], entity: Any) -> S:
-    """Swap the root class of ``stmt`` for its ``with_polymorphic`` alias."""
-    descriptions = stmt.column_descriptions
-    if not descriptions or descriptions[0].get("expr") is not cls:
+def _paged(stmt: S, cls: type[Any], page: Paging | None) -> S:
+    """``stmt`` with ``page`` applied (one row more than its limit)."""
+    if page is None:
         return stmt
-    rest = [d["expr"] for d in descriptions[1:]]
-    return stmt.with_only_columns(entity, *rest)  # type: ignore[return-value]
+    stmt = stmt.order_by(*inspect(cls).primary_key)
+    if page.after is not None:
+        stmt = stmt.where(page.after)
+    elif page.offset:
+        stmt = stmt.offset(page.offset)
+    if page.limit is not None:
+        stmt = stmt.limit(page.limit + 1)
+    return stmt
 
 
 def plan(

@@ -18,7 +18,7 @@ import decimal
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import orjson
 from fastapi import HTTPException, Query, Request
@@ -29,10 +29,8 @@ from sqlalchemy.orm import Session
 
 import loadplan
 from loadplan.errors import LoadplanError, PlanError
-from loadplan.execution.entities import entity_for
-from loadplan.execution.row_keys import MODE_HEADER
-from loadplan.execution.rows.load import load_rows
 from loadplan.hints import Hints
+from loadplan.loaded import Loaded, Mode, Paging
 from loadplan.pydantic import (
     FieldsetError,
     SchemaTree,
@@ -53,9 +51,7 @@ from loadplan.testing import count_queries
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
-__all__ = ["MODE_HEADER", "Page", "PlannedEndpoint", "PlannedRequest"]
-
-Mode = Literal["auto", "rows", "orm"]
+__all__ = ["Mode", "Page", "PlannedEndpoint", "PlannedRequest"]
 
 T = TypeVar("T")
 
@@ -67,6 +63,9 @@ class Page(BaseModel, Generic[T]):
     items: list[T]
     total: int | None = None
     next_cursor: str | None = None
+
+
+_FORCED: dict[str, Mode] = {"rows": "rows", "orm": "orm"}
 
 
 def _bad_request(error: FieldsetError) -> HTTPException:
@@ -83,9 +82,9 @@ class PlannedEndpoint:
     classes wherever the response loads them (see :mod:`loadplan.rules`).
     ``mode`` chooses how responses are built: ``"rows"`` from plain rows
     (no ORM objects), ``"orm"`` from loaded objects, ``"auto"`` (default) rows
-    whenever the response needs no Python property. A request may force
-    either with the ``X-Loadplan-Mode`` header; responses say which ran in
-    theirs.
+    whenever the response needs no Python property. ``mode_header`` (none by
+    default) names an HTTP header in which a request may force either mode
+    and in which the response names the mode that ran.
     """
 
     def __init__(
@@ -98,8 +97,10 @@ class PlannedEndpoint:
         debug: bool = False,
         rules: Rules | None = None,
         mode: Mode = "auto",
+        mode_header: str | None = None,
     ) -> None:
         self.model = model
+        self.mode_header = mode_header
         self.rules = dict(rules or {})
         self.mode = mode
         self.schema = schema
@@ -162,13 +163,10 @@ class PlannedEndpoint:
             explain or request.headers.get("x-loadplan-explain", "") in {"1", "true"}
         )
         plan = loadplan.plan(self.model, selection, context=request, rules=self.rules)
-        forced = request.headers.get(MODE_HEADER, "").lower()
-        wanted = forced if forced in {"rows", "orm"} else self.mode
-        rows = wanted != "orm" and plan.supports_rows
         return PlannedRequest(
             endpoint=self,
             plan=plan,
-            rows=rows,
+            mode=self._mode(request),
             response_type=narrowed_schema(self.tree, fieldset),
             order=root_order,
             limit=limit if limit is not None else self.default_limit,
@@ -177,6 +175,12 @@ class PlannedEndpoint:
             total=total,
             explain=wants_explain,
         )
+
+    def _mode(self, request: Request) -> Mode:
+        """The endpoint's mode, unless the request forces one in ``mode_header``."""
+        if self.mode_header is None:
+            return self.mode
+        return _FORCED.get(request.headers.get(self.mode_header, "").lower(), self.mode)
 
     def _root_order(self, order: str | None) -> tuple[Order, ...]:
         if not order:
@@ -192,11 +196,13 @@ class PlannedEndpoint:
 
 @dataclass(frozen=True)
 class PlannedRequest:
-    """One request's plan, page and output model; runs the endpoint's statement."""
+    """One request's plan, page and output model: runs the endpoint's
+    statement through :meth:`loadplan.Plan.fetch` and writes the JSON of what
+    it loaded."""
 
     endpoint: PlannedEndpoint
     plan: loadplan.Plan
-    rows: bool
+    mode: Mode
     response_type: Any
     order: tuple[Order, ...]
     limit: int | None
@@ -205,22 +211,11 @@ class PlannedRequest:
     total: bool
     explain: bool
 
-    # -- statements ---------------------------------------------------------------
-
-    def select(self, stmt: Select[Any]) -> Select[Any]:
-        """``stmt`` with the plan, the order (then the key) and the page applied."""
-        return self._paged(self.plan.apply(stmt))
-
-    def _paged(self, planned: Select[Any]) -> Select[Any]:
-        model = self.endpoint.model
-        planned = planned.order_by(*[getattr(model, k) for k in self.endpoint._key])
-        if self.cursor is not None:
-            planned = planned.where(self._after_cursor(self.cursor))
-        elif self.offset:
-            planned = planned.offset(self.offset)
-        if self.limit is not None:
-            planned = planned.limit(self.limit + 1)
-        return planned
+    @property
+    def paging(self) -> Paging:
+        """The page asked for: after the cursor, else after ``offset`` rows."""
+        after = self._after_cursor(self.cursor) if self.cursor is not None else None
+        return Paging(limit=self.limit, offset=self.offset, after=after)
 
     def _terms(self) -> list[Order]:
         return [*self.order, *(Order(k) for k in self.endpoint._key)]
@@ -247,56 +242,49 @@ class PlannedRequest:
 
     # -- results ------------------------------------------------------------------
 
-    def _readable(self, rows: list[Any]) -> list[Any]:
-        """Objects as the response model must read them: through
-        :class:`LoadedView` where a list was kept beside its attribute."""
-        if self.rows or not self.plan.root.has_side_lists():
-            return rows
-        return [LoadedView(row) for row in rows]
-
-    def _validated(self, adapter: TypeAdapter[Any], value: Any) -> Any:
-        # Rows arrive as dicts keyed like the model's attributes: pydantic
-        # reads them the way it reads the objects, through the same aliases.
-        return adapter.validate_python(value, from_attributes=not self.rows)
-
-    def _items(self, rows: list[Any]) -> bytes:
-        """The JSON of ``rows`` as the response model writes it: straight from
-        the dicts with orjson when the model has a writer and every value fits
-        it, else through the model."""
-        writer = row_writer(self.response_type) if self.rows else None
+    def _items(self, loaded: Loaded) -> bytes:
+        """The JSON of the items as the response model writes it: straight
+        from the row dicts with orjson when the model has a writer and every
+        value fits it, else through the model (which reads row dicts as it
+        reads objects, through the same aliases)."""
+        rows = loaded.mode == "rows"
+        writer = row_writer(self.response_type) if rows else None
         if writer is not None:
             try:
-                return dumps([writer(row) for row in rows])
+                return dumps([writer(row) for row in loaded.items])
             except Unwritable:
                 pass
+        items = loaded.items
+        if not rows and self.plan.root.has_side_lists():
+            items = [LoadedView(item) for item in items]
         adapter = _adapter(self.response_type)
-        return adapter.dump_json(self._validated(adapter, self._readable(rows)), by_alias=True)
+        validated = adapter.validate_python(items, from_attributes=not rows)
+        return adapter.dump_json(validated, by_alias=True)
 
-    def _page(self, rows: list[Any], total: int | None) -> Response:
-        more = self.limit is not None and len(rows) > self.limit
-        rows = rows[: self.limit] if self.limit is not None else rows
-        parts = [b'{"items":', self._items(rows)]
+    def _page(self, loaded: Loaded) -> Response:
+        parts = [b'{"items":', self._items(loaded)]
         if self.total:
-            parts += [b',"total":', orjson.dumps(total)]
+            parts += [b',"total":', orjson.dumps(loaded.total)]
         if self.limit is not None:
-            cursor = self._next_cursor(rows[-1]) if more and rows else None
+            cursor = self._next_cursor(loaded.items[-1]) if loaded.more and loaded.items else None
             parts += [b',"next_cursor":', orjson.dumps(cursor)]
         parts.append(b"}")
-        return self._response(b"".join(parts))
+        return self._response(b"".join(parts), loaded)
 
-    def _response(self, body: bytes) -> Response:
-        mode = "rows" if self.rows else "orm"
-        return Response(body, media_type="application/json", headers={MODE_HEADER: mode})
+    def _response(self, body: bytes, loaded: Loaded) -> Response:
+        header = self.endpoint.mode_header
+        headers = {header: loaded.mode} if header is not None else None
+        return Response(body, media_type="application/json", headers=headers)
 
-    def _one(self, row: Any, not_found: str) -> Response:
-        if row is None:
+    def _one(self, loaded: Loaded, not_found: str) -> Response:
+        if not loaded.items:
             raise HTTPException(status_code=404, detail=not_found)
-        return self._response(self._items([row])[1:-1])
+        return self._response(self._items(loaded)[1:-1], loaded)
 
     def _explained(self, log: Any) -> Response:
         body = {
             "plan": self.plan.explain(),
-            "mode": "rows" if self.rows else "orm",
+            "mode": self.plan.mode(self.mode),
             "statement_count": log.count,
             "statements": [s.sql for s in log],
         }
@@ -304,22 +292,6 @@ class PlannedRequest:
 
     def _recording(self, session: Session | AsyncSession) -> Any:
         return count_queries(session) if self.explain else contextlib.nullcontext()
-
-    def _fetch(self, session: Session, stmt: Select[Any]) -> list[Any]:
-        """One page: dicts in row mode, objects in ORM mode."""
-        if self.rows:
-            entity = entity_for(self.plan.root)
-            restricted = self._paged(self.plan.restrict(stmt, entity))
-            return load_rows(session, self.plan.root, self.plan.binding, restricted)
-        return list(session.scalars(self.select(stmt)).unique())
-
-    def _fetch_one(self, session: Session, stmt: Select[Any]) -> Any:
-        if self.rows:
-            entity = entity_for(self.plan.root)
-            restricted = self.plan.restrict(stmt, entity).limit(1)
-            found = load_rows(session, self.plan.root, self.plan.binding, restricted)
-            return found[0] if found else None
-        return session.scalars(self.plan.apply(stmt)).first()
 
     def page(
         self, session: Session, stmt: Select[Any], if_empty: Callable[[], object] | None = None
@@ -331,11 +303,12 @@ class PlannedRequest:
         then, rather than first, saves a list with rows that statement.
         """
         with self._recording(session) as log:
-            rows = self._fetch(session, stmt)
-            if not rows and if_empty is not None:
+            loaded = self.plan.fetch(
+                session, stmt, mode=self.mode, page=self.paging, total=self.total
+            )
+            if not loaded.items and if_empty is not None:
                 if_empty()
-            total = session.scalar(self.plan.count(stmt)) if self.total else None
-            response = self._page(rows, total)
+            response = self._page(loaded)
         return self._explained(log) if self.explain else response
 
     async def apage(
@@ -346,32 +319,32 @@ class PlannedRequest:
     ) -> Response:
         """Like :meth:`page`, with an async session (``if_empty`` is awaited)."""
         with self._recording(session) as log:
-            rows = await session.run_sync(self._fetch, stmt)
-            if not rows and if_empty is not None:
+            loaded = await self.plan.afetch(
+                session, stmt, mode=self.mode, page=self.paging, total=self.total
+            )
+            if not loaded.items and if_empty is not None:
                 await if_empty()
-            total = await session.scalar(self.plan.count(stmt)) if self.total else None
-            response = self._page(rows, total)
+            response = self._page(loaded)
         return self._explained(log) if self.explain else response
 
     def one(self, session: Session, stmt: Select[Any], not_found: str = "not found") -> Response:
         """Run ``stmt`` for a single object: 404 with ``not_found`` when there is none."""
         with self._recording(session) as log:
-            row = self._fetch_one(session, stmt)
-            response = self._one(row, not_found)
+            response = self._one(self.plan.fetch(session, stmt.limit(1), mode=self.mode), not_found)
         return self._explained(log) if self.explain else response
 
     async def aone(
         self, session: AsyncSession, stmt: Select[Any], not_found: str = "not found"
     ) -> Response:
+        """Like :meth:`one`, with an async session."""
         with self._recording(session) as log:
-            row = await session.run_sync(self._fetch_one, stmt)
-            response = self._one(row, not_found)
+            loaded = await self.plan.afetch(session, stmt.limit(1), mode=self.mode)
+            response = self._one(loaded, not_found)
         return self._explained(log) if self.explain else response
 
     def objects(self, session: Session, stmt: Select[Any]) -> Sequence[Any]:
         """The planned objects of one page, for endpoints that build their own response."""
-        rows = list(session.scalars(self.select(stmt)).unique())
-        return rows[: self.limit] if self.limit is not None else rows
+        return self.plan.fetch(session, stmt, mode="orm", page=self.paging).items
 
 
 class LoadedView:

@@ -28,6 +28,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 __all__ = [
     "HYBRID_CARRIER_PREFIX",
     "MODEL_KEY",
+    "OBJECT_KEY",
     "SIDE_PREFIX",
     "TOTAL_SUFFIX",
     "keep",
@@ -43,6 +44,9 @@ SIDE_PREFIX = "@"
 TOTAL_SUFFIX = "@total"
 #: The mapped class of a row of a polymorphic entity (row dicts only).
 MODEL_KEY = "__model__"
+#: The ORM object of a row whose subtree needs one (row dicts only; see
+#: :mod:`loadplan.execution.rows.objects`).
+OBJECT_KEY = "__object__"
 #: Prefix of the ``query_expression`` attribute a selected hybrid's SQL side
 #: is loaded into on an ORM object (the hybrid itself stays as it is); a row
 #: holds the value under the hybrid's own name.

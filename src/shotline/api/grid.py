@@ -55,7 +55,7 @@ from shotline.models import Asset, AssetType, Entity, Person, Project, Sequence,
 from shotline.schemas.crud import QueryText
 from shotline.schemas.grid import AssetOut, AssetRow, ShotOut, ShotRow
 from shotline.services.checks import project_seen_if_empty
-from shotline.settings import Settings
+from shotline.settings import MODE_HEADER, Settings
 
 router = APIRouter(tags=["grid"])
 
@@ -82,7 +82,15 @@ IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 def _endpoint(
     model: type[Entity], schema: type[BaseModel], max_limit: int, debug: bool, mode: Mode
 ) -> PlannedEndpoint:
-    return PlannedEndpoint(model, schema, max_limit=max_limit, debug=debug, rules=RULES, mode=mode)
+    return PlannedEndpoint(
+        model,
+        schema,
+        max_limit=max_limit,
+        debug=debug,
+        rules=RULES,
+        mode=mode,
+        mode_header=MODE_HEADER,
+    )
 
 
 def _warm(model: type[Entity], schema: type[BaseModel]) -> None:

@@ -104,7 +104,7 @@ from shotline.graphql.types import (
     TaskType,
 )
 from shotline.request_id import current_request_id
-from shotline.settings import Settings
+from shotline.settings import MODE_HEADER, Settings
 from shotline.web import graphiql_page
 
 logger = logging.getLogger("shotline.graphql")
@@ -269,6 +269,7 @@ def make_schema(settings: Settings) -> ShotlineSchema:
                 max_page_size=settings.max_page_size,
                 rules=RULES,
                 rows=settings.loadplan_mode != "orm",
+                mode_header=MODE_HEADER,
             ),
         ],
         # Root fields whose whole subtree is plain loadplan fields are

@@ -68,7 +68,7 @@ def _titles(engine: Engine, mode: str, selection: Selection, stmt: Any) -> list[
         if mode == "rows":
             shelves = [
                 (s["room"], s["number"], [b["title"] for b in s["books"]])
-                for s in plan.rows(session, stmt)
+                for s in plan.fetch(session, stmt, mode="rows").items
             ]
         else:
             shelves = [
@@ -113,7 +113,7 @@ def test_books_read_their_shelf(shelves: Engine, mode: str) -> None:
         if mode == "rows":
             found = [
                 (b["title"], b["shelf"]["room"], b["shelf"]["number"])
-                for b in plan.rows(session, stmt)
+                for b in plan.fetch(session, stmt, mode="rows").items
             ]
         else:
             found = [

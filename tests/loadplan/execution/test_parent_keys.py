@@ -22,7 +22,9 @@ def test_integer_parent_keys_travel_as_one_parameter(large: Engine, dialect: str
     texts = []
     for parents in (3, 30):
         with Session(large) as session, count_queries(large) as log:
-            rows = plan.rows(session, select(Entity).order_by(Entity.id).limit(parents))
+            rows = plan.fetch(
+                session, select(Entity).order_by(Entity.id).limit(parents), mode="rows"
+            ).items
         assert len(rows) == parents
         assert {task["name"] for row in rows for task in row["tasks"]}
         texts.append(log.sql[1])

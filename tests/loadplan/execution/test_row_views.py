@@ -48,7 +48,7 @@ def test_a_property_reads_the_full_list_beside_a_page_of_it(small: Engine) -> No
     )
     plan = loadplan.plan(Entity, selection, strict="raise")
     with Session(small) as session, count_queries(small) as log:
-        rows = plan.rows(session, select(Entity).order_by(Entity.id).limit(2))
+        rows = plan.fetch(session, select(Entity).order_by(Entity.id).limit(2), mode="rows").items
     assert log.count == plan.statement_count() == 3
     # The page is kept beside the attribute, which holds every task (the
     # rule of loadplan.storage, the same on objects).

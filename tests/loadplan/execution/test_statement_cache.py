@@ -50,7 +50,7 @@ def _run(engine: Engine, mode: str, selection: Selection, **options: Any) -> lis
         if mode == "rows":
             return [
                 [(t["priority"], t["status"] and t["status"]["name"]) for t in e["tasks"]]
-                for e in plan.rows(session, stmt)
+                for e in plan.fetch(session, stmt, mode="rows").items
             ]
         return [
             [(t.priority, t.status and t.status.name) for t in loadplan.related(e, "tasks")]
@@ -150,7 +150,7 @@ def test_computed_expressions_from_the_context_are_part_of_the_key(small: Engine
     for extra in (10, 100, 10):
         plan = loadplan.plan(Entity, selection, context={"bonus": extra})
         with Session(small) as session:
-            rows = plan.rows(session, stmt)
+            rows = plan.fetch(session, stmt, mode="rows").items
         boosted.append({t["boosted"] - t["priority"] for e in rows for t in e["tasks"]})
 
     assert boosted == [{10}, {100}, {10}]
@@ -227,9 +227,9 @@ def test_one_parent_and_several_parents_get_their_own_statements(small: Engine) 
     )
     plan = loadplan.plan(Project, selection)
     with Session(small) as session:
-        one = plan.rows(session, select(Project).where(Project.id == 1))
-        both = plan.rows(session, select(Project).order_by(Project.id))
-        again = plan.rows(session, select(Project).where(Project.id == 1))
+        one = plan.fetch(session, select(Project).where(Project.id == 1), mode="rows").items
+        both = plan.fetch(session, select(Project).order_by(Project.id), mode="rows").items
+        again = plan.fetch(session, select(Project).where(Project.id == 1), mode="rows").items
 
     assert [len(p["entities"]) for p in both] == [2, 2]
     assert one == again == both[:1]

@@ -85,7 +85,7 @@ def test_both_modes_dispatch_to_the_registered_object(small: Engine, counting: l
     plan = loadplan.plan(Task, selection)
     stmt = select(Task).order_by(Task.id).limit(2)
     with Session(small) as session, count_queries(small) as log:
-        plan.rows(session, stmt)
+        plan.fetch(session, stmt, mode="rows")
         session.scalars(plan.apply(stmt)).all()
     assert counting == ["rows comments", "objects comments"]
     assert log.count == 2 * plan.statement_count() == 6

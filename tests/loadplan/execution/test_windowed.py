@@ -68,7 +68,7 @@ def _run(
     stmt = select(Project).where(Project.id.in_(project_ids)).order_by(Project.id)
     with Session(engine) as session, count_queries(engine) as log:
         if mode == "rows":
-            projects = plan.rows(session, stmt)
+            projects = plan.fetch(session, stmt, mode="rows").items
             pages = [[_row(e) for e in p["entities"]] for p in projects]
             totals = [loadplan.total_count(p, "entities") for p in projects]
         else:
@@ -181,7 +181,7 @@ def test_a_single_parents_page_across_a_secondary_table(small: Engine, mode: str
     stmt = select(Task).where(Task.id == 1)
     with Session(small) as session, count_queries(small) as log:
         if mode == "rows":
-            (task,) = plan.rows(session, stmt)
+            (task,) = plan.fetch(session, stmt, mode="rows").items
             names = [p["name"] for p in task["assignees"]]
             total = loadplan.total_count(task, "assignees")
         else:
@@ -217,7 +217,7 @@ def test_a_page_past_the_end_keeps_its_total_below_a_required_to_one(
     stmt = select(Task).order_by(Task.id).limit(3)
     with Session(small) as session, count_queries(small) as log:
         if mode == "rows":
-            tasks = plan.rows(session, stmt)
+            tasks = plan.fetch(session, stmt, mode="rows").items
         else:
             tasks = session.scalars(plan.apply(stmt)).all()
         found = [

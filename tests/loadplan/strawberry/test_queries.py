@@ -20,7 +20,7 @@ from tests.databases import IsolatedDatabase
 from tests.loadplan.strawberry.schema import make_schema
 
 OPTIMIZED = make_schema()
-FAST = make_schema(rows=True)
+FAST = make_schema(rows=True, mode_header="X-Loadplan-Mode")
 UNOPTIMIZED = make_schema(enabled=False)
 LIMITED = make_schema(max_page_size=10)
 
@@ -691,6 +691,17 @@ def test_the_response_header_names_the_modes_that_answered(small: Engine) -> Non
         result = FAST.execute_sync(query, context_value={"session": session, "response": response})
     assert result.errors is None
     assert response.headers == {"X-Loadplan-Mode": "rows,orm"}
+
+
+def test_no_header_names_the_mode_unless_asked(small: Engine) -> None:
+    response = SimpleNamespace(headers={})
+    request = SimpleNamespace(headers={"X-Loadplan-Mode": "orm"})
+    context = {"session": None, "request": request, "response": response}
+    with Session(small) as session:
+        context["session"] = session
+        result = make_schema(rows=True).execute_sync("{ projects { name } }", context_value=context)
+    assert result.errors is None
+    assert response.headers == {}
 
 
 @pytest.mark.parametrize("schema", [OPTIMIZED, FAST], ids=["objects", "rows"])

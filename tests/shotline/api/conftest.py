@@ -45,7 +45,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from loadplan.fastapi import MODE_HEADER
 from loadplan.testing import QueryLog, count_queries
 from shotline.app import create_app
 from shotline.db import upgrade
@@ -65,7 +64,7 @@ from shotline.models import (
     TaskStatus,
     TaskType,
 )
-from shotline.settings import Settings
+from shotline.settings import MODE_HEADER, Settings
 from tests.databases import IsolatedDatabase
 from tests.shotline.signin import signed_in
 

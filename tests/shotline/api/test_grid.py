@@ -19,11 +19,11 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
-from loadplan.fastapi import MODE_HEADER, Mode
+from loadplan.fastapi import Mode
 from loadplan.row_json import row_writer
 from shotline.app import create_app
 from shotline.schemas.grid import AssetOut, AssetRow, ShotOut, ShotRow
-from shotline.settings import Settings
+from shotline.settings import MODE_HEADER, Settings
 from tests.shotline.api.conftest import ADMIN, Answer
 from tests.shotline.signin import AUTH, signed_in
 

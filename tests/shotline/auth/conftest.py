@@ -24,11 +24,10 @@ from httpx2 import Response
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from loadplan.fastapi import MODE_HEADER
 from loadplan.testing import QueryLog, count_queries
 from shotline.app import create_app
 from shotline.db import make_engine, upgrade
-from shotline.settings import Settings
+from shotline.settings import MODE_HEADER, Settings
 from shotline.storage import LocalStore
 from tests.databases import IsolatedDatabase
 from tests.shotline.auth.world import PEOPLE, build

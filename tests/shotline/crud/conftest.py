@@ -18,9 +18,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from loadplan import UnplannedLoadWarning
-from loadplan.fastapi import MODE_HEADER
 from shotline.app import create_app
 from shotline.db import upgrade
+from shotline.settings import MODE_HEADER
 from tests.databases import IsolatedDatabase
 from tests.shotline.signin import bearer
 

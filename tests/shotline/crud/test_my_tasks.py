@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, insert, update
 
-from loadplan.fastapi import MODE_HEADER
 from shotline.app import create_app
 from shotline.models import ProjectMember, Task, task_assignee
+from shotline.settings import MODE_HEADER
 from tests.shotline.crud.support import Production, call, iso
 from tests.shotline.signin import AUTH, bearer
 

@@ -16,10 +16,9 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import Engine, delete, insert, select
 
-from loadplan.fastapi import MODE_HEADER
 from shotline.app import create_app
 from shotline.models import Comment, Preview, Task
-from shotline.settings import Settings
+from shotline.settings import MODE_HEADER, Settings
 from tests.shotline.crud.support import Production, call, iso, load, scalars, snapshot
 from tests.shotline.signin import AUTH
 

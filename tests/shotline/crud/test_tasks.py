@@ -10,10 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from loadplan.fastapi import MODE_HEADER
 from shotline.app import create_app
 from shotline.models import Asset, Task, task_assignee
-from shotline.settings import Settings
+from shotline.settings import MODE_HEADER, Settings
 from tests.shotline.crud.support import (
     Expected,
     Production,

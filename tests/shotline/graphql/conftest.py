@@ -18,10 +18,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from loadplan.fastapi import MODE_HEADER
 from loadplan.testing import QueryLog, count_queries
 from shotline.app import create_app
-from shotline.settings import Settings
+from shotline.settings import MODE_HEADER, Settings
 from tests.databases import IsolatedDatabase
 from tests.shotline.graphql.production import Production, migrated_production
 from tests.shotline.signin import bearer

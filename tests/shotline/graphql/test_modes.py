@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from loadplan.fastapi import MODE_HEADER
+from shotline.settings import MODE_HEADER
 from tests.shotline.graphql.conftest import Api
 
 

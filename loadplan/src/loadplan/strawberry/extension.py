@@ -11,23 +11,19 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from inspect import isawaitable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from graphql import GraphQLResolveInfo, OperationType
-from sqlalchemy import Select, inspect, select, tuple_
+from sqlalchemy import Select, inspect, select
 from sqlalchemy.orm import Session
 from strawberry.extensions import SchemaExtension
 
 import loadplan
 from loadplan._async import is_async_session
-from loadplan.execution.binding import Strict
-from loadplan.execution.entities import entity_for
-from loadplan.execution.row_keys import MODE_HEADER, OBJECT_KEY
-from loadplan.execution.rows.load import load_rows
-from loadplan.execution.rows.views import rows_of
+from loadplan.loaded import Loaded, Mode, Paging
 from loadplan.planner import PlanSettings
 from loadplan.rules import Rules
 from loadplan.selection import Selection
@@ -96,9 +92,10 @@ class OptimizerExtension(SchemaExtension):
     that class is loaded, see :mod:`loadplan.rules`) and ``rows`` (answer a
     root field from plain rows when nothing below it needs a resolver of its
     own; needs ``execution_context_class=RowExecutionContext`` on the schema,
-    see :mod:`loadplan.strawberry.rows`; a request may force the ORM mode
-    with the ``X-Loadplan-Mode: orm`` header when its context has the
-    request).
+    see :mod:`loadplan.strawberry.rows`) and ``mode_header`` (none by
+    default: an HTTP header in which a request may force the ORM mode,
+    ``orm``, and in which the response names the modes that ran, when the
+    context holds the request and the response).
     """
 
     def __init__(
@@ -106,7 +103,7 @@ class OptimizerExtension(SchemaExtension):
         *,
         execution_context: Any = None,
         session_getter: SessionGetter = default_session_getter,
-        strict: Strict | str | None = None,
+        strict: loadplan.Strict | str | None = None,
         only: bool = True,
         joined: bool = True,
         selectin: bool = True,
@@ -115,6 +112,7 @@ class OptimizerExtension(SchemaExtension):
         max_page_size: int | None = None,
         rules: Rules | None = None,
         rows: bool = False,
+        mode_header: str | None = None,
     ) -> None:
         if execution_context is not None:
             self.execution_context = execution_context
@@ -127,6 +125,7 @@ class OptimizerExtension(SchemaExtension):
         self.max_page_size = max_page_size
         self.rules = dict(rules or {})
         self.rows = rows
+        self.mode_header = mode_header
 
     @classmethod
     def with_options(cls, **options: Any) -> Callable[[], OptimizerExtension]:
@@ -178,97 +177,86 @@ class OptimizerExtension(SchemaExtension):
         session = self._session(info)
         request = self._request(info)
         if request is None:
-            return _execute(session, stmt, request)
+            return _unplanned(session, stmt)
         hook = get_queryset_of(unwrap(_item_type(info, request)))
         if hook is not None:
             stmt = hook(stmt, info)
-        selection = request.selection
+        plan = self._plan(request, info)
+        mode = self._mode(request, info)
+        page = Paging() if _is_root_list(info) else None
+        if is_async_session(session):
+            return self._value_async(
+                plan.afetch(session, stmt, mode=mode, page=page, total=request.wants_total),
+                request,
+                info,
+            )
+        loaded = plan.fetch(session, stmt, mode=mode, page=page, total=request.wants_total)
+        return self._value(loaded, request, info)
+
+    def _plan(self, request: RootRequest, info: GraphQLResolveInfo[Any]) -> loadplan.Plan:
+        """The request's plan; in the row mode, the subtrees whose fields need
+        ORM objects run on objects loaded for their rows."""
         if not self.enabled:
             # Only the root list's own arguments; everything below loads lazily.
-            selection = Selection("", arguments=selection.arguments)
-        plan = loadplan.plan(
-            request.model,
-            selection,
-            context=info,
-            strict=self.strict if self.enabled else Strict.OFF,
-            settings=self.settings if self.enabled else PlanSettings(only=False),
-            rules=self.rules,
-        )
-        count = plan.count(stmt) if request.wants_total else None
-        fast = (
-            self.enabled
-            and self.rows
-            and request.row_ready
-            and self._rows_completed()
-            # Objects for fallback subtrees are loaded synchronously.
-            and not (request.fallbacks and is_async_session(session))
-            and _mode_forced(info) != "orm"
-        )
-        rows_plan = plan
-        if fast and request.fallbacks and request.row_selection is not None:
-            # Rows for everything but what only the fallback subtrees load.
-            rows_plan = loadplan.plan(
+            selection = Selection("", arguments=request.selection.arguments)
+            return loadplan.plan(
                 request.model,
-                request.row_selection,
+                selection,
                 context=info,
-                strict=self.strict,
-                settings=self.settings,
+                strict=loadplan.Strict.OFF,
+                settings=PlanSettings(only=False),
                 rules=self.rules,
             )
-        if fast and rows_plan.supports_rows:
-            _report_mode(info, "rows")
-            restricted = rows_plan.restrict(stmt, entity_for(rows_plan.root))
-            if _is_root_list(info):
-                restricted = restricted.order_by(*inspect(request.model).primary_key)
-            if is_async_session(session):
-                return _execute_rows_async(session, rows_plan, restricted, request, count)
-            rows = load_rows(session, rows_plan.root, rows_plan.binding, restricted)
-            for cls, nodes in request.fallbacks:
-                self._attach_objects(session, rows_plan, rows, cls, nodes, info)
-            total = session.scalar(count) if count is not None else None
-            return _rows_value(request, rows, total)
-        _report_mode(info, "orm")
-        applied = plan.apply(stmt)
-        if _is_root_list(info):
-            applied = applied.order_by(*inspect(request.model).primary_key)
-        return _execute(session, applied, request, count)
+        plan = self._planned(request.model, request.selection, info)
+        if not request.fallbacks or request.row_selection is None:
+            return plan
+        objects = [
+            (cls, self._planned(cls, Selection("", children=nodes), info))
+            for cls, nodes in request.fallbacks
+        ]
+        return plan.with_objects(self._planned(request.model, request.row_selection, info), objects)
 
-    def _attach_objects(
-        self,
-        session: Session,
-        plan: loadplan.Plan,
-        rows: list[dict[str, Any]],
-        cls: type[Any],
-        nodes: tuple[Selection, ...],
-        info: GraphQLResolveInfo[Any],
-    ) -> None:
-        """Give the rows of ``cls`` their ORM objects (one statement, planned
-        for what the fields that need them load), under ``OBJECT_KEY``: those
-        fields then resolve on the objects, in the ORM mode, and only they."""
-        found = rows_of(plan.root, rows, cls)
-        if not found:
-            return
-        mapper = inspect(cls)
-        keys = [mapper.get_property_by_column(c).key for c in mapper.primary_key]
-        wanted = {tuple(row[k] for k in keys) for row in found}
-        objects_plan = loadplan.plan(
+    def _planned(
+        self, cls: type[Any], selection: Selection, info: GraphQLResolveInfo[Any]
+    ) -> loadplan.Plan:
+        return loadplan.plan(
             cls,
-            Selection("", children=nodes),
+            selection,
             context=info,
             strict=self.strict,
             settings=self.settings,
             rules=self.rules,
         )
-        if len(keys) == 1:
-            condition = mapper.primary_key[0].in_([k[0] for k in wanted])
-        else:
-            condition = tuple_(*mapper.primary_key).in_(list(wanted))
-        stmt = objects_plan.apply(select(cls).where(condition))
-        objects = {inspect(o).identity: o for o in session.scalars(stmt)}
-        for row in found:
-            obj = objects.get(tuple(row[k] for k in keys))
-            if obj is not None:
-                row[OBJECT_KEY] = obj
+
+    def _mode(self, request: RootRequest, info: GraphQLResolveInfo[Any]) -> Mode:
+        """The mode asked for: rows only where the extension answers rows and
+        every field below can be completed from them."""
+        if not (self.enabled and self.rows and request.row_ready and self._rows_completed()):
+            return "orm"
+        return "orm" if self._forced(info) == "orm" else "auto"
+
+    def _forced(self, info: GraphQLResolveInfo[Any]) -> str:
+        """The mode a request forces in the ``mode_header`` of its HTTP
+        request, when that option names one and the context has the request."""
+        if self.mode_header is None:
+            return ""
+        headers = _http_headers(info, "request")
+        return str(headers.get(self.mode_header, "")).lower() if headers is not None else ""
+
+    def _value(self, loaded: Loaded, request: RootRequest, info: GraphQLResolveInfo[Any]) -> Any:
+        """The field's value from what was loaded: complete rows for the row
+        mode's execution context, else objects for Strawberry's resolvers."""
+        if self.mode_header is not None:
+            _report_mode(info, self.mode_header, loaded.mode)
+        total = loaded.total if loaded.total is not None else len(loaded.items)
+        if loaded.mode == "rows":
+            return RowsResult(_rows_value(request, loaded.items, total))
+        return _shape(request, loaded.items, total)
+
+    async def _value_async(
+        self, pending: Awaitable[Loaded], request: RootRequest, info: GraphQLResolveInfo[Any]
+    ) -> Any:
+        return self._value(await pending, request, info)
 
     def _rows_completed(self) -> bool:
         """Whether the schema completes row results (``RowExecutionContext``);
@@ -320,50 +308,28 @@ def _http_headers(info: GraphQLResolveInfo[Any], part: str) -> Any:
     return getattr(message, "headers", None)
 
 
-def _mode_forced(info: GraphQLResolveInfo[Any]) -> str:
-    """The mode a request forces with the ``X-Loadplan-Mode`` header, if its
-    context carries the HTTP request."""
-    headers = _http_headers(info, "request")
-    return str(headers.get(MODE_HEADER, "")).lower() if headers is not None else ""
-
-
-def _report_mode(info: GraphQLResolveInfo[Any], mode: str) -> None:
-    """Name the modes that answered in the response's ``X-Loadplan-Mode``
-    header (``rows``, ``orm``, or ``rows,orm`` when root fields differed)."""
+def _report_mode(info: GraphQLResolveInfo[Any], header: str, mode: str) -> None:
+    """Name the modes that answered in the response's ``header`` (``rows``,
+    ``orm``, or ``rows,orm`` when root fields differed)."""
     headers = _http_headers(info, "response")
     if headers is None:
         return
-    current = headers.get(MODE_HEADER)
+    current = headers.get(header)
     if current is None:
-        headers[MODE_HEADER] = mode
+        headers[header] = mode
     elif mode not in current.split(","):
-        headers[MODE_HEADER] = ",".join(sorted({*current.split(","), mode}, reverse=True))
+        headers[header] = ",".join(sorted({*current.split(","), mode}, reverse=True))
 
 
-def _rows_value(request: RootRequest, rows: list[Any], total: int | None) -> RowsResult:
+def _rows_value(request: RootRequest, rows: list[Any], total: int) -> Any:
     if request.kind == "connection":
         assert request.window is not None
-        total = total if total is not None else len(rows)
-        return RowsResult(make_window_dict(rows, total, request.window, encode_cursor))
+        return make_window_dict(rows, total, request.window, encode_cursor)
     if request.kind == "page":
-        return RowsResult(
-            {"results": rows, "total_count": total if total is not None else len(rows)}
-        )
+        return {"results": rows, "total_count": total}
     if request.is_list:
-        return RowsResult(rows)
-    return RowsResult(rows[0] if rows else None)
-
-
-async def _execute_rows_async(
-    session: AsyncSession,
-    plan: loadplan.Plan,
-    stmt: Select[Any],
-    request: RootRequest,
-    count: Select[Any] | None,
-) -> Any:
-    rows = await session.run_sync(lambda sync: load_rows(sync, plan.root, plan.binding, stmt))
-    total = await session.scalar(count) if count is not None else None
-    return _rows_value(request, rows, total)
+        return rows
+    return rows[0] if rows else None
 
 
 def _item_type(info: GraphQLResolveInfo[Any], request: RootRequest) -> Any:
@@ -402,34 +368,20 @@ def _is_mapped(result: Any) -> bool:
         return False
 
 
-def _shape(request: RootRequest | None, rows: list[Any], total: int | None) -> Any:
-    if request is None:
-        return rows
+def _shape(request: RootRequest, items: list[Any], total: int) -> Any:
     if request.kind in {"connection", "page"}:
-        return shape_result(
-            request.kind, rows, total if total is not None else len(rows), request.window
-        )
+        return shape_result(request.kind, items, total, request.window)
     if request.is_list:
-        return rows
-    return rows[0] if rows else None
+        return items
+    return items[0] if items else None
 
 
-def _execute(
-    session: Session | AsyncSession,
-    stmt: Select[Any],
-    request: RootRequest | None,
-    count: Select[Any] | None = None,
-) -> Any:
+def _unplanned(session: Session | AsyncSession, stmt: Select[Any]) -> Any:
+    """The objects of a statement whose field's type is not bound to a model."""
     if is_async_session(session):
-        return _execute_async(session, stmt, request, count)
-    rows = list(session.scalars(stmt).unique())
-    total = session.scalar(count) if count is not None else None
-    return _shape(request, rows, total)
+        return _unplanned_async(session, stmt)
+    return list(session.scalars(stmt).unique())
 
 
-async def _execute_async(
-    session: AsyncSession, stmt: Select[Any], request: RootRequest | None, count: Select[Any] | None
-) -> Any:
-    rows = list((await session.scalars(stmt)).unique())
-    total = await session.scalar(count) if count is not None else None
-    return _shape(request, rows, total)
+async def _unplanned_async(session: AsyncSession, stmt: Select[Any]) -> Any:
+    return list((await session.scalars(stmt)).unique())

@@ -39,9 +39,8 @@ from graphql.pyutils import Path
 from sqlalchemy import inspect
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from loadplan.execution.row_keys import OBJECT_KEY
 from loadplan.execution.rows.views import view_of
-from loadplan.storage import MODEL_KEY, related, total_count
+from loadplan.storage import MODEL_KEY, OBJECT_KEY, related, total_count
 from loadplan.strawberry import registry
 from loadplan.strawberry.fields import FieldSpec, arguments_from, spec_of
 from loadplan.strawberry.pagination import encode_cursor, make_window_dict

@@ -29,6 +29,7 @@ from shotline.access import RULES, Principal
 from shotline.deps import AppSettings
 from shotline.errors import NotFound
 from shotline.schemas.crud import MAX_INT, FieldError, Message
+from shotline.settings import MODE_HEADER
 
 OutT = TypeVar("OutT", bound=BaseModel)
 
@@ -140,6 +141,7 @@ class Listing:
                 default_limit=max_limit if self.paged else None,
                 debug=debug,
                 rules=RULES,
+                mode_header=MODE_HEADER,
                 mode=mode,
             )
         return self._endpoints[key]
