@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install test lint typecheck pytest run bench clean web web-test bench-web dist ui-screenshots
+.PHONY: install test lint typecheck pytest run bench clean web web-test bench-web dist matrix docs ui-screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,8 @@ $(STAMP): pyproject.toml loadplan/pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src loadplan/src tests
-	$(BIN)/ruff format --check src loadplan/src tests
+	$(BIN)/ruff check src loadplan/src tests noxfile.py
+	$(BIN)/ruff format --check src loadplan/src tests noxfile.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict loadplan/src/loadplan
@@ -69,9 +69,23 @@ web-test: $(WEB_BUNDLE)
 ui-screenshots: $(STAMP) web
 	SHOTLINE_UI_SCREENSHOTS=docs/ui $(BIN)/pytest -q tests/web
 
-# A wheel with the built web app in it.
+# Both distributions, wheel and sdist, into dist/ (Shotline's with the built web
+# app in it), checked as an index would check them.
 dist: $(STAMP) web
-	$(BIN)/python -m pip wheel --quiet --no-deps -w dist .
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist loadplan
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
+
+# loadplan's support matrix (noxfile.py): its suite on the installed wheel, with
+# SQLAlchemy alone and with each extra, on SQLAlchemy 2.0, and at the lowest
+# versions its metadata allows.
+matrix: $(STAMP)
+	$(BIN)/nox
+
+# The documentation site (mkdocs.yml) into site/, in strict mode.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 # Benchmarks (bench/): SCALE=small|medium|large, DIALECT=sqlite|postgresql,
 # BENCH_ARGS for bench.run's other options (e.g. "--rounds 0.5 --no-sweep").
@@ -92,4 +106,4 @@ bench-web: $(STAMP) web
 	$(BIN)/python -m bench.web $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache web/node_modules src/shotline/static/app
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .nox dist site web/node_modules src/shotline/static/app

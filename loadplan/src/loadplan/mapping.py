@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, TypeDecorator, inspect
+from sqlalchemy import JSON, ColumnElement, TypeDecorator, inspect
 from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipProperty
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import BooleanClauseList
@@ -164,10 +164,13 @@ def python_type(column_type: TypeEngine[Any]) -> type[Any] | None:
     A ``TypeDecorator`` is asked for the type it stores: SQLAlchemy 2.0
     raises ``NotImplementedError`` for its ``python_type``, 2.1 answers
     ``object``; neither is the type of the values (an aware ``datetime``
-    for a UTC timestamp decorator).
+    for a UTC timestamp decorator). A JSON value may be of any JSON type,
+    whatever SQLAlchemy says (2.0 answers ``dict``).
     """
     while isinstance(column_type, TypeDecorator):
         column_type = column_type.impl_instance
+    if isinstance(column_type, JSON):
+        return None
     try:
         found = column_type.python_type
     except NotImplementedError:

@@ -20,10 +20,11 @@ from sqlalchemy.sql.elements import True_
 
 __all__ = ["Rule", "Rules", "active_rules", "applying", "conditions"]
 
-#: ``rule(entity, context)`` returns the condition rows of ``entity`` (the
-#: class, or the alias it is loaded under) must meet.
 Rule = Callable[[Any, Any], ColumnElement[bool]]
+"""A row rule: ``rule(entity, context)`` returns the condition rows of ``entity``
+(the class, or the alias it is loaded under) must meet."""
 Rules = Mapping[type[Any], Rule]
+"""The row rules of a request, by model class (a subclass's rule applies to its rows too)."""
 
 _active: ContextVar[tuple[Rules, Any] | None] = ContextVar("loadplan_rules", default=None)
 

@@ -22,6 +22,8 @@ from loadplan.selection import Filter, Operator, Order
 
 @strawberry.enum(description="Sort direction.")
 class Ordering(enum.Enum):
+    """The direction a field of a generated order input sorts in."""
+
     ASC = "asc"
     DESC = "desc"
 

@@ -35,6 +35,8 @@ def decode_cursor(cursor: str) -> int:
 
 @strawberry.type(description="Where a page of a connection sits in the whole list.")
 class PageInfo:
+    """Relay's ``pageInfo``: whether pages come before or after this one, and its cursors."""
+
     has_next_page: bool
     has_previous_page: bool
     start_cursor: str | None
@@ -43,12 +45,16 @@ class PageInfo:
 
 @strawberry.type
 class Edge(Generic[T]):
+    """One node of a connection, with the cursor that points at it."""
+
     cursor: str
     node: T
 
 
 @strawberry.type(description="A page of a list, Relay style.")
 class Connection(Generic[T]):
+    """A Relay connection: the type of a field made with ``connection()``."""
+
     edges: list[Edge[T]]
     page_info: PageInfo
     total_count: int
@@ -56,6 +62,8 @@ class Connection(Generic[T]):
 
 @strawberry.type(description="A page of a list by limit and offset.")
 class OffsetPage(Generic[T]):
+    """A page by limit and offset with the list's total: the type of ``offset_page()`` fields."""
+
     results: list[T]
     total_count: int
 
