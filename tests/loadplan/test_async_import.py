@@ -48,8 +48,3 @@ def test_imports_without_greenlet(modules: str) -> None:
     result = run_without_greenlet(modules)
     assert (result.returncode, result.stdout.strip()) == (0, "imported"), result.stderr
 
-
-def test_without_greenlet_the_asyncio_extension_cannot_be_imported() -> None:
-    result = run_without_greenlet("sqlalchemy.ext.asyncio")
-    assert result.returncode == 1
-    assert "greenlet" in result.stderr
