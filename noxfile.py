@@ -175,6 +175,6 @@ def lowest_versions() -> list[str]:
 @nox.session
 def lowest(session: nox.Session) -> None:
     """Every extra, each dependency at the lowest version the metadata allows
-    (SQLAlchemy 2.0.36, so the cases over 500 parents are left out as on 2.0)."""
+    (SQLAlchemy 2.0.49, so the cases over 500 parents are left out as on 2.0)."""
     _install_wheel(session, EXTRAS, *lowest_versions())
     _run_suite(session, EXTRAS, *_deselected(OVER_500_PARENTS))
