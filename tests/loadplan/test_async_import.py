@@ -47,4 +47,3 @@ MODULES_BY_EXTRA = {
 def test_imports_without_greenlet(modules: str) -> None:
     result = run_without_greenlet(modules)
     assert (result.returncode, result.stdout.strip()) == (0, "imported"), result.stderr
-
