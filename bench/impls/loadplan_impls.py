@@ -4,8 +4,8 @@ GraphQL schema (executed in-process like every GraphQL peer).
 Shotline's GraphQL API has no field for the grid's task-status map, so W1/W2
 run on Shotline's own schema extended by one root field, ``assetGrid``, over
 a ``GridAsset`` type declared with ``loadplan.strawberry`` exactly as
-Shotline declares its types (the map is the model's ``task_status_by_type``
-property, planned from its hints). W3-W5 use Shotline's schema unchanged.
+Shotline declares its types (the map is the grid's declared projection,
+``TASK_STATUS_BY_TYPE``, built in SQL). W3-W5 use Shotline's schema unchanged.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ from shotline import models as m
 from shotline.app import create_app
 from shotline.db import session_factory
 from shotline.graphql import schema as shotline_schema
+from shotline.schemas.grid import TASK_STATUS_BY_TYPE
 from shotline.settings import Settings
 
 
@@ -73,7 +74,7 @@ class GridAsset:
     asset_type: auto
     created_at: dt.datetime
     updated_at: dt.datetime
-    task_status_map: JSON = lp.field(field_name="task_status_by_type")
+    task_status_map: JSON = lp.field(field_name="task_status_by_type", annotate=TASK_STATUS_BY_TYPE)
     tasks: auto
 
 

@@ -14,6 +14,7 @@ from loadplan.expressions import Computed, count, exists
 from loadplan.hints import Hints, hint
 from loadplan.plan import EntityPlan, ExpressionLoad, RelationshipPlan, Strategy
 from loadplan.planner import PlanSettings, clear_plan_cache
+from loadplan.projections import column_list, column_map
 from loadplan.properties import cached_model_property, model_property
 from loadplan.rules import Rule, Rules
 from loadplan.selection import Arguments, Filter, Operator, Order, Selection
@@ -43,6 +44,8 @@ __all__ = [
     "cached_model_property",
     "clear_caches",
     "clear_plan_cache",
+    "column_list",
+    "column_map",
     "configure",
     "count",
     "exists",

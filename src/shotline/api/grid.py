@@ -6,15 +6,16 @@ rules of :mod:`shotline.access`, so a request costs the same few statements
 whether it returns 10 rows or a whole project, and whoever makes it (an
 admin or a vendor who sees three assets of it):
 
-- a grid: the page of entities (asset type, or sequence and episode, and
-  the project joined in, each under its access rule), the project's task
-  type order, the tasks (type and status joined in) and their assignees:
-  4 statements for assets and shots alike, plus one with ``total=true``,
+- a grid: the page of entities (asset type, or sequence and episode,
+  joined in, each under its access rule; the status map built
+  by a subquery of theirs, see ``TASK_STATUS_BY_TYPE``), the tasks (type
+  and status joined in) and their assignees: 3 statements for assets and
+  shots alike, plus one with ``total=true``,
   one when the page is empty (is the project unknown, or only empty?), and
   one more per further 30,000 tasks (loadplan's batch size);
-- an entity page: the entity with its live task count (its project, and a
-  shot's sequence and episode, joined in), the project's task type order,
-  the tasks and their assignees: 4 statements.
+- an entity page: the entity with its live task count (a shot's sequence
+  and episode joined in; its status map), the tasks and
+  their assignees: 3 statements.
 
 Resolving the request's token costs one more statement (see
 :mod:`shotline.auth`).
@@ -108,7 +109,7 @@ Explain = Annotated[bool, Query(description="Debug mode only: return the plan an
 
 
 def _planned_list(
-    model: type[Entity], schema: type[BaseModel], task_list: str
+    model: type[Entity], schema: type[BaseModel]
 ) -> Callable[..., Awaitable[PlannedRequest]]:
     _warm(model, schema)
 
@@ -133,16 +134,15 @@ def _planned_list(
         endpoint = _endpoint(
             model, schema, settings.max_page_size, settings.debug, settings.loadplan_mode
         )
-        planned = endpoint(
+        return endpoint(
             request, fields, limit, offset, cursor, order or DEFAULT_ORDER, total, explain
         )
-        return _one_task_list(planned, task_list)
 
     return planned_list
 
 
 def _planned_one(
-    model: type[Entity], schema: type[BaseModel], task_list: str
+    model: type[Entity], schema: type[BaseModel]
 ) -> Callable[..., Awaitable[PlannedRequest]]:
     _warm(model, schema)
 
@@ -152,34 +152,15 @@ def _planned_one(
         endpoint = _endpoint(
             model, schema, settings.max_page_size, settings.debug, settings.loadplan_mode
         )
-        planned = endpoint(request, fields, None, None, None, None, False, explain)
-        return _one_task_list(planned, task_list)
+        return endpoint(request, fields, None, None, None, None, False, explain)
 
     return planned_one
 
 
-def _one_task_list(planned: PlannedRequest, task_list: str) -> PlannedRequest:
-    """Refuse a task list page (``<list>.limit``, ``.offset``, ``.order``)
-    together with ``task_status``.
-
-    ``task_status`` needs every task, so the page becomes a second load of
-    ``tasks`` that loadplan keeps aside (``loadplan.related``), while the
-    response model reads the attribute, which holds every task: the page
-    would be silently ignored. Asking without ``task_status`` works.
-    """
-    if any(relationship.side for relationship in planned.plan.root.relationships):
-        raise BadRequest(
-            task_list,
-            "cannot be limited, offset or ordered while task_status is returned: "
-            "leave task_status out of fields",
-        )
-    return planned
-
-
-AssetGrid = Annotated[PlannedRequest, Depends(_planned_list(Asset, AssetRow, "task_details"))]
-ShotGrid = Annotated[PlannedRequest, Depends(_planned_list(Shot, ShotRow, "task_details"))]
-AssetPage = Annotated[PlannedRequest, Depends(_planned_one(Asset, AssetOut, "tasks"))]
-ShotPage = Annotated[PlannedRequest, Depends(_planned_one(Shot, ShotOut, "tasks"))]
+AssetGrid = Annotated[PlannedRequest, Depends(_planned_list(Asset, AssetRow))]
+ShotGrid = Annotated[PlannedRequest, Depends(_planned_list(Shot, ShotRow))]
+AssetPage = Annotated[PlannedRequest, Depends(_planned_one(Asset, AssetOut))]
+ShotPage = Annotated[PlannedRequest, Depends(_planned_one(Shot, ShotOut))]
 
 # Filters shared by both grids.
 TaskStatusFilter = Annotated[
@@ -401,7 +382,7 @@ def asset_grid(
     """The asset grid: the project's live assets with their task statuses.
 
     Without ``limit``, every matching asset (the whole-project grid), by name
-    unless ``order`` says otherwise. 4 statements whatever the page size.
+    unless ``order`` says otherwise. 3 statements whatever the page size.
     """
     stmt = _grid_statement(db, me, Asset, project_id, task_status, assignee, search)
     if asset_type:
@@ -428,7 +409,7 @@ def shot_grid(
     """The shot grid: the project's live shots with their task statuses.
 
     Without ``limit``, every matching shot (the whole-project grid), by name
-    unless ``order`` says otherwise. 4 statements whatever the page size.
+    unless ``order`` says otherwise. 3 statements whatever the page size.
     """
     stmt = _grid_statement(db, me, Shot, project_id, task_status, assignee, search)
     if sequence:

@@ -15,7 +15,6 @@ from sqlalchemy import ForeignKey, Index, Numeric, String, Text, event, text
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-import loadplan
 from shotline.models.base import Base
 from shotline.softdelete import SoftDeleteMixin
 from shotline.sqltypes import JSONData, UTCDateTime, utcnow
@@ -100,41 +99,6 @@ class Entity(SoftDeleteMixin, Base):
         order_by="Casting.asset_id",
         passive_deletes=True,
     )
-
-    # Computed in Python from loaded rows rather than as a SQL annotation: the
-    # grids load the tasks with their type and status anyway, so the map costs
-    # one more statement per request (the project's task type links, a handful
-    # of rows), whatever the number of entities.
-    @loadplan.model_property(
-        only=[
-            "tasks.task_type_id",
-            "tasks.task_type.name",
-            "tasks.task_status.short_name",
-            "project.task_type_links.task_type_id",
-            "project.task_type_links.position",
-        ]
-    )
-    def task_status_by_type(self) -> dict[str, str]:
-        """Task type name → status short name, in the project's task type order.
-
-        Grids show one column per task type in the order the project set;
-        a task whose type the project no longer enables comes last (by name)
-        rather than vanishing, since its status is still real work.
-        """
-        positions = {link.task_type_id: link.position for link in self.project.task_type_links}
-        unlisted = len(positions)
-        # An entity has one task per type, so (position, name) never ties and
-        # sorting the triples orders by them alone; each relationship is read
-        # once per task (grids compute this map for thousands of entities).
-        cells = sorted(
-            (
-                positions.get(task.task_type_id, unlisted),
-                task.task_type.name,
-                task.task_status.short_name,
-            )
-            for task in self.tasks
-        )
-        return {name: status for _, name, status in cells}
 
     def live_name_key(self) -> str | None:
         """:func:`name_key` of this entity, or ``None`` once it is deleted."""

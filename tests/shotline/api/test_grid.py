@@ -161,10 +161,10 @@ def names(answer: Answer) -> list[str]:
 
 def test_the_asset_grid_is_every_live_asset_by_name(get: Get) -> None:
     answer = get("/api/projects/1/assets")
-    # assets (asset type and project joined), the project's task type order,
-    # tasks, assignees; no project lookup first, since rows came back
-    assert (answer.status, answer.statements) == (200, AUTH + 4)
-    assert "JOIN project" in answer.sql[AUTH]
+    # assets (asset type joined, the status map built in a subquery of
+    # theirs), tasks, assignees; no project lookup first, since rows came back
+    assert (answer.status, answer.statements) == (200, AUTH + 3)
+    assert "project_task_type" in answer.sql[AUTH]
     assert answer.body == {"items": ASSET_ROWS}
     # JSON objects are compared without order: the columns' order is the point.
     assert [list(item["task_status"]) for item in answer.body["items"]] == [
@@ -177,11 +177,11 @@ def test_the_asset_grid_is_every_live_asset_by_name(get: Get) -> None:
 
 def test_the_shot_grid_is_every_live_shot_by_name(get: Get) -> None:
     answer = get("/api/projects/1/shots")
-    # shots (sequence, episode and project joined), task type order, tasks,
+    # shots (sequence and episode joined, the status map a subquery), tasks,
     # assignees
-    assert (answer.status, answer.statements) == (200, AUTH + 4)
+    assert (answer.status, answer.statements) == (200, AUTH + 3)
     assert answer.body == {"items": SHOT_ROWS}
-    assert all(f"JOIN {table}" in answer.sql[AUTH] for table in ("sequence", "episode", "project"))
+    assert all(f"JOIN {table}" in answer.sql[AUTH] for table in ("sequence", "episode"))
 
 
 @pytest.mark.parametrize("kind", ["assets", "shots"])
@@ -193,7 +193,7 @@ def test_statements_do_not_grow_with_the_page(get: Get, kind: str) -> None:
         10,
         40 if kind == "assets" else 30,
     )
-    expected = AUTH + 4
+    expected = AUTH + 3
     assert small.statements == large.statements == whole.statements == expected
     assert small.body["items"] == large.body["items"][:10]
 
@@ -333,7 +333,9 @@ def test_sparse_fields_shrink_json_and_sql(get: Get) -> None:
     assert statuses.body == {
         "items": [{"id": r["id"], "task_status": r["task_status"]} for r in ASSET_ROWS]
     }
-    assert statuses.statements == AUTH + 3  # no assignees
+    # the map is built in the assets' statement: no task is loaded
+    assert statuses.statements == AUTH + 1
+    assert "project_task_type" in statuses.sql[AUTH]
     assert not any("person" in sql for sql in statuses.sql[AUTH:])
     assert not any("task.updated_at" in sql for sql in statuses.sql)
 
@@ -367,6 +369,26 @@ def test_a_page_of_each_task_list(get: Get) -> None:
     assert answer.statements == AUTH + 2
 
 
+def test_a_page_of_each_task_list_beside_the_status_map(get: Get) -> None:
+    # The map reads every live task in SQL, whatever page of them the row lists.
+    answer = get(
+        "/api/projects/1/assets?fields=id,task_status,task_details.id"
+        "&task_details.limit=1&task_details.order=-updated_at"
+    )
+    assert answer.body == {
+        "items": [
+            {"id": row["id"], "task_status": row["task_status"], "task_details": tasks}
+            for row, tasks in zip(
+                ASSET_ROWS, [[{"id": 103}], [{"id": 104}], [{"id": 108}], []], strict=True
+            )
+        ]
+    }
+    assert [list(item["task_status"]) for item in answer.body["items"]] == [
+        list(row["task_status"]) for row in ASSET_ROWS
+    ]
+    assert answer.statements == AUTH + 2
+
+
 # -- Asset and shot pages -----------------------------------------------------------
 
 
@@ -382,8 +404,8 @@ def _page(row: dict[str, Any], tasks: list[dict[str, Any]], **extra: Any) -> dic
 
 def test_asset_page(get: Get) -> None:
     answer = get("/api/assets/10")
-    # asset (project joined), task type order, tasks, assignees
-    assert (answer.status, answer.statements) == (200, AUTH + 4)
+    # asset (the status map a subquery), tasks, assignees
+    assert (answer.status, answer.statements) == (200, AUTH + 3)
     expected = _page(ASSET_ROWS[0], ANCHOR_TASKS, project_id=1, asset_type_id=2)
     assert answer.body == expected
 
@@ -395,13 +417,13 @@ def test_asset_page_counts_live_tasks_only(get: Get) -> None:
         "task_status": {"Modeling": "wip"},
         "tasks": [{"id": 104}],
     }
-    assert answer.statements == AUTH + 3  # asset (project joined), task type order, tasks
+    assert answer.statements == AUTH + 2  # asset (the map a subquery), tasks
 
 
 def test_shot_page(get: Get) -> None:
     answer = get("/api/shots/30")
-    # shot (sequence, episode, project joined), task type order, tasks, assignees
-    assert (answer.status, answer.statements) == (200, AUTH + 4)
+    # shot (sequence and episode joined, the map), tasks, assignees
+    assert (answer.status, answer.statements) == (200, AUTH + 3)
     row = SHOT_ROWS[0]
     assert answer.body == _page(row, row["task_details"], project_id=1, fps=None)
 
@@ -463,12 +485,6 @@ LHK_TYPES = "Modeling, Shading, Rigging, Layout, Animation"
         # Decoded by the endpoint rather than loadplan (see grid._decorated_cursor).
         ("order=-updated_at&cursor=nope&limit=2", "cursor", "invalid cursor"),
         ("asset_type=42", "asset_type", "unknown asset type '42'"),
-        (
-            "task_details.limit=1",
-            "task_details",
-            "cannot be limited, offset or ordered while task_status is returned: "
-            "leave task_status out of fields",
-        ),
     ],
 )
 def test_bad_filters_are_400_naming_the_field(
@@ -590,7 +606,7 @@ def test_page_size_and_explain_follow_the_app_settings(grid_engine: Engine, mode
     )
     assert client.get("/api/projects/2/assets?limit=20&fields=id").status_code == 200
     explained = client.get("/api/projects/1/assets?fields=id,task_status&explain=1").json()
-    assert explained["statement_count"] == 3  # assets (project joined), task type order, tasks
+    assert explained["statement_count"] == 1  # assets, the map in a subquery
     assert explained["plan"].startswith("Asset (")
     assert explained["mode"] == mode
 
