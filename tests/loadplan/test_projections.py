@@ -184,34 +184,53 @@ def test_a_response_model_declares_projections(small: Engine) -> None:
     }
 
 
-@lp.type(Entity, name="ProjectedEntity")
-class ProjectedEntity:
+KIND_BY_NAME = loadplan.column_map("entities", "name", "kind", order_by=["-name"])
+ROLES = loadplan.column_list("memberships", "role", order_by=["role"])
+
+
+@lp.type(Project, name="ProjectedProject")
+class ProjectedProject:
     id: strawberry.auto
-    types: strawberry.scalars.JSON = lp.field(annotate=TYPES_BY_STATUS)
-    by_priority: list[str] = lp.field(annotate=TASK_NAMES_BY_PRIORITY)
+    kinds: strawberry.scalars.JSON = lp.field(annotate=KIND_BY_NAME)
+    roles: list[str] = lp.field(annotate=ROLES)
 
 
 @strawberry.type
 class Query:
     @strawberry.field
-    def entities(self) -> list[ProjectedEntity]:
-        return select(Entity).order_by(Entity.id).limit(1)  # type: ignore[return-value]
+    def projects(self) -> list[ProjectedProject]:
+        return select(Project).order_by(Project.id).limit(1)  # type: ignore[return-value]
 
 
 def test_a_strawberry_type_declares_projections(small: Engine) -> None:
     schema = strawberry.Schema(Query, extensions=[OptimizerExtension])
     with Session(small) as session, count_queries(small) as log:
         result = schema.execute_sync(
-            "{ entities { id types byPriority } }", context_value={"session": session}
+            "{ projects { id kinds roles } }", context_value={"session": session}
         )
     assert result.errors is None
     assert result.data == {
-        "entities": [
+        "projects": [
             {
                 "id": "1",
-                "types": {"done": "Rigging", "todo": "Animation", "wip": "Modeling"},
-                "byPriority": ["task 1", "task 2", "task 3"],
+                "kinds": {
+                    "shot 6": "shot",
+                    "shot 4": "shot",
+                    "shot 2": "shot",
+                    "asset 5": "asset",
+                    "asset 3": "asset",
+                    "asset 1": "asset",
+                },
+                "roles": ["role0", "role1", "role2"],
             }
         ]
     }
+    assert list(result.data["projects"][0]["kinds"]) == [
+        "shot 6",
+        "shot 4",
+        "shot 2",
+        "asset 5",
+        "asset 3",
+        "asset 1",
+    ]
     assert log.count == 1
