@@ -106,6 +106,7 @@ tasks_endpoint = PlannedEndpoint(
 task_state_endpoint = PlannedEndpoint(m.Task, TaskState, mode_header=MODE_HEADER)
 projects_endpoint = PlannedEndpoint(m.Project, ProjectOut, mode_header=MODE_HEADER)
 entities_endpoint = PlannedEndpoint(m.Entity, EntityOut)
+task_list_endpoint = PlannedEndpoint(m.Task, list[TaskOut], mode_header=MODE_HEADER)
 
 
 def make_app(engine: Engine, async_engine: AsyncEngine | None = None) -> FastAPI:
@@ -123,6 +124,13 @@ def make_app(engine: Engine, async_engine: AsyncEngine | None = None) -> FastAPI
     @app.get("/tasks", response_model=tasks_endpoint.page_model)
     def list_tasks(
         planned: PlannedRequest = Depends(tasks_endpoint),
+        db: Session = Depends(session),
+    ) -> Response:
+        return planned.page(db, select(m.Task))
+
+    @app.get("/task-list", response_model=task_list_endpoint.page_model)
+    def list_tasks_bare(
+        planned: PlannedRequest = Depends(task_list_endpoint),
         db: Session = Depends(session),
     ) -> Response:
         return planned.page(db, select(m.Task))

@@ -114,6 +114,34 @@ def test_exact_payload_of_one_task(client: TestClient, small: Engine) -> None:
     }
 
 
+def test_a_list_response_model_answers_a_bare_list(client: TestClient, small: Engine) -> None:
+    paged, _, _ = get(client, "/tasks?limit=3", small)
+    bare, statements, _ = get(client, "/task-list?limit=3", small)
+    assert statements == 3
+    assert bare.json() == paged.json()["items"]
+    assert bare.content.startswith(b"[{")
+    assert b"next_cursor" not in bare.content
+    narrowed, _, _ = get(client, "/task-list?fields=id,name&limit=2", small)
+    assert narrowed.json() == [{"id": 1, "name": "task 1"}, {"id": 2, "name": "task 2"}]
+    whole, _, _ = get(client, "/task-list?fields=id", small)
+    assert len(whole.json()) == small_task_count(small)
+
+
+def test_a_bare_list_has_no_total(client: TestClient, small: Engine) -> None:
+    with count_queries(small) as log:
+        response = client.get("/task-list?total=true")
+    assert (response.status_code, response.json()) == (
+        400,
+        {"detail": {"message": "a list response carries no total", "field": "total"}},
+    )
+    assert log.count == 0
+
+
+def small_task_count(engine: Engine) -> int:
+    with Session(engine) as session:
+        return int(session.scalar(select(func.count()).select_from(m.Task)) or 0)
+
+
 def test_sparse_fieldset_shrinks_json_and_columns(client: TestClient, small: Engine) -> None:
     response, statements, sql = get(
         client, "/tasks?limit=2&fields=id,name,status.shortName,assignees.name", small

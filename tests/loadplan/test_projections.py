@@ -41,7 +41,7 @@ def _both_modes(engine: Engine, cls: type[Any], selection: Selection, **options:
     plan = loadplan.plan(cls, selection, **options)
     stmt = select(cls).order_by(cls.id).limit(2)
     with Session(engine) as session, count_queries(engine) as log:
-        rows = plan.rows(session, stmt)
+        rows = plan.fetch(session, stmt, mode="rows").items
         objects = list(session.scalars(plan.apply(stmt)))
     assert log.count == 2
     names = [node.name for node in selection.children]
@@ -104,7 +104,7 @@ def test_row_rules_apply_to_the_collection_and_its_to_ones(small: Engine) -> Non
     )
     plan = loadplan.plan(Entity, selection, rules=rules)
     with Session(small) as session:
-        rows = plan.rows(session, select(Entity).order_by(Entity.id).limit(1))
+        rows = plan.fetch(session, select(Entity).order_by(Entity.id).limit(1), mode="rows").items
     assert rows[0]["names"] == ["task 1", "task 2"]
     assert [(t["id"], t["people"]) for t in rows[0]["tasks"]] == [
         (1, ["Person 2"]),
@@ -156,7 +156,7 @@ def test_a_projection_that_reads_nothing_is_refused(
 ) -> None:
     plan = loadplan.plan(Entity, _selection(bad=projection))
     with Session(small) as session, pytest.raises(PlanError, match=re.escape(message)):
-        plan.rows(session, select(Entity).limit(1))
+        plan.fetch(session, select(Entity).limit(1), mode="rows")
 
 
 class _Out(BaseModel):
@@ -175,7 +175,7 @@ def test_a_response_model_declares_projections(small: Engine) -> None:
     selection = selection_from_model(Entity, EntityRow)
     plan = loadplan.plan(Entity, selection)
     with Session(small) as session, count_queries(small) as log:
-        rows = plan.rows(session, select(Entity).order_by(Entity.id).limit(1))
+        rows = plan.fetch(session, select(Entity).order_by(Entity.id).limit(1), mode="rows").items
     assert log.count == 1
     assert EntityRow.model_validate(rows[0]).model_dump() == {
         "id": 1,

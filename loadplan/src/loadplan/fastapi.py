@@ -15,6 +15,7 @@ import base64
 import contextlib
 import datetime as dt
 import decimal
+import typing
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -85,12 +86,17 @@ class PlannedEndpoint:
     whenever the response needs no Python property. ``mode_header`` (none by
     default) names an HTTP header in which a request may force either mode
     and in which the response names the mode that ran.
+
+    A list response model (``list[Schema]``) makes :meth:`PlannedRequest.page`
+    answer the bare JSON array of the items instead of a :class:`Page`; such a
+    response has nowhere to put a total, so ``total=true`` is a 400 there,
+    and ``limit`` cuts the list without a ``next_cursor``.
     """
 
     def __init__(
         self,
         model: type[Any],
-        schema: type[BaseModel],
+        schema: type[BaseModel] | Any,
         *,
         max_limit: int = 500,
         default_limit: int | None = None,
@@ -103,17 +109,19 @@ class PlannedEndpoint:
         self.mode_header = mode_header
         self.rules = dict(rules or {})
         self.mode = mode
-        self.schema = schema
-        self.tree: SchemaTree = compile_schema(model, schema)
+        self.bare = typing.get_origin(schema) is list
+        item: type[BaseModel] = typing.get_args(schema)[0] if self.bare else schema
+        self.schema = item
+        self.tree: SchemaTree = compile_schema(model, item)
         self.max_limit = max_limit
         self.default_limit = default_limit
         self.debug = debug
-        self.page_model: Any = Page[schema]  # type: ignore[valid-type]
+        self.page_model: Any = list[item] if self.bare else Page[item]  # type: ignore[valid-type]
         try:
             loadplan.plan(model, Selection("", children=tree_selection(self.tree)))
         except PlanError as error:
             raise LoadplanError(
-                f"{schema.__name__} cannot be loaded from {model.__name__}: {error}"
+                f"{item.__name__} cannot be loaded from {model.__name__}: {error}"
             ) from error
         self._orderable = order_columns(self.tree)
         pk = inspect(model).primary_key
@@ -145,6 +153,8 @@ class PlannedEndpoint:
                     }
                 ],
             )
+        if total and self.bare:
+            raise _bad_request(FieldsetError("a list response carries no total", "total", []))
         try:
             fieldset = parse_fieldset(self.tree, fields.split(",")) if fields else None
             nested = list_arguments(self.tree, request.query_params, self.max_limit)
@@ -262,6 +272,8 @@ class PlannedRequest:
         return adapter.dump_json(validated, by_alias=True)
 
     def _page(self, loaded: Loaded) -> Response:
+        if self.endpoint.bare:
+            return self._response(self._items(loaded), loaded)
         parts = [b'{"items":', self._items(loaded)]
         if self.total:
             parts += [b',"total":', orjson.dumps(loaded.total)]
