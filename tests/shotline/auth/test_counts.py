@@ -17,15 +17,15 @@ from tests.shotline.auth.world import ANCHOR, ANCHOR_RIG, P1, SH0010
 READERS = ("admin", "manager", "supervisor", "artist", "vendor", "client")
 
 LISTS = {
-    # token, assets (their project joined, under its rule), task type order,
-    # tasks, assignees
-    f"/api/projects/{P1}/assets": 5,
-    # ... shots (sequence, episode and project joined), ...
-    f"/api/projects/{P1}/shots": 5,
-    f"/api/projects/{P1}/assets?total=true&limit=1": 6,
-    # token, asset (project joined), task type order, tasks, assignees
-    f"/api/assets/{ANCHOR}": 5,
-    f"/api/shots/{SH0010}": 5,
+    # token, assets (the status map a subquery, under the task rule), tasks,
+    # assignees
+    f"/api/projects/{P1}/assets": 4,
+    # ... shots (sequence and episode joined), ...
+    f"/api/projects/{P1}/shots": 4,
+    f"/api/projects/{P1}/assets?total=true&limit=1": 5,
+    # token, asset (its status map), tasks, assignees
+    f"/api/assets/{ANCHOR}": 4,
+    f"/api/shots/{SH0010}": 4,
     # token, tasks (entity joined), assignees: rows need no project check
     f"/api/projects/{P1}/tasks": 3,
     f"/api/projects/{P1}/tasks?total=true": 4,
