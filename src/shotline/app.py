@@ -12,8 +12,9 @@ from shotline.body_limit import BodySizeLimit, RouteLimit
 from shotline.csvfiles import MAX_CSV_BYTES
 from shotline.db import session_factory
 from shotline.graphql import graphql_router
+from shotline.query_parameters import known_only
 from shotline.request_id import RequestIdMiddleware
-from shotline.schemas.crud import Message
+from shotline.schemas.crud import FieldError, Message
 from shotline.settings import Settings
 from shotline.timing import ServerTimingMiddleware, instrument
 
@@ -21,6 +22,13 @@ UNAUTHENTICATED = {
     401: {
         "model": Message,
         "description": "No bearer token, or an invalid, expired or revoked one.",
+    }
+}
+UNKNOWN_PARAMETER = {
+    400: {
+        "model": FieldError,
+        "description": "A query parameter the operation does not declare (or another field "
+        "names something not allowed here).",
     }
 }
 
@@ -64,13 +72,18 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
         return {"status": "ok"}
 
     for router in public_routers():
-        app.include_router(router, prefix="/api")
+        app.include_router(
+            router,
+            prefix="/api",
+            dependencies=[Depends(known_only)],
+            responses=UNKNOWN_PARAMETER,  # type: ignore[arg-type]
+        )
     for router in routers():
         app.include_router(
             router,
             prefix="/api",
-            dependencies=[Depends(current_principal)],
-            responses=UNAUTHENTICATED,  # type: ignore[arg-type]
+            dependencies=[Depends(current_principal), Depends(known_only)],
+            responses={**UNAUTHENTICATED, **UNKNOWN_PARAMETER},  # type: ignore[dict-item]
         )
     app.include_router(graphql_router(settings), prefix="/graphql")
     web.install(app)

@@ -166,8 +166,9 @@ ShotPage = Annotated[PlannedRequest, Depends(_planned_one(Shot, ShotOut))]
 TaskStatusFilter = Annotated[
     list[QueryText] | None,
     Query(
-        description="'<task type name>:<status short name>', repeatable: an entity matches when, "
-        "for every task type named, its task has one of the statuses given for that type."
+        description="'<task type>:<task status>', each by id or name (a status by its short "
+        "name), repeatable: an entity matches when, for every task type named, its task has "
+        "one of the statuses given for that type."
     ),
 ]
 AssigneeFilter = Annotated[
@@ -203,7 +204,7 @@ def _project_vocabulary(db: Session, me: Principal, project_id: int) -> Project:
 def _task_status_condition(
     model: type[Entity], project: Project, values: list[str], me: Principal
 ) -> ColumnElement[bool]:
-    """``Modeling:wip`` filters as one EXISTS per task type.
+    """``Modeling:wip`` (or ``3:2``, by ids) filters as one EXISTS per task type.
 
     Several statuses for one task type are alternatives (``Modeling:wip`` and
     ``Modeling:wfa``: either), different task types must all match. Names are
@@ -216,24 +217,25 @@ def _task_status_condition(
     statuses = {
         link.task_status.short_name: link.task_status_id for link in project.task_status_links
     }
+    # Ids name them too (see shotline.vocabulary), the project's own only.
+    type_keys = {**task_types, **{str(ident): ident for ident in task_types.values()}}
+    status_keys = {**statuses, **{str(ident): ident for ident in statuses.values()}}
     wanted: dict[int, list[int]] = {}
     for value in values:
         type_name, colon, status_name = value.rpartition(":")
         if not colon or not type_name or not status_name:
-            raise BadRequest(
-                "task_status", f"expected '<task type>:<status short name>', got {value!r}"
-            )
-        if type_name not in task_types:
+            raise BadRequest("task_status", f"expected '<task type>:<task status>', got {value!r}")
+        if type_name not in type_keys:
             raise BadRequest(
                 "task_status",
                 f"unknown task type {type_name!r}; this project has {', '.join(task_types)}",
             )
-        if status_name not in statuses:
+        if status_name not in status_keys:
             raise BadRequest(
                 "task_status",
                 f"unknown status {status_name!r}; this project has {', '.join(statuses)}",
             )
-        wanted.setdefault(task_types[type_name], []).append(statuses[status_name])
+        wanted.setdefault(type_keys[type_name], []).append(status_keys[status_name])
     return and_(
         *(
             model.tasks.any(

@@ -85,6 +85,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 import loadplan.strawberry as lp
+from loadplan import PlanError
 from shotline import models as m
 from shotline.access import RULES
 from shotline.errors import TIMED_OUT, timed_out
@@ -161,19 +162,36 @@ class Query:
 
 
 def _unexpected(error: GraphQLError) -> bool:
-    """Mask errors nobody raised for the client: bugs, database errors."""
+    """Errors nobody raised for the client: bugs, database errors."""
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError | PlanError)
+
+
+def _rewritten(error: GraphQLError) -> bool:
+    """Errors answered otherwise than as raised: the unexpected ones, and
+    loadplan's refusals of a filter value (a ``projectId`` that is no number)."""
     return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
 
 
 class MaskInternalErrors(MaskErrors):
     """``Unexpected error.`` in place of what a bug or the database said,
     with ``extensions.code`` ``INTERNAL_SERVER_ERROR`` and the request id the
-    error was logged with (see :meth:`ShotlineSchema.process_errors`)."""
+    error was logged with (see :meth:`ShotlineSchema.process_errors`); a
+    filter value loadplan refuses is ``BAD_USER_INPUT``, with its message."""
 
     def __init__(self) -> None:
-        super().__init__(should_mask_error=_unexpected)
+        super().__init__(should_mask_error=_rewritten)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        if isinstance(error.original_error, PlanError):
+            return GraphQLError(
+                str(error.original_error),
+                nodes=error.nodes,
+                source=error.source,
+                positions=error.positions,
+                path=error.path,
+                extensions={"code": "BAD_USER_INPUT"},
+            )
         if error.original_error is not None and timed_out(error.original_error):
             return GraphQLError(
                 TIMED_OUT,

@@ -156,10 +156,17 @@ class Task:
     entity: auto
     task_type: auto
     task_status: auto
-    # Dotted fields read through the to-ones: they also make the task type and
-    # status filterable and sortable by short name (TaskFilter, TaskOrder).
+    # Column and dotted fields: they also make tasks filterable and sortable
+    # by project, task type and status, as ids and names (TaskFilter, TaskOrder).
+    project_id: strawberry.ID = lp.field(description="Its project's id (filters by project).")
+    task_type_id: strawberry.ID = lp.field(description="Its task type's id.")
+    task_status_id: strawberry.ID = lp.field(description="Its status's id.")
+    type_name: auto = lp.field(field_name="task_type.name")
     type_short_name: auto = lp.field(field_name="task_type.short_name")
     status_short_name: auto = lp.field(field_name="task_status.short_name")
+    done: auto = lp.field(
+        field_name="task_status.is_done", description="Whether its status is a done one."
+    )
     assignees: auto
     assignee_connection: lp.Connection[Person] = lp.connection(field_name="assignees")
     comments: auto

@@ -566,6 +566,9 @@ class Message(BaseModel):
 class FieldProblem(BaseModel):
     field: str
     message: str
+    valid: list[str] | None = Field(
+        None, description="The values that would be accepted, where they are few."
+    )
 
 
 class FieldError(BaseModel):

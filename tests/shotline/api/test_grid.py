@@ -207,6 +207,9 @@ def test_statements_do_not_grow_with_the_page(get: Get, kind: str) -> None:
         ("asset_type=Prop", ["Anchor", "Bell"]),
         ("asset_type=1", ["Keeper"]),
         ("task_status=Modeling:done", ["Anchor", "Keeper"]),
+        # Ids name task types and statuses too (Modeling is 1, done 4).
+        ("task_status=1:4", ["Anchor", "Keeper"]),
+        ("task_status=Modeling:4&task_status=1:wip", ["Anchor", "Bell", "Keeper"]),
         # Statuses of one task type are alternatives...
         ("task_status=Modeling:done&task_status=Modeling:wip", ["Anchor", "Bell", "Keeper"]),
         # ...task types must all match.
@@ -478,7 +481,7 @@ LHK_TYPES = "Modeling, Shading, Rigging, Layout, Animation"
         (
             "task_status=Modeling",
             "task_status",
-            "expected '<task type>:<status short name>', got 'Modeling'",
+            "expected '<task type>:<task status>', got 'Modeling'",
         ),
         ("asset_type=Vehicle", "asset_type", "unknown asset type 'Vehicle'"),
         ("cursor=nope&limit=2", "cursor", "invalid cursor"),

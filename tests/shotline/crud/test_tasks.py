@@ -241,16 +241,16 @@ def test_list_tasks(client: TestClient, crud_engine: Engine, prod: Production) -
     assert listed.log.count == AUTH + 2
 
     by_type = client.get(
-        f"/api/projects/{prod.project}/tasks?task_type_id={prod.modeling}&fields=id&limit=1"
+        f"/api/projects/{prod.project}/tasks?task_type={prod.modeling}&fields=id&limit=1"
     ).json()
     assert by_type["items"] == [{"id": prod.lantern_modeling}]
     after = client.get(
-        f"/api/projects/{prod.project}/tasks?task_type_id={prod.modeling}&fields=id&limit=1"
+        f"/api/projects/{prod.project}/tasks?task_type={prod.modeling}&fields=id&limit=1"
         f"&cursor={by_type['next_cursor']}"
     ).json()
     assert after == {"items": [{"id": prod.keeper_modeling}], "next_cursor": None}
     filtered = client.get(
-        f"/api/projects/{prod.project}/tasks?task_status_id={prod.todo}&entity_id={prod.shot}"
+        f"/api/projects/{prod.project}/tasks?task_status={prod.todo}&entity={prod.shot}"
         "&fields=id,entity.name"
     ).json()
     assert filtered["items"] == [{"id": prod.shot_animation, "entity": {"name": "SH0010"}}]
@@ -319,8 +319,8 @@ def test_delete_and_restore_a_task(
     [
         (("GET", "/api/tasks/{missing}", None), 404, "task {missing} not found"),
         (("GET", "/api/projects/{missing}/tasks", None), 404, "project {missing} not found"),
-        (("GET", "/api/projects/{project}/tasks?task_type_id=0", None), 422,
-         (("query", "task_type_id"), "greater_than_equal")),
+        (("GET", "/api/projects/{project}/tasks?entity=0", None), 422,
+         (("query", "entity", 0), "greater_than_equal")),
         (("GET", "/api/projects/{project}/tasks?cursor=bm9wZQ", None), 400,
          ("cursor", "invalid cursor")),
         (("PATCH", "/api/tasks/{missing}", {"priority": 1}), 404, "task {missing} not found"),

@@ -16,7 +16,8 @@ from fastapi.responses import Response
 from sqlalchemy import ColumnElement, select
 
 from loadplan.fastapi import PlannedRequest
-from shotline.api.crud.common import Listing, crud_router
+from shotline.api.crud.common import Listing, crud_router, errors
+from shotline.api.crud.task_filters import MyTaskFilters
 from shotline.auth import Me
 from shotline.deps import DB
 from shotline.models import Person, Task, TaskStatus
@@ -29,11 +30,12 @@ router = crud_router("tasks")
 my_task_list = Listing(Task, MyTask, paged=True, default_order="-updated_at")
 
 
-@router.get("/me/tasks", response_model=my_task_list.page_model)
+@router.get("/me/tasks", response_model=my_task_list.page_model, responses=errors(400))
 def list_my_tasks(
     db: DB,
     me: Me,
     planned: Annotated[PlannedRequest, Depends(my_task_list)],
+    filters: Annotated[MyTaskFilters, Depends()],
     project_id: Annotated[
         int | None, Query(ge=1, le=MAX_INT, description="Only the tasks of this project.")
     ] = None,
@@ -44,6 +46,7 @@ def list_my_tasks(
         Task.assignees.any(Person.id == me.person_id),
         Task.task_status.has(TaskStatus.is_done.is_(False)),
         ENTITY_IS_LIVE,
+        *filters.conditions(db),
     ]
     if project_id is not None:
         conditions.append(Task.project_id == project_id)

@@ -17,14 +17,14 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 from fastapi.responses import Response
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 
 from loadplan.fastapi import PlannedRequest
 from shotline.api.crud.common import IdPath, Listing, Reader, crud_router, errors
+from shotline.api.crud.task_filters import TaskFilters, today
 from shotline.auth import Me
 from shotline.deps import DB, AppSettings
-from shotline.models import Milestone, Person, Project, Task, TaskStatus
-from shotline.schemas.crud import MAX_INT
+from shotline.models import Milestone, Project, Task
 from shotline.schemas.schedule import (
     MAX_WEEKS,
     MilestoneCreate,
@@ -42,11 +42,6 @@ router = crud_router("schedule")
 milestones = Reader(Milestone, MilestoneOut, "milestone")
 milestone_list = Listing(Milestone, MilestoneOut, default_order="date")
 schedule_list = Listing(Task, ScheduleTask, paged=True, default_order="due_date")
-
-
-def today() -> dt.date:
-    """The current day in UTC: what "late" is judged against by default."""
-    return dt.datetime.now(dt.UTC).date()
 
 
 # -- Milestones ---------------------------------------------------------------------
@@ -98,43 +93,21 @@ def delete_milestone(milestone_id: IdPath, db: DB, me: Me) -> None:
 @router.get(
     "/projects/{project_id}/schedule/tasks",
     response_model=schedule_list.page_model,
-    responses=errors(404),
+    responses=errors(400, 404),
 )
 def schedule_tasks(
     project_id: IdPath,
     db: DB,
     me: Me,
     planned: Annotated[PlannedRequest, Depends(schedule_list)],
-    late: Annotated[
-        bool, Query(description="Only the late tasks: due before ``on`` and not done.")
-    ] = False,
-    on: Annotated[
-        dt.date | None, Query(description="The day lateness is judged on (default: today, UTC).")
-    ] = None,
-    due_from: Annotated[dt.date | None, Query(description="Due on or after this day.")] = None,
-    due_to: Annotated[dt.date | None, Query(description="Due on or before this day.")] = None,
-    assignee: Annotated[
-        int | None, Query(ge=1, le=MAX_INT, description="Only tasks assigned to this person.")
-    ] = None,
+    filters: Annotated[TaskFilters, Depends()],
 ) -> Response:
     """The project's tasks that have a due date, by due date (then id) unless
-    ``order`` says otherwise, with their estimate and time spent."""
-    conditions: list[ColumnElement[bool]] = [
-        Task.project_id == project_id,
-        Task.due_date.is_not(None),
-    ]
-    if late:
-        conditions += [
-            Task.due_date < (on or today()),
-            Task.task_status.has(TaskStatus.is_done.is_(False)),
-        ]
-    if due_from is not None:
-        conditions.append(Task.due_date >= due_from)
-    if due_to is not None:
-        conditions.append(Task.due_date <= due_to)
-    if assignee is not None:
-        conditions.append(Task.assignees.any(Person.id == assignee))
-    stmt = select(Task).where(*conditions)
+    ``order`` says otherwise, with their estimate and time spent; filtered as
+    every task list is (see :mod:`shotline.api.crud.task_filters`)."""
+    stmt = select(Task).where(
+        Task.project_id == project_id, Task.due_date.is_not(None), *filters.conditions(db)
+    )
     return planned.page(db, stmt, project_seen_if_empty(db, me, project_id))
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Depends
 from fastapi.responses import Response
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 
 from loadplan.fastapi import PlannedRequest
 from shotline.access import can_edit_task
@@ -24,11 +24,11 @@ from shotline.api.crud.common import (
     crud_router,
     errors,
 )
+from shotline.api.crud.task_filters import TaskFilters
 from shotline.auth import Me
 from shotline.deps import DB
 from shotline.models import Task
 from shotline.schemas.crud import (
-    MAX_INT,
     AssigneesIn,
     TaskRecord,
     TasksCreate,
@@ -45,34 +45,23 @@ tasks = Reader(Task, TaskRecord, "task")
 # largest page, and the grids (``shotline.api.grid``) serve whole projects.
 task_list = Listing(Task, TaskRecord, paged=True)
 
-IdFilter = Annotated[int | None, Query(ge=1, le=MAX_INT)]
-
 
 @router.get(
     "/projects/{project_id}/tasks",
     response_model=task_list.page_model,
     tags=["tasks"],
-    responses=errors(404),
+    responses=errors(400, 404),
 )
 def list_tasks(
     project_id: IdPath,
     db: DB,
     me: Me,
     planned: Annotated[PlannedRequest, Depends(task_list)],
-    entity_id: IdFilter = None,
-    task_type_id: IdFilter = None,
-    task_status_id: IdFilter = None,
+    filters: Annotated[TaskFilters, Depends()],
 ) -> Response:
-    """The project's live tasks the principal sees, optionally of one entity,
-    task type or status."""
-    conditions: list[ColumnElement[bool]] = [Task.project_id == project_id]
-    if entity_id is not None:
-        conditions.append(Task.entity_id == entity_id)
-    if task_type_id is not None:
-        conditions.append(Task.task_type_id == task_type_id)
-    if task_status_id is not None:
-        conditions.append(Task.task_status_id == task_status_id)
-    stmt = select(Task).where(*conditions)
+    """The project's live tasks the principal sees, filtered (see
+    :mod:`shotline.api.crud.task_filters`)."""
+    stmt = select(Task).where(Task.project_id == project_id, *filters.conditions(db))
     return planned.page(db, stmt, project_seen_if_empty(db, me, project_id))
 
 
