@@ -70,7 +70,8 @@ def _crud_operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any
 
 def test_every_crud_operation(spec: dict[str, Any]) -> None:
     operations = {(m, p): o["operationId"] for m, p, o in _crud_operations(spec)}
-    assert len(operations) == 70
+    assert len(operations) == 74
+    assert operations[("POST", "/api/projects/{project_id}/shots/bulk")] == "create_shots"
     assert operations[("GET", "/api/me/tasks")] == "list_my_tasks"
     assert operations[("POST", "/api/projects/{project_id}/tasks")] == "create_tasks"
     assert operations[("POST", "/api/projects/{project_id}/tasks/status")] == "set_task_status"

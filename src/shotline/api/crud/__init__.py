@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
 from shotline.api.crud import (
+    bulk_entities,
     casting,
     comments,
     entities,
@@ -38,6 +39,7 @@ for area in (
     projects,
     team,
     entities,
+    bulk_entities,
     tasks,
     my_tasks,
     comments,

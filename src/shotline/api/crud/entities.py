@@ -84,7 +84,7 @@ def _within(
     ]
 
 
-def _in_project(me: Principal, project_id: int, what: str) -> list[Check]:
+def adding_to(me: Principal, project_id: int, what: str) -> list[Check]:
     """The project is one the principal sees, and may add ``what`` to."""
     return [
         seen(me, Project, project_id, "project"),
@@ -114,7 +114,7 @@ def _check_frames(frame_in: int, frame_out: int) -> None:
 def create_asset(project_id: IdPath, body: AssetCreate, db: DB, me: Me) -> AssetRecord:
     verify(
         db,
-        *_in_project(me, project_id, "assets"),
+        *adding_to(me, project_id, "assets"),
         present(AssetType, body.asset_type_id, "asset type"),
     )
     return assets.committed(db, me, entities.create(db, Asset, project_id, body.model_dump()))
@@ -168,7 +168,7 @@ def list_episodes(
     responses=errors(403, 404),
 )
 def create_episode(project_id: IdPath, body: EpisodeCreate, db: DB, me: Me) -> EpisodeRecord:
-    verify(db, *_in_project(me, project_id, "episodes"))
+    verify(db, *adding_to(me, project_id, "episodes"))
     return episodes.committed(db, me, entities.create(db, Episode, project_id, body.model_dump()))
 
 
@@ -223,7 +223,7 @@ def list_sequences(
 def create_sequence(project_id: IdPath, body: SequenceCreate, db: DB, me: Me) -> SequenceRecord:
     verify(
         db,
-        *_in_project(me, project_id, "sequences"),
+        *adding_to(me, project_id, "sequences"),
         *_within(me, Episode, body.episode_id, "episode", "episode_id", project_id),
     )
     return sequences.committed(db, me, entities.create(db, Sequence, project_id, body.model_dump()))
@@ -275,7 +275,7 @@ def create_shot(project_id: IdPath, body: ShotCreate, db: DB, me: Me) -> ShotRec
     _check_frames(body.frame_in, body.frame_out)
     verify(
         db,
-        *_in_project(me, project_id, "shots"),
+        *adding_to(me, project_id, "shots"),
         *_within(me, Sequence, body.sequence_id, "sequence", "sequence_id", project_id),
     )
     return shots.committed(db, me, entities.create(db, Shot, project_id, body.model_dump()))
