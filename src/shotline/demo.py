@@ -4,7 +4,7 @@ The demo is what people first see of Shotline and what benchmarks and API
 tests run against, so it must look like a real production (names, pipeline
 order, statuses that make sense for where an entity is in the pipeline,
 comments that follow the status history, time logged on worked days) and be
-the same for a given seed. It must also be quick at benchmark scale (75,000
+the same for a given seed (and week: see :func:`demo_monday`). It must also be quick at benchmark scale (75,000
 tasks): rows are built as plain dicts with pre-assigned ids and written with
 bulk Core inserts, never object by object through the ORM.
 
@@ -66,7 +66,8 @@ ProgressCallback = Callable[[str, int, int], None]
 
 BATCH_SIZE = 10_000
 TODAY = dt.date(2025, 10, 6)
-"""The demo's "now": fixed, so that a seed always gives the same rows."""
+"""The Monday the demo is laid out around: its "now" before it is moved to
+the Monday of the week it is created in (see :func:`demo_monday`)."""
 
 
 ScaleName = Literal["small", "medium", "large"]
@@ -1253,8 +1254,10 @@ def create_demo(
     progress: ProgressCallback | None = None,
     replace: bool = False,
     previews: BlobStore | None = None,
+    today: dt.date | None = None,
 ) -> dict[str, int]:
     """Write a demo production into an empty database; return rows per table.
+    Its dates are around the Monday of ``today``'s week (default: this week).
 
     The demo assigns its own ids, so it needs empty tables: ``replace`` deletes
     every existing row first (in the same transaction), otherwise a database
@@ -1265,14 +1268,14 @@ def create_demo(
     """
     if isinstance(target, Engine):
         with Session(target) as session, session.begin():
-            return create_demo(session, scale, seed, progress, replace, previews)
+            return create_demo(session, scale, seed, progress, replace, previews, today)
     connection = target.connection()
     if replace:
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
     elif not is_empty(connection):
         raise DemoError("the database already holds data: the demo needs an empty one")
-    rows = demo_rows(scale, seed)
+    rows = demo_rows(scale, seed, today)
     if previews is not None:
         add_previews(rows, previews)
     total = sum(len(batch) for batch in rows.values())
@@ -1358,11 +1361,41 @@ def _keep(store: BlobStore, data: bytes) -> str:
     return incoming.digest()
 
 
-def demo_rows(scale: ScaleName = "small", seed: int = 42) -> dict[Table, list[dict[str, Any]]]:
-    """Every row of the demo, ids included, by table in foreign-key order."""
+def demo_monday(today: dt.date | None = None) -> dt.date:
+    """The demo's "now": the Monday of the week of ``today`` (default: the
+    current day, UTC), so that none of its times is in the future (a task
+    someone changes now is the latest changed).
+
+    The demo is laid out around :data:`TODAY`, then every date and time in it
+    is moved by the whole weeks from there to this Monday: its projects are
+    under way, its open tasks due around now (the late ones a few), whenever
+    it is created. Whole weeks keep every weekday where it was, so a seed
+    gives the same rows (time is logged on the same weekdays), only dated
+    otherwise from one week to the next.
+    """
+    day = today or dt.datetime.now(dt.UTC).date()
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _moved(rows: dict[Table, list[dict[str, Any]]], by: dt.timedelta) -> None:
+    """Move every date and time of ``rows`` by ``by``, in place."""
+    for table_rows in rows.values():
+        for row in table_rows:
+            for key, value in row.items():
+                if isinstance(value, dt.date):  # datetimes too
+                    row[key] = value + by
+
+
+def demo_rows(
+    scale: ScaleName = "small", seed: int = 42, today: dt.date | None = None
+) -> dict[Table, list[dict[str, Any]]]:
+    """Every row of the demo, ids included, by table in foreign-key order,
+    dated around the Monday of ``today``'s week (see :func:`demo_monday`)."""
     if scale not in SCALES:
         raise DemoError(f"unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
-    return _Generator(SCALES[scale], random.Random(seed)).build()
+    rows = _Generator(SCALES[scale], random.Random(seed)).build()
+    _moved(rows, demo_monday(today) - TODAY)
+    return rows
 
 
 def is_empty(connection: Connection) -> bool:

@@ -25,6 +25,7 @@ from shotline.demo import (
     DemoError,
     create_demo,
     demo_email,
+    demo_monday,
     demo_rows,
 )
 from shotline.models import (
@@ -242,7 +243,7 @@ def test_time_is_logged_on_worked_weekdays(session: Session) -> None:
     assert len(logs) == SMALL_SEED_42["time_log"]
     for day, minutes, start in logs:
         assert start is not None
-        assert start <= day <= TODAY
+        assert start <= day <= demo_monday()
         assert day.weekday() < 5
         assert 60 <= minutes <= 480
 
@@ -443,3 +444,43 @@ def test_with_a_store_review_comments_get_pictures_and_grids_thumbnails(
     assert thumbnails <= {ident for ident, *_ in previews}
     assert len(thumbnails) >= DEMO_PREVIEWS // 2
     database.close_sync()
+
+
+def test_the_demo_is_dated_around_the_week_it_is_created() -> None:
+    """Created on Wednesday 2027-01-13, the demo is the one laid out around
+    TODAY moved to Monday 2027-01-11: every date and time by the same whole
+    weeks, everything else the same."""
+    assert demo_monday(dt.date(2027, 1, 13)) == dt.date(2027, 1, 11)
+    assert demo_monday(dt.date(2027, 1, 11)) == dt.date(2027, 1, 11)
+    assert demo_monday(dt.date(2027, 1, 17)) == dt.date(2027, 1, 11)
+    laid_out = demo_rows("small", 42, TODAY)
+    moved = demo_rows("small", 42, dt.date(2027, 1, 13))
+    by = dt.date(2027, 1, 11) - TODAY
+    assert by.days % 7 == 0
+    shifted = {
+        table: [
+            {key: value + by if isinstance(value, dt.date) else value for key, value in row.items()}
+            for row in rows
+        ]
+        for table, rows in laid_out.items()
+    }
+    assert moved == shifted
+
+
+def test_late_means_something(session: Session) -> None:
+    """The demo's open tasks are mostly due ahead: a few are late, as in a
+    production under way, not every one whose date has passed since 2025."""
+    monday = demo_monday()
+    # Its "now" is this week's Monday: none of its times is in the future.
+    assert 0 <= (dt.datetime.now(dt.UTC).date() - monday).days < 7
+    due = (
+        session.execute(
+            select(Task.due_date)
+            .join(Task.task_status)
+            .where(TaskStatus.is_done.is_(False), Task.due_date.is_not(None))
+        )
+        .scalars()
+        .all()
+    )
+    late = [day for day in due if day < monday]
+    assert 0 < len(late) < len(due) / 4

@@ -7,6 +7,7 @@ import io
 
 from PIL import Image
 
+from shotline.demo import demo_monday
 from tests.web.conftest import Server, Visit
 from tests.web.test_grid import PROJECT, rows_of
 from tests.web.test_task_panel import open_task, task_of
@@ -28,12 +29,13 @@ def test_a_manager_reads_the_schedule(visit: Visit, server: Server) -> None:
     assert rows.count() == max(1, len(workload["people"]))
     if workload["people"]:
         assert rows.first.locator("td").first.inner_text() == workload["people"][0]["full_name"]
-    # Another start: the weeks of the demo's busiest time.
-    page.fill("[data-test=workload-start]", "2025-10-06")
+    # Another start: the weeks of the demo's busiest time, the week it was made.
+    busiest = demo_monday().isoformat()
+    page.fill("[data-test=workload-start]", busiest)
     page.dispatch_event("[data-test=workload-start]", "change")
-    page.locator("[data-test=workload] th", has_text="2025-10-06").wait_for()
+    page.locator("[data-test=workload] th", has_text=busiest).wait_for()
     busy = server.get(
-        "manager", f"/api/projects/{PROJECT}/schedule/workload", start="2025-10-06", weeks=8
+        "manager", f"/api/projects/{PROJECT}/schedule/workload", start=busiest, weeks=8
     )
     first_row = page.locator("[data-test=workload] tbody tr").first.locator("td")
     assert first_row.all_inner_texts()[:3] == [
