@@ -7,6 +7,7 @@ export const router = createRouter({
     { path: "/login", name: "login", component: () => import("./views/LoginView.vue"), meta: { public: true } },
     { path: "/", name: "projects", component: () => import("./views/ProjectsView.vue") },
     { path: "/password", name: "password", component: () => import("./views/PasswordView.vue") },
+    { path: "/my-tasks", name: "my-tasks", component: () => import("./views/MyTasksView.vue") },
     { path: "/projects", redirect: "/" },
     {
       path: "/projects/:projectId(\\d+)",
