@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from fastapi import HTTPException
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -84,7 +84,9 @@ def _reference_errors(
         return []
     model = reference.model
     columns = [model.id, model.project_id] if reference.in_project else [model.id, model.id]
-    found = dict(session.execute(select(*columns).where(model.id.in_(wanted))).all())
+    found: dict[int, int] = dict(
+        session.execute(select(*columns).where(model.id.in_(wanted))).all()
+    )
     refused = []
     for index, row in enumerate(rows):
         ident = row.get(reference.field)
@@ -103,7 +105,7 @@ def _reference_errors(
 def _name_errors(
     session: Session, model: type[Entity], project_id: int, rows: Sequence[dict[str, Any]]
 ) -> list[RowRefused]:
-    kind = model.__mapper__.polymorphic_identity
+    kind = str(model.__mapper__.polymorphic_identity)
     parent = model.name_parent
     keys = [name_key(kind, row.get(parent) if parent else None, row["name"]) for row in rows]
     holders = {
@@ -133,7 +135,7 @@ def _name_errors(
 def _refused(
     session: Session, model: type[Entity], project_id: int, rows: Sequence[dict[str, Any]]
 ) -> list[RowRefused]:
-    kind = model.__mapper__.polymorphic_identity
+    kind = str(model.__mapper__.polymorphic_identity)
     refused = [
         error
         for reference in REFERENCES[kind]
@@ -165,10 +167,11 @@ def create_many(
     refused = _refused(session, model, project_id, rows)
     if refused:
         raise BulkRefused(refused, len(rows))
-    kind = model.__mapper__.polymorphic_identity
+    kind = str(model.__mapper__.polymorphic_identity)
     parent = model.name_parent
-    base = Entity.__table__
-    own = model.__table__
+    base, own = Entity.__table__, model.__table__
+    assert isinstance(base, Table)
+    assert isinstance(own, Table)
     now = utcnow()
     keys = [name_key(kind, row.get(parent) if parent else None, row["name"]) for row in rows]
     common = {"kind": kind, "project_id": project_id, "created_at": now, "updated_at": now}
