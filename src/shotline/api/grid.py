@@ -250,7 +250,7 @@ def _task_status_condition(
     )
 
 
-def _asset_type_id(db: Session, value: str) -> int:
+def asset_type_id(db: Session, value: str) -> int:
     """An asset type given by id or by name, or a 400 naming ``asset_type``."""
     by_id = value.isascii() and value.isdigit() and int(value) <= MAX_ID
     condition = AssetType.id == int(value) if by_id else AssetType.name == value
@@ -261,7 +261,7 @@ def _asset_type_id(db: Session, value: str) -> int:
     return asset_type.id
 
 
-def _grid_statement(
+def grid_statement(
     db: Session,
     me: Principal,
     model: type[Asset] | type[Shot],
@@ -386,9 +386,9 @@ def asset_grid(
     Without ``limit``, every matching asset (the whole-project grid), by name
     unless ``order`` says otherwise. 3 statements whatever the page size.
     """
-    stmt = _grid_statement(db, me, Asset, project_id, task_status, assignee, search)
+    stmt = grid_statement(db, me, Asset, project_id, task_status, assignee, search)
     if asset_type:
-        stmt = stmt.where(Asset.asset_type_id == _asset_type_id(db, asset_type))
+        stmt = stmt.where(Asset.asset_type_id == asset_type_id(db, asset_type))
     return _page(planned, db, Asset, stmt, _project_check(db, me, project_id, task_status))
 
 
@@ -413,7 +413,7 @@ def shot_grid(
     Without ``limit``, every matching shot (the whole-project grid), by name
     unless ``order`` says otherwise. 3 statements whatever the page size.
     """
-    stmt = _grid_statement(db, me, Shot, project_id, task_status, assignee, search)
+    stmt = grid_statement(db, me, Shot, project_id, task_status, assignee, search)
     if sequence:
         stmt = stmt.where(Shot.sequence_id.in_(sequence))
     if episode:

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
 from shotline.api.crud import (
+    asset_csv,
     bulk_entities,
     casting,
     comments,
@@ -40,6 +41,7 @@ for area in (
     team,
     entities,
     bulk_entities,
+    asset_csv,
     tasks,
     my_tasks,
     comments,

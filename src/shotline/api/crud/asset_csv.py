@@ -1,0 +1,108 @@
+"""The asset grid as CSV (``GET /api/projects/{id}/assets.csv``, with the
+grid's filters) and assets imported from CSV (``POST``, the export's
+columns; ``?dry_run=true`` first): see :mod:`shotline.services.asset_csv`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from shotline.api.crud.common import IdPath, crud_router, errors
+from shotline.api.grid import (
+    AssigneeFilter,
+    SearchFilter,
+    TaskStatusFilter,
+    asset_type_id,
+    grid_statement,
+)
+from shotline.auth import Me
+from shotline.csvfiles import decode
+from shotline.deps import DB
+from shotline.models import Asset
+from shotline.schemas.crud import Message, QueryText
+from shotline.services import asset_csv as service
+
+router = crud_router("csv")
+
+BOM = "\ufeff"
+
+
+class AssetImportOut(BaseModel):
+    """What an asset CSV creates (or would create, in a dry run)."""
+
+    dry_run: bool
+    rows: int = Field(description="Rows read, the header left out.")
+    assets: int = Field(description="Assets created.")
+    tasks: int = Field(description="Tasks created, one per status given.")
+
+
+@router.get(
+    "/projects/{project_id}/assets.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}, **errors(400, 404)},
+)
+def export_assets(
+    project_id: IdPath,
+    db: DB,
+    me: Me,
+    asset_type: Annotated[QueryText | None, Query(description="Asset type id or name.")] = None,
+    task_status: TaskStatusFilter = None,
+    assignee: AssigneeFilter = None,
+    search: SearchFilter = None,
+    bom: Annotated[
+        bool, Query(description="Start with a byte order mark, for spreadsheet programs.")
+    ] = False,
+) -> Response:
+    """The asset grid as CSV, filtered as the grid is: ``name, asset_type,
+    description`` and a status column per asset task type, as the import
+    reads it. UTF-8."""
+    stmt = grid_statement(db, me, Asset, project_id, task_status, assignee, search)
+    if asset_type:
+        stmt = stmt.where(Asset.asset_type_id == asset_type_id(db, asset_type))
+    conditions = [] if stmt.whereclause is None else [stmt.whereclause]
+    text = service.export_csv(db, me, project_id, conditions)
+    return Response(
+        (BOM if bom else "") + text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="assets.csv"'},
+    )
+
+
+@router.post(
+    "/projects/{project_id}/assets.csv",
+    responses={
+        413: {"model": Message, "description": "The file is larger than MAX_CSV_BYTES."},
+        **errors(400, 403, 404),
+    },
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
+    },
+)
+async def import_assets(
+    project_id: IdPath,
+    request: Request,
+    db: DB,
+    me: Me,
+    dry_run: Annotated[
+        bool, Query(description="Check every row and count what would be created; write nothing.")
+    ] = False,
+) -> AssetImportOut:
+    """Create the file's assets and their tasks' statuses: every row is
+    checked first, and a file with any refused row creates nothing (a 400
+    naming each row's line, column and problem)."""
+    # The body is bounded by BodySizeLimit, this route's limit MAX_CSV_BYTES.
+    body = await request.body()
+
+    def apply() -> AssetImportOut:
+        report = service.import_csv(db, me, project_id, decode(body), dry_run=dry_run)
+        if not dry_run:
+            db.commit()
+        return AssetImportOut(
+            dry_run=report.dry_run, rows=report.rows, assets=report.assets, tasks=report.tasks
+        )
+
+    return await run_in_threadpool(apply)

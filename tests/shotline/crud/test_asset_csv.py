@@ -1,0 +1,119 @@
+"""The asset grid as CSV and assets imported from CSV: an export imported
+into an empty project (dry run, then apply) exports again identically."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from tests.shotline.crud.support import Production, call, snapshot
+from tests.shotline.signin import AUTH
+
+LHK = "name,asset_type,description,Modeling,Rigging\r\nBrass Lantern,Prop,,todo,\r\nKeeper,Character,,wip,\r\n"
+
+
+def _project(client: TestClient, prod: Production, code: str) -> int:
+    """A new project using LHK's task types and statuses."""
+    project = client.post("/api/projects", json={"name": f"Project {code}", "code": code}).json()
+    url = f"/api/projects/{project['id']}/settings"
+    client.put(
+        f"{url}/task-types", json={"task_type_ids": [prod.modeling, prod.rigging, prod.animation]}
+    )
+    client.put(f"{url}/task-statuses", json={"task_status_ids": [prod.todo, prod.wip, prod.done]})
+    return int(project["id"])
+
+
+def _import(client: TestClient, project: int, text: str, dry_run: bool) -> tuple[int, object]:
+    answer = client.post(
+        f"/api/projects/{project}/assets.csv?dry_run={str(dry_run).lower()}",
+        content=text.encode(),
+        headers={"content-type": "text/csv"},
+    )
+    return answer.status_code, answer.json()
+
+
+def test_export_import_export_round_trip(
+    client: TestClient, crud_engine: Engine, prod: Production
+) -> None:
+    exported = call(client, crud_engine, "GET", f"/api/projects/{prod.project}/assets.csv")
+    assert exported.status == 200
+    assert exported.response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert exported.response.text == LHK
+    # the project, its task types, the assets, their tasks
+    assert exported.log.count == AUTH + 4
+
+    empty = _project(client, prod, "NEW")
+    before = snapshot(crud_engine)
+    assert _import(client, empty, LHK, dry_run=True) == (
+        200,
+        {"dry_run": True, "rows": 2, "assets": 2, "tasks": 2},
+    )
+    assert snapshot(crud_engine) == before
+    assert _import(client, empty, LHK, dry_run=False) == (
+        200,
+        {"dry_run": False, "rows": 2, "assets": 2, "tasks": 2},
+    )
+    assert client.get(f"/api/projects/{empty}/assets.csv").text == LHK
+
+
+def test_export_filters_and_bom(client: TestClient, prod: Production) -> None:
+    url = f"/api/projects/{prod.project}/assets.csv"
+    header = "name,asset_type,description,Modeling,Rigging\r\n"
+    assert client.get(f"{url}?asset_type=Prop").text == header + "Brass Lantern,Prop,,todo,\r\n"
+    assert (
+        client.get(f"{url}?task_status=Modeling:wip").text == header + "Keeper,Character,,wip,\r\n"
+    )
+    assert client.get(f"{url}?search=zzz").text == header
+    with_bom = client.get(f"{url}?bom=true")
+    assert with_bom.content.startswith(b"\xef\xbb\xbfname,")
+    # An import skips the mark.
+    empty = _project(client, prod, "BOM")
+    assert _import(client, empty, with_bom.text, dry_run=True)[0] == 200
+
+
+@pytest.mark.parametrize(
+    ("text", "rows"),
+    [
+        (
+            "name,asset_type,Modeling\r\nKeeper,Character,wip\r\nRope,Nope,\r\nrope,Prop,later\r\n,Prop,\r\n",
+            [
+                {"line": 2, "column": "name",
+                 "message": "project {project} already has an asset named 'Keeper': asset {keeper}"},
+                {"line": 3, "column": "asset_type", "message": "unknown asset type 'Nope'"},
+                {"line": 4, "column": "name", "message": "line 3 has the same name"},
+                {"line": 4, "column": "modeling",
+                 "message": "unknown status 'later'; this project has todo, wip, done"},
+                {"line": 5, "column": "name", "message": "a name is required"},
+            ],
+        ),
+        (
+            "name,asset_type,Lighting\r\n",
+            [{"line": 1, "column": "lighting",
+              "message": "unknown column 'lighting'; the columns are name, asset_type, description, "
+                         "modeling, rigging"}],
+        ),
+    ],
+)  # fmt: skip
+def test_a_file_with_a_refused_row_imports_nothing(
+    client: TestClient,
+    crud_engine: Engine,
+    prod: Production,
+    text: str,
+    rows: list[dict[str, object]],
+) -> None:
+    before = snapshot(crud_engine)
+    status, body = _import(client, prod.project, text, dry_run=False)
+    names = {"project": prod.project, "keeper": prod.keeper}
+    expected = [{**row, "message": str(row["message"]).format(**names)} for row in rows]
+    assert (status, body) == (
+        400,
+        {
+            "detail": {
+                "field": "csv",
+                "message": f"{len(rows)} error{'s' if len(rows) != 1 else ''}: nothing was imported",
+                "rows": expected,
+            }
+        },
+    )
+    assert snapshot(crud_engine) == before
