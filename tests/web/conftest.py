@@ -78,8 +78,11 @@ class Server:
             )
             answer.raise_for_status()
             self.tokens[role] = answer.json()["access_token"]
+        # A whole-project read on a busy machine outlasts httpx's 5 s default.
         return httpx2.Client(
-            base_url=self.url, headers={"Authorization": f"Bearer {self.tokens[role]}"}
+            base_url=self.url,
+            headers={"Authorization": f"Bearer {self.tokens[role]}"},
+            timeout=60,
         )
 
     def get(self, role: str, path: str, **params: Any) -> Any:
