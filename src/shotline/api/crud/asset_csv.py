@@ -1,17 +1,20 @@
 """The asset grid as CSV (``GET /api/projects/{id}/assets.csv``, with the
 grid's filters) and assets imported from CSV (``POST``, the export's
-columns; ``?dry_run=true`` first): see :mod:`shotline.services.asset_csv`."""
+columns; ``?dry_run=true`` first): see :mod:`shotline.services.asset_csv`;
+and a project's task list as CSV (``GET /api/projects/{id}/tasks.csv``, with
+the task lists' filters): see :mod:`shotline.services.task_csv`."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from shotline.api.crud.common import IdPath, crud_router, errors
+from shotline.api.crud.task_filters import TaskFilters
 from shotline.api.grid import (
     AssigneeFilter,
     SearchFilter,
@@ -25,10 +28,12 @@ from shotline.deps import DB
 from shotline.models import Asset
 from shotline.schemas.crud import Message, QueryText
 from shotline.services import asset_csv as service
+from shotline.services import task_csv
 
 router = crud_router("csv")
 
 BOM = "\ufeff"
+Bom = Annotated[bool, Query(description="Start with a byte order mark, for spreadsheet programs.")]
 
 
 class AssetImportOut(BaseModel):
@@ -53,9 +58,7 @@ def export_assets(
     task_status: TaskStatusFilter = None,
     assignee: AssigneeFilter = None,
     search: SearchFilter = None,
-    bom: Annotated[
-        bool, Query(description="Start with a byte order mark, for spreadsheet programs.")
-    ] = False,
+    bom: Bom = False,
 ) -> Response:
     """The asset grid as CSV, filtered as the grid is: ``name, asset_type,
     description`` and a status column per asset task type, as the import
@@ -65,11 +68,34 @@ def export_assets(
         stmt = stmt.where(Asset.asset_type_id == asset_type_id(db, asset_type))
     conditions = [] if stmt.whereclause is None else [stmt.whereclause]
     text = service.export_csv(db, me, project_id, conditions)
+    return _csv(text, "assets.csv", bom=bom)
+
+
+def _csv(text: str, filename: str, *, bom: bool) -> Response:
     return Response(
         (BOM if bom else "") + text,
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="assets.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@router.get(
+    "/projects/{project_id}/tasks.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}, **errors(400, 404)},
+)
+def export_tasks(
+    project_id: IdPath,
+    db: DB,
+    me: Me,
+    filters: Annotated[TaskFilters, Depends()],
+    bom: Bom = False,
+) -> Response:
+    """The project's tasks as CSV, filtered as its task list is: ``entity_kind,
+    entity, task_type, task_status, assignees, start_date, due_date, estimate,
+    priority``. UTF-8."""
+    text = task_csv.export_csv(db, me, project_id, filters.conditions(db))
+    return _csv(text, "tasks.csv", bom=bom)
 
 
 @router.post(
