@@ -31,6 +31,7 @@ __all__ = [
     "attribute_keys",
     "check_arguments",
     "coerce_value",
+    "discriminator_expression",
     "discriminator_key",
     "extra_join_criteria",
     "key_pairs",
@@ -59,10 +60,32 @@ def primary_key(cls: type[Any]) -> tuple[str, ...]:
 
 
 def discriminator_key(mapper: Mapper[Any]) -> str | None:
-    """The attribute holding the polymorphic identity of ``mapper``'s rows."""
+    """The attribute holding the polymorphic identity of ``mapper``'s rows,
+    or ``None`` when there is none: no polymorphism, or an identity computed
+    by an SQL expression (a ``CASE`` over one ``EXISTS`` per child table, as
+    Django's multi-table inheritance maps), which the class has no attribute
+    for. The ORM selects such an expression with every polymorphic load on
+    its own; the row mode selects :func:`discriminator_expression`."""
     if mapper.polymorphic_on is None:
         return None
-    return mapper.get_property_by_column(mapper.polymorphic_on).key
+    key = mapper.get_property_by_column(mapper.polymorphic_on).key
+    return key if hasattr(mapper.class_, key) else None
+
+
+def discriminator_expression(mapper: Mapper[Any], entity: Any) -> ColumnElement[Any] | None:
+    """The polymorphic identity of ``mapper``'s rows as selected from
+    ``entity`` (the class or an alias of it), when it is an SQL expression
+    rather than a column attribute (see :func:`discriminator_key`)."""
+    if mapper.polymorphic_on is None or discriminator_key(mapper) is not None:
+        return None
+    expression: ColumnElement[Any] = mapper.polymorphic_on
+    info = inspect(entity)
+    if info.is_aliased_class:
+        # The alias's own adapter: the expression's base table becomes the
+        # alias, as for any attribute of the aliased class.
+        adapted: ColumnElement[Any] = info._adapt_element(expression)
+        return adapted
+    return expression
 
 
 @dataclass(frozen=True)

@@ -70,14 +70,20 @@ def _path_to_node(path: str) -> Selection:
 
 
 def _hint_nodes(
-    paths: Iterable[Any], context: Any, fields: ResolvedFields, prefetch: bool
+    paths: Iterable[Any],
+    context: Any,
+    fields: ResolvedFields,
+    prefetch: bool,
+    condition: str | None,
 ) -> list[Selection]:
+    """Selections of hinted paths, under the type condition of the field
+    that gave the hints: a subtype's resolver names the subtype's attributes."""
     nodes: list[Selection] = []
     for item in paths:
         produced = item(context) if callable(item) else (item,)
         for entry in produced:
             if isinstance(entry, str):
-                node = _path_to_node(entry)
+                node = replace(_path_to_node(entry), type_condition=condition)
                 nodes.append(node)
                 if prefetch:
                     fields.prefetch.add(node.name)
@@ -190,10 +196,11 @@ def _expand(
         attribute = name or node.name
         _ensure_carrier(owner, attribute, attribute)
         fields.expressions.setdefault(attribute, (attribute, computed))
+    condition = node.type_condition
     return [
-        *_hint_nodes(hints.only, context, fields, prefetch=False),
-        *_hint_nodes(hints.select_related, context, fields, prefetch=False),
-        *_hint_nodes(hints.prefetch_related, context, fields, prefetch=True),
+        *_hint_nodes(hints.only, context, fields, False, condition),
+        *_hint_nodes(hints.select_related, context, fields, False, condition),
+        *_hint_nodes(hints.prefetch_related, context, fields, True, condition),
     ]
 
 

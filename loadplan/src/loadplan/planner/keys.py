@@ -37,8 +37,12 @@ def _with_keys(
     if only:
         columns.extend(plan.columns)
     else:
+        # Not a computed identity either (see ``discriminator_key``): the
+        # class has no attribute for it, and the ORM selects it on its own.
         columns.extend(
-            prop.key for prop in mapper.column_attrs if prop.strategy_key != QUERY_EXPRESSION
+            prop.key
+            for prop in mapper.column_attrs
+            if prop.strategy_key != QUERY_EXPRESSION and hasattr(mapper.class_, prop.key)
         )
     relationships = []
     for rel in plan.relationships:

@@ -15,13 +15,17 @@ from strawberry.types.lazy_type import LazyType
 from loadplan.errors import LoadplanError
 
 _types: dict[type[Any], type[Any]] = {}
+_object_types: dict[type[Any], type[Any]] = {}
 _models: dict[type[Any], type[Any]] = {}
 _inputs: dict[tuple[type[Any], str], type[Any]] = {}
 
 
-def register(model: type[Any], strawberry_type: type[Any]) -> None:
-    """Bind ``strawberry_type`` to ``model``; the first type of a model is its default."""
+def register(model: type[Any], strawberry_type: type[Any], *, interface: bool = False) -> None:
+    """Bind ``strawberry_type`` to ``model``; the first type of a model is its
+    default, and the first object type the one its rows are answered as."""
     _types.setdefault(model, strawberry_type)
+    if not interface:
+        _object_types.setdefault(model, strawberry_type)
     _models[strawberry_type] = model
 
 
@@ -45,9 +49,12 @@ def most_specific(cls: type[Any]) -> type[Any] | None:
 
 
 def most_specific_type(cls: type[Any]) -> type[Any] | None:
-    """The Strawberry type of the nearest class of ``cls``'s hierarchy."""
+    """The Strawberry object type a row of ``cls`` is answered as: that of
+    the nearest class of ``cls``'s hierarchy that has a type, when that
+    class has an object type (a polymorphic base is often declared as an
+    interface first, and its own rows as an object type implementing it)."""
     klass = most_specific(cls)
-    return _types[klass] if klass is not None else None
+    return _object_types.get(klass) if klass is not None else None
 
 
 def register_input(model: type[Any], kind: str, input_type: type[Any]) -> None:

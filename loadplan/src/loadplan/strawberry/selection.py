@@ -26,12 +26,14 @@ from graphql import (
     InlineFragmentNode,
     NamedTypeNode,
     SelectionSetNode,
+    is_abstract_type,
     is_leaf_type,
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
 from sqlalchemy import inspect
 
 from loadplan.hints import Hints
+from loadplan.properties import property_hints
 from loadplan.selection import Arguments, Selection
 from loadplan.state import Memo
 from loadplan.strawberry import registry
@@ -226,6 +228,10 @@ class SelectionBuilder:
         if _custom_type_resolution(target_type):
             self.row_ready = False
         fragment_model = model_of_type(target_type)
+        if fragment_model is None and is_abstract_type(target_type):
+            return self._modelless_fragment(
+                target_type, selection_set, parent_type, model, condition, spread
+            )
         if (
             fragment_model is not None
             and fragment_model is not model
@@ -233,6 +239,32 @@ class SelectionBuilder:
         ):
             condition = fragment_model.__name__
         return self.children(target_type, [selection_set], model, condition, spread)
+
+    def _modelless_fragment(
+        self,
+        abstract: Any,
+        selection_set: SelectionSetNode,
+        parent_type: Any,
+        model: type[Any],
+        condition: str | None,
+        spread: set[str],
+    ) -> list[Selection]:
+        """A fragment on an interface bound to no model (a plain Strawberry
+        interface such as ``Named { name }``): its fields are those of the
+        model types implementing it, so the fragment is walked on each of
+        them, under the type condition of each one's subclass."""
+        if isinstance(parent_type, GraphQLObjectType):
+            return self.children(parent_type, [selection_set], model, condition, spread)
+        out: list[Selection] = []
+        for implementation in self.info.schema.get_possible_types(abstract):
+            implemented = model_of_type(implementation)
+            if implemented is None or not issubclass(implemented, model):
+                continue
+            if not self.info.schema.is_sub_type(parent_type, implementation):
+                continue
+            sub = condition if implemented is model else implemented.__name__
+            out.extend(self.children(implementation, [selection_set], model, sub, set(spread)))
+        return out
 
     def _field(
         self, parent_type: Any, node: FieldNode, model: type[Any], condition: str | None
@@ -262,6 +294,8 @@ class SelectionBuilder:
             owner = inspect(owner).relationships[hop].mapper.class_
         prop = inspect(owner).attrs.get(last)
         leaf: Selection
+        if prop is None and node.selection_set is not None and not hops:
+            return self._model_property(graphql_field, node, owner, last, condition, spec.hints)
         if spec.kind in LIST_KINDS:
             target = prop.mapper.class_
             node_type, child_sets = self._item_selections(
@@ -296,6 +330,24 @@ class SelectionBuilder:
             )
         return [leaf]
 
+    def _model_property(
+        self,
+        graphql_field: Any,
+        node: FieldNode,
+        owner: type[Any],
+        name: str,
+        condition: str | None,
+        hints: Hints | None,
+    ) -> list[Selection]:
+        """A model property returning related objects: the property (the
+        planner expands its hints), and the selection below it under the
+        relationships its hints name."""
+        out = [Selection(name, type_condition=condition, hints=hints)]
+        own = property_hints(owner, name)
+        if own is None:
+            return out
+        return out + self._below_hints(graphql_field, node, owner, condition, own)
+
     def _custom(
         self,
         graphql_field: Any,
@@ -309,26 +361,45 @@ class SelectionBuilder:
         if hints is None:
             return []
         out = [Selection("", type_condition=condition, hints=hints)]
+        return out + self._below_hints(graphql_field, node, model, condition, hints)
+
+    def _below_hints(
+        self,
+        graphql_field: Any,
+        node: FieldNode,
+        model: type[Any],
+        condition: str | None,
+        hints: Hints,
+    ) -> list[Selection]:
+        """The selection below a field that returns model objects it reads
+        through hinted relationships (a resolver, a model property), placed
+        under every hinted path that ends on the returned type: with
+        ``select_related=["milestone", "milestone.project"]`` a field
+        returning a milestone gets its selection under ``milestone``, one
+        returning a project under ``milestone.project``."""
         return_type = unwrap(graphql_field.type)
         target = model_of_type(return_type)
-        paths = [p for p in (*hints.select_related, *hints.prefetch_related) if isinstance(p, str)]
-        if target is None or node.selection_set is None or len(paths) != 1:
-            return out
-        *hops, last = paths[0].split(".")
-        owner = _subtype(model, condition)
-        for hop in [*hops, last]:
-            relationship = inspect(owner).relationships.get(hop)
-            if relationship is None:
-                return out
-            owner = relationship.mapper.class_
-        if not issubclass(owner, target) and not issubclass(target, owner):
-            return out
-        leaf = Selection(last, tuple(self.children(return_type, [node.selection_set], owner, None)))
-        for hop in reversed(hops):
-            leaf = Selection(hop, (leaf,))
-        if condition is not None:
-            leaf = Selection(leaf.name, leaf.children, type_condition=condition)
-        out.append(leaf)
+        if target is None or node.selection_set is None:
+            return []
+        out: list[Selection] = []
+        for path in (*hints.select_related, *hints.prefetch_related):
+            if not isinstance(path, str):
+                continue
+            *hops, last = path.split(".")
+            owner: type[Any] | None = _subtype(model, condition)
+            for hop in [*hops, last]:
+                relationship = inspect(owner).relationships.get(hop)
+                owner = relationship.mapper.class_ if relationship is not None else None
+                if owner is None:
+                    break
+            if owner is None or not (issubclass(owner, target) or issubclass(target, owner)):
+                continue
+            leaf = Selection(
+                last, tuple(self.children(return_type, [node.selection_set], owner, None))
+            )
+            for hop in reversed(hops):
+                leaf = Selection(hop, (leaf,))
+            out.append(replace(leaf, type_condition=condition))
         return out
 
     def criteria(self, graphql_type: Any, model: type[Any]) -> list[Selection]:

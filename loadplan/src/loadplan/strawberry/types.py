@@ -398,7 +398,7 @@ def _bind(model: type[Any], interface: bool, **options: Any) -> Callable[[T], T]
             strawberry.interface(cls, **options) if interface else strawberry.type(cls, **options)
         )
         setattr(decorated, COLUMNS_ATTRIBUTE, columns)
-        registry.register(model, decorated)
+        registry.register(model, decorated, interface=interface)
         return decorated
 
     return wrap

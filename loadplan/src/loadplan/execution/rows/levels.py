@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from loadplan.execution.binding import Binding
 from loadplan.execution.entities import criteria_for, namespace_of
 from loadplan.execution.strategies import load_of
-from loadplan.mapping import discriminator_key, mapper_of, primary_key
+from loadplan.mapping import discriminator_expression, discriminator_key, mapper_of, primary_key
 from loadplan.plan import EntityPlan, RelationshipPlan
 from loadplan.rules import applying
 from loadplan.state import Memo
@@ -113,10 +113,14 @@ def compile_level(
     head, joins = parts.head, parts.joins
     level = Level(plan)
     mapper = mapper_of(plan.cls)
+    classes = {identity: m.class_ for identity, m in mapper.polymorphic_map.items()}
     discriminator = discriminator_key(mapper)
+    computed_kind = discriminator_expression(mapper, entity)
     if discriminator is not None:
-        classes = {identity: m.class_ for identity, m in mapper.polymorphic_map.items()}
         level.kinds = (len(head) + plan.columns.index(discriminator), classes)
+    elif computed_kind is not None:
+        level.kinds = (len(head), classes)
+        head.append(computed_kind)
     for part in (plan, *plan.subtypes):
         namespace = namespace_of(entity, part.cls)
         for key in part.columns:

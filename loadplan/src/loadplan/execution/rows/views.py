@@ -214,11 +214,22 @@ def _compute(plan: EntityPlan, dicts: list[dict[str, Any]]) -> None:
         view_class = view_class_of(plan.cls)
         for name in plan.properties:
             for row in dicts:
-                row[name] = getattr(_new_view(view_class, row), name)
+                row[name] = _stored(getattr(_new_view(view_class, row), name))
         return
     for part in (plan, *plan.subtypes):
         for name in part.properties:
             for row in dicts:
                 cls = row.get(MODEL_KEY, plan.cls)
                 if issubclass(cls, part.cls):
-                    row[name] = getattr(view_of(row, cls), name)
+                    row[name] = _stored(getattr(view_of(row, cls), name))
+
+
+def _stored(value: Any) -> Any:
+    """A property's value as its row keeps it: a property returning related
+    objects returns views of rows (read through its hinted relationships),
+    which the row mode answers as the rows themselves."""
+    if isinstance(value, RowView):
+        return value.__dict__
+    if isinstance(value, list | tuple) and value and isinstance(value[0], RowView):
+        return [item.__dict__ if isinstance(item, RowView) else item for item in value]
+    return value

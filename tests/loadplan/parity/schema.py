@@ -1,0 +1,95 @@
+"""The GraphQL schema of the parity tests, written with loadplan's
+documented API only, as a user coming from strawberry-django would."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry import auto
+
+import loadplan.strawberry as lp
+from tests.loadplan.parity import models as m
+
+
+@strawberry.interface
+class Named:
+    """A plain Strawberry interface, bound to no model."""
+
+    name: str
+
+
+@lp.interface(m.BaseProject)
+class ProjectInterface:
+    id: auto
+    topic: auto
+    title: str
+    company: auto
+    milestones: auto
+
+
+@lp.type(m.BaseProject)
+class PlainProjectType(ProjectInterface):
+    pass
+
+
+@lp.type(m.ArtProject)
+class ArtProjectType(ProjectInterface):
+    artist: auto
+    signature: str
+
+    @lp.field(only=["artist"])
+    def shouted_artist(self, root: strawberry.Parent[m.ArtProject]) -> str:
+        return root.artist.upper()
+
+
+@lp.type(m.ResearchProject)
+class ResearchProjectType(ProjectInterface, Named):
+    supervisor: auto
+    name: str = lp.field(field_name="supervisor")
+
+
+@lp.type(m.Company)
+class CompanyType(Named):
+    id: auto
+    name: auto
+    projects: list[ProjectInterface] = lp.field()
+
+
+@lp.type(m.Milestone)
+class MilestoneType(Named):
+    id: auto
+    name: auto
+    project: auto
+    issues: auto
+    urgent_issues: list[IssueType]
+
+
+@lp.type(m.Issue)
+class IssueType(Named):
+    id: auto
+    name: auto
+    priority: auto
+    milestone: auto
+
+    @lp.field(select_related=["milestone", "milestone.project"])
+    def milestone_of(self, root: strawberry.Parent[m.Issue]) -> MilestoneType:
+        return root.milestone  # type: ignore[return-value]
+
+
+@strawberry.type
+class Query:
+    companies: list[CompanyType] = lp.field()
+    projects: list[ProjectInterface] = lp.field()
+    milestones: list[MilestoneType] = lp.field()
+    issues: list[IssueType] = lp.field()
+
+
+def make_schema(**options: Any) -> strawberry.Schema:
+    """The parity schema; ``rows=True`` answers from rows where it can."""
+    return strawberry.Schema(
+        query=Query,
+        types=[PlainProjectType, ArtProjectType, ResearchProjectType],
+        extensions=[lp.OptimizerExtension.with_options(**options)],
+        execution_context_class=lp.RowExecutionContext if options.get("rows") else None,
+    )
