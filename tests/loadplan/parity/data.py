@@ -11,6 +11,7 @@ from tests.loadplan.parity.models import (
     BaseProject,
     Company,
     Issue,
+    Link,
     Milestone,
     ResearchProject,
 )
@@ -19,7 +20,7 @@ from tests.loadplan.parity.models import (
 def populate(engine: Engine, size: int) -> None:
     """``size`` companies, each with one project of each kind (base, art,
     research), two milestones per project and three issues per milestone
-    (priorities 1, 3 and 5)."""
+    (priorities 1, 3 and 5), one link per issue."""
     Base.metadata.create_all(engine)
     with Session(engine) as session:
         project_id = milestone_id = issue_id = 0
@@ -51,5 +52,5 @@ def populate(engine: Engine, size: int) -> None:
                             name=f"issue {issue_id}",
                             priority=priority,
                         )
-                        session.add(issue)
+                        session.add_all([issue, Link(id=issue_id, issue=issue)])
         session.commit()

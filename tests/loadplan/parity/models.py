@@ -119,3 +119,14 @@ class Issue(Base):
     name: Mapped[str] = mapped_column(String(80))
     priority: Mapped[int] = mapped_column(default=0)
     milestone: Mapped[Milestone] = relationship(back_populates="issues")
+    links: Mapped[list[Link]] = relationship(back_populates="issue", order_by="Link.id")
+
+
+class Link(Base):
+    """A table whose GraphQL type exposes no column that a filter or an
+    order could use: only a relationship."""
+
+    __tablename__ = "pp_link"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("pp_issue.id"))
+    issue: Mapped[Issue] = relationship(back_populates="links")

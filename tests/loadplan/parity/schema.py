@@ -71,10 +71,20 @@ class IssueType(Named):
     name: auto
     priority: auto
     milestone: auto
+    links: auto
 
     @lp.field(select_related=["milestone", "milestone.project"])
     def milestone_of(self, root: strawberry.Parent[m.Issue]) -> MilestoneType:
         return root.milestone  # type: ignore[return-value]
+
+
+@lp.type(m.Link)
+class LinkType:
+    """No field a filter or an order could use: only a resolver."""
+
+    @lp.field(only=["issue_id"])
+    def label(self, root: strawberry.Parent[m.Link]) -> str:
+        return f"link to issue {root.issue_id}"
 
 
 @strawberry.type
@@ -83,6 +93,7 @@ class Query:
     projects: list[ProjectInterface] = lp.field()
     milestones: list[MilestoneType] = lp.field()
     issues: list[IssueType] = lp.field()
+    links: list[LinkType] = lp.field()
 
 
 def make_schema(**options: Any) -> strawberry.Schema:

@@ -88,6 +88,12 @@ CASES: list[tuple[str, str, int, int]] = [
         # objects loaded for the rows' keys.
         2,
     ),
+    (
+        "lists of a type with no filterable column",
+        "{ issues { name links { label } } links(limit: 2, offset: 1) { label } }",
+        3,
+        3,
+    ),
 ]
 
 
@@ -156,3 +162,16 @@ def test_computed_identity_without_column_pruning(small: Engine, large: Engine) 
         data, log = run(engine, query, UNPRUNED)
         log.assert_count(2)
         assert data == run(engine, query)[0]
+
+
+def _arguments(type_name: str, field_name: str) -> list[str]:
+    graphql_type = ORM._schema.get_type(type_name)
+    return list(graphql_type.fields[field_name].args)
+
+
+def test_a_type_with_no_filterable_column_has_no_filter_or_order_input() -> None:
+    assert ORM._schema.get_type("LinkTypeFilter") is None
+    assert ORM._schema.get_type("LinkTypeOrder") is None
+    assert _arguments("Query", "links") == ["limit", "offset"]
+    assert _arguments("IssueType", "links") == ["limit", "offset"]
+    assert _arguments("Query", "issues") == ["filter", "order", "limit", "offset"]

@@ -146,20 +146,57 @@ def is_root_resolver(made: StrawberryField) -> bool:
 
 class LoadplanField(StrawberryField):
     """A field that may be given a resolver later (used as a decorator): the
-    root resolver and its list arguments then give way to the real resolver."""
+    root resolver and its list arguments then give way to the real resolver.
+
+    Its ``filter`` and ``order`` arguments exist only where the listed type
+    has the input (a type with no filterable column has none, and an empty
+    input would make the schema invalid); which type a field lists is known
+    once every type is declared, when the schema reads the arguments."""
 
     def __call__(self, resolver: Any) -> Any:
         self._arguments = None
         return super().__call__(resolver)
+
+    @property
+    def arguments(self) -> list[StrawberryArgument]:
+        declared: list[StrawberryArgument] = StrawberryField.arguments.fget(self)  # type: ignore[attr-defined]
+        return [argument for argument in declared if _has_input(argument)]
+
+    @arguments.setter
+    def arguments(self, value: list[StrawberryArgument]) -> None:
+        self._arguments = value
+
+
+INPUT_ATTRIBUTE = "_loadplan_input"
+
+
+def _has_input(argument: StrawberryArgument) -> bool:
+    """Whether the generated input an argument takes exists; ``True`` for
+    other arguments, and while the listed type is not declared yet."""
+    reference = getattr(argument, INPUT_ATTRIBUTE, None)
+    if reference is None:
+        return True
+    try:
+        return reference.resolve_type() is not None
+    except LoadplanError:
+        return True
+
+
+def set_list_arguments(
+    made: StrawberryField, filter_type: Any, order_type: Any, kind: Kind
+) -> None:
+    """Give ``made`` the arguments of a list of the given kind."""
+    if type(made) is StrawberryField:
+        made.__class__ = LoadplanField
+    made.arguments = list_arguments(filter_type, order_type, kind)
 
 
 def _with_root_resolver(made: StrawberryField, kind: Kind) -> StrawberryField:
     from loadplan.strawberry.registry import FieldInputRef
 
     made = made(_root_resolver)
-    made.__class__ = LoadplanField
-    made.arguments = list_arguments(
-        FieldInputRef.of(made, "Filter"), FieldInputRef.of(made, "Order"), kind
+    set_list_arguments(
+        made, FieldInputRef.of(made, "Filter"), FieldInputRef.of(made, "Order"), kind
     )
     return made
 
@@ -203,17 +240,19 @@ def list_arguments(filter_type: Any, order_type: Any, kind: Kind) -> list[Strawb
     """GraphQL arguments of a list field of the given kind."""
     from strawberry.annotation import StrawberryAnnotation
 
-    def argument(python_name: str, annotation: Any, graphql_name: str | None = None) -> Any:
-        return StrawberryArgument(
+    def argument(python_name: str, annotation: Any, input_type: Any = None) -> Any:
+        made = StrawberryArgument(
             python_name=python_name,
-            graphql_name=graphql_name,
+            graphql_name=None,
             type_annotation=StrawberryAnnotation(annotation),
             default=None,
         )
+        setattr(made, INPUT_ATTRIBUTE, input_type)
+        return made
 
     common = [
-        argument("filter", filter_type | None),
-        argument("order", list[order_type] | None),
+        argument("filter", filter_type | None, filter_type),
+        argument("order", list[order_type] | None, order_type),
     ]
     if kind == "connection":
         return [

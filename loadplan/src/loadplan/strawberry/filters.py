@@ -109,9 +109,10 @@ def comparison_for(scalar: Any) -> type[Any] | None:
 
 def make_inputs(
     type_name: str, columns: Iterable[tuple[str, str, Any]]
-) -> tuple[type[Any], type[Any]]:
+) -> tuple[type[Any], type[Any]] | None:
     """``<type_name>Filter`` and ``<type_name>Order`` for ``(python name, graphql
-    name, scalar)`` column fields."""
+    name, scalar)`` column fields; ``None`` when no field can be compared
+    (GraphQL allows no input without fields)."""
     filter_annotations: dict[str, Any] = {}
     order_annotations: dict[str, Any] = {}
     filter_defaults: dict[str, Any] = {}
@@ -124,6 +125,8 @@ def make_inputs(
         filter_defaults[python_name] = strawberry.field(default=UNSET, name=graphql_name)
         order_annotations[python_name] = Ordering | None
         order_defaults[python_name] = strawberry.field(default=UNSET, name=graphql_name)
+    if not filter_annotations:
+        return None
     filter_cls = type(
         f"{type_name}Filter", (), {"__annotations__": filter_annotations, **filter_defaults}
     )

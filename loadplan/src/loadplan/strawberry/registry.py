@@ -17,7 +17,7 @@ from loadplan.errors import LoadplanError
 _types: dict[type[Any], type[Any]] = {}
 _object_types: dict[type[Any], type[Any]] = {}
 _models: dict[type[Any], type[Any]] = {}
-_inputs: dict[tuple[type[Any], str], type[Any]] = {}
+_inputs: dict[tuple[type[Any], str], type[Any] | None] = {}
 
 
 def register(model: type[Any], strawberry_type: type[Any], *, interface: bool = False) -> None:
@@ -57,7 +57,9 @@ def most_specific_type(cls: type[Any]) -> type[Any] | None:
     return _object_types.get(klass) if klass is not None else None
 
 
-def register_input(model: type[Any], kind: str, input_type: type[Any]) -> None:
+def register_input(model: type[Any], kind: str, input_type: type[Any] | None) -> None:
+    """Record ``model``'s input of ``kind``; ``None`` when its type has no
+    field the input could hold (its lists then take no such argument)."""
     _inputs[(model, kind)] = input_type
 
 
@@ -65,7 +67,7 @@ def has_inputs(model: type[Any]) -> bool:
     return (model, "Filter") in _inputs
 
 
-def input_for(model: type[Any], kind: str) -> type[Any]:
+def input_for(model: type[Any], kind: str) -> type[Any] | None:
     for klass in model.__mro__:
         if (klass, kind) in _inputs:
             return _inputs[(klass, kind)]
@@ -97,7 +99,7 @@ class ModelInputRef(LazyType[Any, Any]):
     def of(cls, model: type[Any], kind: str) -> ModelInputRef:
         return cls(f"{model.__name__}{kind}", model.__module__, None, model, kind)
 
-    def resolve_type(self) -> type[Any]:
+    def resolve_type(self) -> type[Any] | None:  # type: ignore[override]
         return input_for(self.model, self.kind)
 
 
@@ -113,7 +115,7 @@ class FieldInputRef(LazyType[Any, Any]):
     def of(cls, owner: Any, kind: str) -> FieldInputRef:
         return cls(f"RootInput{kind}", __name__, None, owner, kind)
 
-    def resolve_type(self) -> type[Any]:
+    def resolve_type(self) -> type[Any] | None:  # type: ignore[override]
         item = item_origin(self.field.type)
         model = model_of(item) if item is not None else None
         if model is None:

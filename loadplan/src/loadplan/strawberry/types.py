@@ -40,8 +40,8 @@ from loadplan.strawberry.fields import (
     arguments_from,
     detach_root_resolver,
     is_root_resolver,
-    list_arguments,
     read_list,
+    set_list_arguments,
     set_spec,
     shape_result,
     spec_of,
@@ -327,8 +327,8 @@ def _bind_fields(cls: type[Any], model: type[Any]) -> dict[str, tuple[str, str]]
         made = _make_field(field, resolver, derived)
         if resolver is not None and kind in {"list", "connection", "page", "single"}:
             assert target is not None
-            made.arguments = list_arguments(
-                ModelInputRef.of(target, "Filter"), ModelInputRef.of(target, "Order"), kind
+            set_list_arguments(
+                made, ModelInputRef.of(target, "Filter"), ModelInputRef.of(target, "Order"), kind
             )
         set_spec(made, dataclasses.replace(spec, kind=kind, attribute=path, model=model))
         setattr(cls, python_name, made)
@@ -377,9 +377,9 @@ def _register_inputs(cls: type[Any], model: type[Any], scalars: list[tuple[str, 
 
     if registry.has_inputs(model):
         return
-    filter_input, order_input = make_inputs(cls.__name__, scalars)
-    registry.register_input(model, "Filter", filter_input)
-    registry.register_input(model, "Order", order_input)
+    inputs = make_inputs(cls.__name__, scalars)
+    registry.register_input(model, "Filter", inputs[0] if inputs else None)
+    registry.register_input(model, "Order", inputs[1] if inputs else None)
 
 
 def _is_type_of(model: type[Any]) -> Callable[..., bool]:
