@@ -23,7 +23,7 @@ from sqlalchemy.sql.schema import Column
 from sqlalchemy.types import TypeEngine
 
 from loadplan.errors import PlanError
-from loadplan.selection import Arguments, Filter
+from loadplan.selection import Arguments, Filter, FilterGroup
 from loadplan.state import register
 
 __all__ = [
@@ -268,7 +268,8 @@ def check_arguments(cls: type[Any], arguments: Arguments) -> None:
     ``arguments`` that does not resolve on ``cls``, or a filter value its
     column cannot compare, rather than when the statement using it is built."""
     for item in arguments.filters:
-        check_filter(cls, item)
+        for leaf in item.leaves() if isinstance(item, FilterGroup) else (item,):
+            check_filter(cls, leaf)
     for order in arguments.order_by:
         order_column(cls, order.path)
 

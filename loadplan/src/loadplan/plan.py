@@ -160,9 +160,7 @@ class EntityPlan:
 def _explain_relationship(rel: RelationshipPlan, indent: str) -> list[str]:
     details = [rel.strategy.value]
     if rel.arguments.filters:
-        details.append(
-            "filter " + ", ".join(f"{f.path} {f.op.value}" for f in rel.arguments.filters)
-        )
+        details.append("filter " + ", ".join(f.describe() for f in rel.arguments.filters))
     if rel.arguments.order_by:
         details.append(
             "order "

@@ -12,7 +12,17 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["NO_ARGUMENTS", "Arguments", "Filter", "Operator", "Order", "Selection"]
+__all__ = [
+    "NO_ARGUMENTS",
+    "Arguments",
+    "Connective",
+    "Filter",
+    "FilterGroup",
+    "NullsPlacement",
+    "Operator",
+    "Order",
+    "Selection",
+]
 
 
 class Operator(StrEnum):
@@ -26,9 +36,14 @@ class Operator(StrEnum):
     GE = "ge"
     IN = "in"
     NOT_IN = "not_in"
+    IEXACT = "iexact"
     CONTAINS = "contains"
     ICONTAINS = "icontains"
     STARTSWITH = "startswith"
+    ISTARTSWITH = "istartswith"
+    ENDSWITH = "endswith"
+    IENDSWITH = "iendswith"
+    RANGE = "range"
     IS_NULL = "is_null"
 
 
@@ -49,6 +64,48 @@ class Filter:
         # Only the arity of ``in`` lists matters to SQL; values are parameters.
         return (self.path, self.op.value, self.value is None)
 
+    def describe(self) -> str:
+        return f"{self.path} {self.op.value}"
+
+
+class Connective(StrEnum):
+    """How a :class:`FilterGroup` combines its conditions."""
+
+    AND = "and"
+    OR = "or"
+    NOT = "not"
+
+
+@dataclass(frozen=True)
+class FilterGroup:
+    """Conditions combined: all of them (``AND``), any of them (``OR``), or
+    none of them (``NOT``, which negates their conjunction). Its filters'
+    paths may walk to-one relationships like those of any filter."""
+
+    connective: Connective
+    items: tuple[Filter | FilterGroup, ...]
+
+    def shape(self) -> tuple[Any, ...]:
+        return (self.connective.value, tuple(item.shape() for item in self.items))
+
+    def describe(self) -> str:
+        return f"{self.connective.value}({', '.join(item.describe() for item in self.items)})"
+
+    def leaves(self) -> tuple[Filter, ...]:
+        """Every filter of the group, at any depth."""
+        return tuple(
+            leaf
+            for item in self.items
+            for leaf in (item.leaves() if isinstance(item, FilterGroup) else (item,))
+        )
+
+
+class NullsPlacement(StrEnum):
+    """Where an ordering puts NULL values."""
+
+    FIRST = "first"
+    LAST = "last"
+
 
 @dataclass(frozen=True)
 class Order:
@@ -56,6 +113,9 @@ class Order:
 
     path: str
     descending: bool = False
+    nulls: NullsPlacement | None = None
+    """Where rows whose value is NULL go (``None``: where the database puts
+    them, which differs between dialects)."""
 
     @classmethod
     def parse(cls, text: str) -> Order:
@@ -83,7 +143,7 @@ class Arguments:
     front ends compares equal.
     """
 
-    filters: tuple[Filter, ...] = ()
+    filters: tuple[Filter | FilterGroup, ...] = ()
     order_by: tuple[Order, ...] = ()
     limit: int | None = None
     offset: int | None = None

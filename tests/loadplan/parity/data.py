@@ -20,7 +20,8 @@ from tests.loadplan.parity.models import (
 def populate(engine: Engine, size: int) -> None:
     """``size`` companies, each with one project of each kind (base, art,
     research), two milestones per project and three issues per milestone
-    (priorities 1, 3 and 5), one link per issue."""
+    (priorities 1, 3 and 5; no estimate for priority 3), one link per
+    issue."""
     Base.metadata.create_all(engine)
     with Session(engine) as session:
         project_id = milestone_id = issue_id = 0
@@ -51,6 +52,7 @@ def populate(engine: Engine, size: int) -> None:
                             milestone=milestone,
                             name=f"issue {issue_id}",
                             priority=priority,
+                            estimate=None if priority == 3 else issue_id % 4,
                         )
                         session.add_all([issue, Link(id=issue_id, issue=issue)])
         session.commit()

@@ -118,6 +118,7 @@ class Issue(Base):
     milestone_id: Mapped[int] = mapped_column(ForeignKey("pp_milestone.id"))
     name: Mapped[str] = mapped_column(String(80))
     priority: Mapped[int] = mapped_column(default=0)
+    estimate: Mapped[int | None]
     milestone: Mapped[Milestone] = relationship(back_populates="issues")
     links: Mapped[list[Link]] = relationship(back_populates="issue", order_by="Link.id")
 

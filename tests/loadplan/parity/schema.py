@@ -62,6 +62,7 @@ class MilestoneType(Named):
     name: auto
     project: auto
     issues: auto
+    issue_connection: lp.Connection[IssueType] = lp.connection(field_name="issues")
     urgent_issues: list[IssueType]
 
 
@@ -70,6 +71,7 @@ class IssueType(Named):
     id: auto
     name: auto
     priority: auto
+    estimate: auto
     milestone: auto
     links: auto
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, inspect, select
+from sqlalchemy import ColumnElement, and_, case, func, inspect, not_, or_, select
 from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipProperty
 from sqlalchemy.sql import operators
 
 from loadplan.errors import PlanError
 from loadplan.mapping import coerce_value
-from loadplan.selection import Filter, Operator, Order
+from loadplan.selection import Connective, Filter, FilterGroup, NullsPlacement, Operator, Order
 
 _COMPARISONS: dict[Operator, Any] = {
     Operator.EQ: lambda c, v: c == v,
@@ -21,10 +22,28 @@ _COMPARISONS: dict[Operator, Any] = {
     Operator.GE: lambda c, v: c >= v,
     Operator.IN: lambda c, v: c.in_(list(v)),
     Operator.NOT_IN: lambda c, v: c.not_in(list(v)),
+    Operator.IEXACT: lambda c, v: func.lower(c) == func.lower(v),
     Operator.CONTAINS: lambda c, v: c.contains(v, autoescape=True),
     Operator.ICONTAINS: lambda c, v: c.icontains(v, autoescape=True),
     Operator.STARTSWITH: lambda c, v: c.startswith(v, autoescape=True),
+    Operator.ISTARTSWITH: lambda c, v: c.istartswith(v, autoescape=True),
+    Operator.ENDSWITH: lambda c, v: c.endswith(v, autoescape=True),
+    Operator.IENDSWITH: lambda c, v: c.iendswith(v, autoescape=True),
+    Operator.RANGE: lambda c, v: c.between(*_bounds(v)),
     Operator.IS_NULL: lambda c, v: c.is_(None) if v else c.is_not(None),
+}
+
+
+def _bounds(value: Any) -> tuple[Any, Any]:
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise PlanError("", "range", f"takes two bounds, not {value!r}")
+    return value[0], value[1]
+
+
+_CONNECTIVES: dict[Connective, Any] = {
+    Connective.AND: and_,
+    Connective.OR: or_,
+    Connective.NOT: lambda *conditions: not_(and_(*conditions)),
 }
 
 
@@ -36,8 +55,13 @@ def _step(entity: Any, name: str) -> tuple[Mapper[Any], Any]:
     return mapper, prop
 
 
-def filter_condition(entity: Any, item: Filter) -> ColumnElement[bool]:
+def filter_condition(entity: Any, item: Filter | FilterGroup) -> ColumnElement[bool]:
     """``item`` as a condition on ``entity``; to-one hops become ``EXISTS``."""
+    if isinstance(item, FilterGroup):
+        combined: ColumnElement[bool] = _CONNECTIVES[item.connective](
+            *(filter_condition(entity, inner) for inner in item.items)
+        )
+        return combined
     head, _, rest = item.path.partition(".")
     mapper, prop = _step(entity, head)
     attribute = getattr(entity, head)
@@ -68,10 +92,20 @@ def _order_column(entity: Any, path: str) -> ColumnElement[Any]:
     return select(inner).where(prop.primaryjoin).correlate(entity).scalar_subquery()
 
 
-def order_expression(entity: Any, item: Order) -> ColumnElement[Any]:
-    """``item`` as an ordering term; a to-one hop becomes a correlated subquery."""
-    column = _order_column(entity, item.path)
-    return column.desc() if item.descending else column.asc()
+def order_terms(entity: Any, orders: Iterable[Order]) -> list[ColumnElement[Any]]:
+    """``orders`` as ordering terms; a to-one hop becomes a correlated
+    subquery. An order with a NULLS placement gets a term ranking NULL
+    before (or after) every value first: MySQL and MariaDB have no ``NULLS
+    FIRST``/``LAST``, the extra term works on every dialect, and it turns
+    the other way with the rest when a page is counted from the end."""
+    terms: list[ColumnElement[Any]] = []
+    for item in orders:
+        column = _order_column(entity, item.path)
+        if item.nulls is not None:
+            first = item.nulls is NullsPlacement.FIRST
+            terms.append(case((column.is_(None), 0 if first else 1), else_=1 if first else 0).asc())
+        terms.append(column.desc() if item.descending else column.asc())
+    return terms
 
 
 def reversed_order(terms: list[Any]) -> list[Any]:

@@ -53,7 +53,7 @@ from sqlalchemy.orm import RelationshipProperty, Session
 from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.elements import UnaryExpression
 
-from loadplan.execution.arguments import filter_condition, order_expression, reversed_order
+from loadplan.execution.arguments import filter_condition, order_terms, reversed_order
 from loadplan.execution.binding import Binding
 from loadplan.execution.entities import criteria_for, entity_for
 from loadplan.execution.parent_keys import PARENT_KEYS, ParentKeysIn
@@ -224,7 +224,7 @@ def batch_statement(
     conditions: list[Any] = [in_batch, *extra_join_criteria(prop)]
     conditions += [filter_condition(entity, f) for f in arguments.filters]
     conditions += criteria if criteria is not None else criteria_for(rel.target, entity, binding)
-    order = [order_expression(entity, o) for o in arguments.order_by]
+    order = order_terms(entity, arguments.order_by)
     if not order and prop.order_by:
         order = list(prop.order_by)
     target_mapper = prop.mapper
@@ -330,7 +330,7 @@ def cached_batch_statement(
         arguments.offset,
         arguments.reverse,
         arguments.counted,
-        tuple((f.path, f.op, f.value) for f in arguments.filters),
+        arguments.filters,
     )
     return _batches.get(
         rel,

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
 
-from loadplan.execution.arguments import filter_condition, order_expression, reversed_order
+from loadplan.execution.arguments import filter_condition, order_terms, reversed_order
 from loadplan.execution.binding import Binding, Strict
 from loadplan.execution.entities import criteria_for, entity_for
 from loadplan.execution.events import PLAN_OPTION, PlannedMarker
@@ -55,13 +55,11 @@ def restricted(root: EntityPlan, binding: Binding, stmt: S, entity: Any) -> S:
     if arguments.reverse:
         # Counting from the end: the client's order (else the statement's
         # own), then the key, all turned around.
-        terms = [order_expression(entity, o) for o in arguments.order_by] or list(
-            stmt._order_by_clauses
-        )
+        terms = order_terms(entity, arguments.order_by) or list(stmt._order_by_clauses)
         key = [getattr(entity, k) for k in primary_key(root.cls)]
         stmt = stmt.order_by(None).order_by(*reversed_order([*terms, *key]))
     elif arguments.order_by:
-        stmt = stmt.order_by(*[order_expression(entity, o) for o in arguments.order_by])
+        stmt = stmt.order_by(*order_terms(entity, arguments.order_by))
     if arguments.limit is not None:
         stmt = stmt.limit(arguments.limit)
     if arguments.offset:

@@ -21,7 +21,7 @@ from strawberry.types.field import StrawberryField
 from strawberry.types.unset import UNSET
 
 from loadplan.errors import LoadplanError
-from loadplan.execution.arguments import filter_condition, order_expression, reversed_order
+from loadplan.execution.arguments import filter_condition, order_terms, reversed_order
 from loadplan.hints import HintPath, Hints, hint
 from loadplan.selection import Arguments, Order
 from loadplan.storage import related, total_count, windowed
@@ -31,6 +31,7 @@ from loadplan.strawberry.pagination import (
     connection_window,
     make_connection,
 )
+from loadplan.strawberry.registry import column_paths
 
 Kind = Literal["auto", "list", "connection", "page", "single", "custom", "root"]
 
@@ -270,12 +271,13 @@ def list_arguments(filter_type: Any, order_type: Any, kind: Kind) -> list[Strawb
 def arguments_from(
     kind: Kind,
     values: Mapping[str, Any],
-    paths: dict[str, tuple[str, str]],
+    model: type[Any],
     fixed_order: tuple[Order, ...],
     max_page_size: int | None,
 ) -> tuple[Arguments, Window | None]:
     """loadplan arguments of a list field, from its GraphQL argument values."""
-    filters = filters_from(values.get("filter"), paths)
+    paths = column_paths(model)
+    filters = filters_from(values.get("filter"), paths, model)
     order = order_from(values.get("order"), paths) or fixed_order
     if kind == "single":
         return Arguments(filters=filters, order_by=order, limit=1, counted=False), None
@@ -326,7 +328,7 @@ def _fallback_rows(
         clause = restrict(select(target)).whereclause
         if clause is not None:
             conditions.append(clause)
-    order = [order_expression(target, o) for o in arguments.order_by] or list(prop.order_by or ())
+    order = order_terms(target, arguments.order_by) or list(prop.order_by or ())
     order += list(inspect(target).primary_key)
     if arguments.reverse:
         order = reversed_order(order)

@@ -17,25 +17,32 @@ from typing import Any
 import strawberry
 from strawberry.types.unset import UNSET
 
-from loadplan.selection import Filter, Operator, Order
+from loadplan.selection import Connective, Filter, FilterGroup, NullsPlacement, Operator, Order
+from loadplan.strawberry.registry import ModelInputRef, column_paths, relation_paths
 
 
-@strawberry.enum(description="Sort direction.")
+@strawberry.enum(
+    description="Sort direction, and where NULL values go (by default, where the database puts them)."
+)
 class Ordering(enum.Enum):
     """The direction a field of a generated order input sorts in."""
 
     ASC = "asc"
     DESC = "desc"
+    ASC_NULLS_FIRST = "asc_nulls_first"
+    ASC_NULLS_LAST = "asc_nulls_last"
+    DESC_NULLS_FIRST = "desc_nulls_first"
+    DESC_NULLS_LAST = "desc_nulls_last"
 
 
-_ORDERED = ("eq", "ne", "lt", "le", "gt", "ge", "in_", "not_in", "is_null")
+_ORDERED = ("eq", "ne", "lt", "le", "gt", "ge", "range", "in_", "not_in", "is_null")
 
 
 def _comparison(name: str, scalar: Any, operators: tuple[str, ...]) -> type[Any]:
     annotations: dict[str, Any] = {}
     defaults: dict[str, Any] = {}
     for op in operators:
-        if op in {"in_", "not_in"}:
+        if op in {"in_", "not_in", "range"}:
             annotations[op] = list[scalar] | None
         elif op == "is_null":
             annotations[op] = bool | None
@@ -63,11 +70,16 @@ StringComparison = _comparison(
         "le",
         "gt",
         "ge",
+        "range",
         "in_",
         "not_in",
+        "iexact",
         "contains",
         "icontains",
         "startswith",
+        "istartswith",
+        "endswith",
+        "iendswith",
         "is_null",
     ),
 )
@@ -94,11 +106,16 @@ _OPERATORS = {
     "le": Operator.LE,
     "gt": Operator.GT,
     "ge": Operator.GE,
+    "range": Operator.RANGE,
     "in_": Operator.IN,
     "not_in": Operator.NOT_IN,
+    "iexact": Operator.IEXACT,
     "contains": Operator.CONTAINS,
     "icontains": Operator.ICONTAINS,
     "startswith": Operator.STARTSWITH,
+    "istartswith": Operator.ISTARTSWITH,
+    "endswith": Operator.ENDSWITH,
+    "iendswith": Operator.IENDSWITH,
     "is_null": Operator.IS_NULL,
 }
 
@@ -108,11 +125,17 @@ def comparison_for(scalar: Any) -> type[Any] | None:
 
 
 def make_inputs(
-    type_name: str, columns: Iterable[tuple[str, str, Any]]
-) -> tuple[type[Any], type[Any]] | None:
-    """``<type_name>Filter`` and ``<type_name>Order`` for ``(python name, graphql
-    name, scalar)`` column fields; ``None`` when no field can be compared
-    (GraphQL allows no input without fields)."""
+    type_name: str,
+    columns: Iterable[tuple[str, str, Any]],
+    relations: Iterable[tuple[str, str, type[Any]]] = (),
+) -> tuple[type[Any], type[Any] | None] | None:
+    """``<type_name>Filter`` and ``<type_name>Order`` for ``(python name,
+    graphql name, scalar)`` column fields and ``(python name, graphql name,
+    target model)`` to-one fields (a filter walks them with the target's
+    own filter). The filter combines its conditions with ``AND``, ``OR``
+    and ``NOT``. ``None`` where an input would have no field (GraphQL
+    allows none): no filter without columns or to-ones, no order without
+    columns."""
     filter_annotations: dict[str, Any] = {}
     order_annotations: dict[str, Any] = {}
     filter_defaults: dict[str, Any] = {}
@@ -125,22 +148,34 @@ def make_inputs(
         filter_defaults[python_name] = strawberry.field(default=UNSET, name=graphql_name)
         order_annotations[python_name] = Ordering | None
         order_defaults[python_name] = strawberry.field(default=UNSET, name=graphql_name)
+    for python_name, graphql_name, target in relations:
+        filter_annotations[python_name] = ModelInputRef.of(target, "Filter") | None
+        filter_defaults[python_name] = strawberry.field(default=UNSET, name=graphql_name)
     if not filter_annotations:
         return None
-    filter_cls = type(
-        f"{type_name}Filter", (), {"__annotations__": filter_annotations, **filter_defaults}
+    name = f"{type_name}Filter"
+    filter_cls = type(name, (), {"__annotations__": filter_annotations, **filter_defaults})
+    for connective in _CONNECTIVES:
+        filter_annotations[connective] = (
+            filter_cls | None if connective == "NOT" else list[filter_cls] | None  # type: ignore[valid-type]
+        )
+        setattr(filter_cls, connective, strawberry.field(default=UNSET, name=connective))
+    filter_input = strawberry.input(
+        filter_cls,
+        name=name,
+        description="All conditions must hold; AND, OR and NOT combine other filters.",
     )
+    if not order_annotations:
+        return filter_input, None
     order_cls = type(
         f"{type_name}Order", (), {"__annotations__": order_annotations, **order_defaults}
     )
-    return (
-        strawberry.input(
-            filter_cls, name=f"{type_name}Filter", description="All conditions must hold."
-        ),
-        strawberry.input(
-            order_cls, name=f"{type_name}Order", description="Set one field per list item."
-        ),
+    return filter_input, strawberry.input(
+        order_cls, name=f"{type_name}Order", description="Set one field per list item."
     )
+
+
+_CONNECTIVES = {"AND": Connective.AND, "OR": Connective.OR, "NOT": Connective.NOT}
 
 
 def _set(value: Any) -> bool:
@@ -164,18 +199,29 @@ def _get(value: Any, python_name: str, graphql_name: str) -> Any:
     return getattr(value, python_name, UNSET)
 
 
-def _descending(direction: Any) -> bool:
-    if isinstance(direction, Ordering):
-        return direction is Ordering.DESC
-    return str(direction).lower() == "desc"
+def _direction(direction: Any) -> tuple[bool, NullsPlacement | None]:
+    """Whether an ``Ordering`` (a member, or its name or value as graphql-core
+    may hand it over) is descending, and where it puts NULLs."""
+    text = (direction.value if isinstance(direction, Ordering) else str(direction)).lower()
+    nulls = (
+        NullsPlacement.FIRST
+        if text.endswith("nulls_first")
+        else NullsPlacement.LAST
+        if text.endswith("nulls_last")
+        else None
+    )
+    return text.startswith("desc"), nulls
 
 
-def filters_from(value: Any, paths: dict[str, tuple[str, str]]) -> tuple[Filter, ...]:
+def filters_from(
+    value: Any, paths: dict[str, tuple[str, str]], model: type[Any] | None = None
+) -> tuple[Filter | FilterGroup, ...]:
     """Filters of a ``<Type>Filter`` input; ``paths`` maps python field names to
-    (GraphQL name, model attribute path)."""
+    (GraphQL name, model attribute path). With the ``model`` the input is
+    for, its to-one fields are walked too, with their targets' filters."""
     if not _set(value):
         return ()
-    out: list[Filter] = []
+    out: list[Filter | FilterGroup] = []
     for python_name, (graphql_name, path) in paths.items():
         comparison = _get(value, python_name, graphql_name)
         if not _set(comparison):
@@ -184,7 +230,30 @@ def filters_from(value: Any, paths: dict[str, tuple[str, str]]) -> tuple[Filter,
             operand = _get(comparison, op_name, _GRAPHQL_OPERATOR_NAMES.get(op_name, op_name))
             if operand is not UNSET and (operand is not None or operator is Operator.IS_NULL):
                 out.append(Filter(path, operator, _plain(operand)))
+    if model is None:
+        return tuple(out)
+    for python_name, (graphql_name, path, target) in relation_paths(model).items():
+        nested = filters_from(_get(value, python_name, graphql_name), column_paths(target), target)
+        out.extend(_under(path, item) for item in nested)
+    for connective_name, connective in _CONNECTIVES.items():
+        operand = _get(value, connective_name, connective_name)
+        if not _set(operand):
+            continue
+        if connective is Connective.NOT:
+            out.append(FilterGroup(connective, filters_from(operand, paths, model)))
+        else:
+            groups = [
+                FilterGroup(Connective.AND, filters_from(item, paths, model)) for item in operand
+            ]
+            out.append(FilterGroup(connective, tuple(groups)))
     return tuple(out)
+
+
+def _under(prefix: str, item: Filter | FilterGroup) -> Filter | FilterGroup:
+    """``item`` with its paths walked from ``prefix`` (a to-one path)."""
+    if isinstance(item, FilterGroup):
+        return FilterGroup(item.connective, tuple(_under(prefix, inner) for inner in item.items))
+    return Filter(f"{prefix}.{item.path}", item.op, item.value)
 
 
 def order_from(value: Any, paths: dict[str, tuple[str, str]]) -> tuple[Order, ...]:
@@ -196,5 +265,6 @@ def order_from(value: Any, paths: dict[str, tuple[str, str]]) -> tuple[Order, ..
         for python_name, (graphql_name, path) in paths.items():
             direction = _get(item, python_name, graphql_name)
             if _set(direction):
-                out.append(Order(path, descending=_descending(direction)))
+                descending, nulls = _direction(direction)
+                out.append(Order(path, descending=descending, nulls=nulls))
     return tuple(out)

@@ -57,6 +57,23 @@ def most_specific_type(cls: type[Any]) -> type[Any] | None:
     return _object_types.get(klass) if klass is not None else None
 
 
+COLUMNS_ATTRIBUTE = "__loadplan_columns__"
+RELATIONS_ATTRIBUTE = "__loadplan_relations__"
+
+
+def column_paths(model: type[Any]) -> dict[str, tuple[str, str]]:
+    """Filter/order input fields of ``model``'s type: python name → (GraphQL name, path)."""
+    paths: dict[str, tuple[str, str]] = getattr(type_for(model), COLUMNS_ATTRIBUTE, {})
+    return paths
+
+
+def relation_paths(model: type[Any]) -> dict[str, tuple[str, str, type[Any]]]:
+    """To-one fields of ``model``'s type a filter may walk through: python
+    name → (GraphQL name, relationship path, target model)."""
+    paths: dict[str, tuple[str, str, type[Any]]] = getattr(type_for(model), RELATIONS_ATTRIBUTE, {})
+    return paths
+
+
 def register_input(model: type[Any], kind: str, input_type: type[Any] | None) -> None:
     """Record ``model``'s input of ``kind``; ``None`` when its type has no
     field the input could hold (its lists then take no such argument)."""

@@ -419,9 +419,7 @@ def _value(
             return {"results": rows, "total_count": total}
         assert spec.model is not None
         target = inspect(spec.model).relationships[last].mapper.class_
-        from loadplan.strawberry.types import column_paths
-
-        _, window = arguments_from("connection", arguments(), column_paths(target), (), None)
+        _, window = arguments_from("connection", arguments(), target, (), None)
         assert window is not None
         return make_window_dict(rows, total, window, encode_cursor)
     return row.get(last)

@@ -39,7 +39,6 @@ from loadplan.state import Memo
 from loadplan.strawberry import registry
 from loadplan.strawberry.fields import FieldSpec, Kind, arguments_from, spec_of
 from loadplan.strawberry.pagination import Window
-from loadplan.strawberry.types import column_paths
 
 DEFINITION = "strawberry-definition"
 LIST_KINDS = {"list", "connection", "page", "single", "root"}
@@ -142,7 +141,7 @@ class SelectionBuilder:
             arguments, window = arguments_from(
                 "list" if kind == "root" else kind,
                 values,
-                column_paths(model),
+                model,
                 (),
                 self.max_page_size,
             )
@@ -303,7 +302,7 @@ class SelectionBuilder:
             )
             values = self._argument_values(parent_type, node)
             arguments, _ = arguments_from(
-                spec.kind, values, column_paths(target), spec.order_by, self.max_page_size
+                spec.kind, values, target, spec.order_by, self.max_page_size
             )
             if _custom_type_resolution(node_type):
                 self.row_ready = False

@@ -46,11 +46,15 @@ from loadplan.strawberry.fields import (
     shape_result,
     spec_of,
 )
-from loadplan.strawberry.registry import ModelInputRef, ModelTypeRef
+from loadplan.strawberry.registry import (
+    COLUMNS_ATTRIBUTE,
+    RELATIONS_ATTRIBUTE,
+    ModelInputRef,
+    ModelTypeRef,
+)
 
 T = TypeVar("T", bound=type)
 
-COLUMNS_ATTRIBUTE = "__loadplan_columns__"
 SCALARS_ATTRIBUTE = "__loadplan_scalars__"
 _SCALARS = (bool, int, float, str, decimal.Decimal, dt.datetime, dt.date, dt.time, uuid.UUID)
 
@@ -208,8 +212,7 @@ def _list_resolver(
     def resolve(root: Any, info: strawberry.Info, **kwargs: Any) -> Any:
         if spec.disable_optimization:
             return _unplanned(root, attribute, target, bool(kwargs.get("order")))
-        paths = column_paths(target)
-        arguments, window = arguments_from(kind, kwargs, paths, spec.order_by, None)
+        arguments, window = arguments_from(kind, kwargs, target, spec.order_by, None)
         key = info.path.key if isinstance(info.path.key, str) else attribute
         hook = getattr(registry.type_for(target), "get_queryset", None)
         restrict = (lambda stmt: hook(stmt, info)) if hook is not None else None
@@ -239,13 +242,6 @@ def _to_one_resolver(attribute: str, target: type[Any], spec: FieldSpec) -> Call
     return resolve
 
 
-def column_paths(model: type[Any]) -> dict[str, tuple[str, str]]:
-    """Filter/order input fields of ``model``'s type: python name → (GraphQL name, path)."""
-    strawberry_type = registry.type_for(model)
-    paths: dict[str, tuple[str, str]] = getattr(strawberry_type, COLUMNS_ATTRIBUTE, {})
-    return paths
-
-
 def _make_field(
     existing: StrawberryField | None, resolver: Callable[..., Any] | None, annotation: Any
 ) -> StrawberryField:
@@ -266,6 +262,7 @@ def _bind_fields(cls: type[Any], model: type[Any]) -> dict[str, tuple[str, str]]
     """
     annotations: dict[str, Any] = dict(inspect_module.get_annotations(cls))
     columns: dict[str, tuple[str, str]] = {}
+    relations: dict[str, tuple[str, str, type[Any]]] = {}
     scalars: list[tuple[str, str, Any]] = []
     namespace = vars(sys.modules[cls.__module__])
     for python_name, annotation in annotations.items():
@@ -302,10 +299,12 @@ def _bind_fields(cls: type[Any], model: type[Any]) -> dict[str, tuple[str, str]]
                 if not prop.uselist:
                     raise LoadplanError(f"{cls.__name__}.{python_name}: {path} is not a collection")
                 resolver = _list_resolver(path.split(".")[-1], kind, spec, target)
-            elif "." in path:
-                resolver = _dotted_resolver(path)
             else:
-                resolver = _to_one_resolver(path, target, spec)
+                resolver = (
+                    _dotted_resolver(path) if "." in path else _to_one_resolver(path, target, spec)
+                )
+                if not spec.disable_optimization:
+                    relations[python_name] = (graphql_name, path, target)
         elif isinstance(prop, ColumnProperty):
             if _is_auto(annotation):
                 derived = _column_type(mapper, prop)
@@ -342,8 +341,13 @@ def _bind_fields(cls: type[Any], model: type[Any]) -> dict[str, tuple[str, str]]
             if python_name not in columns and python_name not in annotations:
                 columns[python_name] = getattr(base, COLUMNS_ATTRIBUTE)[python_name]
                 scalars.append((python_name, graphql_name, scalar))
+    for base in cls.__mro__[1:]:
+        for python_name, relation in getattr(base, RELATIONS_ATTRIBUTE, {}).items():
+            if python_name not in annotations:
+                relations.setdefault(python_name, relation)
     setattr(cls, SCALARS_ATTRIBUTE, tuple(scalars))
-    _register_inputs(cls, model, scalars)
+    setattr(cls, RELATIONS_ATTRIBUTE, relations)
+    _register_inputs(cls, model, scalars, relations)
     return columns
 
 
@@ -371,13 +375,22 @@ def _strip_optional(annotation: Any) -> Any:
     return None
 
 
-def _register_inputs(cls: type[Any], model: type[Any], scalars: list[tuple[str, str, Any]]) -> None:
+def _register_inputs(
+    cls: type[Any],
+    model: type[Any],
+    scalars: list[tuple[str, str, Any]],
+    relations: dict[str, tuple[str, str, type[Any]]],
+) -> None:
     """The first type declared for a model names its filter and order inputs."""
     from loadplan.strawberry.filters import make_inputs
 
     if registry.has_inputs(model):
         return
-    inputs = make_inputs(cls.__name__, scalars)
+    inputs = make_inputs(
+        cls.__name__,
+        scalars,
+        [(name, graphql_name, target) for name, (graphql_name, _, target) in relations.items()],
+    )
     registry.register_input(model, "Filter", inputs[0] if inputs else None)
     registry.register_input(model, "Order", inputs[1] if inputs else None)
 
@@ -414,4 +427,4 @@ def interface(model: type[Any], **options: Any) -> Callable[[T], T]:
     return _bind(model, interface=True, **options)
 
 
-__all__ = ["column_paths", "interface", "object_type"]
+__all__ = ["interface", "object_type"]
