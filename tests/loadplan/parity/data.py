@@ -20,11 +20,11 @@ from tests.loadplan.parity.models import (
 def populate(engine: Engine, size: int) -> None:
     """``size`` companies, each with one project of each kind (base, art,
     research), two milestones per project and three issues per milestone
-    (priorities 1, 3 and 5; no estimate for priority 3), one link per
-    issue."""
+    (priorities 1, 3 and 5; no estimate for priority 3), with no, one and
+    two links."""
     Base.metadata.create_all(engine)
     with Session(engine) as session:
-        project_id = milestone_id = issue_id = 0
+        project_id = milestone_id = issue_id = link_id = 0
         for c in range(1, size + 1):
             company = Company(id=c, name=f"company {c}")
             session.add(company)
@@ -54,5 +54,8 @@ def populate(engine: Engine, size: int) -> None:
                             priority=priority,
                             estimate=None if priority == 3 else issue_id % 4,
                         )
-                        session.add_all([issue, Link(id=issue_id, issue=issue)])
+                        session.add(issue)
+                        for _ in range(priority // 2):
+                            link_id += 1
+                            session.add(Link(id=link_id, issue=issue))
         session.commit()

@@ -74,6 +74,14 @@ class IssueType(Named):
     estimate: auto
     milestone: auto
     links: auto
+    link: LinkType | None = lp.field(field_name="links", single=True)
+    required_link: LinkType = lp.field(field_name="links", single=True)
+    first_link: LinkType | None = lp.field(field_name="links", single=True, order_by=["id"])
+
+    @lp.field(select_related=["milestone.project"])
+    def where(self, root: strawberry.Parent[m.Issue]) -> str:
+        """Reads columns of the joined objects that no hint names."""
+        return f"{root.milestone.name} of {root.milestone.project.topic}"
 
     @lp.field(select_related=["milestone", "milestone.project"])
     def milestone_of(self, root: strawberry.Parent[m.Issue]) -> MilestoneType:

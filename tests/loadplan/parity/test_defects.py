@@ -89,6 +89,12 @@ CASES: list[tuple[str, str, int, int]] = [
         2,
     ),
     (
+        "select_related without only loads the joined objects whole",
+        "{ issues { where } }",
+        1,
+        1,
+    ),
+    (
         "lists of a type with no filterable column",
         "{ issues { name links { label } } links(limit: 2, offset: 1) { label } }",
         3,
@@ -120,7 +126,7 @@ def test_exact_payloads(small: Engine) -> None:
         "{ projects { __typename id title ... on ArtProjectType { artist signature shoutedArtist } "
         "... on Named { name } } "
         "milestones(limit: 1) { ... on Named { name } urgentIssues { name priority } } "
-        "issues(limit: 1) { milestoneOf { name project { title } } } }"
+        "issues(limit: 1) { milestoneOf { name project { title } } where } }"
     )
     expected = {
         "projects": [
@@ -149,7 +155,12 @@ def test_exact_payloads(small: Engine) -> None:
                 ],
             }
         ],
-        "issues": [{"milestoneOf": {"name": "milestone 1", "project": {"title": "Topic 1"}}}],
+        "issues": [
+            {
+                "milestoneOf": {"name": "milestone 1", "project": {"title": "Topic 1"}},
+                "where": "milestone 1 of topic 1",
+            }
+        ],
     }
     for schema in (ORM, ROWS):
         data, _ = run(small, query, schema)

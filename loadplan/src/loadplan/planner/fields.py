@@ -69,21 +69,42 @@ def _path_to_node(path: str) -> Selection:
     return Selection(head, children=(_path_to_node(rest),) if rest else ())
 
 
+ALL_COLUMNS = "*"
+"""A selection name standing for every column of its entity."""
+
+
+def _whole_objects(path: str, narrowed: Iterable[str]) -> Selection:
+    """The node of a ``select_related`` path that loads every column of each
+    object along it, as Django's ``select_related`` does, so that a resolver
+    reading any column of a joined object finds it loaded; an object that
+    an ``only`` path of the same hints reaches loads just what ``only`` names."""
+    head, _, rest = path.partition(".")
+    below = [p.partition(".")[2] for p in narrowed if p.startswith(head + ".")]
+    children = [_whole_objects(rest, below)] if rest else []
+    if not below:
+        children.append(Selection(ALL_COLUMNS))
+    return Selection(head, children=tuple(children))
+
+
 def _hint_nodes(
     paths: Iterable[Any],
     context: Any,
     fields: ResolvedFields,
     prefetch: bool,
     condition: str | None,
+    narrowed: tuple[str, ...] | None = None,
 ) -> list[Selection]:
     """Selections of hinted paths, under the type condition of the field
-    that gave the hints: a subtype's resolver names the subtype's attributes."""
+    that gave the hints: a subtype's resolver names the subtype's attributes.
+    With ``narrowed`` (the ``only`` paths of ``select_related`` hints), the
+    objects along each path are loaded whole (see :func:`_whole_objects`)."""
     nodes: list[Selection] = []
     for item in paths:
         produced = item(context) if callable(item) else (item,)
         for entry in produced:
             if isinstance(entry, str):
-                node = replace(_path_to_node(entry), type_condition=condition)
+                node = _path_to_node(entry) if narrowed is None else _whole_objects(entry, narrowed)
+                node = replace(node, type_condition=condition)
                 nodes.append(node)
                 if prefetch:
                     fields.prefetch.add(node.name)
@@ -141,6 +162,11 @@ def resolve(
             pending.extend(_expand(owner, node.hints, node, context, fields))
         if not node.name or node.name.startswith("__"):
             continue
+        if node.name == ALL_COLUMNS:
+            for column in owner.column_attrs:
+                if column.strategy_key != QUERY_EXPRESSION and hasattr(owner.class_, column.key):
+                    fields.add_column(column.key)
+            continue
         attr = owner.all_orm_descriptors.get(node.name)
         prop = owner.attrs.get(node.name)
         if isinstance(prop, RelationshipProperty):
@@ -197,9 +223,10 @@ def _expand(
         _ensure_carrier(owner, attribute, attribute)
         fields.expressions.setdefault(attribute, (attribute, computed))
     condition = node.type_condition
+    narrowed = tuple(p for p in hints.only if isinstance(p, str))
     return [
         *_hint_nodes(hints.only, context, fields, False, condition),
-        *_hint_nodes(hints.select_related, context, fields, False, condition),
+        *_hint_nodes(hints.select_related, context, fields, False, condition, narrowed),
         *_hint_nodes(hints.prefetch_related, context, fields, True, condition),
     ]
 

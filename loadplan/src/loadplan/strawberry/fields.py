@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
 import strawberry
+from graphql import GraphQLError
 from sqlalchemy import ColumnElement, func, inspect, select
 from sqlalchemy.orm import with_parent
 from strawberry.types.arguments import StrawberryArgument
@@ -55,6 +56,11 @@ class FieldSpec:
     disable_optimization: bool = False
     order_by: tuple[Order, ...] = ()
     model: type[Any] | None = None
+
+    def describe(self) -> str:
+        """``Model.attribute``, as messages name the field's source."""
+        owner = f"{self.model.__name__}." if self.model is not None else ""
+        return f"{owner}{self.attribute or ''}"
 
 
 def spec_of(field: Any) -> FieldSpec | None:
@@ -280,7 +286,8 @@ def arguments_from(
     filters = filters_from(values.get("filter"), paths, model)
     order = order_from(values.get("order"), paths) or fixed_order
     if kind == "single":
-        return Arguments(filters=filters, order_by=order, limit=1, counted=False), None
+        # Without an order saying which row, a second row is an error: load it.
+        return Arguments(filters, order, 1 if order else 2, counted=False), None
     if kind == "connection":
         window = connection_window(
             values.get("first"),
@@ -300,8 +307,6 @@ def arguments_from(
 
 
 def _check_page(limit: int | None, offset: int | None, max_page_size: int | None) -> None:
-    from graphql import GraphQLError
-
     if limit is not None and limit < 0:
         raise GraphQLError("limit must not be negative")
     if offset is not None and offset < 0:
@@ -367,7 +372,21 @@ def read_list(
     return rows, len(rows)
 
 
-def shape_result(kind: Kind, rows: list[Any], total: int, window: Window | None) -> Any:
+def single_row(rows: list[Any], source: str, exact: bool) -> Any:
+    """The row of a ``single`` field, ``None`` when there is none. An
+    ``exact`` field (one with no ``order_by`` saying which row) must have at
+    most one: several are a GraphQL error, as Django's ``get()`` raises."""
+    if exact and len(rows) > 1:
+        raise GraphQLError(
+            f"{source} has several rows where one was expected: "
+            "give the field an order_by to pick one"
+        )
+    return rows[0] if rows else None
+
+
+def shape_result(
+    kind: Kind, rows: list[Any], total: int, window: Window | None, spec: FieldSpec | None = None
+) -> Any:
     from loadplan.strawberry.pagination import OffsetPage
 
     if kind == "connection":
@@ -377,7 +396,8 @@ def shape_result(kind: Kind, rows: list[Any], total: int, window: Window | None)
     if kind == "page":
         return OffsetPage(results=rows, total_count=total)
     if kind == "single":
-        return rows[0] if rows else None
+        assert spec is not None
+        return single_row(rows, spec.describe(), exact=not spec.order_by)
     return rows
 
 

@@ -42,7 +42,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from loadplan.execution.rows.views import view_of
 from loadplan.storage import MODEL_KEY, OBJECT_KEY, related, total_count
 from loadplan.strawberry import registry
-from loadplan.strawberry.fields import FieldSpec, arguments_from, spec_of
+from loadplan.strawberry.fields import FieldSpec, arguments_from, single_row, spec_of
 from loadplan.strawberry.pagination import encode_cursor, make_window_dict
 from loadplan.strawberry.selection import needs_objects
 
@@ -410,7 +410,7 @@ def _value(
     if spec.kind in _LIST_KINDS:
         rows = _rows_at(row, key, last)
         if spec.kind == "single":
-            return rows[0] if rows else None
+            return single_row(rows, spec.describe(), exact=not spec.order_by)
         if spec.kind == "list":
             return rows
         counted = total_count(row, key)

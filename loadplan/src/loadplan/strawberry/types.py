@@ -217,7 +217,7 @@ def _list_resolver(
         hook = getattr(registry.type_for(target), "get_queryset", None)
         restrict = (lambda stmt: hook(stmt, info)) if hook is not None else None
         rows, total = read_list(root, attribute, key, arguments, _session_getter(info), restrict)
-        return shape_result(kind, rows, total, window)
+        return shape_result(kind, rows, total, window, spec)
 
     return resolve
 
@@ -298,7 +298,12 @@ def _bind_fields(cls: type[Any], model: type[Any]) -> dict[str, tuple[str, str]]
             if kind in {"list", "connection", "page", "single"}:
                 if not prop.uselist:
                     raise LoadplanError(f"{cls.__name__}.{python_name}: {path} is not a collection")
-                resolver = _list_resolver(path.split(".")[-1], kind, spec, target)
+                resolver = _list_resolver(
+                    path.split(".")[-1],
+                    kind,
+                    dataclasses.replace(spec, attribute=path, model=model),
+                    target,
+                )
             else:
                 resolver = (
                     _dotted_resolver(path) if "." in path else _to_one_resolver(path, target, spec)
