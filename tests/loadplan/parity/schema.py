@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
+from sqlalchemy import select
 from strawberry import auto
 
 import loadplan.strawberry as lp
@@ -63,7 +64,13 @@ class MilestoneType(Named):
     project: auto
     issues: auto
     issue_connection: lp.Connection[IssueType] = lp.connection(field_name="issues")
+    issue_page: lp.OffsetPage[IssueType] = lp.offset_page(field_name="issues")
     urgent_issues: list[IssueType]
+
+    @lp.field(prefetch_related=["issues"])
+    def first_issues(self, root: strawberry.Parent[m.Milestone]) -> lp.OffsetPage[IssueType]:
+        """A page built by a resolver from a hinted relationship."""
+        return lp.OffsetPage(results=root.issues[:2], total_count=len(root.issues))  # type: ignore[arg-type]
 
 
 @lp.type(m.Issue)
@@ -104,6 +111,12 @@ class Query:
     milestones: list[MilestoneType] = lp.field()
     issues: list[IssueType] = lp.field()
     links: list[LinkType] = lp.field()
+    issue_page: lp.OffsetPage[IssueType] = lp.offset_page()
+    issue_connection: lp.Connection[IssueType] = lp.connection()
+
+    @strawberry.field
+    def milestone(self, id: strawberry.ID) -> MilestoneType | None:
+        return select(m.Milestone).where(m.Milestone.id == int(id))  # type: ignore[return-value]
 
 
 def make_schema(**options: Any) -> strawberry.Schema:

@@ -95,6 +95,27 @@ CASES: list[tuple[str, str, int, int]] = [
         1,
     ),
     (
+        "a nested page of no row still counts its list",
+        "{ milestones { issuePage(limit: 0) { totalCount results { id } } "
+        "issueConnection(first: 0) { totalCount edges { node { id } } } issues(limit: 0) { id } } }",
+        3,
+        3,
+    ),
+    (
+        "one parent's page of no row still counts its list",
+        "{ milestones(limit: 1) { issuePage(limit: 0, offset: 1) { totalCount results { id } } } }",
+        2,
+        2,
+    ),
+    (
+        "a resolver building an offset page with a total from a hinted relationship",
+        "{ milestones { firstIssues { totalCount results { id name } } } }",
+        2,
+        # The page holds issue objects: in the row mode the resolver runs on
+        # milestone objects loaded for the rows' keys.
+        3,
+    ),
+    (
         "lists of a type with no filterable column",
         "{ issues { name links { label } } links(limit: 2, offset: 1) { label } }",
         3,
@@ -126,6 +147,7 @@ def test_exact_payloads(small: Engine) -> None:
         "{ projects { __typename id title ... on ArtProjectType { artist signature shoutedArtist } "
         "... on Named { name } } "
         "milestones(limit: 1) { ... on Named { name } urgentIssues { name priority } } "
+        "pages: milestone(id: 1) { issuePage(limit: 0) { totalCount results { id } } } "
         "issues(limit: 1) { milestoneOf { name project { title } } where } }"
     )
     expected = {
@@ -155,6 +177,7 @@ def test_exact_payloads(small: Engine) -> None:
                 ],
             }
         ],
+        "pages": {"issuePage": {"totalCount": 3, "results": []}},
         "issues": [
             {
                 "milestoneOf": {"name": "milestone 1", "project": {"title": "Topic 1"}},

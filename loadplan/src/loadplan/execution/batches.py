@@ -116,6 +116,8 @@ class Batch:
     offset: int
     raw: bool
     single: bool
+    empty: bool = False
+    """A page of no row (``limit`` 0): its rows only carry totals."""
 
     def parameters(self, keys: Sequence[Any]) -> dict[str, Any]:
         """The statement's parameters for ``keys`` (the only one, if ``single``)."""
@@ -187,6 +189,7 @@ class _Shape:
             self.offset,
             self.raw,
             single,
+            self.arguments.limit == 0,
         )
 
 
@@ -212,7 +215,11 @@ def batch_statement(
     entity = entity_for(rel.target)
     remote = list(key_pairs(prop).remote_columns)
     paginated = arguments.paginated
-    limited = paginated and single and not (arguments.counted and arguments.offset)
+    limited = (
+        paginated
+        and single
+        and not (arguments.counted and (arguments.offset or arguments.limit == 0))
+    )
     if limited:
         in_batch: ColumnElement[bool] = and_(
             *[c == bindparam(f"{PARENT_KEY}{i}") for i, c in enumerate(remote)]
@@ -288,11 +295,13 @@ def _ranked_pages(shape: _Shape) -> Batch:
     ranked_keys = [_of(ranked, f"lp_k{i}", c.type) for i, c in enumerate(remote)]
     same_row = and_(*[c == _of(ranked, f"lp_pk{i}", c.type) for i, c in enumerate(shape.pk)])
     stmt = shape.selecting(*shape.head, *ranked_keys, *total, rn).order_by(*ranked_keys, rn)
-    if total_column and offset:
-        # A parent whose page lies past the end of its list still sends
-        # its last row, carrying the total, with the child's columns left
-        # NULL by the outer join: no object, no eager load, no count query.
-        marker = and_(rn == total[0], total[0] <= offset)
+    empty = shape.arguments.limit == 0
+    if total_column and (offset or empty):
+        # A parent whose page lies past the end of its list (or is a page
+        # of no row) still sends its last row, carrying the total, with the
+        # child's columns left NULL by the outer join: no object, no eager
+        # load, no count query.
+        marker = rn == total[0] if empty else and_(rn == total[0], total[0] <= offset)
         stmt = (
             stmt.select_from(ranked)
             .outerjoin(shape.entity, and_(same_row, page))
@@ -376,7 +385,7 @@ def fetch(
             key = key_of(row)
             if batch.total_column:
                 totals[key] = row[total_at]
-            if batch.ranked and row[-1] <= batch.offset:
+            if batch.ranked and (row[-1] <= batch.offset or batch.empty):
                 continue
             by_parent[key].append(read(row))
     return by_parent, totals

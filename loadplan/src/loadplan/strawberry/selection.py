@@ -79,8 +79,22 @@ def resolves_on_rows(graphql_field: Any, spec: FieldSpec) -> bool:
     return (
         bool(spec.hints)
         and not getattr(strawberry_field, "is_async", True)
-        and (is_leaf_type(named) or model_of_type(named) is None)
+        and not _reaches_model(named, set())
     )
+
+
+def _reaches_model(graphql_type: Any, seen: set[str]) -> bool:
+    """Whether values of ``graphql_type`` hold model objects: it is a model
+    type, or a type whose fields reach one (a page or connection a resolver
+    builds, ``OffsetPage[IssueType]``), which graphql-core then completes
+    from what the resolver returned."""
+    if is_leaf_type(graphql_type) or graphql_type.name in seen:
+        return False
+    if model_of_type(graphql_type) is not None:
+        return True
+    seen.add(graphql_type.name)
+    fields = getattr(graphql_type, "fields", {})
+    return any(_reaches_model(unwrap(field.type), seen) for field in fields.values())
 
 
 def model_of_type(graphql_type: Any) -> type[Any] | None:
@@ -376,9 +390,9 @@ class SelectionBuilder:
         ``select_related=["milestone", "milestone.project"]`` a field
         returning a milestone gets its selection under ``milestone``, one
         returning a project under ``milestone.project``."""
-        return_type = unwrap(graphql_field.type)
+        return_type, selection_sets = self._returned_items(unwrap(graphql_field.type), node)
         target = model_of_type(return_type)
-        if target is None or node.selection_set is None:
+        if target is None or not selection_sets:
             return []
         out: list[Selection] = []
         for path in (*hints.select_related, *hints.prefetch_related):
@@ -393,13 +407,24 @@ class SelectionBuilder:
                     break
             if owner is None or not (issubclass(owner, target) or issubclass(target, owner)):
                 continue
-            leaf = Selection(
-                last, tuple(self.children(return_type, [node.selection_set], owner, None))
-            )
+            leaf = Selection(last, tuple(self.children(return_type, selection_sets, owner, None)))
             for hop in reversed(hops):
                 leaf = Selection(hop, (leaf,))
             out.append(replace(leaf, type_condition=condition))
         return out
+
+    def _returned_items(
+        self, return_type: Any, node: FieldNode
+    ) -> tuple[Any, list[SelectionSetNode]]:
+        """The type of the objects a resolver returns and the selection sets
+        that apply to them: its own, or those of the items of a page or
+        connection it builds (``results``, ``edges { node }``)."""
+        fields = getattr(return_type, "fields", {})
+        if model_of_type(return_type) is None and "results" in fields:
+            return self._item_selections(return_type, [node], "page")
+        if model_of_type(return_type) is None and "edges" in fields:
+            return self._item_selections(return_type, [node], "connection")
+        return return_type, [node.selection_set] if node.selection_set is not None else []
 
     def criteria(self, graphql_type: Any, model: type[Any]) -> list[Selection]:
         """The ``get_queryset`` hook of a type, as row criteria of its entity."""
