@@ -17,18 +17,30 @@ from loadplan.planner import PlanSettings, clear_plan_cache
 from loadplan.projections import column_list, column_map
 from loadplan.properties import cached_model_property, model_property
 from loadplan.rules import Rule, Rules
-from loadplan.selection import Arguments, Filter, Operator, Order, Selection
+from loadplan.selection import (
+    Arguments,
+    Connective,
+    Filter,
+    FilterGroup,
+    NullsPlacement,
+    Operator,
+    Order,
+    Selection,
+)
 from loadplan.state import clear_caches
 from loadplan.storage import related, total_count, value
 
 __all__ = [
     "Arguments",
     "Computed",
+    "Connective",
     "EntityPlan",
     "ExpressionLoad",
     "Filter",
+    "FilterGroup",
     "Hints",
     "LoadplanError",
+    "NullsPlacement",
     "Operator",
     "Order",
     "Plan",

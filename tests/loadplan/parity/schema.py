@@ -9,6 +9,7 @@ import strawberry
 from sqlalchemy import select
 from strawberry import auto
 
+import loadplan
 import loadplan.strawberry as lp
 from tests.loadplan.parity import models as m
 
@@ -66,6 +67,9 @@ class MilestoneType(Named):
     issue_connection: lp.Connection[IssueType] = lp.connection(field_name="issues")
     issue_page: lp.OffsetPage[IssueType] = lp.offset_page(field_name="issues")
     urgent_issues: list[IssueType]
+    urgent: list[IssueType] = lp.field(
+        field_name="issues", filters=[loadplan.Filter("priority", loadplan.Operator.GE, 3)]
+    )
 
     @lp.field(prefetch_related=["issues"])
     def first_issues(self, root: strawberry.Parent[m.Milestone]) -> lp.OffsetPage[IssueType]:

@@ -116,6 +116,12 @@ CASES: list[tuple[str, str, int, int]] = [
         3,
     ),
     (
+        "a filtered list beside the plain list of one relationship",
+        "{ milestones { issues { id } urgent { id } top: urgent(filter: {priority: {eq: 5}}) { name } } }",
+        4,
+        4,
+    ),
+    (
         "lists of a type with no filterable column",
         "{ issues { name links { label } } links(limit: 2, offset: 1) { label } }",
         3,
@@ -146,7 +152,8 @@ def test_exact_payloads(small: Engine) -> None:
     query = (
         "{ projects { __typename id title ... on ArtProjectType { artist signature shoutedArtist } "
         "... on Named { name } } "
-        "milestones(limit: 1) { ... on Named { name } urgentIssues { name priority } } "
+        "milestones(limit: 1) { ... on Named { name } issues { id } urgent { id } "
+        "urgentIssues { name priority } } "
         "pages: milestone(id: 1) { issuePage(limit: 0) { totalCount results { id } } } "
         "issues(limit: 1) { milestoneOf { name project { title } } where } }"
     )
@@ -171,6 +178,8 @@ def test_exact_payloads(small: Engine) -> None:
         "milestones": [
             {
                 "name": "milestone 1",
+                "issues": [{"id": "1"}, {"id": "2"}, {"id": "3"}],
+                "urgent": [{"id": "2"}, {"id": "3"}],
                 "urgentIssues": [
                     {"name": "issue 2", "priority": 3},
                     {"name": "issue 3", "priority": 5},

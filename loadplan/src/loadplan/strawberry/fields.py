@@ -24,7 +24,7 @@ from strawberry.types.unset import UNSET
 from loadplan.errors import LoadplanError
 from loadplan.execution.arguments import filter_condition, order_terms, reversed_order
 from loadplan.hints import HintPath, Hints, hint
-from loadplan.selection import Arguments, Order
+from loadplan.selection import Arguments, Filter, FilterGroup, Order
 from loadplan.storage import related, total_count, windowed
 from loadplan.strawberry.filters import filters_from, order_from
 from loadplan.strawberry.pagination import (
@@ -56,6 +56,8 @@ class FieldSpec:
     disable_optimization: bool = False
     order_by: tuple[Order, ...] = ()
     model: type[Any] | None = None
+    filters: tuple[Filter | FilterGroup, ...] = ()
+    """Conditions the list always applies, before the client's filter."""
 
     def describe(self) -> str:
         """``Model.attribute``, as messages name the field's source."""
@@ -85,6 +87,7 @@ def field(
     disable_optimization: bool = False,
     single: bool = False,
     order_by: Iterable[str] = (),
+    filters: Iterable[Filter | FilterGroup] = (),
     graphql_type: Any | None = None,
     default: Any = dataclasses.MISSING,
     **strawberry_options: Any,
@@ -95,6 +98,9 @@ def field(
     the model. With one, the hints say what the resolver reads. ``single``
     exposes one row of a to-many relationship (``order_by`` says which, e.g.
     ``["-id"]`` for the latest), loaded per parent without the whole list.
+    ``filters`` restrict a list of a relationship always (a filtered list
+    beside the plain one, as Django's ``Prefetch(to_attr=...)``): each such
+    field is loaded on its own, the plain list untouched.
     """
     hints = hint(
         only=only,
@@ -109,6 +115,7 @@ def field(
         hints=hints or None,
         disable_optimization=disable_optimization,
         order_by=tuple(Order.parse(o) for o in order_by),
+        filters=tuple(filters),
     )
     made = strawberry.field(
         name=name,
@@ -280,10 +287,11 @@ def arguments_from(
     model: type[Any],
     fixed_order: tuple[Order, ...],
     max_page_size: int | None,
+    fixed_filters: tuple[Filter | FilterGroup, ...] = (),
 ) -> tuple[Arguments, Window | None]:
     """loadplan arguments of a list field, from its GraphQL argument values."""
     paths = column_paths(model)
-    filters = filters_from(values.get("filter"), paths, model)
+    filters = fixed_filters + filters_from(values.get("filter"), paths, model)
     order = order_from(values.get("order"), paths) or fixed_order
     if kind == "single":
         # Without an order saying which row, a second row is an error: load it.

@@ -316,7 +316,7 @@ class SelectionBuilder:
             )
             values = self._argument_values(parent_type, node)
             arguments, _ = arguments_from(
-                spec.kind, values, target, spec.order_by, self.max_page_size
+                spec.kind, values, target, spec.order_by, self.max_page_size, spec.filters
             )
             if _custom_type_resolution(node_type):
                 self.row_ready = False

@@ -212,7 +212,7 @@ def _list_resolver(
     def resolve(root: Any, info: strawberry.Info, **kwargs: Any) -> Any:
         if spec.disable_optimization:
             return _unplanned(root, attribute, target, bool(kwargs.get("order")))
-        arguments, window = arguments_from(kind, kwargs, target, spec.order_by, None)
+        arguments, window = arguments_from(kind, kwargs, target, spec.order_by, None, spec.filters)
         key = info.path.key if isinstance(info.path.key, str) else attribute
         hook = getattr(registry.type_for(target), "get_queryset", None)
         restrict = (lambda stmt: hook(stmt, info)) if hook is not None else None
