@@ -17,6 +17,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from loadplan.fastapi import EndpointSettings
 from shotline.settings import Settings
 
 
@@ -43,3 +44,23 @@ async def get_settings(request: Request) -> Settings:
 
 DB = Annotated[Session, Depends(get_session)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
+
+
+async def planned_settings(settings: AppSettings) -> EndpointSettings:
+    """What a planned endpoint takes from the app's settings per request: the
+    largest ``limit`` (``max_page_size``), ``explain`` in debug mode, and
+    loadplan's mode; without ``limit``, every row."""
+    return EndpointSettings(
+        max_limit=settings.max_page_size, debug=settings.debug, mode=settings.loadplan_mode
+    )
+
+
+async def paged_planned_settings(settings: AppSettings) -> EndpointSettings:
+    """:func:`planned_settings` of a list that answers one page of the
+    largest size when no ``limit`` is given."""
+    return EndpointSettings(
+        max_limit=settings.max_page_size,
+        default_limit=settings.max_page_size,
+        debug=settings.debug,
+        mode=settings.loadplan_mode,
+    )

@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from loadplan.errors import PlanError
+from loadplan import PlanError
 from shotline.request_id import current_request_id
 
 logger = logging.getLogger("shotline")

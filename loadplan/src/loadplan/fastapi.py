@@ -15,6 +15,7 @@ import base64
 import contextlib
 import datetime as dt
 import decimal
+import inspect as inspect_module
 import typing
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -22,16 +23,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import orjson
-from fastapi import HTTPException, Query, Request
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, TypeAdapter
-from sqlalchemy import ColumnElement, Select, and_, inspect, or_
+from sqlalchemy import ColumnElement, Select, TypeDecorator, and_, inspect, or_
+from sqlalchemy.engine.default import DefaultDialect
 from sqlalchemy.orm import Session
 
 import loadplan
 from loadplan.errors import LoadplanError, PlanError
 from loadplan.hints import Hints
 from loadplan.loaded import Loaded, Mode, Paging
+from loadplan.mapping import python_type
 from loadplan.pydantic import (
     FieldsetError,
     SchemaTree,
@@ -52,7 +55,7 @@ from loadplan.testing import count_queries
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
-__all__ = ["Mode", "Page", "PlannedEndpoint", "PlannedRequest"]
+__all__ = ["MAX_OFFSET", "EndpointSettings", "Mode", "Page", "PlannedEndpoint", "PlannedRequest"]
 
 T = TypeVar("T")
 
@@ -68,12 +71,42 @@ class Page(BaseModel, Generic[T]):
 
 _FORCED: dict[str, Mode] = {"rows": "rows", "orm": "orm"}
 
+MAX_OFFSET = 2**63 - 1
+"""The largest ``offset`` every dialect accepts (past it: a 422, not a
+database error)."""
+
+
+def _signature(settings: Callable[..., EndpointSettings] | None) -> inspect_module.Signature:
+    """The signature FastAPI reads of an endpoint's ``__call__``: its query
+    parameters, and the ``settings`` dependency when there is one."""
+    full = inspect_module.signature(PlannedEndpoint.__call__, eval_str=True)
+    parameters = [p for name, p in full.parameters.items() if name != "self"]
+    if settings is None:
+        parameters = [p for p in parameters if p.name != "settings"]
+    else:
+        parameters = [
+            p.replace(default=Depends(settings)) if p.name == "settings" else p for p in parameters
+        ]
+    return full.replace(parameters=parameters)
+
 
 def _bad_request(error: FieldsetError) -> HTTPException:
     detail: dict[str, Any] = {"message": error.message, "field": error.path}
     if error.valid:
         detail["valid"] = error.valid
     return HTTPException(status_code=400, detail=detail)
+
+
+@dataclass(frozen=True)
+class EndpointSettings:
+    """What an endpoint may be told per request rather than once: the largest
+    ``limit`` (of the list and of its nested lists), the page size without
+    one (``None``: every row), whether ``explain`` is allowed, and the mode."""
+
+    max_limit: int = 500
+    default_limit: int | None = None
+    debug: bool = False
+    mode: Mode = "auto"
 
 
 class PlannedEndpoint:
@@ -91,6 +124,13 @@ class PlannedEndpoint:
     answer the bare JSON array of the items instead of a :class:`Page`; such a
     response has nowhere to put a total, so ``total=true`` is a 400 there,
     and ``limit`` cuts the list without a ``next_cursor``.
+
+    ``settings``, a FastAPI dependency returning :class:`EndpointSettings`,
+    replaces ``max_limit``, ``default_limit``, ``debug`` and ``mode`` per
+    request (an application's settings, say). ``default_order`` orders a
+    request without ``order``. ``check`` runs on each request's
+    :class:`PlannedRequest` before anything is loaded: raise from it (an
+    ``HTTPException``) to refuse the request.
     """
 
     def __init__(
@@ -104,9 +144,15 @@ class PlannedEndpoint:
         rules: Rules | None = None,
         mode: Mode = "auto",
         mode_header: str | None = None,
+        settings: Callable[..., EndpointSettings] | None = None,
+        default_order: str | None = None,
+        check: Callable[[PlannedRequest], object] | None = None,
     ) -> None:
         self.model = model
         self.mode_header = mode_header
+        self.default_order = default_order
+        self.check = check
+        self.__signature__ = _signature(settings)
         self.rules = dict(rules or {})
         self.mode = mode
         self.bare = typing.get_origin(schema) is list
@@ -127,28 +173,61 @@ class PlannedEndpoint:
         pk = inspect(model).primary_key
         self._key = [inspect(model).get_property_by_column(c).key for c in pk]
 
-    def __call__(
+    async def __call__(
         self,
         request: Request,
         fields: str | None = Query(
             None, description="Comma-separated dotted paths of the fields to return."
         ),
         limit: int | None = Query(None, ge=0, description="Page size."),
-        offset: int | None = Query(None, ge=0, description="Rows to skip."),
+        offset: int | None = Query(None, ge=0, le=MAX_OFFSET, description="Rows to skip."),
         cursor: str | None = Query(None, description="Keyset cursor from a previous page."),
         order: str | None = Query(
             None, description="Comma-separated fields, '-' for descending (e.g. -updated_at,name)."
         ),
         total: bool = Query(False, description="Also return the total number of rows."),
         explain: bool = Query(False, description="Debug mode: return the plan and its SQL."),
+        settings: EndpointSettings | None = None,
     ) -> PlannedRequest:
-        if limit is not None and limit > self.max_limit:
+        """The dependency: the request's plan for its query parameters."""
+        return self.request_for(
+            request,
+            fields=fields,
+            limit=limit,
+            offset=offset,
+            cursor=cursor,
+            order=order,
+            total=total,
+            explain=explain,
+            settings=settings,
+        )
+
+    def request_for(
+        self,
+        request: Request,
+        *,
+        fields: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        cursor: str | None = None,
+        order: str | None = None,
+        total: bool = False,
+        explain: bool = False,
+        settings: EndpointSettings | None = None,
+    ) -> PlannedRequest:
+        """The :class:`PlannedRequest` of these parameters: what the
+        dependency hands an endpoint, for a dependency of one's own that
+        declares fewer of them (a single object's page needs no ``limit``)."""
+        chosen = settings or EndpointSettings(
+            self.max_limit, self.default_limit, self.debug, self.mode
+        )
+        if limit is not None and limit > chosen.max_limit:
             raise HTTPException(
                 status_code=422,
                 detail=[
                     {
                         "loc": ["query", "limit"],
-                        "msg": f"must not exceed {self.max_limit}",
+                        "msg": f"must not exceed {chosen.max_limit}",
                         "type": "less_than_equal",
                     }
                 ],
@@ -157,8 +236,8 @@ class PlannedEndpoint:
             raise _bad_request(FieldsetError("a list response carries no total", "total", []))
         try:
             fieldset = parse_fieldset(self.tree, fields.split(",")) if fields else None
-            nested = list_arguments(self.tree, request.query_params, self.max_limit)
-            root_order = self._root_order(order)
+            nested = list_arguments(self.tree, request.query_params, chosen.max_limit)
+            root_order = self._root_order(order or self.default_order)
         except FieldsetError as error:
             raise _bad_request(error) from error
         children = tree_selection(self.tree, fieldset, nested)
@@ -169,28 +248,31 @@ class PlannedEndpoint:
             children=(*children, Selection("", hints=Hints(only=keys))),
             arguments=Arguments(order_by=root_order),
         )
-        wants_explain = self.debug and (
+        wants_explain = chosen.debug and (
             explain or request.headers.get("x-loadplan-explain", "") in {"1", "true"}
         )
         plan = loadplan.plan(self.model, selection, context=request, rules=self.rules)
-        return PlannedRequest(
+        planned = PlannedRequest(
             endpoint=self,
             plan=plan,
-            mode=self._mode(request),
+            mode=self._mode(request, chosen.mode),
             response_type=narrowed_schema(self.tree, fieldset),
             order=root_order,
-            limit=limit if limit is not None else self.default_limit,
+            limit=limit if limit is not None else chosen.default_limit,
             offset=offset or 0,
             cursor=cursor,
             total=total,
             explain=wants_explain,
         )
+        if self.check is not None:
+            self.check(planned)
+        return planned
 
-    def _mode(self, request: Request) -> Mode:
-        """The endpoint's mode, unless the request forces one in ``mode_header``."""
+    def _mode(self, request: Request, mode: Mode) -> Mode:
+        """``mode``, unless the request forces one in ``mode_header``."""
         if self.mode_header is None:
-            return self.mode
-        return _FORCED.get(request.headers.get(self.mode_header, "").lower(), self.mode)
+            return mode
+        return _FORCED.get(request.headers.get(self.mode_header, "").lower(), mode)
 
     def _root_order(self, order: str | None) -> tuple[Order, ...]:
         if not order:
@@ -409,24 +491,35 @@ def _decode_cursor(cursor: str, model: type[Any], terms: list[Order]) -> list[An
 
 
 def _typed(model: type[Any], attribute: str, value: Any) -> Any:
-    """A cursor value back in its column's Python type (dates travel as text)."""
+    """A cursor value back in its column's Python type (dates travel as
+    text), checked by the column type itself where it is a decorated type
+    (which may refuse values of the right Python type: a naive datetime)."""
     if value is None:
         return None
     column_type = inspect(model).attrs[attribute].columns[0].type
-    try:
-        python_type = column_type.python_type
-    except NotImplementedError:
-        # A TypeDecorator: the type it stores.
-        python_type = column_type.impl_instance.python_type
-    if python_type is dt.datetime:
+    typed = _of_type(python_type(column_type), value)
+    if isinstance(column_type, TypeDecorator):
+        column_type.process_bind_param(typed, _DIALECT)
+    return typed
+
+
+_DIALECT = DefaultDialect()
+"""The dialect a decorated type checks a cursor value with: its own checks
+come before anything dialect-specific."""
+
+
+def _of_type(wanted: type[Any] | None, value: Any) -> Any:
+    if wanted is None:
+        return value
+    if wanted is dt.datetime:
         return dt.datetime.fromisoformat(value)
-    if python_type is dt.date:
+    if wanted is dt.date:
         return dt.date.fromisoformat(value)
-    if python_type is decimal.Decimal:
+    if wanted is decimal.Decimal:
         return decimal.Decimal(value)
-    if python_type is uuid.UUID:
+    if wanted is uuid.UUID:
         return uuid.UUID(value)
-    typed = python_type(value)
-    if python_type is int and not -(2**63) <= typed < 2**63:
+    typed = wanted(value)
+    if wanted is int and not -(2**63) <= typed < 2**63:
         raise ValueError(value)
     return typed

@@ -30,33 +30,27 @@ for keyset cursors).
 
 from __future__ import annotations
 
-import base64
-import dataclasses
-import datetime as dt
 from collections.abc import Awaitable, Callable
-from functools import cache
 from typing import Annotated, Any
 
-import orjson
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, Select, and_, inspect, or_, select
+from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.types import TypeDecorator
 
 import loadplan
-from loadplan import Order, Selection
-from loadplan.fastapi import Mode, Page, PlannedEndpoint, PlannedRequest
+from loadplan import Selection
+from loadplan.fastapi import EndpointSettings, Page, PlannedEndpoint, PlannedRequest
 from shotline.access import RULES, Principal, visible
 from shotline.auth import Me
-from shotline.deps import DB, AppSettings
+from shotline.deps import DB, planned_settings
 from shotline.errors import BadRequest, NotFound
 from shotline.models import Asset, AssetType, Entity, Person, Project, Sequence, Shot, Task
 from shotline.schemas.crud import QueryText
 from shotline.schemas.grid import AssetOut, AssetRow, ShotOut, ShotRow
 from shotline.services.checks import project_seen_if_empty
-from shotline.settings import MODE_HEADER, Settings
+from shotline.settings import MODE_HEADER
 
 router = APIRouter(tags=["grid"])
 
@@ -70,35 +64,19 @@ IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 # -- Planned endpoints -------------------------------------------------------------
-#
-# loadplan's PlannedEndpoint fixes its page size limit and debug mode when it is
-# built, but both come from the settings of the app serving the request, and
-# it has no default order. The dependencies below declare the same query
-# parameters, then hand them to an endpoint built (once) for those settings.
-# They only plan (cached per shape, well under a millisecond), so they run on
-# the event loop rather than in a worker thread (see shotline.deps).
 
 
-@cache
-def _endpoint(
-    model: type[Entity], schema: type[BaseModel], max_limit: int, debug: bool, mode: Mode
-) -> PlannedEndpoint:
+def _grid(model: type[Entity], schema: type[BaseModel]) -> PlannedEndpoint:
+    """The planned endpoint of a grid or entity page, built at import: a
+    schema field that nothing can load fails at start-up."""
     return PlannedEndpoint(
         model,
         schema,
-        max_limit=max_limit,
-        debug=debug,
         rules=RULES,
-        mode=mode,
         mode_header=MODE_HEADER,
+        settings=planned_settings,
+        default_order=DEFAULT_ORDER,
     )
-
-
-def _warm(model: type[Entity], schema: type[BaseModel]) -> None:
-    """Build the endpoint of the default settings at import: a schema field
-    that nothing can load fails at start-up, not on the first request."""
-    defaults = Settings()
-    _endpoint(model, schema, defaults.max_page_size, defaults.debug, defaults.loadplan_mode)
 
 
 Fields = Annotated[
@@ -108,59 +86,25 @@ Fields = Annotated[
 Explain = Annotated[bool, Query(description="Debug mode only: return the plan and its SQL.")]
 
 
-def _planned_list(
-    model: type[Entity], schema: type[BaseModel]
-) -> Callable[..., Awaitable[PlannedRequest]]:
-    _warm(model, schema)
-
-    async def planned_list(
-        request: Request,
-        settings: AppSettings,
-        fields: Fields = None,
-        limit: Annotated[
-            int | None, Query(ge=0, description="Page size; none: every matching entity.")
-        ] = None,
-        offset: Annotated[int | None, Query(ge=0, le=MAX_ID, description="Rows to skip.")] = None,
-        cursor: Annotated[
-            str | None, Query(description="Keyset cursor: next_cursor of the previous page.")
-        ] = None,
-        order: Annotated[
-            str | None,
-            Query(description="Comma-separated fields, '-' for descending (default: name)."),
-        ] = None,
-        total: Annotated[bool, Query(description="Also count every matching entity.")] = False,
-        explain: Explain = False,
-    ) -> PlannedRequest:
-        endpoint = _endpoint(
-            model, schema, settings.max_page_size, settings.debug, settings.loadplan_mode
-        )
-        return endpoint(
-            request, fields, limit, offset, cursor, order or DEFAULT_ORDER, total, explain
-        )
-
-    return planned_list
-
-
-def _planned_one(
-    model: type[Entity], schema: type[BaseModel]
-) -> Callable[..., Awaitable[PlannedRequest]]:
-    _warm(model, schema)
+def _planned_one(endpoint: PlannedEndpoint) -> Callable[..., Awaitable[PlannedRequest]]:
+    """The dependency of an entity page: only ``fields`` and ``explain``
+    apply to one entity."""
 
     async def planned_one(
-        request: Request, settings: AppSettings, fields: Fields = None, explain: Explain = False
+        request: Request,
+        settings: Annotated[EndpointSettings, Depends(planned_settings)],
+        fields: Fields = None,
+        explain: Explain = False,
     ) -> PlannedRequest:
-        endpoint = _endpoint(
-            model, schema, settings.max_page_size, settings.debug, settings.loadplan_mode
-        )
-        return endpoint(request, fields, None, None, None, None, False, explain)
+        return endpoint.request_for(request, fields=fields, explain=explain, settings=settings)
 
     return planned_one
 
 
-AssetGrid = Annotated[PlannedRequest, Depends(_planned_list(Asset, AssetRow))]
-ShotGrid = Annotated[PlannedRequest, Depends(_planned_list(Shot, ShotRow))]
-AssetPage = Annotated[PlannedRequest, Depends(_planned_one(Asset, AssetOut))]
-ShotPage = Annotated[PlannedRequest, Depends(_planned_one(Shot, ShotOut))]
+AssetGrid = Annotated[PlannedRequest, Depends(_grid(Asset, AssetRow))]
+ShotGrid = Annotated[PlannedRequest, Depends(_grid(Shot, ShotRow))]
+AssetPage = Annotated[PlannedRequest, Depends(_planned_one(_grid(Asset, AssetOut)))]
+ShotPage = Annotated[PlannedRequest, Depends(_planned_one(_grid(Shot, ShotOut)))]
 
 # Filters shared by both grids.
 TaskStatusFilter = Annotated[
@@ -294,79 +238,6 @@ def _project_check(
     return None if task_status else project_seen_if_empty(db, me, project_id)
 
 
-# -- Workaround: keyset cursors over TypeDecorator columns --------------------------
-#
-# loadplan decodes each cursor value with its column type's ``python_type``,
-# which a TypeDecorator such as UTCDateTime does not report (SQLAlchemy says
-# ``object``), so every cursor of a page ordered by created_at or updated_at
-# is refused as "invalid cursor". Until loadplan asks the decorated type, such
-# a page gets its keyset condition here, from loadplan's own cursor format
-# (base64 of the JSON list of the order terms' values, then the key's), and
-# loadplan runs it as a first page; next_cursor is still loadplan's.
-
-
-def _cursor_value(column_type: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(column_type, TypeDecorator):
-        column_type = column_type.impl_instance
-    python_type = column_type.python_type
-    if python_type is not dt.datetime:
-        return python_type(value)
-    moment = dt.datetime.fromisoformat(value)
-    if moment.tzinfo is None:  # loadplan's cursors always carry the offset
-        raise ValueError(value)
-    return moment
-
-
-def _decorated_cursor(planned: PlannedRequest, model: type[Entity]) -> ColumnElement[bool] | None:
-    """The keyset condition of a cursor loadplan cannot decode, else ``None``."""
-    mapper = inspect(model)
-    keys = [mapper.get_property_by_column(column).key for column in mapper.primary_key]
-    terms = [*planned.order, *(Order(key) for key in keys)]
-    types = [mapper.attrs[term.path].columns[0].type for term in terms]
-    if planned.cursor is None or not any(isinstance(t, TypeDecorator) for t in types):
-        return None
-    try:
-        values = orjson.loads(base64.urlsafe_b64decode(planned.cursor.encode()))
-        if not isinstance(values, list) or len(values) != len(terms):
-            raise ValueError(planned.cursor)
-        typed = [_cursor_value(t, v) for t, v in zip(types, values, strict=True)]
-    except (ValueError, TypeError):
-        raise BadRequest("cursor", "invalid cursor") from None
-    columns = [getattr(model, term.path) for term in terms]
-    return or_(
-        *(
-            and_(
-                *(columns[i] == typed[i] for i in range(index)),
-                columns[index] < typed[index] if term.descending else columns[index] > typed[index],
-            )
-            for index, term in enumerate(terms)
-        )
-    )
-
-
-def _page(
-    planned: PlannedRequest,
-    db: Session,
-    model: type[Entity],
-    stmt: Select[Any],
-    if_empty: Callable[[], None] | None,
-) -> Response:
-    after = _decorated_cursor(planned, model)
-    if after is None:
-        return planned.page(db, stmt, if_empty)
-    # The rows after the cursor, as a first page; the total counts every row.
-    first = dataclasses.replace(planned, cursor=None, offset=0, total=False)
-    response = first.page(db, stmt.where(after), if_empty)
-    if not planned.total or planned.explain:
-        return response
-    page = orjson.loads(response.body)
-    total = db.scalar(planned.plan.count(stmt))
-    body = {"items": page["items"], "total": total, "next_cursor": page["next_cursor"]}
-    return Response(orjson.dumps(body), media_type="application/json")
-
-
 # -- Endpoints ----------------------------------------------------------------------
 
 
@@ -389,7 +260,7 @@ def asset_grid(
     stmt = grid_statement(db, me, Asset, project_id, task_status, assignee, search)
     if asset_type:
         stmt = stmt.where(Asset.asset_type_id == asset_type_id(db, asset_type))
-    return _page(planned, db, Asset, stmt, _project_check(db, me, project_id, task_status))
+    return planned.page(db, stmt, _project_check(db, me, project_id, task_status))
 
 
 @router.get("/projects/{project_id}/shots", response_model=Page[ShotRow])
@@ -419,7 +290,7 @@ def shot_grid(
     if episode:
         sequences = select(Sequence.id).where(Sequence.episode_id.in_(episode))
         stmt = stmt.where(Shot.sequence_id.in_(sequences))
-    return _page(planned, db, Shot, stmt, _project_check(db, me, project_id, task_status))
+    return planned.page(db, stmt, _project_check(db, me, project_id, task_status))
 
 
 def _one(

@@ -26,7 +26,7 @@ import loadplan
 from loadplan.fastapi import PlannedRequest
 from loadplan.pydantic import selection_from_model
 from shotline.access import RULES, Principal
-from shotline.api.crud.common import IdPath, Listing, crud_router, errors
+from shotline.api.crud.common import IdPath, crud_router, errors, listing
 from shotline.auth import Me
 from shotline.csvfiles import decode
 from shotline.deps import DB
@@ -46,9 +46,9 @@ from shotline.services.checks import seen, verify
 
 router = crud_router("casting")
 
-casting_list = Listing(Casting, CastingOut)
-cast_in_list = Listing(Casting, CastInOut)
-breakdown_list = Listing(Shot, BreakdownRow, default_order="name")
+casting_list = listing(Casting, CastingOut)
+cast_in_list = listing(Casting, CastInOut)
+breakdown_list = listing(Shot, BreakdownRow, default_order="name")
 
 
 def _read(

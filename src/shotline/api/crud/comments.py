@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 
 from loadplan.fastapi import PlannedRequest
 from shotline.access import Principal, can_change_comment
-from shotline.api.crud.common import IdPath, Listing, Reader, crud_router, errors
+from shotline.api.crud.common import IdPath, Reader, crud_router, errors, listing
 from shotline.auth import Me
 from shotline.deps import DB
 from shotline.errors import Conflict
@@ -30,7 +30,7 @@ from shotline.services.checks import Check, fetch, may, seen, sees, verify
 router = crud_router("comments")
 
 comments = Reader(Comment, CommentOut, "comment")
-comment_list = Listing(Comment, CommentOut)
+comment_list = listing(Comment, CommentOut)
 
 
 @router.get(

@@ -17,16 +17,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Select, inspect, select
 from sqlalchemy.orm import Session
 
 import loadplan
-from loadplan.fastapi import Mode, Page, PlannedEndpoint, PlannedRequest
+from loadplan.fastapi import PlannedEndpoint
 from loadplan.pydantic import selection_from_model
 from shotline.access import RULES, Principal
-from shotline.deps import AppSettings
+from shotline.deps import paged_planned_settings, planned_settings
 from shotline.errors import NotFound
 from shotline.schemas.crud import MAX_INT, FieldError, Message
 from shotline.settings import MODE_HEADER
@@ -35,12 +35,6 @@ OutT = TypeVar("OutT", bound=BaseModel)
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_INT)]
 """An id in a path: out-of-range values are a 422, not a database error."""
-
-MAX_PAGE = 500
-"""The default ``max_page_size`` of the settings: the largest ``limit`` of a list."""
-
-MAX_BIGINT = 2**63 - 1
-"""The largest ``offset`` every dialect accepts."""
 
 
 def crud_router(*tags: str) -> APIRouter:
@@ -99,89 +93,28 @@ class Reader(Generic[OutT]):
         return response
 
 
-class Listing:
+def listing(
+    model: type[Any],
+    schema: type[BaseModel],
+    *,
+    paged: bool = False,
+    default_order: str | None = None,
+) -> PlannedEndpoint:
     """The dependency of a list endpoint: sparse fieldsets (``fields``),
     ordering (``order``), pages (``limit``, ``offset``, ``cursor``), ``total``
-    and, in debug mode, ``explain``, planned from ``schema``; its response
-    model is ``page_model``.
-
-    It declares the query parameters of loadplan's ``PlannedEndpoint`` and
-    hands them to one built for the app's settings: a ``PlannedEndpoint``
-    fixes its page size limit and debug mode when it is built, and leaves
-    ``offset`` unbounded (a value past BIGINT is a database error, a 500).
-    Without ``limit``, a ``paged`` list returns one page of the largest size,
-    any other list all of its rows; without ``order``, rows come in
-    ``default_order`` (then by id).
-    """
-
-    def __init__(
-        self,
-        model: type[Any],
-        schema: type[BaseModel],
-        *,
-        paged: bool = False,
-        default_order: str | None = None,
-    ) -> None:
-        self.model = model
-        self.schema = schema
-        self.paged = paged
-        self.default_order = default_order
-        self.page_model: Any = Page[schema]  # type: ignore[valid-type]
-        self._endpoints: dict[tuple[int, bool, Mode], PlannedEndpoint] = {}
-        self._endpoint(MAX_PAGE, debug=False, mode="auto")  # refuse an unloadable schema at import
-
-    def _endpoint(self, max_limit: int, *, debug: bool, mode: Mode) -> PlannedEndpoint:
-        """The endpoint for these settings, built once."""
-        key = (max_limit, debug, mode)
-        if key not in self._endpoints:
-            self._endpoints[key] = PlannedEndpoint(
-                self.model,
-                self.schema,
-                max_limit=max_limit,
-                default_limit=max_limit if self.paged else None,
-                debug=debug,
-                rules=RULES,
-                mode_header=MODE_HEADER,
-                mode=mode,
-            )
-        return self._endpoints[key]
-
-    def __call__(
-        self,
-        request: Request,
-        settings: AppSettings,
-        fields: Annotated[
-            str | None, Query(description="Comma-separated dotted paths of the fields to return.")
-        ] = None,
-        limit: Annotated[int | None, Query(ge=0, description="Page size.")] = None,
-        offset: Annotated[
-            int | None, Query(ge=0, le=MAX_BIGINT, description="Rows to skip.")
-        ] = None,
-        cursor: Annotated[
-            str | None, Query(description="Keyset cursor from a previous page.")
-        ] = None,
-        order: Annotated[
-            str | None,
-            Query(description="Comma-separated fields, '-' for descending (e.g. -name,id)."),
-        ] = None,
-        total: Annotated[bool, Query(description="Also return the total number of rows.")] = False,
-        explain: Annotated[
-            bool, Query(description="Debug mode only: return the plan and its SQL.")
-        ] = False,
-    ) -> PlannedRequest:
-        endpoint = self._endpoint(
-            settings.max_page_size, debug=settings.debug, mode=settings.loadplan_mode
-        )
-        return endpoint(
-            request,
-            fields=fields,
-            limit=limit,
-            offset=offset,
-            cursor=cursor,
-            order=order or self.default_order,
-            total=total,
-            explain=explain,
-        )
+    and, in debug mode, ``explain``, planned from ``schema`` (built at import:
+    an unloadable schema fails at start-up); its response model is
+    ``page_model``. Without ``limit``, a ``paged`` list returns one page of
+    the largest size, any other list all of its rows; without ``order``,
+    rows come in ``default_order`` (then by id)."""
+    return PlannedEndpoint(
+        model,
+        schema,
+        rules=RULES,
+        mode_header=MODE_HEADER,
+        settings=paged_planned_settings if paged else planned_settings,
+        default_order=default_order,
+    )
 
 
 _ERRORS: dict[int, dict[str, Any]] = {

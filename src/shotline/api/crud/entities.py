@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from loadplan.fastapi import PlannedRequest
 from shotline.access import Principal, can_manage
-from shotline.api.crud.common import IdPath, Listing, Reader, crud_router, errors
+from shotline.api.crud.common import IdPath, Reader, crud_router, errors, listing
 from shotline.auth import Me
 from shotline.deps import DB
 from shotline.errors import BadRequest
@@ -62,9 +62,9 @@ router = crud_router()
 
 assets = Reader(Asset, AssetRecord, "asset")
 episodes = Reader(Episode, EpisodeRecord, "episode")
-episode_list = Listing(Episode, EpisodeRecord)
+episode_list = listing(Episode, EpisodeRecord)
 sequences = Reader(Sequence, SequenceRecord, "sequence")
-sequence_list = Listing(Sequence, SequenceRecord)
+sequence_list = listing(Sequence, SequenceRecord)
 shots = Reader(Shot, ShotRecord, "shot")
 
 

@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from sqlalchemy import ColumnElement, select
 
 from loadplan.fastapi import PlannedRequest
-from shotline.api.crud.common import Listing, crud_router, errors
+from shotline.api.crud.common import crud_router, errors, listing
 from shotline.api.crud.task_filters import MyTaskFilters
 from shotline.auth import Me
 from shotline.deps import DB
@@ -27,7 +27,7 @@ from shotline.services.tasks import ENTITY_IS_LIVE
 
 router = crud_router("tasks")
 
-my_task_list = Listing(Task, MyTask, paged=True, default_order="-updated_at")
+my_task_list = listing(Task, MyTask, paged=True, default_order="-updated_at")
 
 
 @router.get("/me/tasks", response_model=my_task_list.page_model, responses=errors(400))

@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from loadplan.fastapi import PlannedRequest
-from shotline.api.crud.common import IdPath, Listing, Reader, assign, crud_router, errors
+from shotline.api.crud.common import IdPath, Reader, assign, crud_router, errors, listing
 from shotline.auth import Me
 from shotline.deps import DB, AppSettings
 from shotline.errors import Conflict, Forbidden
@@ -49,9 +49,9 @@ from shotline.services.checks import (
 router = crud_router()
 
 departments = Reader(Department, DepartmentOut, "department")
-department_list = Listing(Department, DepartmentOut)
+department_list = listing(Department, DepartmentOut)
 people = Reader(Person, PersonOut, "person")
-person_list = Listing(Person, PersonOut)
+person_list = listing(Person, PersonOut)
 
 
 # -- Departments --------------------------------------------------------------------

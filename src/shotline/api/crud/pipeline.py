@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from sqlalchemy import delete, select
 
 from loadplan.fastapi import PlannedRequest
-from shotline.api.crud.common import IdPath, Listing, Reader, assign, crud_router, errors
+from shotline.api.crud.common import IdPath, Reader, assign, crud_router, errors, listing
 from shotline.auth import Me
 from shotline.deps import DB
 from shotline.errors import Conflict
@@ -45,11 +45,11 @@ from shotline.services.checks import (
 router = crud_router()
 
 task_types = Reader(TaskType, TaskTypeOut, "task type")
-task_type_list = Listing(TaskType, TaskTypeOut)
+task_type_list = listing(TaskType, TaskTypeOut)
 task_statuses = Reader(TaskStatus, TaskStatusOut, "task status")
-task_status_list = Listing(TaskStatus, TaskStatusOut)
+task_status_list = listing(TaskStatus, TaskStatusOut)
 asset_types = Reader(AssetType, AssetTypeOut, "asset type")
-asset_type_list = Listing(AssetType, AssetTypeOut)
+asset_type_list = listing(AssetType, AssetTypeOut)
 
 
 # -- Task types ---------------------------------------------------------------------

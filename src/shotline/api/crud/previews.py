@@ -28,7 +28,7 @@ from starlette.requests import ClientDisconnect
 
 from loadplan.fastapi import PlannedRequest
 from shotline.access import Principal
-from shotline.api.crud.common import IdPath, Listing, Reader, crud_router, errors
+from shotline.api.crud.common import IdPath, Reader, crud_router, errors, listing
 from shotline.auth import Me
 from shotline.deps import DB, AppSettings
 from shotline.errors import BadRequest, NotFound
@@ -42,8 +42,8 @@ from shotline.storage import BlobStore, Incoming, LocalStore
 router = crud_router("previews")
 
 previews = Reader(Preview, PreviewOut, "preview")
-preview_list = Listing(Preview, PreviewOut)
-task_preview_list = Listing(Preview, PreviewOut, default_order="-id")
+preview_list = listing(Preview, PreviewOut)
+task_preview_list = listing(Preview, PreviewOut, default_order="-id")
 
 WRITE_BYTES = 1024 * 1024
 """Received chunks are written to disk in batches of about this size (one

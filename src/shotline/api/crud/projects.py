@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 
 from loadplan.fastapi import PlannedRequest
 from shotline.access import Principal, can_manage
-from shotline.api.crud.common import IdPath, Listing, Reader, assign, crud_router, errors
+from shotline.api.crud.common import IdPath, Reader, assign, crud_router, errors, listing
 from shotline.auth import Me
 from shotline.deps import DB
 from shotline.errors import Conflict
@@ -43,7 +43,7 @@ from shotline.services.checks import (
 router = crud_router()
 
 projects = Reader(Project, ProjectOut, "project")
-project_list = Listing(Project, ProjectOut)
+project_list = listing(Project, ProjectOut)
 project_settings = Reader(Project, ProjectSettingsOut, "project")
 
 

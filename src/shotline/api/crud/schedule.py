@@ -20,7 +20,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from loadplan.fastapi import PlannedRequest
-from shotline.api.crud.common import IdPath, Listing, Reader, crud_router, errors
+from shotline.api.crud.common import IdPath, Reader, crud_router, errors, listing
 from shotline.api.crud.task_filters import TaskFilters, today
 from shotline.auth import Me
 from shotline.deps import DB, AppSettings
@@ -40,8 +40,8 @@ from shotline.services.checks import project_seen_if_empty, seen, verify
 router = crud_router("schedule")
 
 milestones = Reader(Milestone, MilestoneOut, "milestone")
-milestone_list = Listing(Milestone, MilestoneOut, default_order="date")
-schedule_list = Listing(Task, ScheduleTask, paged=True, default_order="due_date")
+milestone_list = listing(Milestone, MilestoneOut, default_order="date")
+schedule_list = listing(Task, ScheduleTask, paged=True, default_order="due_date")
 
 
 # -- Milestones ---------------------------------------------------------------------

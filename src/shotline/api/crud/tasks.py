@@ -18,11 +18,11 @@ from loadplan.fastapi import PlannedRequest
 from shotline.access import can_edit_task
 from shotline.api.crud.common import (
     IdPath,
-    Listing,
     Reader,
     assign,
     crud_router,
     errors,
+    listing,
 )
 from shotline.api.crud.task_filters import TaskFilters
 from shotline.auth import Me
@@ -43,7 +43,7 @@ router = crud_router()
 tasks = Reader(Task, TaskRecord, "task")
 # A project holds up to ~150,000 tasks: without ``limit`` a list returns the
 # largest page, and the grids (``shotline.api.grid``) serve whole projects.
-task_list = Listing(Task, TaskRecord, paged=True)
+task_list = listing(Task, TaskRecord, paged=True)
 
 
 @router.get(

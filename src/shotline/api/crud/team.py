@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from loadplan.fastapi import PlannedRequest
-from shotline.api.crud.common import IdPath, Listing, Reader, crud_router, errors
+from shotline.api.crud.common import IdPath, Reader, crud_router, errors, listing
 from shotline.auth import Me
 from shotline.deps import DB
 from shotline.models import ProjectMember
@@ -25,7 +25,7 @@ from shotline.services.checks import project_seen_if_empty
 router = crud_router("team")
 
 members = Reader(ProjectMember, MemberOut, "team member")
-member_list = Listing(ProjectMember, MemberOut)
+member_list = listing(ProjectMember, MemberOut)
 
 
 def _answer(db: DB, me: Me, project_id: int, person_id: int) -> MemberOut:

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, delete, or_, select, true
 
 from loadplan.fastapi import PlannedRequest
 from shotline.access import Principal, can_manage, can_work_on_task
-from shotline.api.crud.common import IdPath, Listing, Reader, crud_router, errors
+from shotline.api.crud.common import IdPath, Reader, crud_router, errors, listing
 from shotline.auth import Me
 from shotline.deps import DB
 from shotline.errors import Conflict
@@ -30,7 +30,7 @@ from shotline.services.tasks import on_behalf, task_access
 router = crud_router("time logs")
 
 time_logs = Reader(TimeLog, TimeLogOut, "time log")
-time_log_list = Listing(TimeLog, TimeLogOut)
+time_log_list = listing(TimeLog, TimeLogOut)
 
 
 def _free_day(person_id: int, task_id: int, day: object, ignore: int | None = None) -> Check:
