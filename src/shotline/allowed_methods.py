@@ -16,6 +16,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from shotline.errors import error_response
+
 __all__ = ["install"]
 
 _PARAMETER = re.compile(r"\\\{[^/]+?\\\}")
@@ -40,8 +42,6 @@ def install(app: FastAPI) -> None:
         methods = allowed_methods(app, request.url.path) or [
             m.strip() for m in (error.headers or {}).get("Allow", "").split(",") if m.strip()
         ]
-        return JSONResponse(
-            status_code=405,
-            content={"detail": f"{request.method} is not allowed here: use {', '.join(methods)}"},
-            headers={"Allow": ", ".join(methods)},
-        )
+        allowed = ", ".join(methods)
+        message = f"{request.method} is not allowed here: use {allowed}"
+        return error_response(405, message, {"Allow": allowed})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 from sqlalchemy import Engine
 
-from shotline import allowed_methods, errors, web
+from shotline import allowed_methods, errors, openapi, web
 from shotline.api import public_routers, routers
 from shotline.auth import AuthenticationMiddleware, current_principal
 from shotline.body_limit import BodySizeLimit, RouteLimit
@@ -14,19 +14,19 @@ from shotline.db import session_factory
 from shotline.graphql import graphql_router
 from shotline.query_parameters import known_only
 from shotline.request_id import RequestIdMiddleware
-from shotline.schemas.crud import FieldError, Message
+from shotline.schemas.errors import ErrorBody
 from shotline.settings import Settings
 from shotline.timing import ServerTimingMiddleware, instrument
 
 UNAUTHENTICATED = {
     401: {
-        "model": Message,
+        "model": ErrorBody,
         "description": "No bearer token, or an invalid, expired or revoked one.",
     }
 }
 UNKNOWN_PARAMETER = {
     400: {
-        "model": FieldError,
+        "model": ErrorBody,
         "description": "A query parameter the operation does not declare (or another field "
         "names something not allowed here).",
     }
@@ -66,6 +66,7 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     app.state.sessions = session_factory(engine)
     app.state.settings = settings
     errors.install(app)
+    openapi.install(app, settings)
     allowed_methods.install(app)
 
     @app.get("/healthz", tags=["service"])

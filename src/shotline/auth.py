@@ -36,7 +36,7 @@ import hmac
 import secrets
 from collections.abc import Iterable
 from functools import cache
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import parse_qs
 
 from argon2 import PasswordHasher
@@ -51,6 +51,7 @@ from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shotline.access import Principal
+from shotline.errors import error_body
 from shotline.models import AuthToken, Person, ProjectMember, Role, TokenKind
 from shotline.settings import Settings
 from shotline.sqltypes import utcnow
@@ -349,7 +350,7 @@ class AuthenticationMiddleware:
     def _refusal(
         self, scope: Scope, detail: str, *, invalid: bool = False, status: int = 401
     ) -> JSONResponse:
-        body: dict[str, Any] = {"detail": detail}
+        body = error_body(status, detail)
         if scope["path"].startswith(self.graphql_path):
             # GraphQL clients read ``errors``; the code tells them to sign in.
             code = "UNAUTHENTICATED" if status == 401 else "FORBIDDEN"

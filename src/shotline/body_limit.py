@@ -24,6 +24,8 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shotline.errors import error_body
+
 __all__ = ["BodySizeLimit", "BodyTooLarge", "RouteLimit"]
 
 
@@ -109,6 +111,6 @@ class BodySizeLimit:
         error = BodyTooLarge(limit)
         # The connection is closed: the rest of the body is never read.
         response = JSONResponse(
-            {"detail": error.detail}, status_code=413, headers={"Connection": "close"}
+            error_body(413, error.detail), status_code=413, headers={"Connection": "close"}
         )
         await response(scope, receive, send)

@@ -1,9 +1,15 @@
-"""Errors answered as JSON with a 4xx status, never a 500."""
+"""Errors answered as JSON with a 4xx status, never a 500, all in one shape
+(:class:`shotline.schemas.errors.ErrorBody`): ``{"detail": [problem, ...]}``,
+each problem naming where (``loc``), the rule (``type``) and what is wrong
+(``msg``). Errors are raised with a message, or a field and a message, and
+shaped here, in one place, whoever raised them (FastAPI, Starlette, loadplan
+or Shotline)."""
 
 from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
@@ -11,9 +17,11 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from loadplan import PlanError
 from shotline.request_id import current_request_id
+from shotline.schemas.errors import RULES
 
 logger = logging.getLogger("shotline")
 
@@ -36,6 +44,8 @@ class NotFound(HTTPException):
 
 
 class BadRequest(HTTPException):
+    """400: ``field`` names something the request may not name here."""
+
     def __init__(self, field: str, message: str) -> None:
         super().__init__(status_code=400, detail={"field": field, "message": message})
 
@@ -106,6 +116,44 @@ def _shown(problem: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
+def problems(status: int, detail: Any) -> list[dict[str, Any]]:
+    """``detail`` as raised, shaped as the problems of an error body.
+
+    A list is already one (FastAPI's validation errors, loadplan's page
+    limits); a mapping names its ``field`` and ``message`` (anything else it
+    holds, such as the valid values, goes to ``ctx``); a string is a message
+    about the request as a whole. Each problem's ``type`` is the rule of the
+    status unless the problem names its own.
+    """
+    rule = RULES.get(status, "invalid")
+    if isinstance(detail, list):
+        return [{"loc": [], "type": rule, "msg": "", **item} for item in detail]
+    if isinstance(detail, Mapping):
+        extra = {k: v for k, v in detail.items() if k not in {"field", "message", "rule"}}
+        field = detail.get("field")
+        problem: dict[str, Any] = {
+            "loc": [field] if field else [],
+            "type": detail.get("rule", rule),
+            "msg": str(detail.get("message", "")),
+        }
+        if extra:
+            problem["ctx"] = extra
+        return [problem]
+    return [{"loc": [], "type": rule, "msg": str(detail)}]
+
+
+def error_body(status: int, detail: Any) -> dict[str, Any]:
+    """The JSON body of an error answer of ``status``."""
+    return {"detail": jsonable_encoder(_renderable(problems(status, detail)))}
+
+
+def error_response(
+    status: int, detail: Any, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    """An error answer in the one shape (see :func:`problems`)."""
+    return JSONResponse(error_body(status, detail), status_code=status, headers=headers)
+
+
 TIMEOUTS = {
     "57014",  # PostgreSQL: query canceled (statement_timeout)
     1969,  # MariaDB: query execution was interrupted (max_statement_time)
@@ -140,43 +188,38 @@ TIMED_OUT = "a database statement of this request ran past the statement time li
 
 
 def install(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        return error_response(error.status_code, error.detail, error.headers)
+
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
-        problems = [_shown(problem) for problem in error.errors()[:MAX_ERRORS]]
-        return JSONResponse(
-            status_code=422, content={"detail": jsonable_encoder(_renderable(problems))}
-        )
+        shown = [_shown(problem) for problem in error.errors()[:MAX_ERRORS]]
+        return error_response(422, shown)
 
     @app.exception_handler(OperationalError)
     async def operational_error(request: Request, error: OperationalError) -> JSONResponse:
         if timed_out(error):
-            return JSONResponse(status_code=503, content={"detail": TIMED_OUT})
+            return error_response(503, {"rule": "timeout", "message": TIMED_OUT})
         if driver_code(error) not in CONTENTION:
             return await internal_error(request, error)
         # Writes lock in a fixed order, so this is rare: the transaction was
         # rolled back whole, and trying again is safe.
-        return JSONResponse(
-            status_code=503,
-            content={"detail": "the database was busy with a conflicting change: try again"},
-            headers={"Retry-After": "1"},
-        )
+        busy = "the database was busy with a conflicting change: try again"
+        return error_response(503, {"rule": "busy", "message": busy}, {"Retry-After": "1"})
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, error: Exception) -> JSONResponse:
         request_id = getattr(request.state, "request_id", None) or current_request_id()
         logger.error("internal error in request %s", request_id, exc_info=error)
-        return JSONResponse(
-            status_code=500, content={"detail": "internal error", "request_id": request_id}
-        )
+        body = {**error_body(500, "internal error"), "request_id": request_id}
+        return JSONResponse(status_code=500, content=body)
 
     @app.exception_handler(IntegrityError)
     async def integrity_error(_request: Request, error: IntegrityError) -> JSONResponse:
         # Constraint violations that slipped past the endpoints' own checks.
-        return JSONResponse(status_code=409, content={"detail": "conflicts with existing data"})
+        return error_response(409, "conflicts with existing data")
 
     @app.exception_handler(PlanError)
     async def plan_error(_request: Request, error: PlanError) -> JSONResponse:
-        return JSONResponse(
-            status_code=400,
-            content={"detail": {"field": error.attribute, "message": error.reason}},
-        )
+        return error_response(400, {"field": error.attribute, "message": error.reason})

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from shotline.app import create_app
 from shotline.models import Person, Role
+from tests.refusals import refusal
 from tests.reliability.conftest import LIMITS
 from tests.shotline.graphql.conftest import Stock
 from tests.shotline.signin import bearer
@@ -46,7 +47,7 @@ def test_the_last_active_admin_cannot_demote_or_deactivate_themselves(
     answer = ada.patch(f"/api/people/{me}", json=change)
     assert (answer.status_code, answer.json()) == (
         409,
-        {"detail": f"person {me} is the last active admin: make another admin first"},
+        refusal("conflict", f"person {me} is the last active admin: make another admin first"),
     )
     assert _people(stock) == before
 
@@ -72,5 +73,8 @@ def test_nobody_deletes_themselves(stock: Stock, ada: TestClient) -> None:
     me = stock.ids.people["Ada"]
     before = _people(stock)
     answer = ada.delete(f"/api/people/{me}")
-    assert (answer.status_code, answer.json()) == (403, {"detail": "you may not delete yourself"})
+    assert (answer.status_code, answer.json()) == (
+        403,
+        refusal("forbidden", "you may not delete yourself"),
+    )
     assert _people(stock) == before

@@ -22,6 +22,7 @@ from shotline.app import create_app
 from shotline.models import LoginFailure, Person
 from shotline.settings import Settings
 from shotline.sqltypes import utcnow
+from tests.refusals import refusal
 from tests.reliability.conftest import LIMITS
 from tests.shotline.graphql.conftest import Stock
 
@@ -57,9 +58,9 @@ def test_the_right_password_is_refused_after_5_failures(stock: Stock, mira: int)
     log.assert_count(1)  # the failures counted; no password checked
     assert status == 429
     assert 0 < int(headers["retry-after"]) <= 900  # the window less the time the failures took
-    assert body == {
-        "detail": f"too many failed logins: try again in {headers['retry-after']} seconds"
-    }
+    assert body == refusal(
+        "throttled", f"too many failed logins: try again in {headers['retry-after']} seconds"
+    )
 
 
 def test_failures_from_one_address_are_throttled_whatever_the_account(
@@ -116,7 +117,7 @@ def test_weak_passwords_are_refused_and_nothing_changes(
     answer = admin.patch(f"/api/people/{leo}", json={"password": password, "last_name": "X"})
     assert (answer.status_code, answer.json()) == (
         400,
-        {"detail": {"field": "password", "message": message}},
+        refusal("invalid", message, ["password"]),
     )
     assert admin.get(f"/api/people/{leo}").json()["last_name"] == "Brandt"
 

@@ -13,10 +13,11 @@ from starlette.types import Message
 
 from shotline.app import create_app
 from shotline.models import Comment
+from tests.refusals import refusal
 from tests.reliability.conftest import LIMITS
 from tests.shotline.graphql.conftest import Stock
 
-TOO_LARGE = {"detail": "the request body is larger than 1048576 bytes"}
+TOO_LARGE = refusal("too_large", "the request body is larger than 1048576 bytes")
 
 
 def test_a_10_mb_login_body_is_a_413_before_it_is_read(stock: Stock) -> None:

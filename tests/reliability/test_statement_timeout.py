@@ -15,6 +15,7 @@ from shotline.db import make_engine
 from shotline.errors import TIMED_OUT
 from shotline.models import Person, Task
 from tests.databases import IsolatedDatabase
+from tests.refusals import refusal
 from tests.reliability.conftest import LIMITS
 from tests.shotline.graphql.production import Production, migrated_production
 from tests.shotline.signin import bearer
@@ -45,7 +46,7 @@ def test_a_statement_past_the_limit_is_a_503_naming_it(limited: tuple[Engine, Pr
         holder.execute(select(Person.id).where(Person.id == leo).with_for_update())
         holder.execute(select(Task.id).where(Task.id == task).with_for_update())
         answer = client.patch(f"/api/people/{leo}", json={"last_name": "Held"})
-        assert (answer.status_code, answer.json()) == (503, {"detail": TIMED_OUT})
+        assert (answer.status_code, answer.json()) == (503, refusal("timeout", TIMED_OUT))
         query = 'mutation ($t: ID!) { addComment(taskId: $t, comment: {text: "hi"}) { id } }'
         body = client.post("/graphql", json={"query": query, "variables": {"t": task}}).json()
         assert [(e["message"], e["extensions"]) for e in body["errors"]] == [

@@ -43,7 +43,7 @@ from shotline.schemas.auth import (
     TokenCreated,
     TokenOut,
 )
-from shotline.schemas.crud import Message
+from shotline.schemas.errors import ErrorBody
 from shotline.services import people
 from shotline.settings import Settings
 from shotline.sqltypes import utcnow
@@ -67,9 +67,9 @@ class Throttled(HTTPException):
 
 
 THROTTLED: dict[int | str, dict[str, Any]] = {
-    401: {"model": Message, "description": "Unknown email, wrong password or inactive person."},
+    401: {"model": ErrorBody, "description": "Unknown email, wrong password or inactive person."},
     429: {
-        "model": Message,
+        "model": ErrorBody,
         "description": "Too many failed logins for this account or from this address "
         "(see the Retry-After header): nothing was checked.",
         "headers": {

@@ -554,22 +554,3 @@ class TimeLogOut(Out):
     person_id: int
     day: dt.date
     minutes: int
-
-
-# -- Errors (documentation of the error bodies in OpenAPI) ---------------------------
-
-
-class Message(BaseModel):
-    detail: str
-
-
-class FieldProblem(BaseModel):
-    field: str
-    message: str
-    valid: list[str] | None = Field(
-        None, description="The values that would be accepted, where they are few."
-    )
-
-
-class FieldError(BaseModel):
-    detail: FieldProblem

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from tests.refusals import refusal
 from tests.shotline.api.conftest import Answer
 from tests.shotline.signin import AUTH
 
@@ -88,7 +89,7 @@ def test_stats_of_an_unknown_project_are_404(get: Get) -> None:
     answer = get("/api/projects/999/stats")
     assert (answer.status, answer.body, answer.statements) == (
         404,
-        {"detail": "project 999 not found"},
+        refusal("not_found", "project 999 not found"),
         AUTH + 1,
     )
 

@@ -24,6 +24,7 @@ from loadplan.row_json import row_writer
 from shotline.app import create_app
 from shotline.schemas.grid import AssetOut, AssetRow, ShotOut, ShotRow
 from shotline.settings import MODE_HEADER, Settings
+from tests.refusals import refusal
 from tests.shotline.api.conftest import ADMIN, Answer
 from tests.shotline.signin import AUTH, signed_in
 
@@ -454,7 +455,7 @@ def test_task_count_alone_is_one_statement(get: Get) -> None:
 )
 def test_unknown_objects_are_404(get: Get, url: str, detail: str) -> None:
     answer = get(url)
-    assert (answer.status, answer.body) == (404, {"detail": detail})
+    assert (answer.status, answer.body) == (404, refusal("not_found", detail))
 
 
 LHK_TYPES = "Modeling, Shading, Rigging, Layout, Animation"
@@ -499,57 +500,55 @@ def test_bad_filters_are_400_naming_the_field(
     get: Get, query: str, field: str, message: str
 ) -> None:
     answer = get(f"/api/projects/1/assets?{query}")
-    assert (answer.status, answer.body) == (400, {"detail": {"field": field, "message": message}})
+    assert (answer.status, answer.body) == (400, refusal("invalid", message, [field]))
 
 
 def test_unknown_fields_and_orders_are_400_listing_the_valid_ones(get: Get) -> None:
     fields = get("/api/projects/1/assets?fields=id,bogus")
     assert (fields.status, fields.body) == (
         400,
-        {
-            "detail": {
-                "message": "unknown field",
-                "field": "bogus",
-                "valid": [
-                    "id",
-                    "name",
-                    "description",
-                    "asset_type",
-                    "created_at",
-                    "updated_at",
-                    "task_status",
-                    "task_details",
-                    "task_details.id",
-                    "task_details.task_type",
-                    "task_details.task_status",
-                    "task_details.assignees",
-                    "task_details.assignees.id",
-                    "task_details.assignees.full_name",
-                    "task_details.updated_at",
-                    "task_details.thumbnail_id",
-                ],
-            }
-        },
+        refusal(
+            "invalid",
+            "unknown field",
+            ["bogus"],
+            valid=[
+                "id",
+                "name",
+                "description",
+                "asset_type",
+                "created_at",
+                "updated_at",
+                "task_status",
+                "task_details",
+                "task_details.id",
+                "task_details.task_type",
+                "task_details.task_status",
+                "task_details.assignees",
+                "task_details.assignees.id",
+                "task_details.assignees.full_name",
+                "task_details.updated_at",
+                "task_details.thumbnail_id",
+            ],
+        ),
     )
     order = get("/api/projects/1/shots?order=sequence")
     assert (order.status, order.body) == (
         400,
-        {
-            "detail": {
-                "message": "cannot order by",
-                "field": "sequence",
-                "valid": [
-                    "created_at",
-                    "description",
-                    "frame_in",
-                    "frame_out",
-                    "id",
-                    "name",
-                    "sequence_id",
-                    "updated_at",
-                ],
-            }
-        },
+        refusal(
+            "invalid",
+            "cannot order by",
+            ["sequence"],
+            valid=[
+                "created_at",
+                "description",
+                "frame_in",
+                "frame_out",
+                "id",
+                "name",
+                "sequence_id",
+                "updated_at",
+            ],
+        ),
     )
     assert fields.statements == order.statements == AUTH
 

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 
 from shotline.auth import token_hash
 from shotline.models import AuthToken, Person, TokenKind
+from tests.refusals import refusal
 from tests.shotline.auth.conftest import SETTINGS, World
 from tests.shotline.auth.world import ADMIN, ARTIST, EMAILS, P1
 
@@ -25,7 +26,7 @@ def _give_password(world: World) -> None:
 def _refused(answer: Response) -> None:
     assert answer.status_code == 401
     assert answer.headers["www-authenticate"] == 'Bearer realm="shotline"'
-    assert answer.json() == {"detail": "invalid email or password"}
+    assert answer.json() == refusal("unauthenticated", "invalid email or password")
 
 
 def test_login_opens_a_session(world: World) -> None:
@@ -123,7 +124,7 @@ def test_an_expired_session_is_refused(world: World) -> None:
             session.commit()
         answer = world.call("artist", "GET", "/api/me")
         assert answer.status_code == 401
-        assert answer.json() == {"detail": "invalid, expired or revoked token"}
+        assert answer.json() == refusal("unauthenticated", "invalid, expired or revoked token")
 
 
 def test_the_admin_sets_passwords_write_only(world: World) -> None:

@@ -20,6 +20,8 @@ from fastapi.routing import APIRoute
 from sqlalchemy import update
 
 from shotline.models import ProjectMember, Role
+from shotline.schemas.errors import RULES
+from tests.refusals import refusal
 from tests.shotline.auth.conftest import World
 from tests.shotline.auth.world import (
     ADMIN,
@@ -563,7 +565,7 @@ def test_rest(world: World, case: Case) -> None:
         else:
             answers[role] = status
         if status in {403, 404}:
-            assert set(response.json()) == {"detail"}, response.text
+            assert [p["type"] for p in response.json()["detail"]] == [RULES[status]], response.text
     assert answers == case.expect
 
 
@@ -845,7 +847,7 @@ def test_a_comment_for_someone_else_needs_a_manager(world: World) -> None:
     )
     assert (logged.status_code, logged.json()) == (
         403,
-        {"detail": "you may not log time for someone else"},
+        refusal("forbidden", "you may not log time for someone else"),
     )
 
 
@@ -911,5 +913,5 @@ def test_a_project_role_does_not_make_a_studio_manager(world: World) -> None:
         refused = world.call("lena", "POST", "/api/projects", {"name": "Mine", "code": "MNE"})
         assert (refused.status_code, refused.json()) == (
             403,
-            {"detail": "only admins and managers can create projects"},
+            refusal("forbidden", "only admins and managers can create projects"),
         )

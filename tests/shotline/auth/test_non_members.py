@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.refusals import refusal
 from tests.shotline.auth.conftest import World
 from tests.shotline.auth.world import (
     ANCHOR,
@@ -74,7 +75,8 @@ def test_a_project_one_is_not_on_is_like_no_project(
     missing = world.call("outsider", method, url.format(**dict.fromkeys(REAL, MISSING)), body)
     assert real.status_code == missing.status_code == 404
     ident = next(str(v) for k, v in REAL.items() if f"{{{k}}}" in url)
-    assert real.json() == {"detail": missing.json()["detail"].replace(str(MISSING), ident)}
+    [problem] = missing.json()["detail"]
+    assert real.json() == refusal("not_found", problem["msg"].replace(str(MISSING), ident))
 
 
 def test_graphql_answers_null_or_not_found_alike(world: World) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from loadplan.testing import count_queries
 from shotline.auth import issue_token, verify_password
 from shotline.models import AuthToken, Person, TokenKind
+from tests.refusals import refusal
 from tests.shotline.auth.conftest import World
 from tests.shotline.auth.world import ARTIST, EMAILS, VENDOR
 from tests.shotline.signin import AUTH
@@ -83,7 +84,7 @@ def test_a_wrong_current_password_changes_nothing(world: World) -> None:
         answer = _change(world, {"current_password": NEW, "new_password": "another passphrase"})
         assert (answer.status_code, answer.json()) == (
             400,
-            {"detail": {"field": "current_password", "message": "is not your current password"}},
+            refusal("invalid", "is not your current password", ["current_password"]),
         )
         assert _state(world) == before
 
@@ -94,7 +95,7 @@ def test_someone_without_a_password_has_no_current_one(world: World) -> None:
         assert before[0] is None
         answer = _change(world, {"current_password": "anything", "new_password": NEW})
         assert answer.status_code == 400
-        assert answer.json()["detail"]["field"] == "current_password"
+        assert answer.json()["detail"][0]["loc"] == ["current_password"]
         assert _state(world) == before
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from shotline.auth import csrf_token, token_hash
 from shotline.models import AuthToken, Comment, TokenKind
+from tests.refusals import refusal
 from tests.shotline.auth.conftest import SETTINGS, World
 from tests.shotline.auth.world import ANCHOR_MOD, ARTIST, EMAILS, P1, WIP
 
@@ -89,9 +90,9 @@ def test_a_change_with_the_cookie_needs_the_csrf_header(world: World) -> None:
         ):
             refused = world.call(None, "POST", url, comment, headers=headers)
             assert refused.status_code == 403
-            assert refused.json() == {
-                "detail": "a change made with the session cookie needs its X-CSRF-Token header"
-            }
+            assert refused.json() == refusal(
+                "forbidden", "a change made with the session cookie needs its X-CSRF-Token header"
+            )
         assert "Forged" not in _comments(world)
 
         headers = {**_cookies(secret), "X-CSRF-Token": csrf_token(secret)}
@@ -112,7 +113,7 @@ def test_graphql_over_the_cookie_needs_the_csrf_header_too(world: World) -> None
         assert refused.json() == {
             "data": None,
             "errors": [{"message": detail, "extensions": {"code": "FORBIDDEN"}}],
-            "detail": detail,
+            **refusal("forbidden", detail),
         }
         headers = {**_cookies(secret), "X-CSRF-Token": csrf_token(secret)}
         answered = world.call(None, "POST", "/graphql", query, headers=headers)
@@ -145,7 +146,7 @@ def test_signing_out_revokes_the_session_and_clears_the_cookies(world: World) ->
         assert all("Max-Age=0; Path=/" in cookie for cookie in cleared)
         after = world.call(None, "GET", "/api/me", headers=_cookies(secret))
         assert after.status_code == 401
-        assert after.json() == {"detail": "invalid, expired or revoked token"}
+        assert after.json() == refusal("unauthenticated", "invalid, expired or revoked token")
 
 
 def test_a_failed_session_sign_in_sets_no_cookie(world: World) -> None:
@@ -154,7 +155,7 @@ def test_a_failed_session_sign_in_sets_no_cookie(world: World) -> None:
             None, "POST", "/api/auth/session", {"email": EMAILS[ARTIST], "password": "wrong"}
         )
         assert answer.status_code == 401
-        assert answer.json() == {"detail": "invalid email or password"}
+        assert answer.json() == refusal("unauthenticated", "invalid email or password")
         assert "set-cookie" not in answer.headers
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from shotline.auth import token_hash
 from shotline.models import AuthToken, TokenKind
+from tests.refusals import refusal
 from tests.shotline.auth.conftest import World
 from tests.shotline.auth.world import VENDOR
 
@@ -50,7 +51,7 @@ def test_token_lifecycle(world: World) -> None:
         other = world.call("admin", "DELETE", f"/api/me/tokens/{body['id']}")
         assert (other.status_code, other.json()) == (
             404,
-            {"detail": f"token {body['id']} not found"},
+            refusal("not_found", f"token {body['id']} not found"),
         )
 
         revoked = world.call("vendor", "DELETE", f"/api/me/tokens/{body['id']}")
@@ -61,7 +62,7 @@ def test_token_lifecycle(world: World) -> None:
             'Bearer realm="shotline", error="invalid_token", '
             'error_description="invalid, expired or revoked token"'
         )
-        assert refused.json() == {"detail": "invalid, expired or revoked token"}
+        assert refused.json() == refusal("unauthenticated", "invalid, expired or revoked token")
         assert world.call("vendor", "GET", "/api/me/tokens").json() == []
         again = world.call("vendor", "DELETE", f"/api/me/tokens/{body['id']}")
         assert again.status_code == 404

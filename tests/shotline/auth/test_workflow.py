@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from shotline.models import Comment, Task, task_assignee
+from tests.refusals import refusal
 from tests.shotline.auth.conftest import World
 from tests.shotline.auth.world import (
     ANCHOR_MOD,
@@ -65,7 +66,9 @@ def refused_everywhere(
                 {"task_ids": [task], "task_status_id": status},
             ),
         ]
-        assert [(a.status_code, a.json()) for a in answers] == [(403, {"detail": message})] * 2
+        assert [(a.status_code, a.json()) for a in answers] == [
+            (403, refusal("forbidden", message))
+        ] * 2
         for variables in [
             {"task": str(task), "status": str(status), "comment": comment},
             {"task": str(task), "status": str(status)},
@@ -143,7 +146,9 @@ def test_the_bulk_change_names_every_task_the_rule_refuses(world: World) -> None
         )
         assert (answer.status_code, answer.json()) == (
             403,
-            {"detail": f"you may not set task status 'done' on tasks {ANCHOR_RIG}, {BELL_MOD}"},
+            refusal(
+                "forbidden", f"you may not set task status 'done' on tasks {ANCHOR_RIG}, {BELL_MOD}"
+            ),
         )
         assert state(world) == before
 
@@ -160,7 +165,7 @@ def test_a_client_comments_only_with_a_status_and_never_internally(world: World)
         )
         assert (answer.status_code, answer.json()) == (
             403,
-            {"detail": "clients cannot write internal comments"},
+            refusal("forbidden", "clients cannot write internal comments"),
         )
         variables = {"task": str(ANCHOR_MOD), "status": str(DONE), "comment": internal}
         body = world.graphql("client", SET_STATUS, variables)
@@ -170,7 +175,7 @@ def test_a_client_comments_only_with_a_status_and_never_internally(world: World)
         plain = world.call("client", "POST", f"/api/tasks/{ANCHOR_MOD}/comments", {"text": "hi"})
         assert (plain.status_code, plain.json()) == (
             403,
-            {"detail": f"you may not change task {ANCHOR_MOD}"},
+            refusal("forbidden", f"you may not change task {ANCHOR_MOD}"),
         )
         assert state(world) == before
         approved = world.call(
@@ -203,7 +208,7 @@ def test_who_may_not_be_assigned(world: World, task: int, person: int, message: 
             )
             assert (answer.status_code, answer.json()) == (
                 400,
-                {"detail": {"field": "person_ids", "message": message}},
+                refusal("invalid", message, ["person_ids"]),
             )
         body = world.graphql("admin", ASSIGN, {"task": str(task), "who": str(person)})
         assert [(e["message"], e["extensions"]) for e in body["errors"]] == [

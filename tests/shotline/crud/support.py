@@ -33,6 +33,8 @@ from shotline.models import (
     TaskStatus,
     TaskType,
 )
+from shotline.schemas.errors import RULES
+from tests.refusals import refusal
 
 T = TypeVar("T")
 
@@ -292,22 +294,22 @@ def call(client: TestClient, engine: Engine, method: str, url: str, body: Any = 
 
 
 Expected = str | tuple[str, str] | tuple[tuple[str | int, ...], str]
-"""An expected error body: a ``detail`` message (404, 409); a ``(field,
-message)`` pair (400); or a ``(loc, type)`` pair (422: FastAPI's validation
-error, whose message text belongs to pydantic)."""
+"""An expected error body: a message about the request as a whole (403,
+404, 409); a ``(field, message)`` pair (400); or a ``(loc, type)`` pair
+(422: FastAPI's validation error, whose message text belongs to pydantic)."""
 
 
 def error_body(status: int, expected: Expected, names: dict[str, int]) -> Any:
     """The exact body of an error answer, with ``{name}`` placeholders filled in."""
     if isinstance(expected, str):
-        return {"detail": expected.format(**names)}
+        return refusal(RULES[status], expected.format(**names))
     first, second = expected
     if status == 422:
         assert isinstance(first, tuple)
         loc = [part.format(**names) if isinstance(part, str) else part for part in first]
         return [(loc, second)]
     assert isinstance(first, str)
-    return {"detail": {"field": first, "message": second.format(**names)}}
+    return refusal(RULES[status], second.format(**names), [first])
 
 
 def answered(answer: Call) -> Any:

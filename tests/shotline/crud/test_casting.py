@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, insert, select
 
 from shotline.models import Casting
+from tests.refusals import refusal
 from tests.shotline.crud.support import (
     Expected,
     Production,
@@ -76,9 +77,9 @@ def test_read_a_shot_s_casting_and_an_asset_s_uses(
     empty = call(client, crud_engine, "GET", f"/api/entities/{prod.shot2}/casting")
     # an empty list checks its entity
     assert (empty.json(), empty.log.count) == ({"items": []}, AUTH + 2)
-    assert client.get("/api/entities/2000000000/casting").json() == {
-        "detail": "entity 2000000000 not found"
-    }
+    assert client.get("/api/entities/2000000000/casting").json() == refusal(
+        "not_found", "entity 2000000000 not found"
+    )
 
     used = call(client, crud_engine, "GET", f"/api/assets/{prod.keeper}/cast-in")
     assert used.json() == {
@@ -89,9 +90,9 @@ def test_read_a_shot_s_casting_and_an_asset_s_uses(
         ]
     }  # fmt: skip
     assert used.log.count == AUTH + 1
-    assert client.get("/api/assets/2000000000/cast-in").json() == {
-        "detail": "asset 2000000000 not found"
-    }
+    assert client.get("/api/assets/2000000000/cast-in").json() == refusal(
+        "not_found", "asset 2000000000 not found"
+    )
 
 
 def test_the_breakdown_of_a_sequence(
@@ -332,15 +333,14 @@ def test_a_csv_with_errors_changes_nothing(
         count = len(rows)
         assert (answer.status_code, answer.json()) == (
             400,
-            {
-                "detail": {
-                    "field": "csv",
-                    "message": f"{count} error{'s' if count > 1 else ''}: nothing was imported",
-                    "rows": [
-                        {"line": line, "column": column, "message": message}
-                        for line, column, message in rows
-                    ],
-                }
-            },
+            refusal(
+                "invalid",
+                f"{count} error{'s' if count > 1 else ''}: nothing was imported",
+                ["csv"],
+                rows=[
+                    {"line": line, "column": column, "message": message}
+                    for line, column, message in rows
+                ],
+            ),
         )
     assert snapshot(crud_engine) == before

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, update
 
 from shotline.models import Asset, Entity, Episode, Sequence, Shot, Task
 from shotline.sqltypes import utcnow
+from tests.refusals import refusal
 from tests.shotline.crud.support import (
     Expected,
     Production,
@@ -285,21 +286,20 @@ def test_an_unknown_field_of_a_list_is_refused(
     )
     assert (answer.status, answer.json()) == (
         400,
-        {
-            "detail": {
-                "message": "unknown field",
-                "field": "nope",
-                "valid": [
-                    "id",
-                    "project_id",
-                    "name",
-                    "description",
-                    "data",
-                    "created_at",
-                    "updated_at",
-                ],
-            }
-        },
+        refusal(
+            "invalid",
+            "unknown field",
+            ["nope"],
+            valid=[
+                "id",
+                "project_id",
+                "name",
+                "description",
+                "data",
+                "created_at",
+                "updated_at",
+            ],
+        ),
     )
     # refused by the list's dependency, before the endpoint runs a statement
     assert answer.log.count == AUTH + 0

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, event, select
 
 from shotline.app import create_app
 from shotline.models import Entity
+from tests.refusals import refusal
 from tests.shotline.crud.support import (
     Expected,
     Production,
@@ -106,10 +107,11 @@ def test_names_are_unique_only_within_their_scope(
     second = client.post(f"{project}/sequences", json={"name": "sq010"})
     assert (second.status_code, second.json()) == (
         409,
-        {
-            "detail": f"project {prod.project} already has a sequence named 'SQ010': "
-            f"sequence {accepted[1].json()['id']}"
-        },
+        refusal(
+            "conflict",
+            f"project {prod.project} already has a sequence named 'SQ010': "
+            f"sequence {accepted[1].json()['id']}",
+        ),
     )
 
 
@@ -120,9 +122,13 @@ def test_case_is_folded_the_unicode_way(
     first = client.post(url, json={"name": "Straße", "asset_type_id": prod.prop})
     assert first.status_code == 201
     again = client.post(url, json={"name": "STRASSE", "asset_type_id": prod.prop})
-    assert (again.status_code, again.json()["detail"]) == (
+    assert (again.status_code, again.json()) == (
         409,
-        f"project {prod.project} already has an asset named 'Straße': asset {first.json()['id']}",
+        refusal(
+            "conflict",
+            f"project {prod.project} already has an asset named 'Straße': "
+            f"asset {first.json()['id']}",
+        ),
     )
     assert keys(crud_engine, first.json()["id"]) == ["asset::strasse"]
 
@@ -198,7 +204,10 @@ def test_two_requests_creating_one_name_at_once(
     holder = answers["Foghorn"].json()["id"]
     assert (answers["FOGHORN"].status_code, answers["FOGHORN"].json()) == (
         409,
-        {"detail": f"project {prod.project} already has an asset named 'Foghorn': asset {holder}"},
+        refusal(
+            "conflict",
+            f"project {prod.project} already has an asset named 'Foghorn': asset {holder}",
+        ),
     )
     named = ids(crud_engine, Entity, Entity.name.in_(["Foghorn", "FOGHORN"]))
     assert named == [holder]

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, delete, insert, select
 from shotline.app import create_app
 from shotline.models import Comment, Preview, Task
 from shotline.settings import MODE_HEADER, Settings
+from tests.refusals import refusal
 from tests.shotline.crud.support import Production, call, iso, load, scalars, snapshot
 from tests.shotline.signin import AUTH
 
@@ -147,9 +148,9 @@ def test_the_same_file_is_stored_once_and_the_latest_preview_is_the_thumbnail(
     movie = b"\x00\x00\x00\x18ftypmp42" + bytes(1000)
     video = upload(uploads, comment, movie, "video/mp4", "v002.mp4").json()
     assert (video["thumbnail_sha256"], video["width"]) == (None, None)
-    assert uploads.get(f"/api/previews/{video['id']}/thumbnail").json() == {
-        "detail": f"thumbnail of preview {video['id']} not found"
-    }
+    assert uploads.get(f"/api/previews/{video['id']}/thumbnail").json() == refusal(
+        "not_found", f"thumbnail of preview {video['id']} not found"
+    )
     grid = uploads.get(f"/api/projects/{prod.project}/assets?fields=name,task_details.thumbnail_id")
     assert grid.json()["items"][0] == {
         "name": "Brass Lantern",
@@ -164,7 +165,7 @@ def test_the_same_file_is_stored_once_and_the_latest_preview_is_the_thumbnail(
 
 
 def _unsupported(message: str) -> dict[str, Any]:
-    return {"detail": {"field": "content-type", "message": message}}
+    return refusal("unsupported_media_type", message, ["content-type"])
 
 
 @pytest.mark.parametrize(
@@ -179,7 +180,7 @@ def _unsupported(message: str) -> dict[str, Any]:
          _unsupported("the image cannot be read")),
         # The upload's own limit, not max_body_bytes (1 MiB by default).
         (bytes(1_000_001), "video/mp4", 413,
-         {"detail": "the request body is larger than 1000000 bytes"}),
+         refusal("too_large", "the request body is larger than 1000000 bytes")),
     ],
 )  # fmt: skip
 def test_refused_uploads_leave_no_file_and_no_row(
@@ -215,7 +216,7 @@ def test_a_body_without_a_length_is_cut_at_the_limit(
     )
     assert (answer.status_code, answer.json()) == (
         413,
-        {"detail": "the request body is larger than 1000000 bytes"},
+        refusal("too_large", "the request body is larger than 1000000 bytes"),
     )
     assert snapshot(crud_engine) == before
     assert files(store) == []
@@ -238,7 +239,7 @@ def test_an_upload_may_be_larger_than_other_request_bodies(
         refused = client.patch(f"/api/comments/{comment}", json={"text": "x" * 2000})
         assert (refused.status_code, refused.json()) == (
             413,
-            {"detail": "the request body is larger than 1000 bytes"},
+            refusal("too_large", "the request body is larger than 1000 bytes"),
         )
 
 
@@ -246,7 +247,7 @@ def test_refused_before_reading_the_file(
     uploads: TestClient, crud_engine: Engine, prod: Production, store: Path, comment: int
 ) -> None:
     missing = upload(uploads, 2_000_000_000, png(), "image/png")
-    assert missing.json() == {"detail": "comment 2000000000 not found"}
+    assert missing.json() == refusal("not_found", "comment 2000000000 not found")
     bad_name = upload(uploads, comment, png(), "image/png", "a%2Fb.png")
     assert bad_name.status_code == 422
     assert files(store) == []
@@ -294,6 +295,9 @@ def test_a_comment_deleted_during_the_upload_gets_no_file(
     answer = uploads.post(
         f"/api/comments/{comment}/previews", content=chunks(), headers={"content-type": "image/png"}
     )
-    assert (answer.status_code, answer.json()) == (404, {"detail": f"comment {comment} not found"})
+    assert (answer.status_code, answer.json()) == (
+        404,
+        refusal("not_found", f"comment {comment} not found"),
+    )
     assert scalars(crud_engine, select(Preview.id)) == []
     assert files(store) == []

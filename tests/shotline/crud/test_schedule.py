@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, insert, update
 
 from shotline.models import Milestone, Task, TimeLog, task_assignee
+from tests.refusals import refusal
 from tests.shotline.crud.support import (
     Expected,
     Production,
@@ -100,9 +101,9 @@ def test_create_read_change_and_delete_milestones(
     # An empty list of a project that exists, then of one that does not.
     client.delete(f"/api/milestones/{new}")
     assert client.get(f"/api/projects/{prod.project}/milestones").json() == {"items": []}
-    assert client.get("/api/projects/2000000000/milestones").json() == {
-        "detail": "project 2000000000 not found"
-    }
+    assert client.get("/api/projects/2000000000/milestones").json() == refusal(
+        "not_found", "project 2000000000 not found"
+    )
 
 
 @pytest.mark.parametrize(
@@ -248,7 +249,7 @@ def test_tasks_by_due_date_with_estimates_and_time_spent(
     missing = client.get("/api/projects/2000000000/schedule/tasks")
     assert (missing.status_code, missing.json()) == (
         404,
-        {"detail": "project 2000000000 not found"},
+        refusal("not_found", "project 2000000000 not found"),
     )
 
 
@@ -293,7 +294,7 @@ def test_workload_per_person_and_week(
 @pytest.mark.parametrize(
     ("url", "status", "expected"),
     [
-        ("/api/projects/{missing}/schedule/workload", 404, {"detail": "project {missing} not found"}),
+        ("/api/projects/{missing}/schedule/workload", 404, "project {missing} not found"),
         ("/api/projects/{project}/schedule/workload?weeks=54", 422, "less_than_equal"),
         ("/api/projects/{project}/schedule/workload?weeks=0", 422, "greater_than_equal"),
         ("/api/projects/{project}/schedule/workload?start=soon", 422, "date_from_datetime_parsing"),
@@ -308,4 +309,4 @@ def test_refused_schedule_requests(
     if status == 422:
         assert [error["type"] for error in response.json()["detail"]] == [expected]
     else:
-        assert response.json() == {"detail": expected["detail"].format(missing=2_000_000_000)}
+        assert response.json() == refusal("not_found", expected.format(missing=2_000_000_000))

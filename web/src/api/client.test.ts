@@ -29,12 +29,15 @@ describe("the CSRF middleware", () => {
 });
 
 describe("errorMessage", () => {
-  it("reads FastAPI's error shapes", () => {
-    expect(errorMessage({ detail: "task 3 not found" })).toBe("task 3 not found");
-    expect(errorMessage({ detail: { field: "task_status_id", message: "not enabled" } })).toBe(
-      "task_status_id: not enabled",
+  it("reads the one error shape", () => {
+    const refused = (loc: (string | number)[], msg: string) => ({ detail: [{ loc, type: "x", msg }] });
+    expect(errorMessage(refused([], "task 3 not found"))).toBe("task 3 not found");
+    expect(errorMessage(refused(["task_status_id"], "not enabled"))).toBe("task_status_id: not enabled");
+    expect(errorMessage(refused(["body", "text"], "too short"))).toBe("text: too short");
+    expect(errorMessage({ detail: [...refused(["a"], "x").detail, ...refused([], "y").detail] })).toBe(
+      "a: x; y",
     );
-    expect(errorMessage({ detail: [{ loc: ["body", "text"], msg: "too short" }] })).toBe("text: too short");
+    expect(errorMessage({ detail: [] }, "fallback")).toBe("fallback");
     expect(errorMessage(undefined, "fallback")).toBe("fallback");
   });
 });
@@ -61,7 +64,7 @@ describe("uploadPreview", () => {
   });
 
   it("answers the refusal's body", async () => {
-    const refusal = { detail: { field: "file", message: "larger than the limit of 10 bytes" } };
+    const refusal = { detail: [{ loc: [], type: "too_large", msg: "the request body is larger than 10 bytes" }] };
     vi.stubGlobal("fetch", async () => new Response(JSON.stringify(refusal), { status: 413 }));
     const answer = await uploadPreview(4, new File(["x"], "big.mp4", { type: "video/mp4" }));
     expect(answer).toEqual({ error: refusal });

@@ -56,22 +56,26 @@ const unauthorized: Middleware = {
 export const api = createClient<paths>({ baseUrl: "", credentials: "same-origin" });
 api.use(csrf, unauthorized);
 
-/** What an error answer says, for people: FastAPI's `detail` in its shapes. */
+/** Where a problem's `loc` starts: the part of the request it is in. */
+const SOURCES = new Set(["body", "query", "path", "header", "cookie"]);
+
+/**
+ * What an error answer says, for people. Every error body of the API is
+ * `{detail: [{loc, type, msg}, ...]}`: each problem's field (its `loc`,
+ * less the part of the request it is in) and message.
+ */
 export function errorMessage(error: unknown, fallback = "Something went wrong"): string {
   if (error && typeof error === "object" && "detail" in error) {
     const detail = (error as { detail: unknown }).detail;
-    if (typeof detail === "string") return detail;
-    if (Array.isArray(detail)) {
+    if (Array.isArray(detail) && detail.length > 0) {
       return detail
-        .map((item) => {
-          const where = Array.isArray(item?.loc) ? item.loc.slice(1).join(".") : "";
-          return where ? `${where}: ${item.msg}` : String(item?.msg ?? item);
+        .map((item: { loc?: unknown; msg?: unknown }) => {
+          const loc = Array.isArray(item?.loc) ? item.loc : [];
+          const where = (SOURCES.has(String(loc[0])) ? loc.slice(1) : loc).join(".");
+          const what = String(item?.msg ?? "");
+          return where ? `${where}: ${what}` : what;
         })
         .join("; ");
-    }
-    if (detail && typeof detail === "object" && "message" in detail) {
-      const problem = detail as { field?: string; message: string };
-      return problem.field ? `${problem.field}: ${problem.message}` : problem.message;
     }
   }
   return fallback;

@@ -26,7 +26,8 @@ from shotline.auth import Me
 from shotline.csvfiles import decode
 from shotline.deps import DB
 from shotline.models import Asset
-from shotline.schemas.crud import Message, QueryText
+from shotline.schemas.crud import QueryText
+from shotline.schemas.errors import ErrorBody
 from shotline.services import asset_csv as service
 from shotline.services import task_csv
 
@@ -101,7 +102,7 @@ def export_tasks(
 @router.post(
     "/projects/{project_id}/assets.csv",
     responses={
-        413: {"model": Message, "description": "The file is larger than MAX_CSV_BYTES."},
+        413: {"model": ErrorBody, "description": "The file is larger than MAX_CSV_BYTES."},
         **errors(400, 403, 404),
     },
     openapi_extra={

@@ -40,7 +40,7 @@ from shotline.schemas.casting import (
     CastingOut,
     CastInOut,
 )
-from shotline.schemas.crud import Message
+from shotline.schemas.errors import ErrorBody
 from shotline.services import casting as service
 from shotline.services.checks import seen, verify
 
@@ -152,7 +152,7 @@ def export_casting(project_id: IdPath, db: DB, me: Me) -> Response:
 @router.post(
     "/projects/{project_id}/casting.csv",
     responses={
-        413: {"model": Message, "description": "The file is larger than MAX_CSV_BYTES."},
+        413: {"model": ErrorBody, "description": "The file is larger than MAX_CSV_BYTES."},
         **errors(400, 403, 404),
     },
     openapi_extra={

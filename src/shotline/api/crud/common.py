@@ -28,7 +28,8 @@ from loadplan.pydantic import selection_from_model
 from shotline.access import RULES, Principal
 from shotline.deps import paged_planned_settings, planned_settings
 from shotline.errors import NotFound
-from shotline.schemas.crud import MAX_INT, FieldError, Message
+from shotline.schemas.crud import MAX_INT
+from shotline.schemas.errors import ErrorBody
 from shotline.settings import MODE_HEADER
 
 OutT = TypeVar("OutT", bound=BaseModel)
@@ -118,13 +119,13 @@ def listing(
 
 
 _ERRORS: dict[int, dict[str, Any]] = {
-    400: {"model": FieldError, "description": "A field names something not allowed here."},
-    403: {"model": Message, "description": "The principal may not make this change."},
+    400: {"model": ErrorBody, "description": "A field names something not allowed here."},
+    403: {"model": ErrorBody, "description": "The principal may not make this change."},
     404: {
-        "model": Message,
+        "model": ErrorBody,
         "description": "Something the request names does not exist (or is not visible to the principal).",
     },
-    409: {"model": Message, "description": "The request conflicts with existing data."},
+    409: {"model": ErrorBody, "description": "The request conflicts with existing data."},
 }
 
 

@@ -33,7 +33,8 @@ from shotline.auth import Me
 from shotline.deps import DB, AppSettings
 from shotline.errors import BadRequest, NotFound
 from shotline.models import Comment, Preview, Task
-from shotline.schemas.crud import FieldError, Message, PreviewOut
+from shotline.schemas.crud import PreviewOut
+from shotline.schemas.errors import ErrorBody
 from shotline.services import previews as service
 from shotline.services.checks import fetch, seen, sees, verify
 from shotline.settings import Settings
@@ -143,8 +144,8 @@ def _record(
     "/comments/{comment_id}/previews",
     status_code=201,
     responses={
-        413: {"model": Message, "description": "The file is larger than upload_max_bytes."},
-        415: {"model": FieldError, "description": "A type that cannot be attached."},
+        413: {"model": ErrorBody, "description": "The file is larger than upload_max_bytes."},
+        415: {"model": ErrorBody, "description": "A type that cannot be attached."},
         **errors(403, 404),
     },
     openapi_extra={
