@@ -6,7 +6,8 @@ all of them, from here: no NUL character (PostgreSQL refuses it in text, the
 others would store it), no lone surrogate (JSON allows ``"\\ud800"``, no
 driver can encode it), at most :data:`MAX_TEXT` characters, and lists of at
 most :data:`MAX_IDS` items (each item of an ``IN`` list is a bind parameter,
-and the dialects have limits on those).
+and the dialects have limits on those), and at most :data:`MAX_REPEATS`
+values of a repeatable query parameter.
 """
 
 from __future__ import annotations
@@ -14,11 +15,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["MAX_IDS", "MAX_TEXT", "input_problems", "storable", "text_problem"]
+__all__ = ["MAX_IDS", "MAX_REPEATS", "MAX_TEXT", "input_problems", "storable", "text_problem"]
 
 MAX_IDS = 10_000
 """Most ids one request may name: far under the bind parameter limits of
 SQLite (32,766) and PostgreSQL (65,535), and a whole episode's tasks at once."""
+
+MAX_REPEATS = 100
+"""Most values a repeatable query parameter (``?sequence=1&sequence=2``) may
+carry: a filter naming more is better sent as fewer, broader ones, and each
+value is a bind parameter or a condition of its own."""
 
 MAX_TEXT = 10_000
 """Longest free text (descriptions, comments): 4-byte characters included, it

@@ -20,6 +20,11 @@ is, so that no endpoint has to remember them:
 Every error answer then has the one body :class:`ErrorBody`, and the limits
 the settings set are written as schema constraints (``limit``'s maximum is
 ``max_page_size``).
+
+``/graphql`` is described as GraphQL over HTTP: its parameters (GET) and
+body (POST), the GraphiQL page a GET without ``query`` answers, and its
+refusals (a body that is not a GraphQL request is a 400, in the one error
+body; a refused operation is a 200 whose ``errors`` say why).
 """
 
 from __future__ import annotations
@@ -34,11 +39,13 @@ from shotline.settings import Settings
 __all__ = ["ERROR_DESCRIPTIONS", "install"]
 
 ERROR_DESCRIPTIONS = {
-    400: "A field or value the request names is not allowed here.",
+    400: "A field or value the request names is not allowed here (on /graphql: a body "
+    "that is not a GraphQL request).",
     401: "No bearer token, or an invalid, expired or revoked one.",
     403: "The principal may not make this change (or a change made with the session "
     "cookie lacks its CSRF header).",
     404: "Something the request names does not exist (or is not visible to the principal).",
+    405: "The path does not take this method: the Allow header lists those it takes.",
     409: "The request conflicts with existing data.",
     413: "The request body is larger than the limit.",
     415: "A body of a media type this operation does not take.",
@@ -97,11 +104,83 @@ def _bound_limits(operation: dict[str, Any], settings: Settings) -> None:
                     variant["maximum"] = settings.max_page_size
 
 
+def _graphql_request(settings: Settings) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["query"],
+        "properties": {
+            "query": {"type": "string", "maxLength": settings.graphql_max_query_chars},
+            "operationName": {"type": ["string", "null"]},
+            "variables": {"type": ["object", "null"]},
+        },
+    }
+
+
+_GRAPHQL_RESULT = {
+    "type": "object",
+    "description": "A GraphQL result: `data`, and `errors` when a field or the "
+    "operation was refused.",
+    "properties": {
+        "data": {"type": ["object", "null"]},
+        "errors": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
+def _graphql(item: dict[str, Any], settings: Settings) -> None:
+    """Describe ``/graphql``'s two operations as what they serve."""
+    request = _graphql_request(settings)
+    result = {"application/json": {"schema": _GRAPHQL_RESULT}}
+    get, post = item["get"], item["post"]
+    get.update(
+        summary="A GraphQL query, or the GraphiQL page without one",
+        tags=["graphql"],
+        parameters=[
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "schema": request["properties"][name],
+            }
+            for name in ("query", "operationName")
+        ]
+        + [
+            {
+                "name": "variables",
+                "in": "query",
+                "required": False,
+                "description": "The variables, as a JSON object.",
+                "schema": {"type": "string"},
+            }
+        ],
+    )
+    get["responses"] = {
+        "200": {
+            "description": "The query's result, or the GraphiQL page.",
+            "content": {**result, "text/html": {"schema": {"type": "string"}}},
+        },
+        **{str(code): _error_answer(code, None) for code in (400, 401, 405, 413, 503)},
+    }
+    get["responses"]["405"]["description"] = "A mutation sent with GET."
+    post.update(
+        summary="A GraphQL operation",
+        tags=["graphql"],
+        security=[{"bearer": []}],
+        requestBody={"required": True, "content": {"application/json": {"schema": request}}},
+    )
+    post["responses"] = {
+        "200": {"description": "The operation's result.", "content": result},
+        **{str(code): _error_answer(code, None) for code in (400, 401, 403, 413, 415, 503)},
+    }
+
+
 def truthful(document: dict[str, Any], settings: Settings) -> dict[str, Any]:
     """``document`` (FastAPI's) with every error answer of every REST
     operation documented, in the one error body, and the settings' limits
     written into the parameters' schemas."""
     for path, item in document.get("paths", {}).items():
+        if path == "/graphql":
+            _graphql(item, settings)
         if not path.startswith("/api/"):
             continue
         for method, operation in item.items():

@@ -58,7 +58,7 @@ def _checked(
     where = f"{method} {path} -> {answer.status_code}: {answer.text[:300]}"
     assert answer.status_code in expected, where
     assert str(answer.status_code) in operation["responses"], where
-    if answer.status_code >= 400 and path.startswith("/api/"):
+    if answer.status_code >= 400:
         body = ErrorBody.model_validate(answer.json())
         assert all(problem.type and problem.msg for problem in body.detail), where
 
@@ -99,7 +99,8 @@ def test_every_operation_refuses_a_missing_token(stock: Stock, document: dict[st
             continue
         answer = _call(anonymous, method, _url(path, 1), operation)
         _checked(answer, method, path, operation, {401})
-        assert answer.json() == refusal("unauthenticated", "not authenticated")
+        expected = refusal("unauthenticated", "not authenticated")
+        assert answer.json()["detail"] == expected["detail"]
 
 
 def test_every_operation_naming_a_missing_row_is_documented(

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shotline.app import create_app
+from shotline.inputs import MAX_REPEATS
 from tests.reliability.conftest import LIMITS
 from tests.shotline.graphql.conftest import Stock
 
@@ -49,6 +50,21 @@ def test_a_long_search_is_refused(client: TestClient, stock: Stock) -> None:
     answer = client.get(f"/api/projects/{project}/assets?search={'a' * 201}")
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["loc"] == ["query", "search"]
+
+
+@pytest.mark.parametrize("name", ["sequence", "episode", "task_status"])
+def test_a_repeatable_parameter_takes_at_most_100_values(
+    client: TestClient, stock: Stock, name: str
+) -> None:
+    project = stock.ids.projects["LHK"]
+    value = "Animation:wip" if name == "task_status" else "1"
+    query = "&".join([f"{name}={value}"] * (MAX_REPEATS + 1))
+    answer = client.get(f"/api/projects/{project}/shots?{query}")
+    assert answer.status_code == 422
+    [problem] = answer.json()["detail"]
+    assert (problem["loc"], problem["type"]) == (["query", name], "too_long")
+    fewer = "&".join([f"{name}={value}"] * MAX_REPEATS)
+    assert client.get(f"/api/projects/{project}/shots?{fewer}").status_code == 200
 
 
 def test_a_computed_field_cannot_be_ordered_by(client: TestClient) -> None:

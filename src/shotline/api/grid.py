@@ -46,6 +46,7 @@ from shotline.access import RULES, Principal, visible
 from shotline.auth import Me
 from shotline.deps import DB, planned_settings
 from shotline.errors import BadRequest, NotFound
+from shotline.inputs import MAX_REPEATS
 from shotline.models import Asset, AssetType, Entity, Person, Project, Sequence, Shot, Task
 from shotline.schemas.crud import QueryText
 from shotline.schemas.grid import AssetOut, AssetRow, ShotOut, ShotRow
@@ -110,9 +111,10 @@ ShotPage = Annotated[PlannedRequest, Depends(_planned_one(_grid(Shot, ShotOut)))
 TaskStatusFilter = Annotated[
     list[QueryText] | None,
     Query(
+        max_length=MAX_REPEATS,
         description="'<task type>:<task status>', each by id or name (a status by its short "
         "name), repeatable: an entity matches when, for every task type named, its task has "
-        "one of the statuses given for that type."
+        "one of the statuses given for that type.",
     ),
 ]
 AssigneeFilter = Annotated[
@@ -270,10 +272,12 @@ def shot_grid(
     me: Me,
     planned: ShotGrid,
     sequence: Annotated[
-        list[Id] | None, Query(description="Sequence id, repeatable (any of them).")
+        list[Id] | None,
+        Query(max_length=MAX_REPEATS, description="Sequence id, repeatable (any of them)."),
     ] = None,
     episode: Annotated[
-        list[Id] | None, Query(description="Episode id, repeatable (any of them).")
+        list[Id] | None,
+        Query(max_length=MAX_REPEATS, description="Episode id, repeatable (any of them)."),
     ] = None,
     task_status: TaskStatusFilter = None,
     assignee: AssigneeFilter = None,
