@@ -6,7 +6,8 @@ families of operations. This module adds them, once, from what an operation
 is, so that no endpoint has to remember them:
 
 - 400 for the lists' ``fields``, ``order`` and ``cursor`` (a field that is
-  not there, or may not be ordered by; a cursor that is not one);
+  not there, or may not be ordered by; a cursor that is not one), and for
+  every operation with a body (one that is not text in its encoding);
 - 401 for every operation behind a token (declared by the application), and
   403 for every change behind one (a change made with the session cookie
   needs its CSRF header, see :mod:`shotline.auth`);
@@ -75,7 +76,7 @@ def implied_statuses(path: str, method: str, operation: dict[str, Any]) -> set[i
     if "{" in path:
         statuses.add(404)
     if "requestBody" in operation:
-        statuses |= {413, 422}
+        statuses |= {400, 413, 422}
     if parameters:
         statuses.add(422)
     if path.startswith("/api/"):

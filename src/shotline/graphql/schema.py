@@ -74,14 +74,16 @@ from typing import Any, cast
 
 import orjson
 import strawberry
+from cross_web import HTTPException
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from graphql import GraphQLError
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from strawberry.extensions import MaskErrors
 from strawberry.fastapi import GraphQLRouter
-from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types import ExecutionContext, ExecutionResult, unset
 from strawberry.types.graphql import OperationType
 
 import loadplan.strawberry as lp
@@ -303,13 +305,26 @@ class _Router(GraphQLRouter[Any, None]):
     server's static files instead of a CDN (see :mod:`shotline.web`), and
     whose request bodies are decoded by orjson: faster, and a body nested
     past its 1,024 levels is a 400 ``Unable to parse request body as JSON``
-    (Python's parser recursed until a ``RecursionError``, a 500)."""
+    (Python's parser recursed until a ``RecursionError``, a 500), and whose
+    refusals have the REST API's error body."""
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return graphiql_page()
 
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)
+
+    async def run(
+        self, request: Request, context: Any = unset.UNSET, root_value: Any = unset.UNSET
+    ) -> Response:
+        """Strawberry's run, whose refusals of a request that is not a
+        GraphQL one (a body that is not JSON, no query, a mutation sent with
+        GET) are raised for the application's error handlers, which answer
+        them in the one error body, instead of as plain text."""
+        try:
+            return await super().run(request, context=context, root_value=root_value)
+        except HTTPException as error:
+            raise StarletteHTTPException(error.status_code, error.reason) from error
 
 
 def make_router(settings: Settings) -> APIRouter:
