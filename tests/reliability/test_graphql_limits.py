@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from shotline.graphql.limits import MAX_NESTING
+from tests.refusals import refusal
 from tests.reliability.conftest import LIMITS, graphql_schema
 from tests.shotline.graphql.conftest import Api
 from tests.shotline.signin import AUTH
@@ -164,8 +165,10 @@ def test_deeply_nested_json_in_the_body_is_a_400(api: Api) -> None:
     response = api.client.post(
         "/graphql", content=body, headers={"content-type": "application/json"}
     )
-    assert response.status_code == 400
-    assert response.text == "Unable to parse request body as JSON"
+    assert (response.status_code, response.json()) == (
+        400,
+        refusal("invalid", "Unable to parse request body as JSON"),
+    )
 
 
 @pytest.mark.parametrize(

@@ -305,14 +305,21 @@ class _Router(GraphQLRouter[Any, None]):
     server's static files instead of a CDN (see :mod:`shotline.web`), and
     whose request bodies are decoded by orjson: faster, and a body nested
     past its 1,024 levels is a 400 ``Unable to parse request body as JSON``
-    (Python's parser recursed until a ``RecursionError``, a 500), and whose
-    refusals have the REST API's error body."""
+    (Python's parser recursed until a ``RecursionError``, a 500), whose
+    results are encoded by orjson too, and whose refusals have the REST
+    API's error body."""
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return graphiql_page()
 
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)
+
+    def encode_json(self, data: object) -> bytes:
+        """The result as JSON, by orjson: it is encoded on the event loop,
+        and a result as large as the cost limit allows (megabytes) took
+        Python's encoder a tenth of a second, every other request waiting."""
+        return orjson.dumps(data)
 
     async def run(
         self, request: Request, context: Any = unset.UNSET, root_value: Any = unset.UNSET
