@@ -15,6 +15,7 @@ from sqlalchemy import Engine, insert, update
 from shotline.app import create_app
 from shotline.models import ProjectMember, Task, task_assignee
 from shotline.settings import MODE_HEADER
+from tests.refusals import refusal
 from tests.shotline.crud.support import Production, call, iso
 from tests.shotline.signin import AUTH, bearer
 
@@ -143,13 +144,12 @@ def test_refused_queries(
     response = mira.get(f"/api/me/tasks?{query}")
     if loc is None:
         assert response.status_code == 400
-        assert response.json() == {
-            "detail": {
-                "message": "cannot order by",
-                "field": "nope",
-                "valid": ["due_date", "estimate", "id", "priority", "start_date", "updated_at"],
-            }
-        }
+        assert response.json() == refusal(
+            "invalid",
+            "cannot order by",
+            ["nope"],
+            valid=["due_date", "estimate", "id", "priority", "start_date", "updated_at"],
+        )
     else:
         assert response.status_code == 422
         assert [(e["loc"], e["type"]) for e in response.json()["detail"]] == [(loc, kind)]
