@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from tests.refusals import refusal
 from tests.shotline.crud.support import Production, call, snapshot
 from tests.shotline.signin import AUTH
 
@@ -108,12 +109,11 @@ def test_a_file_with_a_refused_row_imports_nothing(
     expected = [{**row, "message": str(row["message"]).format(**names)} for row in rows]
     assert (status, body) == (
         400,
-        {
-            "detail": {
-                "field": "csv",
-                "message": f"{len(rows)} error{'s' if len(rows) != 1 else ''}: nothing was imported",
-                "rows": expected,
-            }
-        },
+        refusal(
+            "invalid",
+            f"{len(rows)} error{'s' if len(rows) != 1 else ''}: nothing was imported",
+            ["csv"],
+            rows=expected,
+        ),
     )
     assert snapshot(crud_engine) == before

@@ -12,6 +12,8 @@ from sqlalchemy import Engine, insert, select
 
 from shotline.app import create_app
 from shotline.models import Asset, Entity, ProjectMember, Shot
+from shotline.schemas.errors import RULES
+from tests.refusals import refusal
 from tests.shotline.crud.support import (
     Production,
     assert_refused,
@@ -145,13 +147,12 @@ def test_refused_rows(
     answer = call(client, crud_engine, method, url.format(**names), fill(body, names))
     assert (answer.status, answer.json()) == (
         status,
-        {
-            "detail": {
-                "field": "body",
-                "message": f"{len(rows)} of {len(body)} rows refused: nothing was created",
-                "rows": [{**row, "message": row["message"].format(**names)} for row in rows],
-            }
-        },
+        refusal(
+            RULES[status],
+            f"{len(rows)} of {len(body)} rows refused: nothing was created",
+            ["body"],
+            rows=[{**row, "message": row["message"].format(**names)} for row in rows],
+        ),
     )
     assert snapshot(crud_engine) == before
 
@@ -182,6 +183,6 @@ def test_only_managers_create(crud_engine: Engine, prod: Production) -> None:
         answer = mira.post(ASSETS.format(project=prod.project), json=_assets(prod, "Rope"))
     assert (answer.status_code, answer.json()) == (
         403,
-        {"detail": f"you may not add assets to project {prod.project}"},
+        refusal("forbidden", f"you may not add assets to project {prod.project}"),
     )
     assert _live_names(crud_engine, Asset, prod) == ["Brass Lantern", "Keeper"]

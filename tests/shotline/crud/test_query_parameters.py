@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from shotline.app import create_app
+from tests.refusals import refusal
 from tests.shotline.crud.support import Production, Snapshot, call, snapshot
 from tests.shotline.signin import AUTH
 
@@ -22,13 +23,12 @@ def test_a_filter_a_list_does_not_have_is_refused(
     answer = call(client, crud_engine, "GET", "/api/people?role=artist")
     assert (answer.status, answer.json()) == (
         400,
-        {
-            "detail": {
-                "field": "role",
-                "message": "unknown query parameter",
-                "valid": [*PAGE, "<list>.limit", "<list>.offset", "<list>.order"],
-            }
-        },
+        refusal(
+            "invalid",
+            "unknown query parameter",
+            ["role"],
+            valid=[*PAGE, "<list>.limit", "<list>.offset", "<list>.order"],
+        ),
     )
     # the token only
     assert answer.log.count == AUTH
@@ -36,7 +36,7 @@ def test_a_filter_a_list_does_not_have_is_refused(
 
 def test_the_first_unknown_parameter_is_named(client: TestClient, prod: Production) -> None:
     answer = client.get(f"/api/projects/{prod.project}/milestones?limit=1&after=2&before=3")
-    assert (answer.status_code, answer.json()["detail"]["field"]) == (400, "after")
+    assert (answer.status_code, answer.json()["detail"][0]["loc"]) == (400, ["after"])
 
 
 def test_known_parameters_still_work(client: TestClient, prod: Production) -> None:
@@ -64,9 +64,9 @@ def test_every_route_refuses_an_unknown_parameter(
         for method in methods:
             answer = client.request(method.upper(), url)
             assert answer.status_code == 400, (method, url, answer.text)
-            detail = answer.json()["detail"]
-            assert (detail["field"], detail["message"]) == ("bogus", "unknown query parameter")
-            assert "bogus" not in detail["valid"]
+            [detail] = answer.json()["detail"]
+            assert (detail["loc"], detail["msg"]) == (["bogus"], "unknown query parameter")
+            assert "bogus" not in detail["ctx"]["valid"]
     assert snapshot(crud_engine) == before
 
 
@@ -76,9 +76,12 @@ def test_nested_list_arguments_are_left_to_the_plan(client: TestClient, prod: Pr
     url = f"/api/projects/{prod.project}/assets?fields=id,task_details.id"
     assert client.get(f"{url}&task_details.limit=1").status_code == 200
     not_a_list = client.get(f"{url}&name.limit=1")
-    assert (not_a_list.status_code, not_a_list.json()["detail"]["message"]) == (
+    assert (not_a_list.status_code, not_a_list.json()["detail"][0]["msg"]) == (
         400,
         "not a list: name.limit",
     )
     unknown = client.get(f"{url}&task_details.color=red")
-    assert (unknown.status_code, unknown.json()["detail"]["field"]) == (400, "task_details.color")
+    assert (unknown.status_code, unknown.json()["detail"][0]["loc"]) == (
+        400,
+        ["task_details.color"],
+    )
