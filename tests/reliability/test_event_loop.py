@@ -22,9 +22,10 @@ ASYNC_ENDPOINTS = {
     # The file arrives in chunks written by a thread; checks and the record
     # of the preview run in threads (shotline.api.crud.previews).
     ("POST", "/api/comments/{comment_id}/previews"),
-    # The CSV is read whole (at most MAX_CSV_BYTES), then checked and
-    # applied in a thread (shotline.api.crud.casting).
+    # The CSVs are read whole (at most MAX_CSV_BYTES), then checked and
+    # applied in a thread (shotline.api.crud.casting, .asset_csv).
     ("POST", "/api/projects/{project_id}/casting.csv"),
+    ("POST", "/api/projects/{project_id}/assets.csv"),
     # Strawberry's router: parsing is bounded by the query text limit,
     # execution runs in a thread.
     ("GET", "/graphql"),
