@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from tests.refusals import refusal
 from tests.shotline.crud.support import Production, call
 from tests.shotline.signin import AUTH
 
@@ -37,10 +38,10 @@ def test_refusals(client: TestClient, prod: Production) -> None:
     unknown = client.get(f"{url}?task_status=wipp")
     assert (unknown.status_code, unknown.json()) == (
         400,
-        {"detail": {"field": "task_status", "message": "unknown task status 'wipp'"}},
+        refusal("invalid", "unknown task status 'wipp'", ["task_status"]),
     )
     missing = client.get("/api/projects/2000000000/tasks.csv")
     assert (missing.status_code, missing.json()) == (
         404,
-        {"detail": "project 2000000000 not found"},
+        refusal("not_found", "project 2000000000 not found"),
     )
