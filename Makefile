@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install test lint typecheck pytest run bench clean web web-test bench-web dist matrix docs ui-screenshots
+.PHONY: install test lint typecheck pytest run bench clean web web-test bench-web bench-events dist matrix docs ui-screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -100,6 +100,11 @@ $(BENCH_STAMP): pyproject.toml loadplan/pyproject.toml | $(BIN)/python
 
 bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python -m bench.run --scale $(SCALE) --dialect $(DIALECT) $(BENCH_ARGS)
+
+# Event delivery: 200 streams on 2 server processes, 50 changes a second for
+# 60 s, on PostgreSQL (BENCH_POSTGRESQL_URL, default the local server's db test).
+bench-events: $(STAMP)
+	$(BIN)/python -m bench.events $(BENCH_ARGS)
 
 # The browser benchmark of the web app on the large demo (headless Chromium).
 bench-web: $(STAMP) web

@@ -33,6 +33,9 @@ casting                 its asset and the entity it is cast into are live
                         and both visible (as entities, above)
 preview                 its comment is visible (so a client sees no preview
                         of an internal comment)
+event                   what it is about is visible (see
+                        :mod:`shotline.events.rules`: evaluated from the
+                        database, so that it also decides who receives it)
 ======================= ==================================================
 
 ``:reads_all`` are the projects where the role is admin, manager,
@@ -105,11 +108,13 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 import loadplan
 from loadplan.rules import conditions
+from shotline.events.rules import readable_by
 from shotline.models import (
     Casting,
     Comment,
     Entity,
     Episode,
+    Event,
     Milestone,
     Person,
     Preview,
@@ -142,6 +147,7 @@ __all__ = [
     "casting_rule",
     "comment_rule",
     "entity_rule",
+    "event_rule",
     "is_client_on",
     "member_rule",
     "milestone_rule",
@@ -428,6 +434,15 @@ def member_rule(member: Any, context: Any) -> ColumnElement[bool]:
     return _within(member.project_id, sorted(principal.projects))
 
 
+def event_rule(event: Any, context: Any) -> ColumnElement[bool]:
+    """Row rule of :class:`~shotline.models.Event`: the rules of reads,
+    applied to what the event is about (:mod:`shotline.events.rules`)."""
+    principal = principal_of(context)
+    if principal.is_admin:
+        return true()
+    return readable_by(principal.person_id, event)
+
+
 RULES: loadplan.Rules = {
     Project: project_rule,
     ProjectMember: member_rule,
@@ -438,6 +453,7 @@ RULES: loadplan.Rules = {
     Task: task_rule,
     Comment: comment_rule,
     TimeLog: time_log_rule,
+    Event: event_rule,
 }
 """The row rules of every request, REST and GraphQL alike; each receives the
 request's context (see :func:`principal_of`)."""

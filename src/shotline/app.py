@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import Depends, FastAPI
 from sqlalchemy import Engine
 
@@ -11,6 +14,7 @@ from shotline.auth import AuthenticationMiddleware, current_principal
 from shotline.body_limit import BodySizeLimit, RouteLimit
 from shotline.csvfiles import MAX_CSV_BYTES
 from shotline.db import session_factory
+from shotline.events.broker import Broker
 from shotline.graphql import graphql_router
 from shotline.query_parameters import known_only
 from shotline.request_id import RequestIdMiddleware
@@ -54,6 +58,14 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     and static files (see :mod:`shotline.auth` and :mod:`shotline.web`).
     """
     settings = settings or Settings()
+    sessions = session_factory(engine)
+    broker = Broker(engine, sessions)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await broker.stop()
+
     app = FastAPI(
         title="Shotline",
         version="0.1.0",
@@ -61,9 +73,12 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
         # Served by shotline.web from the package's own files, not a CDN.
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.engine = engine
-    app.state.sessions = session_factory(engine)
+    app.state.sessions = sessions
+    # Starts with the first stream; stops (closing every stream) at shutdown.
+    app.state.events = broker
     app.state.settings = settings
     errors.install(app)
     openapi.install(app, settings)

@@ -37,7 +37,7 @@ import secrets
 from collections.abc import Iterable
 from functools import cache
 from typing import Annotated
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -281,13 +281,25 @@ def _csrf_matches(scope: Scope, secret: str) -> bool:
     return sent is not None and hmac.compare_digest(sent.strip(), csrf_token(secret))
 
 
+def _same_origin(scope: Scope) -> bool:
+    """Whether a WebSocket was opened by a page of this server (its
+    ``Origin`` names the host the socket is opened to)."""
+    origin, host = _header(scope, b"origin"), _header(scope, b"host")
+    return origin is not None and host is not None and urlsplit(origin).netloc == host
+
+
 class AuthenticationMiddleware:
     """401 for every HTTP request but ``public`` paths, paths starting with
     one of ``public_prefixes`` (and the GraphiQL page: a GET of
     ``graphql_path`` without a ``query``), before anything else runs; the
     resolved principal goes to ``scope["state"]["principal"]``. A change
     authenticated by the session cookie without its CSRF token is a 403.
-    WebSocket connections are refused: the application serves none."""
+
+    WebSockets are GraphQL subscriptions only: one to ``graphql_path`` with
+    a live token (bearer, or the session cookie from a page of this server:
+    its ``Origin`` must be the server itself, as a cookie goes with a socket
+    any page opens) is let through, with its principal; any other is closed
+    with 1008 before anything runs."""
 
     def __init__(
         self,
@@ -316,9 +328,12 @@ class AuthenticationMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
-            # Shotline serves no WebSocket (GraphQL has no subscriptions):
-            # refused before anything runs, token or not.
-            await send({"type": "websocket.close", "code": 1008})
+            principal = await self._socket_principal(scope)
+            if principal is None:
+                await send({"type": "websocket.close", "code": 1008})
+                return
+            scope.setdefault("state", {})["principal"] = principal
+            await self.app(scope, receive, send)
             return
         if scope["type"] != "http" or self._is_public(scope):
             await self.app(scope, receive, send)
@@ -346,6 +361,24 @@ class AuthenticationMiddleware:
                 return
             response = self._refusal(scope, "invalid, expired or revoked token", invalid=True)
         await response(scope, receive, send)
+
+    async def _socket_principal(self, scope: Scope) -> Principal | None:
+        path = scope["path"]
+        root = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :]
+        if path != self.graphql_path:
+            return None
+        secret = _bearer_secret(scope)
+        if secret is None:
+            secret = _cookie_secret(scope)
+            if secret is None or not _same_origin(scope):
+                return None
+        app = scope["app"]
+        principal: Principal | None = await run_in_threadpool(
+            resolve_token, app.state.sessions, secret, app.state.settings
+        )
+        return principal
 
     def _refusal(
         self, scope: Scope, detail: str, *, invalid: bool = False, status: int = 401

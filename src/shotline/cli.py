@@ -21,6 +21,7 @@ from rich.table import Table
 from sqlalchemy import Engine, Select, create_engine, func, select
 from sqlalchemy.orm import Session
 
+from shotline import asgi
 from shotline.app import create_app
 from shotline.db import is_up_to_date, make_engine, upgrade
 from shotline.demo import (
@@ -31,6 +32,7 @@ from shotline.demo import (
     create_demo,
     demo_email,
 )
+from shotline.events.log import notifies_itself
 from shotline.models import (
     Asset,
     Comment,
@@ -77,10 +79,23 @@ def serve(
         ScaleName | None,
         typer.Option(help="Create a demo production of this scale when the database is empty."),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Server processes (PostgreSQL only: it tells every process of every change).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the REST and GraphQL APIs, migrating the database first."""
     settings = Settings()
     engine = make_engine(database_url, statement_timeout=settings.statement_timeout_seconds)
+    if workers > 1 and not notifies_itself(engine):
+        console.print(
+            "[red]--workers needs PostgreSQL[/red]: on SQLite and MariaDB, changes reach "
+            "the event streams of the process that made them only"
+        )
+        raise typer.Exit(2)
     upgrade(engine)
     if demo_if_empty is not None:
         with Session(engine) as session:
@@ -93,6 +108,18 @@ def serve(
     # What uploads cut off by a crash left behind (older ones only: another
     # server may be receiving into the same folder).
     LocalStore(settings.preview_dir).sweep()
+    if workers > 1:
+        engine.dispose()
+        os.environ[asgi.DATABASE_URL] = database_url
+        uvicorn.run(
+            "shotline.asgi:application",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            timeout_graceful_shutdown=settings.shutdown_seconds,
+        )
+        return
     application = create_app(engine, settings)
     # Everything allocated so far lives as long as the server: keep it out of
     # the collector's way, and collect young garbage less eagerly (a large

@@ -16,19 +16,26 @@ import anyio
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection
 
 from loadplan.fastapi import EndpointSettings
+from shotline.events.log import act_as
 from shotline.settings import Settings
 
 
-async def get_session(request: Request) -> AsyncIterator[Session]:
+async def get_session(request: HTTPConnection) -> AsyncIterator[Session]:
     """A session per request; endpoints that write commit, anything else rolls back.
+
+    Its changes are recorded in the event log as the principal's. A
+    connection rather than a request: GraphQL's WebSocket has one too.
 
     Opening a session touches no connection (the first statement takes
     one, in the endpoint's thread); closing it rolls back on the connection,
     so it runs in a thread.
     """
     session: Session = request.app.state.sessions()
+    principal = getattr(request.state, "principal", None)
+    act_as(session, principal.person_id if principal is not None else None)
     try:
         yield session
     finally:

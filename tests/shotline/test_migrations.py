@@ -68,7 +68,7 @@ def test_upgrade_twice_is_a_no_op_and_downgrade_removes_everything(engine: Engin
     upgrade(engine)
     with engine.connect() as connection:
         head = ScriptDirectory.from_config(alembic_config(connection)).get_current_head()
-        assert MigrationContext.configure(connection).get_current_revision() == head == "0009"
+        assert MigrationContext.configure(connection).get_current_revision() == head == "0010"
 
     with engine.begin() as connection:
         command.downgrade(alembic_config(connection), "base")

@@ -14,6 +14,13 @@ def public_routers() -> list[APIRouter]:
 
 def routers() -> list[APIRouter]:
     """Routers of the endpoints that need a token."""
-    from shotline.api import aggregates, auth, crud, grid
+    from shotline.api import aggregates, auth, crud, events, grid, notifications
 
-    return [auth.router, grid.router, aggregates.router, crud.router]
+    return [
+        auth.router,
+        grid.router,
+        aggregates.router,
+        crud.router,
+        events.router,
+        notifications.router,
+    ]

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Request
 from sqlalchemy.orm import Session
+from starlette.requests import HTTPConnection
 
 from shotline.access import Principal, principal_of
 from shotline.deps import DB
 
 
-async def get_context(request: Request, session: DB) -> dict[str, Any]:
+async def get_context(request: HTTPConnection, session: DB) -> dict[str, Any]:
     """The ``context_getter`` dependency of the GraphQL router."""
     return {"session": session, "principal": getattr(request.state, "principal", None)}
 

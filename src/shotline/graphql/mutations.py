@@ -27,7 +27,7 @@ import strawberry
 from pydantic import TypeAdapter, ValidationError
 
 from shotline import models as m
-from shotline.graphql import team
+from shotline.graphql import events, team
 from shotline.graphql.context import principal, session_of
 from shotline.graphql.errors import BadInput, answered_as_graphql, key
 from shotline.graphql.types import Project, Task
@@ -134,4 +134,11 @@ class Mutation:
     )
     remove_project_member: Project = strawberry.mutation(
         resolver=team.remove_project_member, description="Take a person off a project's team."
+    )
+    mark_notifications_read: int = strawberry.mutation(
+        resolver=events.mark_notifications_read,
+        description="Mark a notification read, or all of them; answers how many are unread.",
+    )
+    watch_task: bool = strawberry.mutation(
+        resolver=events.watch_task, description="Follow a task, or stop (watch: false)."
     )

@@ -21,6 +21,9 @@ Schema overview (types in :mod:`shotline.graphql.types`, mutations in
   with the changed task; ``addProjectMember``, ``setProjectMemberRole``,
   ``removeProjectMember``, answering with the project (its ``members`` are
   its team, with each one's ``projectRole``).
+- Subscription ``events(projectId)``: the events of docs/events.md the
+  person may read, as they are committed (:mod:`shotline.graphql.events`),
+  over the ``graphql-transport-ws`` WebSocket protocol.
 
 Each collection is a plain list (``shots``) and a Relay connection
 (``shotConnection``; a project's entities of every kind only the latter, as
@@ -51,7 +54,8 @@ bring the database down:
   by the size of their text.
 
 Every operation needs a bearer token (a missing or bad one is an HTTP 401
-whose body has an ``UNAUTHENTICATED`` error); the GraphiQL page does not. The
+whose body has an ``UNAUTHENTICATED`` error; a subscription's WebSocket
+without one is closed with 1008); the GraphiQL page does not. The
 access rules of :mod:`shotline.access` apply to every level of every
 operation (a project the principal is not on is ``null``, a vendor's lists
 hold only their tasks and those tasks' entities), and a mutation the
@@ -83,6 +87,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from strawberry.extensions import MaskErrors
 from strawberry.fastapi import GraphQLRouter
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionContext, ExecutionResult, unset
 from strawberry.types.graphql import OperationType
 
@@ -91,8 +96,10 @@ from loadplan import PlanError
 from shotline import models as m
 from shotline.access import RULES
 from shotline.errors import TIMED_OUT, timed_out
+from shotline.graphql import events
 from shotline.graphql.context import get_context, principal, session_of
 from shotline.graphql.errors import key
+from shotline.graphql.events import NotificationNode, Subscription
 from shotline.graphql.limits import DocumentCache, GraphQLLimits, RequestLimits
 from shotline.graphql.mutations import Mutation
 from shotline.graphql.types import (
@@ -129,6 +136,8 @@ class Query:
     task_types: list[TaskType] = lp.field()
     task_statuses: list[TaskStatus] = lp.field()
     asset_types: list[AssetType] = lp.field()
+    notifications: list[NotificationNode] = strawberry.field(resolver=events.notifications)
+    unread_notification_count: int = strawberry.field(resolver=events.unread_notification_count)
 
     @strawberry.field
     def project(self, id: strawberry.ID) -> Project | None:
@@ -277,6 +286,7 @@ def make_schema(settings: Settings) -> ShotlineSchema:
     schema = ShotlineSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=ENTITY_TYPES,
         extensions=[
             # First: it refuses what is too big to run before anything else
@@ -337,6 +347,11 @@ class _Router(GraphQLRouter[Any, None]):
 def make_router(settings: Settings) -> APIRouter:
     """The ``/graphql`` routes; each request gets a session of its own (see
     :mod:`shotline.graphql.context`)."""
-    # No subscriptions, so no WebSocket protocol: every operation is an HTTP
-    # request, which the authentication middleware checks.
-    return _Router(make_schema(settings), context_getter=get_context, subscription_protocols=())
+    # Subscriptions over graphql-transport-ws only (the protocol of
+    # graphql-ws, which current clients speak); the authentication
+    # middleware checks the WebSocket's token when it opens.
+    return _Router(
+        make_schema(settings),
+        context_getter=get_context,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+    )

@@ -7,6 +7,13 @@ from shotline.models.auth import AuthToken, LoginFailure, TokenKind
 from shotline.models.base import Base
 from shotline.models.casting import Casting
 from shotline.models.entities import Asset, Entity, Episode, Sequence, Shot
+from shotline.models.events import (
+    Event,
+    EventRecipient,
+    NotificationRead,
+    NotificationState,
+    TaskWatch,
+)
 from shotline.models.people import Department, Person, Role
 from shotline.models.pipeline import (
     AssetType,
@@ -33,9 +40,13 @@ __all__ = [
     "Department",
     "Entity",
     "Episode",
+    "Event",
+    "EventRecipient",
     "ForEntity",
     "LoginFailure",
     "Milestone",
+    "NotificationRead",
+    "NotificationState",
     "Person",
     "Preview",
     "Project",
@@ -50,6 +61,7 @@ __all__ = [
     "Task",
     "TaskStatus",
     "TaskType",
+    "TaskWatch",
     "TimeLog",
     "TokenKind",
     "task_assignee",

@@ -23,6 +23,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from shotline.events.log import Change, record
 from shotline.models import AssetType, Entity, Episode, Shot
 from shotline.models import Sequence as SequenceModel
 from shotline.models.entities import name_key
@@ -158,9 +159,10 @@ def create_many(
     naming each refused row; answers their ids, in the rows' order. The
     caller has checked that the principal may add entities to the project.
 
-    Three statements whatever the number of rows: the ``entity`` rows in one
+    Four statements whatever the number of rows: the ``entity`` rows in one
     multi-row insert, their ids read back by their name keys (unique among
-    the project's live entities), the kind's own rows in one insert. (The
+    the project's live entities), the kind's own rows in one insert, and
+    their ``entity.created`` events in one more. (The
     ORM inserts joined-inheritance rows one at a time where the database
     cannot return a batch's ids in order.)
     """
@@ -200,6 +202,18 @@ def create_many(
         insert(own),
         [
             {"id": ident, **{c: v for c, v in row.items() if c in own.c and c != "id"}}
+            for ident, row in zip(created, rows, strict=True)
+        ],
+    )
+    record(
+        session,
+        [
+            Change(
+                "entity.created",
+                project_id=project_id,
+                entity_id=ident,
+                payload={"kind": kind, "name": row["name"]},
+            )
             for ident, row in zip(created, rows, strict=True)
         ],
     )

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, aliased
 from shotline.access import Principal, can_manage, visible
 from shotline.csvfiles import CsvFile, CsvRefused, CsvRow, RowError, read_csv, write_csv
 from shotline.errors import BadRequest
+from shotline.events.log import Change, record
 from shotline.models import (
     Asset,
     AssetType,
@@ -126,6 +127,31 @@ def _write(session: Session, project_id: int, links: Sequence[Link]) -> None:
     ]
     if kept:
         session.execute(insert(Casting), kept)
+    by_entity: dict[int, list[dict[str, int]]] = {}
+    for link in links:
+        by_entity.setdefault(link.entity_id, []).append(
+            {"asset_id": link.asset_id, "occurrences": link.occurrences}
+        )
+    record(
+        session,
+        [
+            _casting_changed(project_id, entity_id, assets)
+            for entity_id, assets in sorted(by_entity.items())
+        ],
+    )
+
+
+def _casting_changed(
+    project_id: int, entity_id: int, assets: list[dict[str, int]], *, replaced: bool = False
+) -> Change:
+    """The casting of an entity changed: ``assets`` with their new occurrences
+    (0: no longer cast); ``replaced``: they are its whole casting now."""
+    return Change(
+        "casting.changed",
+        project_id=project_id,
+        entity_id=entity_id,
+        payload={"assets": assets, "replaced": replaced},
+    )
 
 
 def set_links(session: Session, me: Principal, project_id: int, links: Sequence[Link]) -> None:
@@ -177,6 +203,8 @@ def replace_casting(
                 for asset_id, occurrences in assets
             ],
         )
+    listed = [{"asset_id": a, "occurrences": n} for a, n in assets]
+    record(session, [_casting_changed(entity.project_id, entity_id, listed, replaced=True)])
 
 
 # -- CSV ----------------------------------------------------------------------------
@@ -347,6 +375,12 @@ def import_csv(
         setattr(report, outcome, getattr(report, outcome) + 1)
     if links and not dry_run:
         _write(session, project_id, links)
+    if not dry_run:
+        counts = {
+            key: getattr(report, key)
+            for key in ("rows", "created", "updated", "removed", "unchanged")
+        }
+        record(session, [Change("casting.imported", project_id=project_id, payload=counts)])
     return report
 
 

@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session
 
 from shotline.access import Principal, can_manage
 from shotline.errors import Conflict
+from shotline.events.changes import changed_fields, entity_change
+from shotline.events.log import Change, record
 from shotline.models import Entity, Episode, Sequence, Shot, Task
 from shotline.services import NO_SYNC
 from shotline.services.checks import Check, may, row_exists, seen, verify
@@ -88,6 +90,7 @@ def create(session: Session, model: type[Entity], project_id: int, values: dict[
     entity = model(project_id=project_id, created_at=now, updated_at=now, **values)
     session.add(entity)
     flush_named(session, entity)
+    record(session, [entity_change("entity.created", entity)])
     return entity.id
 
 
@@ -95,11 +98,15 @@ def change(session: Session, entity: Entity, values: dict[str, Any]) -> None:
     """Apply an update (flushed, not committed). ``updated_at`` is set here:
     the ORM refreshes it only when a column of the ``entity`` table changes,
     not when only the kind's own table does (a shot's frames, an asset's type)."""
+    changes: dict[str, Any] = {}
     if values:
         for key, value in values.items():
             setattr(entity, key, value)
+        changes = changed_fields(entity, values)
         entity.updated_at = utcnow()
     flush_named(session, entity)
+    if changes:
+        record(session, [entity_change("entity.updated", entity, {"changes": changes})])
 
 
 def _live_children(model: type[Entity], entity_id: int, what: str) -> list[Check]:
@@ -128,6 +135,12 @@ def soft_delete(
         ),
         *_live_children(model, entity_id, what),
     )
+    project_id, kind, name = session.execute(
+        select(Entity.project_id, Entity.kind, Entity.name).where(Entity.id == entity_id)
+    ).one()
+    task_ids = session.scalars(
+        select(Task.id).where(Task.entity_id == entity_id).order_by(Task.id)
+    ).all()
     now = utcnow()
     session.execute(
         update(Entity).where(Entity.id == entity_id).values(deleted_at=now, name_key=None),
@@ -138,4 +151,12 @@ def soft_delete(
         .where(Task.entity_id == entity_id, Task.deleted_at.is_(None))
         .values(deleted_at=now),
         execution_options=NO_SYNC,
+    )
+    about = {"project_id": project_id, "entity_id": entity_id}
+    record(
+        session,
+        [
+            Change("entity.deleted", **about, payload={"kind": kind, "name": name}),
+            *(Change("task.deleted", **about, task_id=task_id) for task_id in task_ids),
+        ],
     )

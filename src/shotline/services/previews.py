@@ -25,9 +25,11 @@ from sqlalchemy.orm import Session
 
 from shotline.access import Principal, can_change_comment
 from shotline.errors import UnsupportedType
+from shotline.events.log import Change, record
 from shotline.models import Comment, Preview, Task
 from shotline.services import NO_SYNC
 from shotline.services.checks import fetch, may, sees
+from shotline.softdelete import INCLUDE_DELETED
 from shotline.storage import BlobStore, Incoming
 
 THUMBNAIL_SIZE = (320, 320)
@@ -210,6 +212,7 @@ def attach(
         session.add(preview)
         session.flush()
         refresh_thumbnails(session, [comment.task_id])
+        record(session, [preview_change(session, "preview.created", preview, comment.internal)])
     except BaseException:
         forget(session, store, created)
         raise
@@ -265,9 +268,30 @@ def delete_preview(session: Session, me: Principal, preview_id: int) -> None:
         ),
     )
     task_id = preview.task_id
+    internal = session.scalar(select(Comment.internal).where(Comment.id == preview.comment_id))
     session.delete(preview)
     session.flush()
     refresh_thumbnails(session, [task_id])
+    record(session, [preview_change(session, "preview.deleted", preview, bool(internal))])
+
+
+def preview_change(session: Session, kind: str, preview: Preview, internal: bool) -> Change:
+    """A preview's event, about its task (whose thumbnail it may change):
+    clients do not receive those of internal comments."""
+    project_id, entity_id = session.execute(
+        select(Task.project_id, Task.entity_id)
+        .where(Task.id == preview.task_id)
+        .execution_options(**{INCLUDE_DELETED: True})
+    ).one()
+    return Change(
+        kind,
+        project_id=project_id,
+        entity_id=entity_id,
+        task_id=preview.task_id,
+        comment_id=preview.comment_id,
+        restricted=internal,
+        payload={"preview_id": preview.id, "filename": preview.filename},
+    )
 
 
 def unused_keys(session: Session, keys: Sequence[str]) -> list[str]:

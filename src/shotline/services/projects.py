@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from shotline.access import Principal, can_create_projects
 from shotline.errors import BadRequest, Forbidden
+from shotline.events.log import Change, record
 from shotline.models import Project, ProjectMember, Role
 from shotline.services.checks import unique, verify
 
@@ -40,4 +41,14 @@ def create_project(
         project.members = [ProjectMember(person_id=me.person_id, role=Role.MANAGER)]
     session.add(project)
     session.flush()
+    record(
+        session,
+        [
+            Change(
+                "project.created",
+                project_id=project.id,
+                payload={"name": project.name, "code": project.code},
+            )
+        ],
+    )
     return project.id, dataclasses.replace(me, projects={**me.projects, project.id: Role.MANAGER})

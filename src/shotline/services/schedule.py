@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from shotline.access import Principal, can_manage, visible
 from shotline.errors import BadRequest
+from shotline.events.changes import changed_fields
+from shotline.events.log import Change, record
 from shotline.models import (
     Entity,
     Milestone,
@@ -61,7 +63,18 @@ def create_milestone(
     milestone = Milestone(project_id=project_id, **values)
     session.add(milestone)
     session.flush()
+    record(session, [_milestone_change("milestone.created", milestone)])
     return milestone
+
+
+def _milestone_change(
+    kind: str, milestone: Milestone, payload: dict[str, Any] | None = None
+) -> Change:
+    return Change(
+        kind,
+        project_id=milestone.project_id,
+        payload={"milestone_id": milestone.id, "name": milestone.name, **(payload or {})},
+    )
 
 
 def _editable(me: Principal, milestone_id: int) -> list[Check]:
@@ -85,13 +98,17 @@ def update_milestone(
     )
     for key, value in values.items():
         setattr(milestone, key, value)
+    changes = changed_fields(milestone, values)
     session.flush()
+    if changes:
+        record(session, [_milestone_change("milestone.updated", milestone, {"changes": changes})])
 
 
 def delete_milestone(session: Session, me: Principal, milestone_id: int) -> None:
     milestone = fetch(session, Milestone, milestone_id, "milestone", *_editable(me, milestone_id))
     session.delete(milestone)
     session.flush()
+    record(session, [_milestone_change("milestone.deleted", milestone)])
 
 
 # -- Workload -----------------------------------------------------------------------

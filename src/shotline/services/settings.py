@@ -18,6 +18,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from shotline.access import Principal, can_manage
 from shotline.errors import Conflict
+from shotline.events.log import Change, record
 from shotline.models import (
     Project,
     ProjectTaskStatus,
@@ -90,3 +91,13 @@ def replace(
                 for position, ident in enumerate(ids)
             ],
         )
+    record(
+        session,
+        [
+            Change(
+                "settings.changed",
+                project_id=project_id,
+                payload={vocabulary.link_column.removesuffix("_id") + "_ids": list(ids)},
+            )
+        ],
+    )

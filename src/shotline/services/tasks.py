@@ -40,6 +40,8 @@ from shotline.access import (
     visible,
 )
 from shotline.errors import BadRequest, Conflict, Forbidden, NotFound
+from shotline.events.changes import comment_change, task_change
+from shotline.events.log import Change, record
 from shotline.models import (
     Comment,
     Entity,
@@ -69,6 +71,7 @@ from shotline.services.checks import (
     sees,
     verify,
 )
+from shotline.services.notifications import mentioned
 from shotline.softdelete import INCLUDE_DELETED
 from shotline.sqltypes import utcnow
 
@@ -193,6 +196,25 @@ def create_tasks(
         # An ORM bulk INSERT: one executemany without RETURNING on every
         # dialect (unit-of-work inserts go row by row on SQLite).
         session.execute(insert(Task), rows)
+        created = session.execute(
+            select(Task.id, Task.entity_id).where(
+                Task.task_type_id == task_type_id, Task.entity_id.in_(new)
+            )
+        ).all()
+        payload = {"task_type_id": task_type_id, "task_status_id": status_id}
+        record(
+            session,
+            [
+                Change(
+                    "task.created",
+                    project_id=project_id,
+                    entity_id=entity_id,
+                    task_id=task_id,
+                    payload=payload,
+                )
+                for task_id, entity_id in sorted(created)
+            ],
+        )
     return new
 
 
@@ -263,6 +285,7 @@ def restore_task(session: Session, me: Principal, task_id: int) -> None:
     if task.deleted_at is not None:
         task.deleted_at = None
         session.flush()
+        record(session, [task_change("task.restored", task)])
 
 
 def soft_delete_task(session: Session, me: Principal, task_id: int) -> None:
@@ -272,6 +295,7 @@ def soft_delete_task(session: Session, me: Principal, task_id: int) -> None:
     )
     task.soft_delete()
     session.flush()
+    record(session, [task_change("task.deleted", task)])
 
 
 def status_refused(session: Session, task_status_id: int, task_ids: Sequence[int]) -> Forbidden:
@@ -306,6 +330,8 @@ def set_status(
         select(
             Task.id,
             Task.project_id,
+            Task.entity_id,
+            Task.task_status_id,
             _may_change_status(me).label("allowed"),
             can_set_status(me, task_status_id).label("permitted"),
         )
@@ -313,7 +339,7 @@ def set_status(
         .order_by(Task.id)
         .with_for_update(of=Task)
     ).all()
-    projects = {task_id: project for task_id, project, _, _ in found}
+    projects = {task_id: project for task_id, project, _, _, _, _ in found}
     absent = missing(task_ids, projects)
     if absent:
         raise not_found("task", "tasks", absent)
@@ -322,10 +348,10 @@ def set_status(
         raise BadRequest(
             "task_ids", f"not in project {project_id}: {naming('task', 'tasks', elsewhere)}"
         )
-    refused = sorted(task_id for task_id, _, allowed, _ in found if not allowed)
+    refused = sorted(task_id for task_id, _, _, _, allowed, _ in found if not allowed)
     if refused:
         raise Forbidden(f"you may not change the status of {naming('task', 'tasks', refused)}")
-    ruled_out = [task_id for task_id, _, _, permitted in found if not permitted]
+    ruled_out = [task_id for task_id, _, _, _, _, permitted in found if not permitted]
     if ruled_out:
         raise status_refused(session, task_status_id, ruled_out)
     session.execute(
@@ -333,6 +359,20 @@ def set_status(
         .where(Task.id.in_(task_ids), Task.deleted_at.is_(None))
         .values(task_status_id=task_status_id, updated_at=utcnow()),
         execution_options=NO_SYNC,
+    )
+    record(
+        session,
+        [
+            Change(
+                "task.status_changed",
+                project_id=project_id,
+                entity_id=entity_id,
+                task_id=task_id,
+                payload={"before": before, "after": task_status_id},
+            )
+            for task_id, _, entity_id, before, _, _ in found
+            if before != task_status_id
+        ],
     )
 
 
@@ -393,10 +433,20 @@ def change_status(session: Session, me: Principal, task_id: int, task_status_id:
         *_new_status(session, me, task_id, task_status_id),
         lock=True,
     )
+    before = task.task_status_id
     task.task_status_id = task_status_id
     task.updated_at = utcnow()
     session.flush()
+    if before != task_status_id:
+        record(session, [_status_changed(task, before)])
     return task
+
+
+def _status_changed(task: Task, before: int, comment_id: int | None = None) -> Change:
+    payload = {"before": before, "after": task.task_status_id}
+    if comment_id is not None:
+        payload["comment_id"] = comment_id
+    return task_change("task.status_changed", task, payload, comment_id=comment_id)
 
 
 def add_comment(
@@ -439,10 +489,23 @@ def add_comment(
         created_at=now,
     )
     session.add(note)
+    before = task.task_status_id
     if task_status_id is not None:
         task.task_status_id = task_status_id
         task.updated_at = now
     session.flush()
+    changes = [
+        comment_change(
+            "comment.created",
+            note,
+            task.project_id,
+            task.entity_id,
+            recipients=mentioned(session, task.project_id, text, internal),
+        )
+    ]
+    if task_status_id is not None and task_status_id != before:
+        changes.append(_status_changed(task, before, note.id))
+    record(session, changes)
     return task, note
 
 
@@ -532,12 +595,32 @@ def assign(
     added = [{"task_id": task_id, "person_id": p} for p in person_ids if p not in current]
     if added:
         session.execute(insert(task_assignee), added)
+    record(
+        session,
+        [
+            *(_assignment("task.unassigned", task, p) for p in sorted(leaving)),
+            *(_assignment("task.assigned", task, row["person_id"]) for row in added),
+        ],
+    )
     return task
+
+
+def _assignment(kind: str, task: Task, person_id: int) -> Change:
+    """An assignment or its end, addressed to the person (a vendor who is no
+    longer assigned still learns of it)."""
+    return Change(
+        kind,
+        project_id=task.project_id,
+        entity_id=task.entity_id,
+        task_id=task.id,
+        person_id=person_id,
+        recipients=(person_id,),
+    )
 
 
 def unassign(session: Session, me: Principal, task_id: int, person_id: int) -> None:
     """Remove one assignee (a 404 when that person is not assigned)."""
-    fetch(
+    task = fetch(
         session,
         Task,
         task_id,
@@ -557,3 +640,4 @@ def unassign(session: Session, me: Principal, task_id: int, person_id: int) -> N
             task_assignee.c.task_id == task_id, task_assignee.c.person_id == person_id
         )
     )
+    record(session, [_assignment("task.unassigned", task, person_id)])

@@ -15,11 +15,14 @@ over), they simply no longer see it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, delete, insert, update
 from sqlalchemy.orm import Session
 
 from shotline.access import Principal, can_manage
 from shotline.errors import BadRequest, Conflict, NotFound
+from shotline.events.log import Change, record
 from shotline.models import Person, Project, ProjectMember, Role
 from shotline.services import NO_SYNC
 from shotline.services.checks import Check, may, present, row_exists, seen, verify
@@ -66,6 +69,7 @@ def add_member(
     session.execute(
         insert(ProjectMember).values(project_id=project_id, person_id=person_id, role=role)
     )
+    record(session, [_membership("member.added", project_id, person_id, {"role": role})])
 
 
 def set_member_role(
@@ -80,6 +84,7 @@ def set_member_role(
         .values(role=role),
         execution_options=NO_SYNC,
     )
+    record(session, [_membership("member.role_changed", project_id, person_id, {"role": role})])
 
 
 def remove_member(session: Session, me: Principal, project_id: int, person_id: int) -> None:
@@ -90,6 +95,23 @@ def remove_member(session: Session, me: Principal, project_id: int, person_id: i
             ProjectMember.project_id == project_id, ProjectMember.person_id == person_id
         ),
         execution_options=NO_SYNC,
+    )
+    record(session, [_membership("member.removed", project_id, person_id)])
+
+
+def _membership(
+    kind: str, project_id: int, person_id: int, payload: dict[str, Any] | None = None
+) -> Change:
+    """A change of the team, addressed to the person (who may no longer be on it)."""
+    return Change(
+        kind,
+        project_id=project_id,
+        person_id=person_id,
+        payload={
+            key: value.value if isinstance(value, Role) else value
+            for key, value in (payload or {}).items()
+        },
+        recipients=(person_id,),
     )
 
 

@@ -290,6 +290,17 @@ READS = [
          expect=roles((200, []), artist=(200, [ANCHOR_MOD, CRATE_RIG, SH0020_ANIM]),
                       vendor=(200, [ANCHOR_RIG, BELL_MOD, SH0010_ANIM]),
                       outsider=(200, [ZED_MOD]))),
+    # Events: the studio as built has none (its rows were inserted directly);
+    # the events tests (tests/shotline/events) check who reads which.
+    Case("GET", "/api/projects/{project_id}/events", f"/api/projects/{P1}/events",
+         rows=items(), expect=roles((200, []), outsider=404)),
+    # The stream never ends: a bad Last-Event-ID answers before it starts.
+    Case("GET", "/api/events/stream", "/api/events/stream", headers={"Last-Event-ID": "x"},
+         expect=roles(400)),
+    Case("GET", "/api/notifications", "/api/notifications",
+         rows=lambda body: body["items"], expect=roles((200, []))),
+    Case("GET", "/api/notifications/unread-count", "/api/notifications/unread-count",
+         rows=lambda body: body["unread"], expect=roles((200, 0))),
     # The schedule: every member reads the milestones; the task list and the
     # workload hold only the tasks the principal sees; clients see no time spent.
     Case("GET", "/api/projects/{project_id}/milestones", f"/api/projects/{P1}/milestones",
@@ -542,6 +553,14 @@ WRITES = [
          expect=roles(201)),
     Case("DELETE", "/api/me/tokens/{token_id}", f"/api/me/tokens/{2_000_000_000}",
          expect=roles(404)),
+    # -- Notifications: one's own; watching a task one sees.
+    Case("POST", "/api/notifications/{event_id}/read", f"/api/notifications/{2_000_000_000}/read",
+         expect=roles(404)),
+    Case("POST", "/api/notifications/read", "/api/notifications/read", expect=roles(204)),
+    Case("PUT", "/api/tasks/{task_id}/watch", f"/api/tasks/{ANCHOR_MOD}/watch",
+         expect=roles(204, vendor=404, outsider=404)),
+    Case("DELETE", "/api/tasks/{task_id}/watch", f"/api/tasks/{ANCHOR_MOD}/watch",
+         expect=roles(204, vendor=404, outsider=404)),
 ]  # fmt: skip
 
 CASES = READS + WRITES
@@ -800,6 +819,17 @@ OPERATIONS = [
               variables={"task": str(ANCHOR_RIG)},
               rows=lambda d: d["addComment"]["commentCount"],
               expect=roles("FORBIDDEN", admin=3, manager=3, vendor=3, outsider="NOT_FOUND")),
+    # Notifications: one's own (the studio as built has none); watching a
+    # task one sees.
+    Operation("notifications", "{ notifications { read event { kind } } }",
+              rows=lambda d: d["notifications"], expect=roles([])),
+    Operation("unreadNotificationCount", "{ unreadNotificationCount }",
+              rows=lambda d: d["unreadNotificationCount"], expect=roles(0)),
+    Operation("markNotificationsRead", "mutation { markNotificationsRead }",
+              rows=lambda d: d["markNotificationsRead"], expect=roles(0)),
+    Operation("watchTask", "mutation($task: ID!) { watchTask(taskId: $task) }",
+              variables={"task": str(ANCHOR_MOD)}, rows=lambda d: d["watchTask"],
+              expect=roles(True, vendor="NOT_FOUND", outsider="NOT_FOUND")),
 ]  # fmt: skip
 
 

@@ -103,6 +103,12 @@ def test_the_openapi_document_declares_the_bearer_scheme(world: World) -> None:
         for method, operation in item.items()
     ]
     own = {"/api/auth/logout", "/api/me/password", "/api/me/tokens", "/api/me/tokens/{token_id}"}
+    # One's own notifications, and watching a task one sees (else 404).
+    own |= {
+        "/api/notifications/read",
+        "/api/notifications/{event_id}/read",
+        "/api/tasks/{task_id}/watch",
+    }
     for method, path, operation in operations:
         # GraphiQL's page is public; a query sent by GET needs a token all the same.
         if (method, path) in PUBLIC or (method, path) == ("GET", "/graphql"):
@@ -114,12 +120,20 @@ def test_the_openapi_document_declares_the_bearer_scheme(world: World) -> None:
             assert "403" in operation["responses"], (method, path)
 
 
-def test_websockets_are_refused(world: World) -> None:
-    """GraphQL has no subscriptions: no operation may bypass HTTP and its token."""
+@pytest.mark.parametrize(
+    ("path", "who"),
+    [("/graphql", None), ("/api/events/stream", "admin"), ("/docs", "admin")],
+    ids=["GraphQL without a token", "REST", "a page"],
+)
+def test_websockets_are_refused(world: World, path: str, who: str | None) -> None:
+    """A WebSocket is a GraphQL subscription with a token, or nothing: no
+    operation may bypass its token (the events tests check the subscriptions)."""
     with (
         pytest.raises(WebSocketDisconnect) as refused,
         world.client.websocket_connect(
-            "/graphql", subprotocols=["graphql-transport-ws"], headers=world.headers["admin"]
+            path,
+            subprotocols=["graphql-transport-ws"],
+            headers=world.headers[who] if who else {},
         ),
     ):
         pass

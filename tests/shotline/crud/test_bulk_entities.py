@@ -61,8 +61,9 @@ def test_create_many_assets(client: TestClient, crud_engine: Engine, prod: Produ
     assert many.status == 201
     assert len(many.json()) == 40
     # The project and permission check; the asset types; the names; the
-    # entity rows, their ids, the asset rows; the answer. For 3 rows as for 40.
-    assert created.log.count == many.log.count == AUTH + 7
+    # entity rows, their ids, the asset rows, their events; the answer. For 3
+    # rows as for 40.
+    assert created.log.count == many.log.count == AUTH + 8
 
 
 def test_create_many_shots(client: TestClient, crud_engine: Engine, prod: Production) -> None:

@@ -137,8 +137,8 @@ def test_replace_an_entity_s_casting(
         {"assets": [{"asset_id": prod.keeper, "occurrences": 3}]},
     )
     assert replaced.json() == [keeper(prod, 3)]
-    # the entity with its checks, the assets, DELETE, INSERT, read back
-    assert replaced.log.count == AUTH + 5
+    # the entity with its checks, the assets, DELETE, INSERT, INSERT event, read back
+    assert replaced.log.count == AUTH + 6
     assert links(crud_engine) == [
         (prod.sequence, prod.keeper, 1),
         (prod.shot, prod.keeper, 3),
@@ -174,8 +174,8 @@ def test_bulk_edit_a_project_s_casting(
         {"entity_id": prod.shot, "asset_id": prod.lantern, "occurrences": 5},
         {"entity_id": prod.shot2, "asset_id": prod.lantern, "occurrences": 3},
     ]
-    # checks, the entities, DELETE, INSERT, read back
-    assert changed.log.count == AUTH + 5
+    # checks, the entities, DELETE, INSERT, INSERT events, read back
+    assert changed.log.count == AUTH + 6
     assert links(crud_engine) == [
         (prod.sequence, prod.keeper, 1),
         (prod.shot, prod.lantern, 5),

@@ -80,8 +80,8 @@ def test_create_asset(client: TestClient, crud_engine: Engine, prod: Production)
         "asset_type_id": prod.prop,
     }
     assert (stored.kind, stored.asset_type_id, stored.deleted_at) == ("asset", prod.prop, None)
-    # checks, INSERT entity, INSERT asset, read back
-    assert created.log.count == AUTH + 4
+    # checks, INSERT entity, INSERT asset, INSERT event, read back
+    assert created.log.count == AUTH + 5
 
 
 def test_update_asset(client: TestClient, crud_engine: Engine, prod: Production) -> None:
@@ -102,8 +102,9 @@ def test_update_asset(client: TestClient, crud_engine: Engine, prod: Production)
         "Brass Lantern",
     )
     assert stored.updated_at > stored.created_at
-    # fetch with the asset type check, UPDATE entity, UPDATE asset, read back
-    assert updated.log.count == AUTH + 4
+    # fetch with the asset type check, UPDATE entity, UPDATE asset, INSERT
+    # event, read back
+    assert updated.log.count == AUTH + 5
 
 
 def test_delete_asset_soft_deletes_its_live_tasks(
@@ -125,8 +126,9 @@ def test_delete_asset_soft_deletes_its_live_tasks(
     # A task deleted before keeps its own deletion time.
     assert load(crud_engine, Task, rigging).deleted_at == rigging_deleted_at
     assert load(crud_engine, Task, prod.keeper_modeling).deleted_at is None
-    # checks, UPDATE entity, UPDATE its tasks
-    assert deleted.log.count == AUTH + 3
+    # checks, the entity and its live tasks (for the events), UPDATE entity,
+    # UPDATE its tasks, INSERT events
+    assert deleted.log.count == AUTH + 6
 
     assert client.get(f"/api/tasks/{prod.lantern_modeling}").status_code == 404
     listed = client.get(f"/api/projects/{prod.project}/tasks?fields=id").json()
@@ -201,7 +203,8 @@ def test_episode_crud(client: TestClient, crud_engine: Engine, prod: Production)
     new = created.json()["id"]
     assert created.json() == entity_body(crud_engine, Episode, new)
     assert created.json()["data"] == {}
-    assert created.log.count == AUTH + 4
+    # checks, INSERT entity, INSERT episode, INSERT event, read back
+    assert created.log.count == AUTH + 5
 
     listed = call(client, crud_engine, "GET", f"/api/projects/{prod.project}/episodes")
     assert listed.json() == {
@@ -320,7 +323,8 @@ def test_sequence_crud(client: TestClient, crud_engine: Engine, prod: Production
     new = created.json()["id"]
     assert created.json() == entity_body(crud_engine, Sequence, new)
     assert created.json()["episode_id"] == prod.episode
-    assert created.log.count == AUTH + 4
+    # checks, INSERT entity, INSERT sequence, INSERT event, read back
+    assert created.log.count == AUTH + 5
 
     listed = call(
         client, crud_engine, "GET", f"/api/projects/{prod.project}/sequences?fields=id,episode_id"
@@ -338,8 +342,9 @@ def test_sequence_crud(client: TestClient, crud_engine: Engine, prod: Production
     updated = call(client, crud_engine, "PATCH", f"/api/sequences/{new}", {"episode_id": None})
     assert updated.json() == entity_body(crud_engine, Sequence, new)
     assert load(crud_engine, Sequence, new).episode_id is None
-    # fetch, UPDATE entity, UPDATE sequence, read back (no episode to check)
-    assert updated.log.count == AUTH + 4
+    # fetch, UPDATE entity, UPDATE sequence, INSERT event, read back (no
+    # episode to check)
+    assert updated.log.count == AUTH + 5
 
     assert client.delete(f"/api/sequences/{new}").status_code == 204
     assert load(crud_engine, Sequence, new).deleted_at is not None
@@ -358,8 +363,9 @@ def test_sequence_moves_to_another_episode(
     )
     assert moved.json()["episode_id"] == episode["id"]
     assert load(crud_engine, Sequence, prod.sequence).episode_id == episode["id"]
-    # fetch, episode checks, UPDATE sequence, UPDATE entity, read back
-    assert moved.log.count == AUTH + 5
+    # fetch, episode checks, UPDATE sequence, UPDATE entity, INSERT event,
+    # read back
+    assert moved.log.count == AUTH + 6
 
 
 @pytest.mark.parametrize(
@@ -431,7 +437,8 @@ def test_create_shot(client: TestClient, crud_engine: Engine, prod: Production) 
     new = created.json()["id"]
     assert created.json() == entity_body(crud_engine, Shot, new)
     assert created.json()["fps"] == 47.952
-    assert created.log.count == AUTH + 4
+    # checks, INSERT entity, INSERT shot, INSERT event, read back
+    assert created.log.count == AUTH + 5
 
 
 def test_update_shot(client: TestClient, crud_engine: Engine, prod: Production) -> None:
@@ -443,8 +450,8 @@ def test_update_shot(client: TestClient, crud_engine: Engine, prod: Production) 
     assert (stored.frame_in, stored.frame_out, stored.fps) == (1001, 1200, 25.0)
     # Only the shot's own table changed, and the entity is updated all the same.
     assert stored.updated_at > stored.created_at
-    # fetch, UPDATE entity, UPDATE shot, read back
-    assert updated.log.count == AUTH + 4
+    # fetch, UPDATE entity, UPDATE shot, INSERT event, read back
+    assert updated.log.count == AUTH + 5
 
 
 def test_delete_shot(client: TestClient, crud_engine: Engine, prod: Production) -> None:
@@ -453,7 +460,9 @@ def test_delete_shot(client: TestClient, crud_engine: Engine, prod: Production) 
     shot = load(crud_engine, Shot, prod.shot)
     assert load(crud_engine, Task, prod.shot_animation).deleted_at == shot.deleted_at
     assert shot.deleted_at is not None
-    assert deleted.log.count == AUTH + 3
+    # checks, the shot and its live tasks (for the events), UPDATE entity,
+    # UPDATE its tasks, INSERT events
+    assert deleted.log.count == AUTH + 6
 
 
 @pytest.mark.parametrize(

@@ -150,8 +150,9 @@ def test_a_deleted_entity_frees_its_name(
         {"name": "Brass Lantern", "asset_type_id": prod.prop},
     )
     assert created.status == 201
-    # checks, INSERT entity, INSERT asset, read back: no statement for the name
-    assert created.log.count == AUTH + 4
+    # checks, INSERT entity, INSERT asset, INSERT event, read back: no
+    # statement for the name
+    assert created.log.count == AUTH + 5
 
 
 # -- Two requests at once -------------------------------------------------------------

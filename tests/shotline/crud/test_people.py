@@ -31,8 +31,8 @@ def test_create_department(client: TestClient, crud_engine: Engine, prod: Produc
     assert created.json() == {"id": new, "name": "Rigging", "color": "#999999"}
     stored = load(crud_engine, Department, new)
     assert (stored.name, stored.color) == ("Rigging", "#999999")
-    # uniqueness check, INSERT, read back
-    assert created.log.count == AUTH + 3
+    # uniqueness check, INSERT, INSERT event, read back
+    assert created.log.count == AUTH + 4
 
 
 def test_list_and_get_departments(
@@ -53,12 +53,13 @@ def test_update_department(client: TestClient, crud_engine: Engine, prod: Produc
     updated = call(client, crud_engine, "PATCH", url, {"color": "#FF0000"})
     assert updated.json() == {"id": prod.department, "name": "Modeling", "color": "#FF0000"}
     assert load(crud_engine, Department, prod.department).color == "#FF0000"
-    # fetch (with the uniqueness check when renaming), UPDATE, read back
-    assert updated.log.count == AUTH + 3
+    # fetch (with the uniqueness check when renaming), UPDATE, INSERT event,
+    # read back
+    assert updated.log.count == AUTH + 4
     # Its own name in another case does not conflict with itself.
     renamed = call(client, crud_engine, "PATCH", url, {"name": "MODELING"})
     assert renamed.json()["name"] == "MODELING"
-    assert renamed.log.count == AUTH + 3
+    assert renamed.log.count == AUTH + 4
 
 
 def test_delete_department(client: TestClient, crud_engine: Engine, prod: Production) -> None:
@@ -66,8 +67,8 @@ def test_delete_department(client: TestClient, crud_engine: Engine, prod: Produc
     deleted = call(client, crud_engine, "DELETE", f"/api/departments/{empty}")
     assert (deleted.status, deleted.response.content) == (204, b"")
     assert ids(crud_engine, Department) == [prod.department]
-    # checks, DELETE
-    assert deleted.log.count == AUTH + 2
+    # checks, DELETE, INSERT event
+    assert deleted.log.count == AUTH + 3
 
 
 @pytest.mark.parametrize(
@@ -184,7 +185,8 @@ def test_create_person(client: TestClient, crud_engine: Engine, prod: Production
         "department_id": prod.department,
         "created_at": person_body(crud_engine, new)["created_at"],
     }
-    assert created.log.count == AUTH + 3
+    # checks, INSERT, INSERT event, read back
+    assert created.log.count == AUTH + 4
 
 
 def test_list_and_get_people(client: TestClient, crud_engine: Engine, prod: Production) -> None:

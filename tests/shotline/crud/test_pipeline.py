@@ -62,7 +62,8 @@ def test_create_task_type(client: TestClient, crud_engine: Engine, prod: Product
         "asset",
         prod.department,
     )
-    assert created.log.count == AUTH + 3
+    # checks, INSERT, INSERT event, read back
+    assert created.log.count == AUTH + 4
 
 
 def test_list_get_update_task_types(
@@ -102,8 +103,8 @@ def test_list_get_update_task_types(
         "department_id": prod.department,
     }
     assert load(crud_engine, TaskType, prod.lighting).for_entity == "asset"
-    # fetch with the department and kind checks, UPDATE, read back
-    assert updated.log.count == AUTH + 3
+    # fetch with the department and kind checks, UPDATE, INSERT event, read back
+    assert updated.log.count == AUTH + 4
 
 
 def test_delete_task_type_leaves_project_settings(
@@ -115,7 +116,8 @@ def test_delete_task_type_leaves_project_settings(
     assert scalars(
         crud_engine, select(ProjectTaskType.task_type_id).order_by(ProjectTaskType.position)
     ) == [prod.modeling, prod.animation]
-    assert deleted.log.count == AUTH + 2
+    # checks, DELETE, INSERT event
+    assert deleted.log.count == AUTH + 3
 
 
 def _delete_task(engine: Engine, task_id: int) -> None:
@@ -192,7 +194,8 @@ def test_task_status_crud(client: TestClient, crud_engine: Engine, prod: Product
         "is_client_allowed": True,
     }
     assert created.json() == body
-    assert created.log.count == AUTH + 3
+    # checks, INSERT, INSERT event, read back
+    assert created.log.count == AUTH + 4
     assert call(client, crud_engine, "GET", f"/api/task-statuses/{new}").json() == body
     listed = client.get("/api/task-statuses?fields=short_name").json()
     assert listed == {"items": [{"short_name": s} for s in ("todo", "wip", "done", "rtk", "wfa")]}
@@ -274,7 +277,8 @@ def test_asset_type_crud(client: TestClient, crud_engine: Engine, prod: Producti
     assert created.status == 201
     new = created.json()["id"]
     assert created.json() == {"id": new, "name": "Set"}
-    assert created.log.count == AUTH + 3
+    # checks, INSERT, INSERT event, read back
+    assert created.log.count == AUTH + 4
     assert client.get("/api/asset-types").json() == {
         "items": [
             {"id": prod.prop, "name": "Prop"},

@@ -56,7 +56,8 @@ def test_create_project(client: TestClient, crud_engine: Engine, prod: Productio
         "end_date": None,
         "created_at": project_body(crud_engine, new)["created_at"],
     }
-    assert created.log.count == AUTH + 3
+    # checks, INSERT, INSERT event, read back
+    assert created.log.count == AUTH + 4
 
 
 def test_stored_values_are_answered(
@@ -91,7 +92,8 @@ def test_list_get_update_projects(
         "2026-12-18",
         "LHK",
     )
-    assert updated.log.count == AUTH + 3
+    # fetch with the checks, UPDATE, INSERT event, read back
+    assert updated.log.count == AUTH + 4
 
 
 def test_delete_empty_project(client: TestClient, crud_engine: Engine, prod: Production) -> None:
@@ -102,7 +104,8 @@ def test_delete_empty_project(client: TestClient, crud_engine: Engine, prod: Pro
     assert ids(crud_engine, Project) == [prod.project, prod.other_project]
     # Its settings went with it.
     assert scalars(crud_engine, select(ProjectTaskType.project_id).distinct()) == [prod.project]
-    assert deleted.log.count == AUTH + 2
+    # checks, its name and team (for the event), DELETE, INSERT event
+    assert deleted.log.count == AUTH + 5
 
 
 @pytest.mark.parametrize(
@@ -236,8 +239,9 @@ def test_reorder_and_extend_task_types(
         )
         == order
     )
-    # checks (project, ids, use by tasks), DELETE, INSERT, read back (3)
-    assert answer.log.count == AUTH + 8
+    # checks (project, ids, use by tasks), DELETE, INSERT, INSERT event, read
+    # back (3)
+    assert answer.log.count == AUTH + 9
 
 
 def test_replace_task_statuses(client: TestClient, crud_engine: Engine, prod: Production) -> None:

@@ -64,8 +64,8 @@ def test_create_read_change_and_delete_milestones(
         "task_type_id": None,
         "created_at": iso(stored.created_at),
     }
-    # checks, INSERT, read back
-    assert created.log.count == AUTH + 3
+    # checks, INSERT, INSERT event, read back
+    assert created.log.count == AUTH + 4
 
     lock = {
         "id": milestone,
@@ -92,8 +92,8 @@ def test_create_read_change_and_delete_milestones(
         {"date": "2027-03-12", "task_type_id": None},
     )
     assert changed.json() == {**lock, "date": "2027-03-12", "task_type_id": None}
-    # fetch with its checks, UPDATE, read back
-    assert changed.log.count == AUTH + 3
+    # fetch with its checks, UPDATE, INSERT event, read back
+    assert changed.log.count == AUTH + 4
 
     deleted = call(client, crud_engine, "DELETE", f"/api/milestones/{milestone}")
     assert deleted.status == 204

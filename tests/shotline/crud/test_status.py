@@ -86,11 +86,13 @@ def test_comment_with_a_status_change(
     assert task.task_status_id == prod.done
     assert task.updated_at == comment.created_at > before.updated_at
     # the task with the person and status checks, UPDATE task, INSERT comment,
-    # read back (the comment with its author, its previews)
-    assert answer.log.count == AUTH + 5
+    # INSERT its events (the comment, the status change), read back (the
+    # comment with its author, its previews)
+    assert answer.log.count == AUTH + 6
     assert [s.split()[0] for s in answer.log.sql[AUTH:]] == [
         "SELECT",
         "UPDATE",
+        "INSERT",
         "INSERT",
         "SELECT",
         "SELECT",
@@ -122,7 +124,8 @@ def test_comment_without_a_status_change(
     }
     after = load(crud_engine, Task, prod.keeper_modeling)
     assert (after.task_status_id, after.updated_at) == (prod.wip, before.updated_at)
-    assert answer.log.count == AUTH + 4
+    # the task with its checks, INSERT comment, INSERT its event, read back
+    assert answer.log.count == AUTH + 5
 
 
 def test_a_comment_is_by_the_signed_in_person_unless_told(
@@ -157,13 +160,16 @@ def test_comment_reads_and_edits(client: TestClient, crud_engine: Engine, prod: 
     )
     assert edited.json() == {**second, "text": "Go ahead"}
     assert load(crud_engine, Comment, second["id"]).task_status_id == prod.wip
-    assert edited.log.count == AUTH + 4
+    # the comment with its checks, UPDATE, its task's project (for the
+    # event), INSERT event, read back (the comment, its previews)
+    assert edited.log.count == AUTH + 6
 
     deleted = call(client, crud_engine, "DELETE", f"/api/comments/{first['id']}")
     assert deleted.status == 204
     assert ids(crud_engine, Comment) == [second["id"]]
-    # the comment with its checks, DELETE, the task's thumbnails
-    assert deleted.log.count == AUTH + 3
+    # the comment with its checks, its task's project (for the event),
+    # DELETE, the task's thumbnails, INSERT event
+    assert deleted.log.count == AUTH + 5
 
 
 @pytest.mark.parametrize(
@@ -299,9 +305,9 @@ def test_bulk_status_update(client: TestClient, crud_engine: Engine, prod: Produ
     assert _tasks_status(crud_engine, chosen) == [prod.done] * 3
     for task in chosen:
         assert load(crud_engine, Task, task).updated_at > before[task]
-    # checks, the tasks' projects, UPDATE, read back (tasks with their
-    # entities, assignees)
-    assert answer.log.count == AUTH + 5
+    # checks, the tasks' projects, UPDATE, INSERT their events, read back
+    # (tasks with their entities, assignees)
+    assert answer.log.count == AUTH + 6
 
 
 def test_bulk_status_update_costs_the_same_for_3_or_30_tasks(
@@ -332,7 +338,7 @@ def test_bulk_status_update_costs_the_same_for_3_or_30_tasks(
         )
         assert len(answer.json()) == len(chosen)
         counts.append(answer.log.count)
-    assert counts == [AUTH + 5, AUTH + 5]
+    assert counts == [AUTH + 6, AUTH + 6]
     assert _tasks_status(crud_engine, many) == [prod.wip] * 30
 
 
@@ -397,10 +403,11 @@ def test_bulk_status_update_of_a_missing_project_or_a_deleted_task(
 def test_a_failed_bulk_update_changes_no_task(
     client: TestClient, crud_engine: Engine, prod: Production
 ) -> None:
-    """The UPDATE has run when reading the answer fails: nothing is committed."""
+    """The UPDATE and its events have been written when reading the answer
+    fails: nothing is committed, no event either."""
     before = snapshot(crud_engine)
     with (
-        failing_after(crud_engine, "UPDATE task") as ran,
+        failing_after(crud_engine, "INSERT INTO event") as ran,
         pytest.raises(InjectedFailure),
     ):
         client.post(
@@ -410,7 +417,8 @@ def test_a_failed_bulk_update_changes_no_task(
                 "task_status_id": prod.done,
             },
         )
-    assert ran[-2].startswith("UPDATE task")
+    assert ran[-3].startswith("UPDATE task")
+    assert ran[-2].startswith("INSERT INTO event")
     assert ran[-1].startswith("SELECT")
     assert snapshot(crud_engine) == before
     assert _tasks_status(crud_engine, [prod.lantern_modeling, prod.keeper_modeling]) == [

@@ -81,8 +81,9 @@ def test_create_tasks_for_the_entities_missing_one(
     assert _task_of(crud_engine, prod.keeper, prod.modeling) == [prod.keeper_modeling]
     assert load(crud_engine, Task, prod.keeper_modeling).task_status_id == prod.wip
     # checks, task type and default status, entities, existing tasks, INSERT,
-    # read back (tasks with their entities joined, assignees)
-    assert created.log.count == AUTH + 7
+    # the new tasks' ids, INSERT their events, read back (tasks with their
+    # entities joined, assignees)
+    assert created.log.count == AUTH + 9
 
 
 def test_creating_tasks_costs_the_same_for_1_or_30_entities(
@@ -105,7 +106,7 @@ def test_creating_tasks_costs_the_same_for_1_or_30_entities(
         assert [t["entity"]["id"] for t in created.json()] == entity_ids
         assert {t["task_status_id"] for t in created.json()} == {prod.wip}
         counts.append(created.log.count)
-    assert counts == [AUTH + 7, AUTH + 7]
+    assert counts == [AUTH + 9, AUTH + 9]
     assert len(ids(crud_engine, Task, Task.task_type_id == prod.rigging)) == 31
 
 
@@ -286,8 +287,8 @@ def test_update_task(client: TestClient, crud_engine: Engine, prod: Production) 
     stored = load(crud_engine, Task, prod.keeper_modeling)
     assert (stored.priority, stored.estimate, str(stored.due_date)) == (2, 480, "2027-03-05")
     assert stored.updated_at > stored.created_at
-    # fetch, UPDATE, read back (task with its entity, assignees)
-    assert updated.log.count == AUTH + 4
+    # fetch, UPDATE, INSERT event, read back (task with its entity, assignees)
+    assert updated.log.count == AUTH + 5
     cleared = client.patch(f"/api/tasks/{prod.keeper_modeling}", json={"estimate": None})
     assert cleared.json()["estimate"] is None
     assert cleared.json()["priority"] == 2
@@ -299,7 +300,8 @@ def test_delete_and_restore_a_task(
     deleted = call(client, crud_engine, "DELETE", f"/api/tasks/{prod.keeper_modeling}")
     assert deleted.status == 204
     assert load(crud_engine, Task, prod.keeper_modeling).deleted_at is not None
-    assert deleted.log.count == AUTH + 2
+    # fetch, UPDATE, INSERT event
+    assert deleted.log.count == AUTH + 3
     assert client.get(f"/api/tasks/{prod.keeper_modeling}").status_code == 404
 
     restored = call(client, crud_engine, "POST", f"/api/tasks/{prod.keeper_modeling}/restore")
@@ -307,8 +309,9 @@ def test_delete_and_restore_a_task(
     assert restored.json() == task_body(crud_engine, prod.keeper_modeling)
     assert restored.json()["task_status_id"] == prod.wip
     assert load(crud_engine, Task, prod.keeper_modeling).deleted_at is None
-    # fetch with the checks, UPDATE, read back (task with its entity, assignees)
-    assert restored.log.count == AUTH + 4
+    # fetch with the checks, UPDATE, INSERT event, read back (task with its
+    # entity, assignees)
+    assert restored.log.count == AUTH + 5
     # Restoring a live task changes nothing.
     again = call(client, crud_engine, "POST", f"/api/tasks/{prod.keeper_modeling}/restore")
     assert again.json() == restored.json()
@@ -411,9 +414,10 @@ def test_replace_assignees(client: TestClient, crud_engine: Engine, prod: Produc
         {"id": prod.theo, "first_name": "Theo", "last_name": "Lind"}
     ]
     assert _assignees(crud_engine, prod.lantern_modeling) == [prod.theo]
-    # task, people, current assignees, DELETE, INSERT, read back (task with
-    # its entity, assignees)
-    assert answer.log.count == AUTH + 7
+    # task, people, current assignees, DELETE, INSERT, INSERT the events and
+    # the people they are addressed to, read back (task with its entity,
+    # assignees)
+    assert answer.log.count == AUTH + 9
     emptied = client.put(f"/api/tasks/{prod.lantern_modeling}/assignees", json={"person_ids": []})
     assert emptied.json()["assignees"] == []
     assert _assignees(crud_engine, prod.lantern_modeling) == []
@@ -432,15 +436,17 @@ def test_add_and_remove_assignees(
     assert added.json() == task_body(crud_engine, prod.lantern_modeling)
     assert [a["id"] for a in added.json()["assignees"]] == [prod.mira, prod.theo]
     assert _assignees(crud_engine, prod.lantern_modeling) == [prod.mira, prod.theo]
-    # task, people, current assignees, INSERT (Theo only), read back (2)
-    assert added.log.count == AUTH + 6
+    # task, people, current assignees, INSERT (Theo only), INSERT the event
+    # and its addressee, read back (2)
+    assert added.log.count == AUTH + 8
 
     removed = call(
         client, crud_engine, "DELETE", f"/api/tasks/{prod.lantern_modeling}/assignees/{prod.mira}"
     )
     assert (removed.status, removed.response.content) == (204, b"")
     assert _assignees(crud_engine, prod.lantern_modeling) == [prod.theo]
-    assert removed.log.count == AUTH + 2
+    # fetch with the checks, DELETE, INSERT the event and its addressee
+    assert removed.log.count == AUTH + 4
 
 
 @pytest.mark.parametrize(

@@ -53,9 +53,10 @@ def test_a_member_sees_the_project_at_once_and_loses_it_at_once(
     added = call(client, crud_engine, "POST", url, {"person_id": prod.mira})
     assert added.status == 201
     assert added.json() == member_body(crud_engine, prod.project, prod.mira, None, "artist")
-    # checks, INSERT, read back: the membership, then its person (a to-one
-    # with a computed field of its own is loaded in a statement of its own)
-    assert added.log.count == AUTH + 4
+    # checks, INSERT, INSERT the event and its addressee, read back: the
+    # membership, then its person (a to-one with a computed field of its own
+    # is loaded in a statement of its own)
+    assert added.log.count == AUTH + 6
     assert team(crud_engine, prod.project) == [(prod.mira, None)]
     assert [p["code"] for p in mira.get("/api/projects").json()["items"]] == ["LHK"]
     assert mira.get(f"/api/projects/{prod.project}/assets").status_code == 200
@@ -64,14 +65,16 @@ def test_a_member_sees_the_project_at_once_and_loses_it_at_once(
     assert changed.json() == member_body(
         crud_engine, prod.project, prod.mira, "supervisor", "supervisor"
     )
-    assert changed.log.count == AUTH + 4
+    # checks, UPDATE, INSERT the event and its addressee, read back (2)
+    assert changed.log.count == AUTH + 6
     assert mira.get("/api/me").json()["projects"] == [
         {"project_id": prod.project, "role": "supervisor"}
     ]
 
     removed = call(client, crud_engine, "DELETE", f"{url}/{prod.mira}")
     assert (removed.status, removed.response.content) == (204, b"")
-    assert removed.log.count == AUTH + 2
+    # checks, DELETE, INSERT the event and its addressee
+    assert removed.log.count == AUTH + 4
     assert team(crud_engine, prod.project) == []
     assert mira.get(f"/api/projects/{prod.project}").status_code == 404
     # What she was assigned stays assigned.

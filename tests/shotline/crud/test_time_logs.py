@@ -56,8 +56,8 @@ def test_log_time(client: TestClient, crud_engine: Engine, prod: Production, log
         "2027-03-02",
         240,
     )
-    # the task with the person and day checks, INSERT, read back
-    assert created.log.count == AUTH + 3
+    # the task with the person and day checks, INSERT, INSERT event, read back
+    assert created.log.count == AUTH + 4
     # Another person may log the same day.
     other = client.post(
         f"/api/tasks/{prod.lantern_modeling}/time-logs",
@@ -99,8 +99,9 @@ def test_replace_and_delete_a_time_log(
     }
     stored = load(crud_engine, TimeLog, logged)
     assert (str(stored.day), stored.minutes) == ("2027-03-04", 60)
-    # fetch, day check, UPDATE, read back
-    assert replaced.log.count == AUTH + 4
+    # fetch, day check, UPDATE, its task's project (for the event), INSERT
+    # event, read back
+    assert replaced.log.count == AUTH + 6
     # Its own day is no conflict.
     again = client.put(f"/api/time-logs/{logged}", json={"day": "2027-03-04", "minutes": 75})
     assert again.json()["minutes"] == 75
@@ -108,7 +109,9 @@ def test_replace_and_delete_a_time_log(
     deleted = call(client, crud_engine, "DELETE", f"/api/time-logs/{logged}")
     assert deleted.status == 204
     assert ids(crud_engine, TimeLog) == []
-    assert deleted.log.count == AUTH + 2
+    # fetch with the checks, its task's project (for the event), DELETE,
+    # INSERT event
+    assert deleted.log.count == AUTH + 4
 
 
 @pytest.mark.parametrize(

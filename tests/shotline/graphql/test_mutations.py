@@ -71,12 +71,13 @@ def test_set_status_with_a_comment(writable: Api) -> None:
     }
     data, log = writable.data(SET_STATUS, variables)
     # the task with every check (the author, the status among the project's,
-    # the workflow rule); UPDATE; INSERT; the task reloaded (status joined);
-    # its comments (author and status joined)
-    log.assert_count(AUTH + 5)
+    # the workflow rule); UPDATE; INSERT; INSERT the events; the task
+    # reloaded (status joined); its comments (author and status joined)
+    log.assert_count(AUTH + 6)
     assert [sql.split()[0] for sql in log.sql[AUTH:]] == [
         "SELECT",
         "UPDATE",
+        "INSERT",
         "INSERT",
         "SELECT",
         "SELECT",
@@ -114,9 +115,9 @@ def test_set_status_without_a_comment(writable: Api) -> None:
             taskStatus { name } commentCount } }""",
         variables,
     )
-    # the task with the status's checks; UPDATE; the task reloaded with its
-    # status and comment count
-    log.assert_count(AUTH + 3)
+    # the task with the status's checks; UPDATE; INSERT the event; the task
+    # reloaded with its status and comment count
+    log.assert_count(AUTH + 4)
     assert data == {"setTaskStatus": {"taskStatus": {"name": "Retake"}, "commentCount": 1}}
     assert status_and_comments(writable, task) == (
         "retake",
@@ -215,9 +216,9 @@ def test_assign_and_unassign(writable: Api) -> None:
         "remove": [str(ids.people["Mira"]), str(ids.people["Leo"])],
     }
     data, log = writable.data(ASSIGN, variables)
-    # task; the current assignees; the people added; DELETE; INSERT; the task
-    # reloaded; its assignees
-    log.assert_count(AUTH + 7)
+    # task; the current assignees; the people added; DELETE; INSERT; INSERT
+    # the events and their addressees; the task reloaded; its assignees
+    log.assert_count(AUTH + 9)
     assert data == {
         "assignTask": {
             "id": str(ids.tasks[task]),
@@ -278,9 +279,10 @@ def test_add_a_comment(writable: Api) -> None:
         "comment": {"authorId": str(ids.people["Leo"]), "text": "Keep the gull in frame."},
     }
     data, log = writable.data(COMMENT, variables)
-    # task (with the author's check); INSERT; the task reloaded with its
-    # comment count; its latest comment (author and status joined)
-    log.assert_count(AUTH + 4)
+    # task (with the author's check); INSERT; INSERT the event; the task
+    # reloaded with its comment count; its latest comment (author and status
+    # joined)
+    log.assert_count(AUTH + 5)
     assert data == {
         "addComment": {
             "id": str(ids.tasks[task]),

@@ -52,8 +52,9 @@ def test_the_team_changes_through_mutations(writable: Api) -> None:
     assert added == {
         "addProjectMember": {"code": "LHK", "members": [member("Mira", None, "ARTIST")]}
     }
-    # checks, INSERT, the project, then its reload: the project, its members
-    assert log.count == AUTH + 5
+    # checks, INSERT, INSERT the event and its addressee, the project, then
+    # its reload: the project, its members
+    assert log.count == AUTH + 7
     writable.data(ADD, ids(writable, "Leo", "SUPERVISOR"))
     assert team(writable) == [("Mira", None), ("Leo", "supervisor")]
 

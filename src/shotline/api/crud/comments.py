@@ -14,6 +14,7 @@ from typing import Annotated
 from fastapi import Depends
 from fastapi.responses import Response
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from loadplan.fastapi import PlannedRequest
 from shotline.access import Principal, can_change_comment
@@ -21,11 +22,14 @@ from shotline.api.crud.common import IdPath, Reader, crud_router, errors, listin
 from shotline.auth import Me
 from shotline.deps import DB
 from shotline.errors import Conflict
+from shotline.events.changes import comment_change
+from shotline.events.log import Change, record
 from shotline.models import Comment, Task
 from shotline.schemas.crud import CommentCreate, CommentOut, CommentUpdate
 from shotline.services import NO_SYNC, previews
 from shotline.services import tasks as service
 from shotline.services.checks import Check, fetch, may, seen, sees, verify
+from shotline.softdelete import INCLUDE_DELETED
 
 router = crud_router("comments")
 
@@ -75,7 +79,17 @@ def update_comment(comment_id: IdPath, body: CommentUpdate, db: DB, me: Me) -> C
     note = fetch(db, Comment, comment_id, "comment", *_access(me, comment_id))
     note.text = body.text
     db.flush()
+    record(db, [_comment_event(db, "comment.updated", note)])
     return comments.committed(db, me, comment_id)
+
+
+def _comment_event(db: Session, kind: str, note: Comment) -> Change:
+    project_id, entity_id = db.execute(
+        select(Task.project_id, Task.entity_id)
+        .where(Task.id == note.task_id)
+        .execution_options(**{INCLUDE_DELETED: True})
+    ).one()
+    return comment_change(kind, note, project_id, entity_id)
 
 
 @router.delete("/comments/{comment_id}", status_code=204, responses=errors(403, 404, 409))
@@ -92,6 +106,8 @@ def delete_comment(comment_id: IdPath, db: DB, me: Me) -> None:
             Conflict(f"comment {comment_id} records a status change: it cannot be deleted"),
         ),
     )
+    event = _comment_event(db, "comment.deleted", note)
     db.execute(delete(Comment).where(Comment.id == comment_id), execution_options=NO_SYNC)
     previews.refresh_thumbnails(db, [note.task_id])
+    record(db, [event])
     db.commit()

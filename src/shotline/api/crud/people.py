@@ -24,7 +24,19 @@ from shotline.api.crud.common import IdPath, Reader, assign, crud_router, errors
 from shotline.auth import Me
 from shotline.deps import DB, AppSettings
 from shotline.errors import Conflict, Forbidden
-from shotline.models import Comment, Department, Person, Role, TaskType, TimeLog
+from shotline.events.changes import changed_fields, studio_change
+from shotline.events.log import Change, record
+from shotline.models import (
+    Comment,
+    Department,
+    Person,
+    ProjectMember,
+    Role,
+    Task,
+    TaskType,
+    TimeLog,
+    task_assignee,
+)
 from shotline.schemas.crud import (
     DepartmentCreate,
     DepartmentOut,
@@ -45,6 +57,7 @@ from shotline.services.checks import (
     unique,
     verify,
 )
+from shotline.softdelete import INCLUDE_DELETED
 
 router = crud_router()
 
@@ -71,6 +84,7 @@ def create_department(body: DepartmentCreate, db: DB, me: Me) -> DepartmentOut:
     department = Department(**body.model_dump())
     db.add(department)
     db.flush()
+    record(db, [studio_change("department.created", department.id, {"name": department.name})])
     return departments.committed(db, me, department.id)
 
 
@@ -92,7 +106,10 @@ def update_department(
         )
     department = fetch(db, Department, department_id, "department", *checks)
     assign(department, values)
+    changes = changed_fields(department, values)
     db.flush()
+    if changes:
+        record(db, [studio_change("department.updated", department.id, {"changes": changes})])
     return departments.committed(db, me, department_id)
 
 
@@ -118,6 +135,7 @@ def delete_department(department_id: IdPath, db: DB, me: Me) -> None:
         ),
     )
     db.execute(delete(Department).where(Department.id == department_id), execution_options=NO_SYNC)
+    record(db, [studio_change("department.deleted", department_id)])
     db.commit()
 
 
@@ -152,7 +170,14 @@ def list_people(db: DB, planned: Annotated[PlannedRequest, Depends(person_list)]
 def create_person(body: PersonCreate, db: DB, me: Me, settings: AppSettings) -> PersonOut:
     admin_only(me, "change people")
     person = people_service.create_person(db, body.model_dump(), settings)
+    record(db, [studio_change("person.created", person.id, _named(person))])
     return people.committed(db, me, person.id)
+
+
+def _named(person: Person) -> dict[str, Any]:
+    """What a person's events carry: their name (never their email, which
+    clients may not read, nor anything of their password)."""
+    return {"first_name": person.first_name, "last_name": person.last_name}
 
 
 @router.get("/people/{person_id}", tags=["people"], responses=errors(404))
@@ -177,7 +202,12 @@ def update_person(
         )
     person = fetch(db, Person, person_id, "person", *checks)
     assign(person, values)
+    changes = changed_fields(person, values.keys() - {"email", "password_hash"})
     db.flush()
+    if changes:
+        record(
+            db, [studio_change("person.updated", person_id, {**_named(person), "changes": changes})]
+        )
     return people.committed(db, me, person_id)
 
 
@@ -199,5 +229,39 @@ def delete_person(person_id: IdPath, db: DB, me: Me) -> None:
             Conflict(f"person {person_id} wrote comments or logged time: deactivate them instead"),
         ),
     )
+    # Their assignments and memberships go with them (the database cascades
+    # them): each is an event of its project, so its grids and teams follow.
+    assigned = db.execute(
+        select(Task.project_id, Task.entity_id, Task.id)
+        .join(task_assignee, task_assignee.c.task_id == Task.id)
+        .where(task_assignee.c.person_id == person_id)
+        .order_by(Task.id)
+        .execution_options(**{INCLUDE_DELETED: True})
+    ).all()
+    teams = db.scalars(
+        select(ProjectMember.project_id)
+        .where(ProjectMember.person_id == person_id)
+        .order_by(ProjectMember.project_id)
+    ).all()
     db.execute(delete(Person).where(Person.id == person_id), execution_options=NO_SYNC)
+    record(
+        db,
+        [
+            studio_change("person.deleted", person_id),
+            *(
+                Change(
+                    "task.unassigned",
+                    project_id=project,
+                    entity_id=entity,
+                    task_id=task,
+                    person_id=person_id,
+                )
+                for project, entity, task in assigned
+            ),
+            *(
+                Change("member.removed", project_id=project, person_id=person_id)
+                for project in teams
+            ),
+        ],
+    )
     db.commit()

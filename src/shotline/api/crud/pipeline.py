@@ -18,6 +18,8 @@ from shotline.api.crud.common import IdPath, Reader, assign, crud_router, errors
 from shotline.auth import Me
 from shotline.deps import DB
 from shotline.errors import Conflict
+from shotline.events.changes import changed_fields, studio_change
+from shotline.events.log import record
 from shotline.models import Asset, AssetType, Comment, Department, Task, TaskStatus, TaskType
 from shotline.schemas.crud import (
     AssetTypeCreate,
@@ -73,6 +75,7 @@ def create_task_type(body: TaskTypeCreate, db: DB, me: Me) -> TaskTypeOut:
     task_type = TaskType(**body.model_dump())
     db.add(task_type)
     db.flush()
+    record(db, [studio_change("task_type.created", task_type.id, {"name": task_type.name})])
     return task_types.committed(db, me, task_type.id)
 
 
@@ -102,7 +105,10 @@ def update_task_type(task_type_id: IdPath, body: TaskTypeUpdate, db: DB, me: Me)
         )
     task_type = fetch(db, TaskType, task_type_id, "task type", *checks, include_deleted=True)
     assign(task_type, values)
+    changes = changed_fields(task_type, values)
     db.flush()
+    if changes:
+        record(db, [studio_change("task_type.updated", task_type.id, {"changes": changes})])
     return task_types.committed(db, me, task_type_id)
 
 
@@ -125,6 +131,7 @@ def delete_task_type(task_type_id: IdPath, db: DB, me: Me) -> None:
         include_deleted=True,
     )
     db.execute(delete(TaskType).where(TaskType.id == task_type_id), execution_options=NO_SYNC)
+    record(db, [studio_change("task_type.deleted", task_type_id)])
     db.commit()
 
 
@@ -149,6 +156,7 @@ def create_task_status(body: TaskStatusCreate, db: DB, me: Me) -> TaskStatusOut:
     task_status = TaskStatus(**body.model_dump())
     db.add(task_status)
     db.flush()
+    record(db, [studio_change("task_status.created", task_status.id, {"name": task_status.name})])
     return task_statuses.committed(db, me, task_status.id)
 
 
@@ -174,7 +182,10 @@ def update_task_status(
     ]
     task_status = fetch(db, TaskStatus, task_status_id, "task status", *checks)
     assign(task_status, values)
+    changes = changed_fields(task_status, values)
     db.flush()
+    if changes:
+        record(db, [studio_change("task_status.updated", task_status.id, {"changes": changes})])
     return task_statuses.committed(db, me, task_status_id)
 
 
@@ -198,6 +209,7 @@ def delete_task_status(task_status_id: IdPath, db: DB, me: Me) -> None:
         include_deleted=True,
     )
     db.execute(delete(TaskStatus).where(TaskStatus.id == task_status_id), execution_options=NO_SYNC)
+    record(db, [studio_change("task_status.deleted", task_status_id)])
     db.commit()
 
 
@@ -218,6 +230,7 @@ def create_asset_type(body: AssetTypeCreate, db: DB, me: Me) -> AssetTypeOut:
     asset_type = AssetType(**body.model_dump())
     db.add(asset_type)
     db.flush()
+    record(db, [studio_change("asset_type.created", asset_type.id, {"name": asset_type.name})])
     return asset_types.committed(db, me, asset_type.id)
 
 
@@ -237,7 +250,10 @@ def update_asset_type(asset_type_id: IdPath, body: AssetTypeUpdate, db: DB, me: 
         )
     asset_type = fetch(db, AssetType, asset_type_id, "asset type", *checks)
     assign(asset_type, values)
+    changes = changed_fields(asset_type, values)
     db.flush()
+    if changes:
+        record(db, [studio_change("asset_type.updated", asset_type.id, {"changes": changes})])
     return asset_types.committed(db, me, asset_type_id)
 
 
@@ -259,4 +275,5 @@ def delete_asset_type(asset_type_id: IdPath, db: DB, me: Me) -> None:
         include_deleted=True,
     )
     db.execute(delete(AssetType).where(AssetType.id == asset_type_id), execution_options=NO_SYNC)
+    record(db, [studio_change("asset_type.deleted", asset_type_id)])
     db.commit()

@@ -18,7 +18,9 @@ from shotline.api.crud.common import IdPath, Reader, assign, crud_router, errors
 from shotline.auth import Me
 from shotline.deps import DB
 from shotline.errors import Conflict
-from shotline.models import Entity, Project
+from shotline.events.changes import changed_fields
+from shotline.events.log import Change, record
+from shotline.models import Entity, Project, ProjectMember
 from shotline.schemas.crud import (
     ProjectCreate,
     ProjectOut,
@@ -80,7 +82,10 @@ def update_project(project_id: IdPath, body: ProjectUpdate, db: DB, me: Me) -> P
         values.get("start_date", project.start_date), values.get("end_date", project.end_date)
     )
     assign(project, values)
+    changes = changed_fields(project, values)
     db.flush()
+    if changes:
+        record(db, [Change("project.updated", project_id=project_id, payload={"changes": changes})])
     return projects.committed(db, me, project_id)
 
 
@@ -99,7 +104,26 @@ def delete_project(project_id: IdPath, db: DB, me: Me) -> None:
         ),
         include_deleted=True,
     )
+    # The team learns of it: the event is addressed to them, as the project
+    # (and their membership) is gone once it is committed.
+    name, code = db.execute(
+        select(Project.name, Project.code).where(Project.id == project_id)
+    ).one()
+    team = db.scalars(
+        select(ProjectMember.person_id).where(ProjectMember.project_id == project_id)
+    ).all()
     db.execute(delete(Project).where(Project.id == project_id), execution_options=NO_SYNC)
+    record(
+        db,
+        [
+            Change(
+                "project.deleted",
+                project_id=project_id,
+                payload={"name": name, "code": code},
+                recipients=team,
+            )
+        ],
+    )
     db.commit()
 
 

@@ -27,6 +27,8 @@ from shotline.api.crud.common import (
 from shotline.api.crud.task_filters import TaskFilters
 from shotline.auth import Me
 from shotline.deps import DB
+from shotline.events.changes import changed_fields, task_change
+from shotline.events.log import record
 from shotline.models import Task
 from shotline.schemas.crud import (
     AssigneesIn,
@@ -101,8 +103,12 @@ def get_task(task_id: IdPath, db: DB, me: Me) -> TaskRecord:
 def update_task(task_id: IdPath, body: TaskUpdate, db: DB, me: Me) -> TaskRecord:
     """Change the task's planning: for managers, and supervisors of its department."""
     task = fetch(db, Task, task_id, "task", *service.task_access(me, task_id, can_edit_task(me)))
-    assign(task, body.model_dump())
+    values = body.model_dump()
+    assign(task, values)
+    changes = changed_fields(task, values)
     db.flush()
+    if changes:
+        record(db, [task_change("task.updated", task, {"changes": changes})])
     return tasks.committed(db, me, task_id)
 
 

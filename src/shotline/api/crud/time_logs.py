@@ -9,11 +9,12 @@ work on the task) or a manager. Clients see no time logs.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends
 from fastapi.responses import Response
 from sqlalchemy import ColumnElement, and_, delete, or_, select, true
+from sqlalchemy.orm import Session
 
 from loadplan.fastapi import PlannedRequest
 from shotline.access import Principal, can_manage, can_work_on_task
@@ -21,11 +22,14 @@ from shotline.api.crud.common import IdPath, Reader, crud_router, errors, listin
 from shotline.auth import Me
 from shotline.deps import DB
 from shotline.errors import Conflict
+from shotline.events.changes import changed_fields, time_log_change
+from shotline.events.log import Change, record
 from shotline.models import Task, TimeLog
 from shotline.schemas.crud import TimeLogCreate, TimeLogOut, TimeLogUpdate
 from shotline.services import NO_SYNC
 from shotline.services.checks import Check, fetch, may, row_exists, seen, sees, verify
 from shotline.services.tasks import on_behalf, task_access
+from shotline.softdelete import INCLUDE_DELETED
 
 router = crud_router("time logs")
 
@@ -60,7 +64,7 @@ def list_time_logs(
 def create_time_log(task_id: IdPath, body: TimeLogCreate, db: DB, me: Me) -> TimeLogOut:
     """Log time on the task: the principal's own, unless ``person_id`` says whose."""
     person_id, checks = on_behalf(me, body.person_id, "log time")
-    fetch(
+    task = fetch(
         db,
         Task,
         task_id,
@@ -72,7 +76,19 @@ def create_time_log(task_id: IdPath, body: TimeLogCreate, db: DB, me: Me) -> Tim
     log = TimeLog(task_id=task_id, **{**body.model_dump(), "person_id": person_id})
     db.add(log)
     db.flush()
+    payload = {"day": log.day.isoformat(), "minutes": log.minutes}
+    record(db, [time_log_change("time_log.created", log, task.project_id, payload)])
     return time_logs.committed(db, me, log.id)
+
+
+def _time_log_event(db: Session, kind: str, log: TimeLog, payload: dict[str, Any]) -> Change:
+    project_id = db.scalar(
+        select(Task.project_id)
+        .where(Task.id == log.task_id)
+        .execution_options(**{INCLUDE_DELETED: True})
+    )
+    assert project_id is not None
+    return time_log_change(kind, log, project_id, payload)
 
 
 @router.get("/time-logs/{time_log_id}", responses=errors(404))
@@ -104,12 +120,17 @@ def replace_time_log(time_log_id: IdPath, body: TimeLogUpdate, db: DB, me: Me) -
     verify(db, _free_day(log.person_id, log.task_id, body.day, ignore=time_log_id))
     log.day = body.day
     log.minutes = body.minutes
+    changes = changed_fields(log, ("day", "minutes"))
     db.flush()
+    if changes:
+        record(db, [_time_log_event(db, "time_log.updated", log, {"changes": changes})])
     return time_logs.committed(db, me, time_log_id)
 
 
 @router.delete("/time-logs/{time_log_id}", status_code=204, responses=errors(403, 404))
 def delete_time_log(time_log_id: IdPath, db: DB, me: Me) -> None:
-    fetch(db, TimeLog, time_log_id, "time log", *_access(me, time_log_id))
+    log = fetch(db, TimeLog, time_log_id, "time log", *_access(me, time_log_id))
+    event = _time_log_event(db, "time_log.deleted", log, {})
     db.execute(delete(TimeLog).where(TimeLog.id == time_log_id), execution_options=NO_SYNC)
+    record(db, [event])
     db.commit()

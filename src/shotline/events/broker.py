@@ -1,0 +1,255 @@
+"""Fanning committed events out to the streams a server process holds.
+
+Each process has one :class:`Broker`. It learns of committed events from the
+database (PostgreSQL: ``LISTEN shotline_events`` on a connection of its own,
+in a thread; each notification is a range of event ids) or from its own
+commits (the other dialects: :func:`shotline.events.log.listen_locally`).
+Whatever arrives while a fan-out runs is taken by the next one, so a burst
+of changes costs a few fan-outs, not one per event.
+
+A fan-out spends two statements, however many streams are open: one reads
+the new events, one asks which of the people connected may read each of
+them (:func:`shotline.events.rules.readers`); then every stream gets, in
+one message, the events its person may read, in the order of their ids.
+
+A stream that does not keep up (its queue full: :data:`QUEUE_SIZE`
+fan-outs behind) is closed; its client reconnects with ``Last-Event-ID``
+and reads what it missed from the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections import deque
+from collections.abc import Sequence
+from contextlib import suppress
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from shotline.events.log import (
+    CHANNEL,
+    listen_locally,
+    notifies_itself,
+    stop_listening_locally,
+)
+from shotline.events.rules import readers
+from shotline.models import Event
+
+__all__ = ["QUEUE_SIZE", "Broker", "Message", "Subscriber", "as_message", "event_data"]
+
+log = logging.getLogger(__name__)
+
+QUEUE_SIZE = 1000
+"""Fan-outs a stream may fall behind before it is closed."""
+REMEMBERED = 100_000
+"""Event ids a broker remembers having delivered: PostgreSQL's notifications
+name ranges, which may overlap events another transaction already sent."""
+LISTEN_POLL_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Message:
+    """An event as a stream sends it: its id and its JSON."""
+
+    id: int
+    data: str
+
+
+def event_data(event: Event) -> dict[str, Any]:
+    """An event as clients read it (the stream's data, the feed's items)."""
+    return {
+        "id": event.id,
+        "created_at": event.created_at.isoformat(),
+        "kind": event.kind,
+        "actor_id": event.actor_id,
+        "project_id": event.project_id,
+        "entity_id": event.entity_id,
+        "task_id": event.task_id,
+        "comment_id": event.comment_id,
+        "person_id": event.person_id,
+        "payload": event.payload,
+    }
+
+
+def as_message(event: Event) -> Message:
+    return Message(event.id, orjson.dumps(event_data(event)).decode())
+
+
+@dataclass(eq=False)
+class Subscriber:
+    """One open stream of one person."""
+
+    person_id: int
+    queue: asyncio.Queue[list[Message] | None] = field(
+        default_factory=lambda: asyncio.Queue(QUEUE_SIZE)
+    )
+
+
+class Broker:
+    def __init__(self, engine: Engine, sessions: sessionmaker[Session]) -> None:
+        self.engine = engine
+        self.sessions = sessions
+        self.subscribers: set[Subscriber] = set()
+        self._pending: list[tuple[int, int]] = []
+        self._delivered: set[int] = set()
+        self._delivered_order: deque[int] = deque()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Event | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._stop = threading.Event()
+        self._listener: threading.Thread | None = None
+
+    # -- Life cycle ------------------------------------------------------------------
+
+    def _start(self) -> None:
+        if self._task is not None:
+            return
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        self._stop.clear()
+        self._task = self._loop.create_task(self._fan_out())
+        if notifies_itself(self.engine):
+            self._listener = threading.Thread(
+                target=self._listen, name="shotline-events", daemon=True
+            )
+            self._listener.start()
+        else:
+            listen_locally(self.engine, self._committed)
+
+    async def stop(self) -> None:
+        """Stop listening and close every stream."""
+        if self._task is None:
+            return
+        self._stop.set()
+        stop_listening_locally(self.engine, self._committed)
+        self._task.cancel()
+        with suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
+        if self._listener is not None:
+            await asyncio.to_thread(self._listener.join)
+            self._listener = None
+        for subscriber in list(self.subscribers):
+            self._close(subscriber)
+
+    # -- Subscriptions ---------------------------------------------------------------
+
+    def subscribe(self, person_id: int) -> Subscriber:
+        """A new stream of ``person_id``'s events (from now on)."""
+        self._start()
+        subscriber = Subscriber(person_id)
+        self.subscribers.add(subscriber)
+        return subscriber
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        self.subscribers.discard(subscriber)
+
+    def _close(self, subscriber: Subscriber) -> None:
+        self.subscribers.discard(subscriber)
+        while True:
+            try:
+                subscriber.queue.put_nowait(None)
+                return
+            except asyncio.QueueFull:
+                subscriber.queue.get_nowait()
+
+    # -- Arrivals --------------------------------------------------------------------
+
+    def _committed(self, ids: Sequence[int]) -> None:
+        """From a committing thread (SQLite, MariaDB)."""
+        self._arrived(min(ids), max(ids))
+
+    def _arrived(self, first: int, last: int) -> None:
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        with suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(self._queue_range, first, last)
+
+    def _queue_range(self, first: int, last: int) -> None:
+        self._pending.append((first, last))
+        if self._wake is not None:
+            self._wake.set()
+
+    def _listen(self) -> None:
+        """PostgreSQL: follow the channel on a connection of its own until stopped."""
+        while not self._stop.is_set():
+            try:
+                self._follow_channel()
+            except Exception:  # a dropped connection: listen again
+                log.exception("listening for events failed; listening again")
+                self._stop.wait(LISTEN_POLL_SECONDS)
+
+    def _follow_channel(self) -> None:
+        raw = self.engine.raw_connection()
+        try:
+            connection: Any = raw.driver_connection
+            connection.autocommit = True
+            connection.execute(f"LISTEN {CHANNEL}")
+            while not self._stop.is_set():
+                for notice in connection.notifies(timeout=LISTEN_POLL_SECONDS):
+                    first, _, last = notice.payload.partition("-")
+                    self._arrived(int(first), int(last or first))
+        finally:
+            raw.invalidate()
+
+    # -- Fan-out ---------------------------------------------------------------------
+
+    async def _fan_out(self) -> None:
+        assert self._wake is not None
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            ranges, self._pending = self._pending, []
+            if not ranges or not self.subscribers:
+                continue
+            people = sorted({subscriber.person_id for subscriber in self.subscribers})
+            try:
+                messages, pairs = await asyncio.to_thread(self._read, ranges, people)
+            except Exception:
+                log.exception("reading events to deliver failed")
+                continue
+            self._deliver(messages, pairs)
+
+    def _read(
+        self, ranges: list[tuple[int, int]], people: list[int]
+    ) -> tuple[dict[int, Message], list[tuple[int, int]]]:
+        wanted = {
+            event_id
+            for first, last in ranges
+            for event_id in range(first, last + 1)
+            if event_id not in self._delivered
+        }
+        if not wanted:
+            return {}, []
+        first, last = min(wanted), max(wanted)
+        with self.sessions() as session:
+            events = session.scalars(select(Event).where(Event.id.between(first, last))).all()
+            pairs = [(e, p) for e, p in session.execute(readers(first, last, people))]
+        messages = {event.id: as_message(event) for event in events if event.id in wanted}
+        return messages, [(e, p) for e, p in pairs if e in messages]
+
+    def _deliver(self, messages: dict[int, Message], pairs: list[tuple[int, int]]) -> None:
+        for event_id in sorted(messages):
+            self._delivered.add(event_id)
+            self._delivered_order.append(event_id)
+        while len(self._delivered_order) > REMEMBERED:
+            self._delivered.discard(self._delivered_order.popleft())
+        per_person: dict[int, list[Message]] = {}
+        for event_id, person_id in pairs:
+            per_person.setdefault(person_id, []).append(messages[event_id])
+        for subscriber in list(self.subscribers):
+            batch = per_person.get(subscriber.person_id)
+            if not batch:
+                continue
+            try:
+                subscriber.queue.put_nowait(batch)
+            except asyncio.QueueFull:
+                log.warning("closing a stream of person %s: too far behind", subscriber.person_id)
+                self._close(subscriber)

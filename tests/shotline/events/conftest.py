@@ -1,0 +1,52 @@
+"""Fixtures of the events tests: the access tests' studio (one person per
+role, ``tests/shotline/auth/world.py``), served live per module and dialect,
+with a token per person."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import httpx2
+import pytest
+from sqlalchemy import Engine
+
+from shotline.app import create_app
+from shotline.db import upgrade
+from shotline.settings import Settings
+from shotline.storage import LocalStore
+from tests.databases import IsolatedDatabase
+from tests.shotline.auth.world import PEOPLE, build
+from tests.shotline.events.live import serving
+from tests.shotline.signin import bearer
+
+
+@dataclass(frozen=True)
+class Live:
+    """The studio served at ``url``; ``headers[name]`` signs in as that person."""
+
+    url: str
+    engine: Engine
+    database: IsolatedDatabase
+    headers: dict[str, dict[str, str]]
+
+    def call(self, who: str, method: str, path: str, body: object = None) -> httpx2.Response:
+        return httpx2.request(method, self.url + path, json=body, headers=self.headers[who])
+
+
+@pytest.fixture(scope="module")
+def live(
+    dialect: str,
+    make_database: Callable[[str], IsolatedDatabase],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Live]:
+    database = make_database(dialect)
+    engine = database.engine()
+    upgrade(engine)
+    previews = tmp_path_factory.mktemp("previews")
+    build(engine, LocalStore(previews))
+    headers = {name: bearer(engine, person) for name, person in PEOPLE.items()}
+    app = create_app(engine, Settings(preview_dir=str(previews)))
+    with serving(app) as url:
+        yield Live(url, engine, database, headers)
+    database.close_sync()
