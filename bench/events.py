@@ -187,9 +187,11 @@ async def follow(client: Client, opened: asyncio.Event, counter: list[int]) -> N
                 client.received[ident] = time.time()
 
 
-def write(urls: list[str], studio: Studio, rate: float, seconds: float, made: list[int]) -> None:
-    """Comment at ``rate`` per second, from 5 threads, through each server in turn."""
-    threads = 5
+def write(
+    urls: list[str], studio: Studio, rate: float, seconds: float, threads: int, made: list[int]
+) -> None:
+    """Comment at ``rate`` per second, from ``threads`` threads (each waits
+    for its answers), through each server in turn."""
     stop = time.monotonic() + seconds
     chooser = random.Random(7)
     plan = [
@@ -261,7 +263,9 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
         memory_before = [rss_mib(s.pid) for s in servers]
         peak = list(memory_before)
         made = [0]
-        writer = threading.Thread(target=write, args=(urls, studio, args.rate, args.seconds, made))
+        writer = threading.Thread(
+            target=write, args=(urls, studio, args.rate, args.seconds, args.writers, made)
+        )
         started = time.monotonic()
         writer.start()
         while writer.is_alive():
@@ -337,6 +341,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--drain", type=float, default=10, help="seconds to wait at the end")
+    parser.add_argument("--writers", type=int, default=25, help="threads making the changes")
     args = parser.parse_args()
     result = asyncio.run(main_async(args))
     print(json.dumps(result, indent=2))
