@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from shotline.access import Principal, can_manage, visible
 from shotline.csvfiles import CsvFile, CsvRefused, RowError, read_csv, write_csv
+from shotline.events.log import Change, record
 from shotline.models import (
     Asset,
     AssetType,
@@ -210,4 +211,22 @@ def import_csv(
         table = Task.__table__
         assert isinstance(table, Table)
         session.execute(insert(table), tasks)
+        made = session.execute(
+            select(Task.id, Task.entity_id, Task.task_type_id, Task.task_status_id)
+            .where(Task.entity_id.in_(created))
+            .order_by(Task.id)
+        ).all()
+        record(
+            session,
+            [
+                Change(
+                    "task.created",
+                    project_id=project_id,
+                    entity_id=entity,
+                    task_id=task,
+                    payload={"task_type_id": task_type, "task_status_id": status},
+                )
+                for task, entity, task_type, status in made
+            ],
+        )
     return report
