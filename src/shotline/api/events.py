@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from loadplan.fastapi import PlannedRequest
-from shotline.api.crud.common import IdPath, Listing, errors
+from shotline.api.crud.common import IdPath, errors, listing
 from shotline.auth import Me
 from shotline.deps import DB
 from shotline.errors import BadRequest
@@ -38,7 +38,7 @@ from shotline.services.checks import project_seen_if_empty
 
 router = APIRouter(tags=["events"])
 
-event_list = Listing(Event, EventOut, paged=True, default_order="-id")
+event_list = listing(Event, EventOut, paged=True, default_order="-id")
 IdFilter = Annotated[int | None, Query(ge=1, le=MAX_INT)]
 KIND_PATTERN = r"^[a-z_]+(\.[a-z_]*)?$"
 

@@ -62,7 +62,9 @@ def test_each_role_reads_the_events_it_may_read_newest_first(live: Live) -> None
     assert _seen(live, "client") == [everything[1], everything[2], everything[4], everything[5]]
     answer = live.call("outsider", "GET", f"/api/projects/{P1}/events")
     assert answer.status_code == 404
-    assert answer.json() == {"detail": f"project {P1} not found"}
+    assert answer.json() == {
+        "detail": [{"loc": [], "type": "not_found", "msg": f"project {P1} not found"}]
+    }
     assert live.call("outsider", "GET", f"/api/projects/{P2}/events").json()["items"] == []
 
 
@@ -87,5 +89,11 @@ def test_filters_and_pages(live: Live) -> None:
     answer = live.call("manager", "GET", f"/api/projects/{P1}/events?since=2025-01-01T00:00:00")
     assert answer.status_code == 400
     assert answer.json() == {
-        "detail": {"field": "since", "message": "needs a time zone (e.g. 2026-12-06T09:00:00Z)"}
+        "detail": [
+            {
+                "loc": ["since"],
+                "type": "invalid",
+                "msg": "needs a time zone (e.g. 2026-12-06T09:00:00Z)",
+            }
+        ]
     }

@@ -102,16 +102,22 @@ def test_refusals(live: Live) -> None:
     event = theirs[0]["event"]["id"]
     answer = live.call("client", "POST", f"/api/notifications/{event}/read")
     assert answer.status_code == 404
-    assert answer.json() == {"detail": f"notification {event} not found"}
+    assert answer.json() == {
+        "detail": [{"loc": [], "type": "not_found", "msg": f"notification {event} not found"}]
+    }
     answer = live.call("artist", "POST", f"/api/notifications/{MISSING}/read")
     assert answer.status_code == 404
     # A task the vendor does not see cannot be watched.
     answer = live.call("vendor", "PUT", f"/api/tasks/{ANCHOR_MOD}/watch")
     assert answer.status_code == 404
-    assert answer.json() == {"detail": f"task {ANCHOR_MOD} not found"}
+    assert answer.json() == {
+        "detail": [{"loc": [], "type": "not_found", "msg": f"task {ANCHOR_MOD} not found"}]
+    }
     answer = live.call("artist", "GET", "/api/notifications?cursor=abc")
     assert answer.status_code == 400
-    assert answer.json() == {"detail": {"field": "cursor", "message": "not a cursor of this list"}}
+    assert answer.json() == {
+        "detail": [{"loc": ["cursor"], "type": "invalid", "msg": "not a cursor of this list"}]
+    }
 
 
 def test_the_same_through_graphql(live: Live) -> None:

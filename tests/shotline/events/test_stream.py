@@ -176,10 +176,13 @@ def test_a_bad_last_event_id_is_a_400(live: Live) -> None:
     )
     assert answer.status_code == 400
     assert answer.json() == {
-        "detail": {
-            "field": "Last-Event-ID",
-            "message": "must be the id of an event (a whole number)",
-        }
+        "detail": [
+            {
+                "loc": ["Last-Event-ID"],
+                "type": "invalid",
+                "msg": "must be the id of an event (a whole number)",
+            }
+        ]
     }
 
 
