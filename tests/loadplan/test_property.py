@@ -58,7 +58,7 @@ from sqlalchemy.orm import Mapper, RelationshipProperty, Session
 
 import loadplan
 from loadplan import Arguments, Order, Selection, Strategy
-from loadplan.plan import EntityPlan
+from loadplan.plans import EntityPlan
 from loadplan.selection import NO_ARGUMENTS
 from loadplan.testing import count_queries
 from tests.databases import IsolatedDatabase

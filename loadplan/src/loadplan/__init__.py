@@ -12,8 +12,9 @@ from loadplan.errors import LoadplanError, PlanError, UnplannedLoadWarning
 from loadplan.execution.binding import Strict
 from loadplan.expressions import Computed, count, exists
 from loadplan.hints import Hints, hint
-from loadplan.plan import EntityPlan, ExpressionLoad, RelationshipPlan, Strategy
+from loadplan.loaded import Loaded, Mode, Paging
 from loadplan.planner import PlanSettings, clear_plan_cache
+from loadplan.plans import EntityPlan, ExpressionLoad, RelationshipPlan, Strategy
 from loadplan.projections import column_list, column_map
 from loadplan.properties import cached_model_property, model_property
 from loadplan.rules import Rule, Rules
@@ -39,10 +40,13 @@ __all__ = [
     "Filter",
     "FilterGroup",
     "Hints",
+    "Loaded",
     "LoadplanError",
+    "Mode",
     "NullsPlacement",
     "Operator",
     "Order",
+    "Paging",
     "Plan",
     "PlanError",
     "PlanSettings",

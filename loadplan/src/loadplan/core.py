@@ -19,8 +19,8 @@ from loadplan.execution.rows.load import load_rows
 from loadplan.execution.rows.objects import attach_objects
 from loadplan.execution.statements import counted, planned, restricted
 from loadplan.loaded import Loaded, Mode, Paging, Ran
-from loadplan.plan import EntityPlan
 from loadplan.planner import PlanSettings, build_plan
+from loadplan.plans import EntityPlan
 from loadplan.rules import Rules
 from loadplan.selection import Selection
 

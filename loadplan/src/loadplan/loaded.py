@@ -18,10 +18,10 @@ from sqlalchemy import ColumnElement
 
 __all__ = ["Loaded", "Mode", "Paging", "Ran"]
 
-#: How a plan may run: ``rows`` (plain rows as dicts, no ORM object),
-#: ``orm`` (ORM objects), ``auto`` (rows whenever nothing below needs
-#: objects; the plan decides).
 Mode = Literal["auto", "rows", "orm"]
+"""How a plan may run: ``rows`` (plain rows as dicts, no ORM object), ``orm``
+(ORM objects), ``auto`` (rows whenever nothing below needs objects; the plan
+decides)."""
 #: The mode that ran.
 Ran = Literal["rows", "orm"]
 

@@ -20,7 +20,7 @@ from loadplan.execution.strategies import (
     Windowed,
     load_of,
 )
-from loadplan.plan import RelationshipPlan
+from loadplan.plans import RelationshipPlan
 from loadplan.testing import count_queries
 from tests.loadplan.models import Task
 

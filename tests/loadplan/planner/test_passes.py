@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 import loadplan
 from loadplan import Arguments, Order, PlanSettings, Selection, Strategy
-from loadplan.plan import EntityPlan
 from loadplan.planner import PASSES, build_plan
 from loadplan.planner.conflicts import separate_conflicts
 from loadplan.planner.fields import resolve_fields
@@ -17,6 +16,7 @@ from loadplan.planner.keys import add_key_columns
 from loadplan.planner.planning import Planning
 from loadplan.planner.strategies import choose_strategies
 from loadplan.planner.variants import group_variants
+from loadplan.plans import EntityPlan
 from loadplan.testing import assert_queries
 from tests.loadplan.models import Entity, Project, Task
 

@@ -60,7 +60,7 @@ from loadplan.execution.parent_keys import PARENT_KEYS, ParentKeysIn
 from loadplan.execution.rows.raw import RawRows
 from loadplan.execution.statement_cache import StatementCache
 from loadplan.mapping import KeyPairs, extra_join_criteria, key_pairs, relationship_of
-from loadplan.plan import RelationshipPlan
+from loadplan.plans import RelationshipPlan
 from loadplan.selection import Arguments
 from loadplan.state import register
 

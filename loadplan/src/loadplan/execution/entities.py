@@ -14,7 +14,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import with_polymorphic
 
 from loadplan.execution.binding import Binding
-from loadplan.plan import EntityPlan
+from loadplan.plans import EntityPlan
 from loadplan.rules import conditions
 from loadplan.state import Memo
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, UserDefinedOption
 from loadplan.errors import UnplannedLoadWarning
 from loadplan.execution.binding import Binding
 from loadplan.execution.orm import ObjectLoader
-from loadplan.plan import EntityPlan
+from loadplan.plans import EntityPlan
 
 PLAN_OPTION = "loadplan"
 

@@ -23,7 +23,7 @@ from loadplan.execution.binding import Binding, Strict
 from loadplan.execution.entities import criteria_for, entity_for, namespace_of
 from loadplan.execution.strategies import load_of
 from loadplan.mapping import key_pairs, relationship_of
-from loadplan.plan import EntityPlan, RelationshipPlan
+from loadplan.plans import EntityPlan, RelationshipPlan
 from loadplan.rules import applying
 from loadplan.selection import Arguments
 from loadplan.storage import keep

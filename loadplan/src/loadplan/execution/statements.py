@@ -19,7 +19,7 @@ from loadplan.execution.entities import criteria_for, entity_for
 from loadplan.execution.events import PLAN_OPTION, PlannedMarker
 from loadplan.execution.orm import entity_options, loads_after
 from loadplan.mapping import primary_key
-from loadplan.plan import EntityPlan
+from loadplan.plans import EntityPlan
 
 __all__ = ["counted", "planned", "restricted"]
 

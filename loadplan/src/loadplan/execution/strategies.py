@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Protocol
 from sqlalchemy.orm import joinedload, selectinload
 
 from loadplan.execution.binding import Binding
-from loadplan.plan import RelationshipPlan, Strategy
+from loadplan.plans import RelationshipPlan, Strategy
 from loadplan.selection import NO_ARGUMENTS, Arguments
 
 # SQLAlchemy 2.1's selectinload takes the number of parents one statement

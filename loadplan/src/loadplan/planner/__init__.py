@@ -1,4 +1,4 @@
-"""From a selection to an :class:`~loadplan.plan.EntityPlan`, cached by shape.
+"""From a selection to an :class:`~loadplan.plans.EntityPlan`, cached by shape.
 
 Planning is an ordered list of passes, each a module with one function
 ``(plan, planning) -> plan``; this module only composes them. The first pass
@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from loadplan.mapping import check_arguments
-from loadplan.plan import EntityPlan
 from loadplan.planner.cache import PlanCache, dynamic, shape
 from loadplan.planner.conflicts import separate_conflicts
 from loadplan.planner.fields import resolve_fields
@@ -21,6 +20,7 @@ from loadplan.planner.keys import add_key_columns
 from loadplan.planner.planning import Pass, Planning, PlanSettings
 from loadplan.planner.strategies import choose_strategies
 from loadplan.planner.variants import group_variants
+from loadplan.plans import EntityPlan
 from loadplan.selection import Selection
 from loadplan.state import register
 

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
-from loadplan.plan import EntityPlan
+from loadplan.plans import EntityPlan
 from loadplan.selection import Selection
 
 __all__ = ["PlanCache", "dynamic", "shape"]

@@ -13,8 +13,8 @@ from dataclasses import replace
 from typing import Any
 
 from loadplan.mapping import mapper_of
-from loadplan.plan import EntityPlan
 from loadplan.planner.planning import Planning
+from loadplan.plans import EntityPlan
 from loadplan.selection import Arguments
 
 __all__ = ["separate_conflicts"]

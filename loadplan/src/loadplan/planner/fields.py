@@ -22,8 +22,8 @@ from loadplan.errors import PlanError
 from loadplan.expressions import Computed
 from loadplan.hints import Hints
 from loadplan.mapping import check_arguments, mapper_of
-from loadplan.plan import EntityPlan, ExpressionLoad, RelationshipPlan, Strategy
 from loadplan.planner.planning import Planning
+from loadplan.plans import EntityPlan, ExpressionLoad, RelationshipPlan, Strategy
 from loadplan.properties import property_hints
 from loadplan.selection import Selection
 from loadplan.storage import HYBRID_CARRIER_PREFIX

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from loadplan.mapping import discriminator_key, key_pairs, mapper_of, primary_key
-from loadplan.plan import EntityPlan
 from loadplan.planner.fields import QUERY_EXPRESSION
 from loadplan.planner.planning import Planning
+from loadplan.plans import EntityPlan
 
 __all__ = ["add_key_columns"]
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from loadplan.plan import EntityPlan
+from loadplan.plans import EntityPlan
 from loadplan.selection import Selection
 
 __all__ = ["Pass", "PlanSettings", "Planning"]

@@ -21,8 +21,8 @@ from dataclasses import replace
 
 from loadplan.errors import PlanError
 from loadplan.mapping import relationship_of
-from loadplan.plan import EntityPlan, RelationshipPlan, Strategy
 from loadplan.planner.planning import Planning, PlanSettings
+from loadplan.plans import EntityPlan, RelationshipPlan, Strategy
 
 __all__ = ["choose_strategies", "choose_strategy"]
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import reduce
 
-from loadplan.plan import EntityPlan, ExpressionLoad, RelationshipPlan
 from loadplan.planner.planning import Planning
+from loadplan.plans import EntityPlan, ExpressionLoad, RelationshipPlan
 
 __all__ = ["group_variants", "merge_entities"]
 

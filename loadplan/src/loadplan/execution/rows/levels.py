@@ -20,7 +20,7 @@ from loadplan.execution.binding import Binding
 from loadplan.execution.entities import criteria_for, namespace_of
 from loadplan.execution.strategies import load_of
 from loadplan.mapping import discriminator_expression, discriminator_key, mapper_of, primary_key
-from loadplan.plan import EntityPlan, RelationshipPlan
+from loadplan.plans import EntityPlan, RelationshipPlan
 from loadplan.rules import applying
 from loadplan.state import Memo
 from loadplan.storage import MODEL_KEY

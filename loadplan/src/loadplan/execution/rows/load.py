@@ -28,7 +28,7 @@ from loadplan.execution.rows.raw import RawRows
 from loadplan.execution.rows.views import compute_properties, distinct
 from loadplan.execution.strategies import load_of
 from loadplan.mapping import key_pairs, relationship_of
-from loadplan.plan import EntityPlan, RelationshipPlan
+from loadplan.plans import EntityPlan, RelationshipPlan
 from loadplan.selection import Arguments
 from loadplan.storage import MODEL_KEY, keep
 

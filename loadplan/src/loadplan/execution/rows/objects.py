@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from loadplan.execution.rows.views import rows_of
 from loadplan.mapping import primary_key
-from loadplan.plan import EntityPlan
+from loadplan.plans import EntityPlan
 from loadplan.storage import OBJECT_KEY
 
 __all__ = ["attach_objects"]

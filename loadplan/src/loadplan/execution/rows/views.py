@@ -20,7 +20,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Mapper
 
 from loadplan.errors import LoadplanError
-from loadplan.plan import EntityPlan, RelationshipPlan
+from loadplan.plans import EntityPlan, RelationshipPlan
 from loadplan.state import Memo
 from loadplan.storage import MODEL_KEY, SIDE_PREFIX
 

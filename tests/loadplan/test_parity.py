@@ -1,0 +1,166 @@
+"""Both modes give the same answer at the same cost: random selections, two
+data sizes, every dialect.
+
+The selections are those of :mod:`tests.loadplan.test_property` (columns,
+hybrids and model properties, polymorphic fields under type conditions,
+per-parent orderings and pages with or without their totals, aliased
+variants kept beside their attribute), each run on the root list as a
+whole or as a page with its total. For each one, on a small and a larger
+data set, ``Plan.fetch`` runs once in the ORM mode and once in the row
+mode, each in a fresh session, and:
+
+(a) both read the same data through loadplan's readers
+    (:func:`loadplan.related`, :func:`loadplan.total_count`,
+    :func:`loadplan.value`), which take an object or a row alike;
+(b) both issue the same number of statements, the one the plan predicts
+    for that data (less the loads whose parent level is empty, as
+    :func:`tests.loadplan.test_property.expected_statements` computes);
+(c) both say the same about the page: its total and whether another follows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, note, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine, inspect, select
+from sqlalchemy.orm import Session
+
+import loadplan
+from loadplan import Paging, Selection
+from loadplan.mapping import primary_key
+from loadplan.storage import MODEL_KEY
+from loadplan.testing import count_queries
+from tests.databases import IsolatedDatabase
+from tests.loadplan.data import populate
+from tests.loadplan.test_property import (
+    SIZES,
+    SUBTYPES,
+    expected_statements,
+    rooted_selections,
+)
+
+
+@pytest.fixture(scope="module")
+def datasets(
+    dialect: str, make_database: Callable[[str], IsolatedDatabase]
+) -> Iterator[dict[int, Engine]]:
+    """One isolated, read-only database per size, built once per dialect."""
+    databases: list[IsolatedDatabase] = []
+    engines: dict[int, Engine] = {}
+    try:
+        for size in SIZES:
+            database = make_database(dialect)
+            databases.append(database)
+            engine = database.engine()
+            populate(engine, size, every_parent_has_children=True)
+            engines[size] = engine
+        yield engines
+    finally:
+        for database in databases:
+            database.close_sync()
+
+
+def _class_of(item: Any, cls: type[Any]) -> type[Any]:
+    """The mapped class ``item`` (an object, or a row loaded as ``cls``) stands for."""
+    if type(item) is dict:
+        found: type[Any] = item.get(MODEL_KEY, cls)
+        return found
+    return type(item)
+
+
+def _identity(item: Any, cls: type[Any]) -> tuple[Any, ...]:
+    if type(item) is dict:
+        return tuple(item[key] for key in primary_key(_class_of(item, cls)))
+    return tuple(inspect(item).identity)
+
+
+def read(item: Any, cls: type[Any], selection: Selection) -> dict[str, Any]:
+    """Plain data for ``item`` (an object or a row of ``cls``) along
+    ``selection``, through loadplan's readers only."""
+    actual = _class_of(item, cls)
+    relationships = inspect(actual).relationships
+    out: dict[str, Any] = {}
+    for node in selection.children:
+        if node.type_condition and not issubclass(actual, SUBTYPES[node.type_condition]):
+            continue
+        prop = relationships.get(node.name)
+        if prop is None:
+            out[node.key] = loadplan.value(item, node.name)
+            continue
+        target = prop.mapper.class_
+        value = loadplan.related(item, node.name, node.key)
+        if not prop.uselist:
+            out[node.key] = None if value is None else read(value, target, node)
+            continue
+        items = list(value)
+        if not (node.arguments.order_by or prop.order_by):
+            items.sort(key=lambda child: _identity(child, target))
+        rows = [read(child, target, node) for child in items]
+        if node.arguments:
+            out[node.key] = {"rows": rows, "total": loadplan.total_count(item, node.key)}
+        else:
+            out[node.key] = rows
+    return out
+
+
+def fetched(
+    engine: Engine, root: type[Any], selection: Selection, mode: str, page: Paging | None
+) -> tuple[list[dict[str, Any]], int | None, bool, str, int, str]:
+    """What one mode loads, read inside the counted block, with the page's
+    total and whether more follows, the mode that ran, and the statements."""
+    plan = loadplan.plan(root, selection, strict="raise")
+    with Session(engine) as session, count_queries(engine) as log:
+        loaded = plan.fetch(session, select(root), mode=mode, page=page, total=page is not None)  # type: ignore[arg-type]
+        items = loaded.items
+        if page is None:
+            items = sorted(items, key=lambda item: _identity(item, root))
+        rows = [read(item, root, selection) for item in items]
+    return rows, loaded.total, loaded.more, loaded.mode, log.count, log.describe()
+
+
+def expected(engine: Engine, root: type[Any], selection: Selection, page: Paging | None) -> int:
+    """The statements the plan should issue on this data: its prediction
+    less the loads of empty levels, plus a page's count. A page reads one
+    row more than its limit (to tell whether another page follows), and
+    loads below it as below the others."""
+    plan = loadplan.plan(root, selection, strict="raise")
+    with Session(engine) as session:
+        stmt = select(root).order_by(*inspect(root).primary_key)
+        if page is not None and page.limit is not None:
+            stmt = stmt.limit(page.limit + 1)
+        objects = list(session.scalars(stmt))
+        count, _ = expected_statements(plan, objects)
+    return count + (1 if page is not None else 0)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    case=rooted_selections(),
+    limit=st.none() | st.integers(0, 5),
+)
+def test_both_modes_load_the_same_with_the_same_statements(
+    datasets: dict[int, Engine], case: tuple[type[Any], Selection], limit: int | None
+) -> None:
+    root, selection = case
+    page = Paging(limit=limit) if limit is not None else None
+    plan = loadplan.plan(root, selection, strict="raise")
+    note(f"root: {root.__name__}\nselection: {selection!r}\npage: {page}\n{plan.explain()}")
+    assert plan.mode("auto") == "rows"
+    for size, engine in datasets.items():
+        orm = fetched(engine, root, selection, "orm", page)
+        rows = fetched(engine, root, selection, "rows", page)
+        assert (orm[3], rows[3]) == ("orm", "rows")
+        assert rows[0] == orm[0], f"size {size}"
+        assert rows[1:3] == orm[1:3], f"size {size}: total and more"
+        wanted = expected(engine, root, selection, page)
+        assert (orm[4], rows[4]) == (wanted, wanted), (
+            f"size {size}: expected {wanted} statement(s)\norm:\n{orm[5]}\nrows:\n{rows[5]}"
+        )
