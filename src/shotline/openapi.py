@@ -102,7 +102,10 @@ def _bound_limits(operation: dict[str, Any], settings: Settings) -> None:
         if parameter["in"] == "query" and parameter["name"] == "limit":
             for variant in parameter["schema"].get("anyOf", [parameter["schema"]]):
                 if variant.get("type") == "integer":
-                    variant["maximum"] = settings.max_page_size
+                    # A list bounded tighter by its own declaration keeps its bound.
+                    variant["maximum"] = min(
+                        variant.get("maximum", settings.max_page_size), settings.max_page_size
+                    )
 
 
 def _graphql_request(settings: Settings) -> dict[str, Any]:

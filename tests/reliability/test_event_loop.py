@@ -26,6 +26,9 @@ ASYNC_ENDPOINTS = {
     # applied in a thread (shotline.api.crud.casting, .asset_csv).
     ("POST", "/api/projects/{project_id}/casting.csv"),
     ("POST", "/api/projects/{project_id}/assets.csv"),
+    # The event stream waits on its queue; the backlog it resumes from is
+    # read in a thread, a bounded page at a time (shotline.api.events).
+    ("GET", "/api/events/stream"),
     # Strawberry's router: parsing is bounded by the query text limit,
     # execution runs in a thread.
     ("GET", "/graphql"),
