@@ -67,7 +67,7 @@ ProgressCallback = Callable[[str, int, int], None]
 BATCH_SIZE = 10_000
 TODAY = dt.date(2025, 10, 6)
 """The Monday the demo is laid out around: its "now" before it is moved to
-the Monday of the week it is created in (see :func:`demo_monday`)."""
+the latest Monday whose day has passed when it is created (see :func:`demo_monday`)."""
 
 
 ScaleName = Literal["small", "medium", "large"]
@@ -1362,9 +1362,11 @@ def _keep(store: BlobStore, data: bytes) -> str:
 
 
 def demo_monday(today: dt.date | None = None) -> dt.date:
-    """The demo's "now": the Monday of the week of ``today`` (default: the
-    current day, UTC), so that none of its times is in the future (a task
-    someone changes now is the latest changed).
+    """The demo's "now": the latest Monday before ``today`` (default: the
+    current day, UTC) whose whole day has passed, so that none of its times is
+    in the future (a task someone changes now is the latest changed): the
+    demo's own Monday has activity until the evening, so on a Monday it is
+    the Monday before.
 
     The demo is laid out around :data:`TODAY`, then every date and time in it
     is moved by the whole weeks from there to this Monday: its projects are
@@ -1373,7 +1375,7 @@ def demo_monday(today: dt.date | None = None) -> dt.date:
     gives the same rows (time is logged on the same weekdays), only dated
     otherwise from one week to the next.
     """
-    day = today or dt.datetime.now(dt.UTC).date()
+    day = (today or dt.datetime.now(dt.UTC).date()) - dt.timedelta(days=1)
     return day - dt.timedelta(days=day.weekday())
 
 
@@ -1390,7 +1392,7 @@ def demo_rows(
     scale: ScaleName = "small", seed: int = 42, today: dt.date | None = None
 ) -> dict[Table, list[dict[str, Any]]]:
     """Every row of the demo, ids included, by table in foreign-key order,
-    dated around the Monday of ``today``'s week (see :func:`demo_monday`)."""
+    dated around the latest Monday before ``today`` (see :func:`demo_monday`)."""
     if scale not in SCALES:
         raise DemoError(f"unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
     rows = _Generator(SCALES[scale], random.Random(seed)).build()

@@ -461,9 +461,12 @@ def test_the_demo_is_dated_around_the_week_it_is_created() -> None:
     TODAY moved to Monday 2027-01-11: every date and time by the same whole
     weeks, everything else the same."""
     assert demo_monday(dt.date(2027, 1, 13)) == dt.date(2027, 1, 11)
-    assert demo_monday(dt.date(2027, 1, 11)) == dt.date(2027, 1, 11)
+    # On a Monday, the Monday before: the demo's Monday runs into the evening.
+    assert demo_monday(dt.date(2027, 1, 11)) == dt.date(2027, 1, 4)
+    assert demo_monday(dt.date(2027, 1, 12)) == dt.date(2027, 1, 11)
     assert demo_monday(dt.date(2027, 1, 17)) == dt.date(2027, 1, 11)
-    laid_out = demo_rows("small", 42, TODAY)
+    # Created on TODAY's Tuesday, the demo is as laid out.
+    laid_out = demo_rows("small", 42, TODAY + dt.timedelta(days=1))
     moved = demo_rows("small", 42, dt.date(2027, 1, 13))
     by = dt.date(2027, 1, 11) - TODAY
     assert by.days % 7 == 0
@@ -481,8 +484,9 @@ def test_late_means_something(session: Session) -> None:
     """The demo's open tasks are mostly due ahead: a few are late, as in a
     production under way, not every one whose date has passed since 2025."""
     monday = demo_monday()
-    # Its "now" is this week's Monday: none of its times is in the future.
-    assert 0 <= (dt.datetime.now(dt.UTC).date() - monday).days < 7
+    # Its "now" is the latest Monday whose day has passed: none of its times
+    # is in the future.
+    assert 1 <= (dt.datetime.now(dt.UTC).date() - monday).days <= 7
     due = (
         session.execute(
             select(Task.due_date)
