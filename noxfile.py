@@ -142,19 +142,24 @@ OVER_500_PARENTS = (
 )
 
 
-def _deselected(cases: tuple[str, ...]) -> list[str]:
+# Declared projections order their aggregates with SQLAlchemy 2.1's
+# aggregate_order_by on PostgreSQL and MariaDB (README: Support).
+PROJECTIONS_ON_SERVERS = "not (test_projections and (postgresql or mysql))"
+
+
+def _unsupported_on_2_0(cases: tuple[str, ...]) -> list[str]:
     return [
         f"--deselect={case.format(dialect=dialect)}"
         for case in cases
         for dialect in ("sqlite", "postgresql", "mysql")
-    ]
+    ] + ["-k", PROJECTIONS_ON_SERVERS]
 
 
 @nox.session(name="sqlalchemy-2.0")
 def sqlalchemy_2_0(session: nox.Session) -> None:
     """Every extra, on the newest SQLAlchemy 2.0.x."""
     _install_wheel(session, EXTRAS, "sqlalchemy>=2.0,<2.1")
-    _run_suite(session, EXTRAS, *_deselected(OVER_500_PARENTS))
+    _run_suite(session, EXTRAS, *_unsupported_on_2_0(OVER_500_PARENTS))
 
 
 def lowest_versions() -> list[str]:
@@ -177,4 +182,4 @@ def lowest(session: nox.Session) -> None:
     """Every extra, each dependency at the lowest version the metadata allows
     (SQLAlchemy 2.0.49, so the cases over 500 parents are left out as on 2.0)."""
     _install_wheel(session, EXTRAS, *lowest_versions())
-    _run_suite(session, EXTRAS, *_deselected(OVER_500_PARENTS))
+    _run_suite(session, EXTRAS, *_unsupported_on_2_0(OVER_500_PARENTS))
