@@ -75,8 +75,9 @@ def test_failures_from_one_address_are_throttled_whatever_the_account(
 def test_after_the_window_the_right_password_works_and_clears_the_failures(
     stock: Stock, mira: int
 ) -> None:
-    """Five failures 899 s ago: one second left of a 900 s window."""
-    failed = utcnow() - dt.timedelta(seconds=899)
+    """Five failures 895 s ago: at most five seconds left of a 900 s window
+    (less on a busy machine, where the request comes later: never more)."""
+    failed = utcnow() - dt.timedelta(seconds=895)
     with Session(stock.engine) as session:
         session.add_all(
             LoginFailure(account=MIRA, address="elsewhere", failed_at=failed) for _ in range(5)
@@ -84,8 +85,9 @@ def test_after_the_window_the_right_password_works_and_clears_the_failures(
         session.commit()
     client = TestClient(create_app(stock.engine, LIMITS))
     status, headers, _ = _login(client, MIRA, PASSWORD)
-    assert (status, headers["retry-after"]) == (429, "1")
-    time.sleep(1.1)
+    assert status == 429
+    assert 1 <= int(headers["retry-after"]) <= 5
+    time.sleep(int(headers["retry-after"]) + 0.1)
     assert _login(client, MIRA, PASSWORD)[0] == 200
     with Session(stock.engine) as session:
         assert session.query(LoginFailure).filter_by(account=MIRA).count() == 0

@@ -7,12 +7,14 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from shotline.app import create_app
-from shotline.models import Asset, Task, task_assignee
+from shotline.models import Asset, Entity, Task, task_assignee
 from shotline.settings import MODE_HEADER, Settings
+from shotline.sqltypes import utcnow
+from tests.refusals import refusal
 from tests.shotline.crud.support import (
     Expected,
     Production,
@@ -315,6 +317,34 @@ def test_delete_and_restore_a_task(
     # Restoring a live task changes nothing.
     again = call(client, crud_engine, "POST", f"/api/tasks/{prod.keeper_modeling}/restore")
     assert again.json() == restored.json()
+
+
+def test_a_live_task_of_a_deleted_entity_is_hidden(
+    client: TestClient, crud_engine: Engine, prod: Production
+) -> None:
+    """A deletion that did not cascade (made before deletions did, or by
+    hand) leaves a live task under a deleted entity: it is listed and read as
+    the entity is, nowhere, instead of answering a task without its entity."""
+    listed = client.get(f"/api/projects/{prod.project}/tasks").json()["items"]
+    assert prod.keeper_modeling in [task["id"] for task in listed]
+    with Session(crud_engine) as session:
+        session.execute(
+            update(Entity).where(Entity.id == prod.keeper).values(deleted_at=utcnow()),
+            execution_options={"include_deleted": True},
+        )
+        session.commit()
+    assert load(crud_engine, Task, prod.keeper_modeling).deleted_at is None
+
+    answer = call(client, crud_engine, "GET", f"/api/projects/{prod.project}/tasks")
+    assert answer.status == 200
+    assert [task["id"] for task in answer.json()["items"]] == [
+        task["id"] for task in listed if task["entity"]["id"] != prod.keeper
+    ]
+    gone = client.get(f"/api/tasks/{prod.keeper_modeling}")
+    assert (gone.status_code, gone.json()) == (
+        404,
+        refusal("not_found", f"task {prod.keeper_modeling} not found"),
+    )
 
 
 @pytest.mark.parametrize(

@@ -45,17 +45,25 @@ def crud_router(*tags: str) -> APIRouter:
 
 class Reader(Generic[OutT]):
     """Reads responses of ``schema`` for ``model`` rows through the loadplan
-    plan derived from the schema: fixed statements, no lazy loads.
+    plan derived from the schema: fixed statements, no lazy loads. Conditions
+    given as ``always`` hold for every read (tasks: their entity is live).
 
     Reads use ``populate_existing``: objects this request already holds (the
     ones it just wrote) are refreshed from the database, so the response
     shows stored values (rounded numbers, defaults), not what was assigned.
     """
 
-    def __init__(self, model: type[Any], schema: type[OutT], what: str) -> None:
+    def __init__(
+        self,
+        model: type[Any],
+        schema: type[OutT],
+        what: str,
+        *always: ColumnElement[bool],
+    ) -> None:
         self.model = model
         self.schema = schema
         self.what = what
+        self.always = always
         self.selection = selection_from_model(model, schema)
         loadplan.plan(model, self.selection)  # refuse an unloadable schema at import
 
@@ -63,7 +71,11 @@ class Reader(Generic[OutT]):
         """The planned SELECT of the rows matching ``criteria`` that ``me``
         sees, by primary key."""
         plan = loadplan.plan(self.model, self.selection, context=me, rules=RULES)
-        stmt = select(self.model).where(*criteria).order_by(*inspect(self.model).primary_key)
+        stmt = (
+            select(self.model)
+            .where(*self.always, *criteria)
+            .order_by(*inspect(self.model).primary_key)
+        )
         return plan.apply(stmt).execution_options(populate_existing=True)
 
     def one(self, session: Session, me: Principal, ident: int) -> OutT:

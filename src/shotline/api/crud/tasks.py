@@ -42,7 +42,7 @@ from shotline.services.checks import fetch, project_seen_if_empty
 
 router = crud_router()
 
-tasks = Reader(Task, TaskRecord, "task")
+tasks = Reader(Task, TaskRecord, "task", service.ENTITY_IS_LIVE)
 # A project holds up to ~150,000 tasks: without ``limit`` a list returns the
 # largest page, and the grids (``shotline.api.grid``) serve whole projects.
 task_list = listing(Task, TaskRecord, paged=True)
@@ -61,9 +61,11 @@ def list_tasks(
     planned: Annotated[PlannedRequest, Depends(task_list)],
     filters: Annotated[TaskFilters, Depends()],
 ) -> Response:
-    """The project's live tasks the principal sees, filtered (see
+    """The project's live tasks of live entities the principal sees, filtered (see
     :mod:`shotline.api.crud.task_filters`)."""
-    stmt = select(Task).where(Task.project_id == project_id, *filters.conditions(db))
+    stmt = select(Task).where(
+        Task.project_id == project_id, service.ENTITY_IS_LIVE, *filters.conditions(db)
+    )
     return planned.page(db, stmt, project_seen_if_empty(db, me, project_id))
 
 
