@@ -65,7 +65,13 @@ which builds it, then reload.</p>
 
 
 class _Immutable(StaticFiles):
-    """Static files; the bundle's hashed assets are cached for good."""
+    """Static files; the bundle's hashed assets are cached for good. Before
+    the app is built there are none: every file is not found (404), where
+    Starlette would answer each request with a 500."""
+
+    async def check_config(self) -> None:
+        if self.directory is not None and Path(self.directory).is_dir():
+            await super().check_config()
 
     def file_response(
         self,

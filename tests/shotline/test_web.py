@@ -12,6 +12,7 @@ from sqlalchemy import create_engine
 
 from shotline import web
 from shotline.app import create_app
+from tests.refusals import refusal
 
 ABSOLUTE = re.compile(r"""(?:src|href)\s*=\s*["']?((?:https?:)?//[^"' >]+)""", re.IGNORECASE)
 
@@ -64,6 +65,9 @@ def test_an_unbuilt_app_says_how_to_build_it(
     answer = _client().get("/")
     assert answer.status_code == 503
     assert "make web" in answer.text
+    # Its files are not found (the documentation pages' scripts among them), not a 500.
+    missing = _client().get("/static/vendor/swagger-ui/swagger-ui.css")
+    assert (missing.status_code, missing.json()) == (404, refusal("not_found", "Not Found"))
     # The API is still there.
     assert _client().get("/healthz").json() == {"status": "ok"}
 
