@@ -67,6 +67,29 @@ def test_a_repeatable_parameter_takes_at_most_100_values(
     assert client.get(f"/api/projects/{project}/shots?{fewer}").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("path", "name", "value"),
+    [
+        ("/api/projects/{project}/tasks", "entity", "1"),
+        ("/api/projects/{project}/tasks", "assignee", "1"),
+        ("/api/projects/{project}/tasks", "task_type", "Animation"),
+        ("/api/projects/{project}/tasks", "task_status", "wip"),
+        ("/api/me/tasks", "task_type", "Animation"),
+        ("/api/me/tasks", "task_status", "wip"),
+    ],
+)
+def test_a_repeatable_task_filter_takes_at_most_100_values(
+    client: TestClient, stock: Stock, path: str, name: str, value: str
+) -> None:
+    url = path.format(project=stock.ids.projects["LHK"])
+    answer = client.get(f"{url}?{'&'.join([f'{name}={value}'] * (MAX_REPEATS + 1))}")
+    assert answer.status_code == 422
+    [problem] = answer.json()["detail"]
+    assert (problem["loc"], problem["type"]) == (["query", name], "too_long")
+    fewer = client.get(f"{url}?{'&'.join([f'{name}={value}'] * MAX_REPEATS)}")
+    assert fewer.status_code == 200, fewer.text
+
+
 def test_a_computed_field_cannot_be_ordered_by(client: TestClient) -> None:
     """``email`` is null for clients: ordering by it ordered by NULL (a 500
     on PostgreSQL), and ordering by the column would tell clients the

@@ -19,6 +19,7 @@ from pydantic import Field
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
+from shotline.inputs import MAX_REPEATS
 from shotline.models import Person, Task, TaskStatus, TaskType
 from shotline.schemas.crud import MAX_INT, QueryText
 from shotline.vocabulary import resolve
@@ -34,11 +35,14 @@ def today() -> dt.date:
 Ids = list[Annotated[int, Field(ge=1, le=MAX_INT)]] | None
 TaskTypes = Annotated[
     list[QueryText] | None,
-    Query(description="Task type id or name, repeatable (any of them)."),
+    Query(max_length=MAX_REPEATS, description="Task type id or name, repeatable (any of them)."),
 ]
 TaskStatuses = Annotated[
     list[QueryText] | None,
-    Query(description="Task status id or short name, repeatable (any of them)."),
+    Query(
+        max_length=MAX_REPEATS,
+        description="Task status id or short name, repeatable (any of them).",
+    ),
 ]
 DueFrom = Annotated[dt.date | None, Query(description="Due on or after this day.")]
 DueTo = Annotated[dt.date | None, Query(description="Due on or before this day.")]
@@ -95,9 +99,16 @@ class TaskFilters(MyTaskFilters):
 
     def __init__(
         self,
-        entity: Annotated[Ids, Query(description="Entity id, repeatable (any of them).")] = None,
+        entity: Annotated[
+            Ids,
+            Query(max_length=MAX_REPEATS, description="Entity id, repeatable (any of them)."),
+        ] = None,
         assignee: Annotated[
-            Ids, Query(description="Person id, repeatable: tasks assigned to any of them.")
+            Ids,
+            Query(
+                max_length=MAX_REPEATS,
+                description="Person id, repeatable: tasks assigned to any of them.",
+            ),
         ] = None,
         task_type: TaskTypes = None,
         task_status: TaskStatuses = None,
