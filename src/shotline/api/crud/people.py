@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from loadplan.fastapi import PlannedRequest
 from shotline.api.crud.common import IdPath, Reader, assign, crud_router, errors, listing
+from shotline.api.crud.vocabulary_writes import Vocabulary
 from shotline.auth import Me
 from shotline.deps import DB, AppSettings
 from shotline.errors import Conflict, Forbidden
@@ -63,6 +64,7 @@ router = crud_router()
 
 departments = Reader(Department, DepartmentOut, "department")
 department_list = listing(Department, DepartmentOut)
+department_writes = Vocabulary(departments, "department", "change departments")
 people = Reader(Person, PersonOut, "person")
 person_list = listing(Person, PersonOut)
 
@@ -79,13 +81,9 @@ def list_departments(
 
 @router.post("/departments", status_code=201, tags=["departments"], responses=errors(403, 409))
 def create_department(body: DepartmentCreate, db: DB, me: Me) -> DepartmentOut:
-    admin_only(me, "change departments")
-    verify(db, unique(Department, Department.name, body.name, "department"))
-    department = Department(**body.model_dump())
-    db.add(department)
-    db.flush()
-    record(db, [studio_change("department.created", department.id, {"name": department.name})])
-    return departments.committed(db, me, department.id)
+    return department_writes.create(
+        db, me, body, unique(Department, Department.name, body.name, "department")
+    )
 
 
 @router.get("/departments/{department_id}", tags=["departments"], responses=errors(404))
@@ -97,20 +95,13 @@ def get_department(department_id: IdPath, db: DB, me: Me) -> DepartmentOut:
 def update_department(
     department_id: IdPath, body: DepartmentUpdate, db: DB, me: Me
 ) -> DepartmentOut:
-    admin_only(me, "change departments")
     values = body.model_dump()
     checks = []
     if "name" in values:
         checks.append(
             unique(Department, Department.name, values["name"], "department", ignore=department_id)
         )
-    department = fetch(db, Department, department_id, "department", *checks)
-    assign(department, values)
-    changes = changed_fields(department, values)
-    db.flush()
-    if changes:
-        record(db, [studio_change("department.updated", department.id, {"changes": changes})])
-    return departments.committed(db, me, department_id)
+    return department_writes.update(db, me, department_id, values, *checks)
 
 
 @router.delete(
@@ -121,10 +112,10 @@ def update_department(
 )
 def delete_department(department_id: IdPath, db: DB, me: Me) -> None:
     """Only an empty department can go: people and task types refer to it."""
-    admin_only(me, "change departments")
-    verify(
+    department_writes.delete(
         db,
-        present(Department, department_id, "department"),
+        me,
+        department_id,
         Check(
             ~row_exists(Person, Person.department_id == department_id),
             Conflict(f"department {department_id} still has people"),
@@ -134,9 +125,6 @@ def delete_department(department_id: IdPath, db: DB, me: Me) -> None:
             Conflict(f"department {department_id} still has task types"),
         ),
     )
-    db.execute(delete(Department).where(Department.id == department_id), execution_options=NO_SYNC)
-    record(db, [studio_change("department.deleted", department_id)])
-    db.commit()
 
 
 # -- People -------------------------------------------------------------------------

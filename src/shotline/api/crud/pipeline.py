@@ -11,15 +11,14 @@ from typing import Annotated
 
 from fastapi import Depends
 from fastapi.responses import Response
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from loadplan.fastapi import PlannedRequest
-from shotline.api.crud.common import IdPath, Reader, assign, crud_router, errors, listing
+from shotline.api.crud.common import IdPath, Reader, crud_router, errors, listing
+from shotline.api.crud.vocabulary_writes import Vocabulary
 from shotline.auth import Me
 from shotline.deps import DB
 from shotline.errors import Conflict
-from shotline.events.changes import changed_fields, studio_change
-from shotline.events.log import record
 from shotline.models import Asset, AssetType, Comment, Department, Task, TaskStatus, TaskType
 from shotline.schemas.crud import (
     AssetTypeCreate,
@@ -32,16 +31,11 @@ from shotline.schemas.crud import (
     TaskTypeOut,
     TaskTypeUpdate,
 )
-from shotline.services import NO_SYNC
 from shotline.services.checks import (
     Check,
-    admin_only,
-    fetch,
-    present,
     reference,
     row_exists,
     unique,
-    verify,
 )
 
 router = crud_router()
@@ -52,6 +46,9 @@ task_statuses = Reader(TaskStatus, TaskStatusOut, "task status")
 task_status_list = listing(TaskStatus, TaskStatusOut)
 asset_types = Reader(AssetType, AssetTypeOut, "asset type")
 asset_type_list = listing(AssetType, AssetTypeOut)
+task_type_writes = Vocabulary(task_types, "task_type", "change task types")
+task_status_writes = Vocabulary(task_statuses, "task_status", "change task statuses")
+asset_type_writes = Vocabulary(asset_types, "asset_type", "change asset types")
 
 
 # -- Task types ---------------------------------------------------------------------
@@ -66,17 +63,13 @@ def list_task_types(
 
 @router.post("/task-types", status_code=201, tags=["task types"], responses=errors(403, 404, 409))
 def create_task_type(body: TaskTypeCreate, db: DB, me: Me) -> TaskTypeOut:
-    admin_only(me, "change task types")
-    verify(
+    return task_type_writes.create(
         db,
+        me,
+        body,
         *reference(Department, body.department_id, "department"),
         unique(TaskType, TaskType.name, body.name, "task type"),
     )
-    task_type = TaskType(**body.model_dump())
-    db.add(task_type)
-    db.flush()
-    record(db, [studio_change("task_type.created", task_type.id, {"name": task_type.name})])
-    return task_types.committed(db, me, task_type.id)
 
 
 @router.get("/task-types/{task_type_id}", tags=["task types"], responses=errors(404))
@@ -88,7 +81,6 @@ def get_task_type(task_type_id: IdPath, db: DB, me: Me) -> TaskTypeOut:
 def update_task_type(task_type_id: IdPath, body: TaskTypeUpdate, db: DB, me: Me) -> TaskTypeOut:
     """``for_entity`` cannot change once tasks use the type: they would be
     tasks of the wrong kind of entity."""
-    admin_only(me, "change task types")
     values = body.model_dump()
     checks = reference(Department, values.get("department_id"), "department")
     if "name" in values:
@@ -103,13 +95,7 @@ def update_task_type(task_type_id: IdPath, body: TaskTypeUpdate, db: DB, me: Me)
                 Conflict(f"task type {task_type_id} has tasks: its for_entity cannot change"),
             )
         )
-    task_type = fetch(db, TaskType, task_type_id, "task type", *checks, include_deleted=True)
-    assign(task_type, values)
-    changes = changed_fields(task_type, values)
-    db.flush()
-    if changes:
-        record(db, [studio_change("task_type.updated", task_type.id, {"changes": changes})])
-    return task_types.committed(db, me, task_type_id)
+    return task_type_writes.update(db, me, task_type_id, values, *checks)
 
 
 @router.delete(
@@ -120,19 +106,15 @@ def update_task_type(task_type_id: IdPath, body: TaskTypeUpdate, db: DB, me: Me)
 )
 def delete_task_type(task_type_id: IdPath, db: DB, me: Me) -> None:
     """Projects using the type lose it from their settings."""
-    admin_only(me, "change task types")
-    verify(
+    task_type_writes.delete(
         db,
-        present(TaskType, task_type_id, "task type"),
+        me,
+        task_type_id,
         Check(
             ~row_exists(Task, Task.task_type_id == task_type_id),
             Conflict(f"task type {task_type_id} has tasks"),
         ),
-        include_deleted=True,
     )
-    db.execute(delete(TaskType).where(TaskType.id == task_type_id), execution_options=NO_SYNC)
-    record(db, [studio_change("task_type.deleted", task_type_id)])
-    db.commit()
 
 
 # -- Task statuses ------------------------------------------------------------------
@@ -147,17 +129,13 @@ def list_task_statuses(
 
 @router.post("/task-statuses", status_code=201, tags=["task statuses"], responses=errors(403, 409))
 def create_task_status(body: TaskStatusCreate, db: DB, me: Me) -> TaskStatusOut:
-    admin_only(me, "change task statuses")
-    verify(
+    return task_status_writes.create(
         db,
+        me,
+        body,
         unique(TaskStatus, TaskStatus.name, body.name, "task status"),
         unique(TaskStatus, TaskStatus.short_name, body.short_name, "task status"),
     )
-    task_status = TaskStatus(**body.model_dump())
-    db.add(task_status)
-    db.flush()
-    record(db, [studio_change("task_status.created", task_status.id, {"name": task_status.name})])
-    return task_statuses.committed(db, me, task_status.id)
 
 
 @router.get("/task-statuses/{task_status_id}", tags=["task statuses"], responses=errors(404))
@@ -171,7 +149,6 @@ def get_task_status(task_status_id: IdPath, db: DB, me: Me) -> TaskStatusOut:
 def update_task_status(
     task_status_id: IdPath, body: TaskStatusUpdate, db: DB, me: Me
 ) -> TaskStatusOut:
-    admin_only(me, "change task statuses")
     values = body.model_dump()
     checks = [
         unique(
@@ -180,13 +157,7 @@ def update_task_status(
         for key in ("name", "short_name")
         if key in values
     ]
-    task_status = fetch(db, TaskStatus, task_status_id, "task status", *checks)
-    assign(task_status, values)
-    changes = changed_fields(task_status, values)
-    db.flush()
-    if changes:
-        record(db, [studio_change("task_status.updated", task_status.id, {"changes": changes})])
-    return task_statuses.committed(db, me, task_status_id)
+    return task_status_writes.update(db, me, task_status_id, values, *checks)
 
 
 @router.delete(
@@ -197,20 +168,16 @@ def update_task_status(
 )
 def delete_task_status(task_status_id: IdPath, db: DB, me: Me) -> None:
     """Projects using the status lose it from their settings."""
-    admin_only(me, "change task statuses")
-    verify(
+    task_status_writes.delete(
         db,
-        present(TaskStatus, task_status_id, "task status"),
+        me,
+        task_status_id,
         Check(
             ~row_exists(Task, Task.task_status_id == task_status_id)
             & ~row_exists(Comment, Comment.task_status_id == task_status_id),
             Conflict(f"task status {task_status_id} is used by tasks or comments"),
         ),
-        include_deleted=True,
     )
-    db.execute(delete(TaskStatus).where(TaskStatus.id == task_status_id), execution_options=NO_SYNC)
-    record(db, [studio_change("task_status.deleted", task_status_id)])
-    db.commit()
 
 
 # -- Asset types --------------------------------------------------------------------
@@ -225,13 +192,9 @@ def list_asset_types(
 
 @router.post("/asset-types", status_code=201, tags=["asset types"], responses=errors(403, 409))
 def create_asset_type(body: AssetTypeCreate, db: DB, me: Me) -> AssetTypeOut:
-    admin_only(me, "change asset types")
-    verify(db, unique(AssetType, AssetType.name, body.name, "asset type"))
-    asset_type = AssetType(**body.model_dump())
-    db.add(asset_type)
-    db.flush()
-    record(db, [studio_change("asset_type.created", asset_type.id, {"name": asset_type.name})])
-    return asset_types.committed(db, me, asset_type.id)
+    return asset_type_writes.create(
+        db, me, body, unique(AssetType, AssetType.name, body.name, "asset type")
+    )
 
 
 @router.get("/asset-types/{asset_type_id}", tags=["asset types"], responses=errors(404))
@@ -241,20 +204,13 @@ def get_asset_type(asset_type_id: IdPath, db: DB, me: Me) -> AssetTypeOut:
 
 @router.patch("/asset-types/{asset_type_id}", tags=["asset types"], responses=errors(403, 404, 409))
 def update_asset_type(asset_type_id: IdPath, body: AssetTypeUpdate, db: DB, me: Me) -> AssetTypeOut:
-    admin_only(me, "change asset types")
     values = body.model_dump()
     checks = []
     if "name" in values:
         checks.append(
             unique(AssetType, AssetType.name, values["name"], "asset type", ignore=asset_type_id)
         )
-    asset_type = fetch(db, AssetType, asset_type_id, "asset type", *checks)
-    assign(asset_type, values)
-    changes = changed_fields(asset_type, values)
-    db.flush()
-    if changes:
-        record(db, [studio_change("asset_type.updated", asset_type.id, {"changes": changes})])
-    return asset_types.committed(db, me, asset_type_id)
+    return asset_type_writes.update(db, me, asset_type_id, values, *checks)
 
 
 @router.delete(
@@ -264,16 +220,12 @@ def update_asset_type(asset_type_id: IdPath, body: AssetTypeUpdate, db: DB, me: 
     responses=errors(403, 404, 409),
 )
 def delete_asset_type(asset_type_id: IdPath, db: DB, me: Me) -> None:
-    admin_only(me, "change asset types")
-    verify(
+    asset_type_writes.delete(
         db,
-        present(AssetType, asset_type_id, "asset type"),
+        me,
+        asset_type_id,
         Check(
             ~row_exists(Asset, Asset.asset_type_id == asset_type_id),
             Conflict(f"asset type {asset_type_id} has assets"),
         ),
-        include_deleted=True,
     )
-    db.execute(delete(AssetType).where(AssetType.id == asset_type_id), execution_options=NO_SYNC)
-    record(db, [studio_change("asset_type.deleted", asset_type_id)])
-    db.commit()
