@@ -46,7 +46,11 @@ def larger_bodies(settings: Settings) -> tuple[RouteLimit, ...]:
             r"/api/comments/[^/]+/previews$", settings.upload_max_bytes, frozenset({"POST"})
         ),
         RouteLimit(r"/api/projects/[^/]+/casting\.csv$", MAX_CSV_BYTES, frozenset({"POST"})),
-        RouteLimit(r"/api/projects/[^/]+/assets\.csv$", MAX_CSV_BYTES, frozenset({"POST"})),
+        RouteLimit(
+            r"/api/projects/[^/]+/(assets|shots)\.csv$",
+            MAX_CSV_BYTES,
+            frozenset({"POST"}),
+        ),
     )
 
 

@@ -23,9 +23,10 @@ ASYNC_ENDPOINTS = {
     # of the preview run in threads (shotline.api.crud.previews).
     ("POST", "/api/comments/{comment_id}/previews"),
     # The CSVs are read whole (at most MAX_CSV_BYTES), then checked and
-    # applied in a thread (shotline.api.crud.casting, .asset_csv).
+    # applied in a thread (shotline.api.crud.casting, .csv_io).
     ("POST", "/api/projects/{project_id}/casting.csv"),
     ("POST", "/api/projects/{project_id}/assets.csv"),
+    ("POST", "/api/projects/{project_id}/shots.csv"),
     # The event stream waits on its queue; the backlog it resumes from is
     # read in a thread, a bounded page at a time (shotline.api.events).
     ("GET", "/api/events/stream"),

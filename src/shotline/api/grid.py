@@ -124,6 +124,15 @@ AssigneeFilter = Annotated[
 SearchFilter = Annotated[
     QueryText | None, Query(description="Case-insensitive part of the entity name.")
 ]
+# The shot grid's own.
+SequenceFilter = Annotated[
+    list[Id] | None,
+    Query(max_length=MAX_REPEATS, description="Sequence id, repeatable (any of them)."),
+]
+EpisodeFilter = Annotated[
+    list[Id] | None,
+    Query(max_length=MAX_REPEATS, description="Episode id, repeatable (any of them)."),
+]
 
 
 # -- Project and vocabulary lookups -----------------------------------------------
@@ -231,6 +240,26 @@ def grid_statement(
     return select(model).where(*conditions)
 
 
+def shot_grid_statement(
+    db: Session,
+    me: Principal,
+    project_id: int,
+    sequence: list[int] | None,
+    episode: list[int] | None,
+    task_status: list[str] | None,
+    assignee: int | None,
+    search: str | None,
+) -> Select[Any]:
+    """The shots of the project matching the shot grid's filters."""
+    stmt = grid_statement(db, me, Shot, project_id, task_status, assignee, search)
+    if sequence:
+        stmt = stmt.where(Shot.sequence_id.in_(sequence))
+    if episode:
+        sequences = select(Sequence.id).where(Sequence.episode_id.in_(episode))
+        stmt = stmt.where(Shot.sequence_id.in_(sequences))
+    return stmt
+
+
 def _project_check(
     db: Session, me: Principal, project_id: int, task_status: list[str] | None
 ) -> Callable[[], None] | None:
@@ -271,14 +300,8 @@ def shot_grid(
     db: DB,
     me: Me,
     planned: ShotGrid,
-    sequence: Annotated[
-        list[Id] | None,
-        Query(max_length=MAX_REPEATS, description="Sequence id, repeatable (any of them)."),
-    ] = None,
-    episode: Annotated[
-        list[Id] | None,
-        Query(max_length=MAX_REPEATS, description="Episode id, repeatable (any of them)."),
-    ] = None,
+    sequence: SequenceFilter = None,
+    episode: EpisodeFilter = None,
     task_status: TaskStatusFilter = None,
     assignee: AssigneeFilter = None,
     search: SearchFilter = None,
@@ -288,12 +311,7 @@ def shot_grid(
     Without ``limit``, every matching shot (the whole-project grid), by name
     unless ``order`` says otherwise. 3 statements whatever the page size.
     """
-    stmt = grid_statement(db, me, Shot, project_id, task_status, assignee, search)
-    if sequence:
-        stmt = stmt.where(Shot.sequence_id.in_(sequence))
-    if episode:
-        sequences = select(Sequence.id).where(Sequence.episode_id.in_(episode))
-        stmt = stmt.where(Shot.sequence_id.in_(sequences))
+    stmt = shot_grid_statement(db, me, project_id, sequence, episode, task_status, assignee, search)
     return planned.page(db, stmt, _project_check(db, me, project_id, task_status))
 
 

@@ -11,9 +11,9 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
-from shotline.api.crud.common import IdPath, crud_router, errors
+from shotline.api.crud.common import IdPath, crud_router
+from shotline.api.crud.csv_io import EXPORT, IMPORT, Bom, DryRun, csv_response, run_import
 from shotline.api.crud.task_filters import TaskFilters
 from shotline.api.grid import (
     AssigneeFilter,
@@ -23,18 +23,13 @@ from shotline.api.grid import (
     grid_statement,
 )
 from shotline.auth import Me
-from shotline.csvfiles import decode
 from shotline.deps import DB
 from shotline.models import Asset
 from shotline.schemas.crud import QueryText
-from shotline.schemas.errors import ErrorBody
 from shotline.services import asset_csv as service
 from shotline.services import task_csv
 
 router = crud_router("csv")
-
-BOM = "\ufeff"
-Bom = Annotated[bool, Query(description="Start with a byte order mark, for spreadsheet programs.")]
 
 
 class AssetImportOut(BaseModel):
@@ -46,11 +41,7 @@ class AssetImportOut(BaseModel):
     tasks: int = Field(description="Tasks created, one per status given.")
 
 
-@router.get(
-    "/projects/{project_id}/assets.csv",
-    response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}, **errors(400, 404)},
-)
+@router.get("/projects/{project_id}/assets.csv", **EXPORT)
 def export_assets(
     project_id: IdPath,
     db: DB,
@@ -69,22 +60,10 @@ def export_assets(
         stmt = stmt.where(Asset.asset_type_id == asset_type_id(db, asset_type))
     conditions = [] if stmt.whereclause is None else [stmt.whereclause]
     text = service.export_csv(db, me, project_id, conditions)
-    return _csv(text, "assets.csv", bom=bom)
+    return csv_response(text, "assets.csv", bom=bom)
 
 
-def _csv(text: str, filename: str, *, bom: bool) -> Response:
-    return Response(
-        (BOM if bom else "") + text,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-@router.get(
-    "/projects/{project_id}/tasks.csv",
-    response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}, **errors(400, 404)},
-)
+@router.get("/projects/{project_id}/tasks.csv", **EXPORT)
 def export_tasks(
     project_id: IdPath,
     db: DB,
@@ -96,40 +75,21 @@ def export_tasks(
     entity, task_type, task_status, assignees, start_date, due_date, estimate,
     priority``. UTF-8."""
     text = task_csv.export_csv(db, me, project_id, filters.conditions(db))
-    return _csv(text, "tasks.csv", bom=bom)
+    return csv_response(text, "tasks.csv", bom=bom)
 
 
-@router.post(
-    "/projects/{project_id}/assets.csv",
-    responses={
-        413: {"model": ErrorBody, "description": "The file is larger than MAX_CSV_BYTES."},
-        **errors(400, 403, 404),
-    },
-    openapi_extra={
-        "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
-    },
-)
+@router.post("/projects/{project_id}/assets.csv", **IMPORT)
 async def import_assets(
-    project_id: IdPath,
-    request: Request,
-    db: DB,
-    me: Me,
-    dry_run: Annotated[
-        bool, Query(description="Check every row and count what would be created; write nothing.")
-    ] = False,
+    project_id: IdPath, request: Request, db: DB, me: Me, dry_run: DryRun = False
 ) -> AssetImportOut:
     """Create the file's assets and their tasks' statuses: every row is
     checked first, and a file with any refused row creates nothing (a 400
     naming each row's line, column and problem)."""
-    # The body is bounded by BodySizeLimit, this route's limit MAX_CSV_BYTES.
-    body = await request.body()
 
-    def apply() -> AssetImportOut:
-        report = service.import_csv(db, me, project_id, decode(body), dry_run=dry_run)
-        if not dry_run:
-            db.commit()
+    def apply(text: str) -> AssetImportOut:
+        report = service.import_csv(db, me, project_id, text, dry_run=dry_run)
         return AssetImportOut(
             dry_run=report.dry_run, rows=report.rows, assets=report.assets, tasks=report.tasks
         )
 
-    return await run_in_threadpool(apply)
+    return await run_import(request, db, apply, dry_run=dry_run)

@@ -1,0 +1,253 @@
+"""What every CSV import shares, so that assets, shots, tasks and people are
+read, checked and refused the same way (the file conventions themselves are
+:mod:`shotline.csvfiles`'s).
+
+An import reads the file, looks up everything its rows name in a fixed
+number of statements, then walks the rows with a :class:`Check`, which
+collects each refused cell by line and column; :meth:`Check.refuse_any`
+refuses them all at once, before anything is written. The grids' imports
+(assets, shots) also share the task columns: one per task type of the
+project, holding the status short name of the entity's task of that type,
+created with the entity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.orm import Session
+
+from shotline.access import Principal, can_manage, visible
+from shotline.csvfiles import CsvRefused, CsvRow, RowError
+from shotline.events.log import Change, record
+from shotline.inputs import MAX_TEXT, text_problem
+from shotline.models import (
+    ForEntity,
+    Project,
+    ProjectTaskStatus,
+    ProjectTaskType,
+    Task,
+    TaskStatus,
+    TaskType,
+)
+from shotline.schemas.crud import MAX_INT
+from shotline.services.checks import may, seen, verify
+from shotline.sqltypes import utcnow
+
+__all__ = [
+    "MAX_NAME",
+    "Check",
+    "TaskColumns",
+    "create_status_tasks",
+    "managed_project",
+    "project_statuses",
+    "status_map",
+    "task_columns",
+]
+
+MAX_NAME = 80
+"""The longest entity name, as the API's (``shotline.schemas.crud.Name``)."""
+
+
+@dataclass
+class Check:
+    """The refused cells of a file, collected while its rows are checked
+    (starting with those :func:`shotline.csvfiles.read_csv` could not read)."""
+
+    errors: list[RowError] = field(default_factory=list)
+    _first: dict[tuple[str, object], int] = field(default_factory=dict)
+
+    def refuse(self, row: CsvRow, column: str | None, message: str) -> None:
+        self.errors.append(RowError(row.line, column, message))
+
+    def required(self, row: CsvRow, column: str, what: str) -> str | None:
+        """The row's value in ``column``, or ``None`` (refused) when empty."""
+        value = row[column]
+        if not value:
+            self.refuse(row, column, f"{what} is required")
+            return None
+        return value
+
+    def name(self, row: CsvRow, column: str, what: str) -> str | None:
+        """The row's name in ``column`` (required, at most :data:`MAX_NAME`
+        characters, as the API's), or ``None`` (refused)."""
+        value = self.required(row, column, what)
+        return None if value is None else self.text(row, column, MAX_NAME)
+
+    def text(self, row: CsvRow, column: str, max_length: int = MAX_TEXT) -> str | None:
+        """The row's text in ``column``, ``None`` when empty or refused (see
+        :func:`shotline.inputs.text_problem`)."""
+        value = row[column]
+        problem = text_problem(value, max_length)
+        if problem is not None:
+            self.refuse(row, column, problem)
+            return None
+        return value or None
+
+    def number(self, row: CsvRow, column: str) -> int | None:
+        """The row's whole number in ``column`` (from 0 to the largest
+        INTEGER), ``None`` when empty or refused."""
+        value = row[column]
+        if not value:
+            return None
+        if not (value.isascii() and value.isdigit() and int(value) <= MAX_INT):
+            self.refuse(row, column, f"must be a whole number from 0 to {MAX_INT}, not {value!r}")
+            return None
+        return int(value)
+
+    def lookup(
+        self, row: CsvRow, column: str, known: Mapping[str, int], what: str, *, listed: bool = False
+    ) -> int | None:
+        """The id the row's ``column`` names in ``known``, or ``None`` (refused
+        unless the cell is empty); ``listed`` names the known values in the
+        refusal (a project's short vocabulary, not a studio's people)."""
+        value = row[column]
+        if not value:
+            return None
+        if value not in known:
+            valid = f"; this project has {', '.join(known)}" if listed else ""
+            self.refuse(row, column, f"unknown {what} {value!r}{valid}")
+            return None
+        return known[value]
+
+    def once(self, row: CsvRow, column: str, key: object, what: str) -> bool:
+        """Whether ``key`` is the first of the file (another line holding it
+        is refused, naming the first)."""
+        first = self._first.setdefault((column, key), row.line)
+        if first != row.line:
+            self.refuse(row, column, f"line {first} has the same {what}")
+            return False
+        return True
+
+    def refuse_any(self) -> None:
+        """A 400 naming every refused cell, by line, if there is any."""
+        if self.errors:
+            raise CsvRefused(sorted(self.errors, key=lambda error: error.line))
+
+
+def managed_project(session: Session, me: Principal, project_id: int, what: str) -> None:
+    """Refuse an import into a project ``me`` does not see (404) or may not
+    manage (403: "you may not add ``what`` to project ...")."""
+    verify(
+        session,
+        seen(me, Project, project_id, "project"),
+        may(can_manage(me, project_id), f"you may not add {what} to project {project_id}"),
+    )
+
+
+def project_statuses(session: Session, project_id: int) -> dict[str, int]:
+    """The project's task statuses by short name, in its order."""
+    return dict(
+        session.execute(
+            select(TaskStatus.short_name, TaskStatus.id)
+            .join(ProjectTaskStatus, ProjectTaskStatus.task_status_id == TaskStatus.id)
+            .where(ProjectTaskStatus.project_id == project_id)
+            .order_by(ProjectTaskStatus.position)
+        ).all()
+    )
+
+
+@dataclass(frozen=True)
+class TaskColumns:
+    """A grid's task columns: the project's task types for one kind of
+    entity, in its order, by id and name (the column's header)."""
+
+    types: list[tuple[int, str]]
+
+    @property
+    def names(self) -> list[str]:
+        return [name for _, name in self.types]
+
+    @property
+    def columns(self) -> list[str]:
+        """The columns as :func:`shotline.csvfiles.read_csv` names them."""
+        return [name.lower() for _, name in self.types]
+
+    def cells(
+        self, row: Sequence[object], statuses: Mapping[tuple[int, int], str], entity: int
+    ) -> list[object]:
+        """An exported line: ``row`` then the entity's status per task type."""
+        return [*row, *(statuses.get((entity, ident)) for ident, _ in self.types)]
+
+    def read(self, check: Check, row: CsvRow, statuses: Mapping[str, int]) -> dict[int, int]:
+        """The statuses a row gives: task type id → status id."""
+        cells = {}
+        for ident, name in self.types:
+            status = check.lookup(row, name.lower(), statuses, "status", listed=True)
+            if status is not None:
+                cells[ident] = status
+        return cells
+
+
+def task_columns(session: Session, project_id: int, for_entity: ForEntity) -> TaskColumns:
+    """The project's task types for ``for_entity``, in its order."""
+    return TaskColumns(
+        [
+            (ident, name)
+            for ident, name in session.execute(
+                select(TaskType.id, TaskType.name)
+                .join(ProjectTaskType, ProjectTaskType.task_type_id == TaskType.id)
+                .where(ProjectTaskType.project_id == project_id, TaskType.for_entity == for_entity)
+                .order_by(ProjectTaskType.position)
+            )
+        ]
+    )
+
+
+def status_map(session: Session, me: Principal, project_id: int) -> dict[tuple[int, int], str]:
+    """The status short name of every task of the project ``me`` sees, by
+    (entity id, task type id): one statement."""
+    return {
+        (entity, task_type): status
+        for entity, task_type, status in session.execute(
+            select(Task.entity_id, Task.task_type_id, TaskStatus.short_name)
+            .join(TaskStatus, TaskStatus.id == Task.task_status_id)
+            .where(Task.project_id == project_id, visible(me, Task))
+        )
+    }
+
+
+def create_status_tasks(
+    session: Session, project_id: int, entities: Sequence[int], cells: Sequence[dict[int, int]]
+) -> None:
+    """Create each entity's tasks with the statuses its line gave (``cells``,
+    in the entities' order) and record their ``task.created`` events: three
+    statements when there is any (the tasks, read back, the events)."""
+    now = utcnow()
+    rows = [
+        {
+            "project_id": project_id,
+            "entity_id": entity,
+            "task_type_id": task_type,
+            "task_status_id": status,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for entity, given in zip(entities, cells, strict=True)
+        for task_type, status in given.items()
+    ]
+    if not rows:
+        return
+    table = Task.__table__
+    assert isinstance(table, Table)
+    session.execute(insert(table), rows)
+    made = session.execute(
+        select(Task.id, Task.entity_id, Task.task_type_id, Task.task_status_id)
+        .where(Task.entity_id.in_(entities))
+        .order_by(Task.id)
+    ).all()
+    record(
+        session,
+        [
+            Change(
+                "task.created",
+                project_id=project_id,
+                entity_id=entity,
+                task_id=task,
+                payload={"task_type_id": task_type, "task_status_id": status},
+            )
+            for task, entity, task_type, status in made
+        ],
+    )

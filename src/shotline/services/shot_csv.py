@@ -1,0 +1,237 @@
+"""The shot grid as a CSV file, and shots (with their tasks' statuses)
+imported from one: an export imports into another project as it is.
+
+Columns: ``episode``, ``sequence`` and ``name`` (by name: an export reads
+back into a project whose ids differ), ``frame_in``, ``frame_out``,
+``description``, then one column per shot task type of the project, named
+after it, in the project's order, holding the status short name of the
+shot's task of that type (empty: no task).
+
+An import creates every shot of the file and, for each status given, its
+task of that type, or nothing at all. A sequence or episode the project does
+not have yet is created with its first shot, as a breakdown sent by
+production names them: refusing them would make every new episode two
+imports. Names match as the database's uniqueness does (case-insensitive,
+under the parent: ``SQ010`` of episode ``E01`` is not ``SQ010`` of ``E02``,
+nor of no episode); a new name is created as its first line spells it. Each
+refused cell is named by its line and column: a missing name, sequence or
+frame, frames out of order, a status the project does not have, a name a
+live shot of the sequence holds or another line repeats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session, aliased
+
+from shotline.access import Principal, visible
+from shotline.csvfiles import CsvFile, CsvRow, read_csv, write_csv
+from shotline.models import Entity, Episode, ForEntity, Project, Sequence, Shot
+from shotline.models.entities import name_key
+from shotline.services import bulk
+from shotline.services.checks import seen, verify
+from shotline.services.csv_import import (
+    MAX_NAME,
+    Check,
+    TaskColumns,
+    create_status_tasks,
+    managed_project,
+    project_statuses,
+    status_map,
+    task_columns,
+)
+
+__all__ = ["COLUMNS", "ShotImport", "export_csv", "import_csv"]
+
+COLUMNS = ("episode", "sequence", "name", "frame_in", "frame_out", "description")
+"""The columns before the task types'."""
+
+
+@dataclass(frozen=True)
+class ShotImport:
+    dry_run: bool
+    rows: int
+    episodes: int
+    sequences: int
+    shots: int
+    tasks: int
+
+
+def export_csv(
+    session: Session, me: Principal, project_id: int, conditions: Iterable[ColumnElement[bool]]
+) -> str:
+    """The shots matching ``conditions`` that ``me`` sees, by episode,
+    sequence, name then id, with their statuses: 4 statements (the project,
+    its task types, the shots with their sequence and episode, their tasks)."""
+    verify(session, seen(me, Project, project_id, "project"))
+    types = task_columns(session, project_id, ForEntity.SHOT)
+    sequence = aliased(Sequence, flat=True)
+    episode = aliased(Episode, flat=True)
+    shots = session.execute(
+        select(
+            Shot.id,
+            episode.name,
+            sequence.name,
+            Shot.name,
+            Shot.frame_in,
+            Shot.frame_out,
+            Shot.description,
+        )
+        .join(sequence, sequence.id == Shot.sequence_id)
+        .outerjoin(episode, episode.id == sequence.episode_id)
+        .where(Shot.project_id == project_id, visible(me, Entity), *conditions)
+        .order_by(func.coalesce(episode.name, ""), sequence.name, Shot.name, Shot.id)
+    ).all()
+    statuses = status_map(session, me, project_id)
+    rows = (types.cells(row, statuses, ident) for ident, *row in shots)
+    return write_csv([*COLUMNS, *types.names], rows)
+
+
+@dataclass
+class _Planned:
+    """What a file creates, parents first; a parent not yet created is
+    named by its key in ``episodes`` or ``sequences``."""
+
+    episodes: dict[str, str] = field(default_factory=dict)
+    """New episode's key → name."""
+    sequences: dict[str, tuple[str, int | str | None]] = field(default_factory=dict)
+    """New sequence's key → (name, episode id or new episode's key)."""
+    shots: list[tuple[dict[str, Any], int | str]] = field(default_factory=list)
+    """Each shot's row and its sequence id (or new sequence's key)."""
+    statuses: list[dict[int, int]] = field(default_factory=list)
+
+
+class _Names:
+    """The project's live episodes, sequences and shots by name key, for
+    the names a file gives (two statements)."""
+
+    def __init__(self, session: Session, project_id: int, file: CsvFile) -> None:
+        self.project_id = project_id
+        self.held = self._held(session, Entity.kind.in_(("episode", "sequence")))
+        keys = [self.shot_key(row) for row in file.rows]
+        self.held |= self._held(session, Entity.name_key.in_([k for k in keys if k]))
+
+    def _held(self, session: Session, condition: ColumnElement[bool]) -> dict[str, int]:
+        stmt = select(Entity.name_key, Entity.id).where(
+            Entity.project_id == self.project_id, Entity.name_key.is_not(None), condition
+        )
+        return {str(key): ident for key, ident in session.execute(stmt)}
+
+    def episode(self, row: CsvRow) -> int | str | None:
+        """The row's episode: its id, the key of a new one, or ``None``."""
+        if not row["episode"]:
+            return None
+        key = name_key("episode", None, row["episode"])
+        return self.held.get(key, key)
+
+    def sequence(self, row: CsvRow) -> int | str:
+        """The row's sequence: its id, or the key of a new one."""
+        episode = self.episode(row)
+        key = (
+            name_key("sequence", episode, row["sequence"])
+            if not isinstance(episode, str)
+            else f"{episode}/{name_key('sequence', None, row['sequence'])}"
+        )
+        return self.held.get(key, key)
+
+    def shot_key(self, row: CsvRow) -> str | None:
+        """The key of the row's shot in its sequence, if the sequence exists."""
+        sequence = self.sequence(row)
+        return None if isinstance(sequence, str) else name_key("shot", sequence, row["name"])
+
+
+def _plan(
+    session: Session, project_id: int, file: CsvFile, types: TaskColumns, check: Check
+) -> _Planned:
+    statuses = project_statuses(session, project_id)
+    names = _Names(session, project_id, file)
+    planned = _Planned()
+    for row in file.rows:
+        episode = names.episode(row) if check.text(row, "episode", MAX_NAME) else None
+        if isinstance(episode, str):
+            planned.episodes.setdefault(episode, row["episode"])
+        sequence_name = check.name(row, "sequence", "a sequence")
+        name = check.name(row, "name", "a name")
+        sequence = names.sequence(row)
+        if isinstance(sequence, str) and sequence_name is not None:
+            planned.sequences.setdefault(sequence, (sequence_name, episode))
+        shot_key = names.shot_key(row)
+        if name is not None and shot_key in names.held:
+            message = f"sequence {row['sequence']!r} already has a shot named {name!r}"
+            check.refuse(row, "name", f"{message}: shot {names.held[shot_key]}")
+        elif name is not None and sequence_name is not None:
+            check.once(row, "name", (sequence, name_key("shot", None, name)), "shot")
+        frame_in, frame_out = check.number(row, "frame_in"), check.number(row, "frame_out")
+        for column, frame in (("frame_in", frame_in), ("frame_out", frame_out)):
+            if frame is None and not row[column]:
+                check.refuse(row, column, f"{column} is required")
+        if frame_in is not None and frame_out is not None and frame_out < frame_in:
+            check.refuse(row, "frame_out", "must not be before frame_in")
+        shot = {
+            "name": name,
+            "frame_in": frame_in,
+            "frame_out": frame_out,
+            "description": check.text(row, "description"),
+            "data": {},
+        }
+        planned.shots.append((shot, sequence))
+        planned.statuses.append(types.read(check, row, statuses))
+    return planned
+
+
+def _create(session: Session, project_id: int, planned: _Planned) -> list[int]:
+    """Create the planned episodes, sequences and shots; the shots' ids."""
+    created: dict[str, int] = {}
+    episodes = [{"name": name, "data": {}} for name in planned.episodes.values()]
+    if episodes:
+        ids = bulk.create_many(session, Episode, project_id, episodes)
+        created.update(zip(planned.episodes, ids, strict=True))
+    sequences = [
+        {"name": name, "episode_id": created[e] if isinstance(e, str) else e, "data": {}}
+        for name, e in planned.sequences.values()
+    ]
+    if sequences:
+        ids = bulk.create_many(session, Sequence, project_id, sequences)
+        created.update(zip(planned.sequences, ids, strict=True))
+    shots = [
+        {**shot, "sequence_id": created[s] if isinstance(s, str) else s}
+        for shot, s in planned.shots
+    ]
+    return bulk.create_many(session, Shot, project_id, shots)
+
+
+def import_csv(
+    session: Session, me: Principal, project_id: int, text: str, *, dry_run: bool
+) -> ShotImport:
+    """Read a shot CSV into the project: every row or none (flushed, not
+    committed). 5 statements for a dry run (the checks, the task types, the
+    statuses, the episodes and sequences, the shots' names); to apply, 5 per
+    kind of entity created (6 for sequences and shots, which check their
+    parents) and 3 for the tasks."""
+    managed_project(session, me, project_id, "shots")
+    types = task_columns(session, project_id, ForEntity.SHOT)
+    file = read_csv(
+        text,
+        [*COLUMNS, *types.columns],
+        required=("sequence", "name", "frame_in", "frame_out"),
+    )
+    check = Check(list(file.errors))
+    planned = _plan(session, project_id, file, types, check)
+    check.refuse_any()
+    report = ShotImport(
+        dry_run=dry_run,
+        rows=len(file.rows),
+        episodes=len(planned.episodes),
+        sequences=len(planned.sequences),
+        shots=len(planned.shots),
+        tasks=sum(len(cells) for cells in planned.statuses),
+    )
+    if dry_run or not planned.shots:
+        return report
+    created = _create(session, project_id, planned)
+    create_status_tasks(session, project_id, created, planned.statuses)
+    return report
