@@ -13,10 +13,11 @@ created with the entity.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import ColumnElement, Table, insert, select
 from sqlalchemy.orm import Session
 
 from shotline.access import Principal, can_manage, visible
@@ -24,6 +25,7 @@ from shotline.csvfiles import CsvRefused, CsvRow, RowError
 from shotline.events.log import Change, record
 from shotline.inputs import MAX_TEXT, text_problem
 from shotline.models import (
+    Entity,
     ForEntity,
     Project,
     ProjectTaskStatus,
@@ -32,6 +34,7 @@ from shotline.models import (
     TaskStatus,
     TaskType,
 )
+from shotline.models.entities import name_key
 from shotline.schemas.crud import MAX_INT
 from shotline.services.checks import may, seen, verify
 from shotline.sqltypes import utcnow
@@ -39,8 +42,10 @@ from shotline.sqltypes import utcnow
 __all__ = [
     "MAX_NAME",
     "Check",
+    "EntityNames",
     "TaskColumns",
     "create_status_tasks",
+    "insert_tasks",
     "managed_project",
     "project_statuses",
     "status_map",
@@ -125,6 +130,67 @@ class Check:
         """A 400 naming every refused cell, by line, if there is any."""
         if self.errors:
             raise CsvRefused(sorted(self.errors, key=lambda error: error.line))
+
+
+class EntityNames:
+    """The project's live episodes and sequences, and the assets and shots a
+    file names, by name key (two statements): names match as the database's
+    uniqueness does, case-insensitively under their parent. A row names its
+    shot by ``episode`` (optional), ``sequence`` and the ``name`` column, its
+    asset by the ``name`` column; ``kind`` says which a row names."""
+
+    def __init__(
+        self,
+        session: Session,
+        project_id: int,
+        rows: Sequence[CsvRow],
+        *,
+        name: str,
+        kind: Callable[[CsvRow], str],
+    ) -> None:
+        self.project_id = project_id
+        self.name = name
+        self.kind = kind
+        self.held = self._held(session, Entity.kind.in_(("episode", "sequence")))
+        keys = [key for row in rows if (key := self.key(row)) is not None]
+        self.held |= self._held(session, Entity.name_key.in_(keys))
+
+    def _held(self, session: Session, condition: ColumnElement[bool]) -> dict[str, int]:
+        stmt = select(Entity.name_key, Entity.id).where(
+            Entity.project_id == self.project_id, Entity.name_key.is_not(None), condition
+        )
+        return {str(key): ident for key, ident in session.execute(stmt)}
+
+    def episode(self, row: CsvRow) -> int | str | None:
+        """The row's episode: its id, the key of a new one, or ``None``."""
+        if not row["episode"]:
+            return None
+        key = name_key("episode", None, row["episode"])
+        return self.held.get(key, key)
+
+    def sequence(self, row: CsvRow) -> int | str:
+        """The row's sequence: its id, or the key of a new one (under its
+        episode's key when the episode is new too)."""
+        episode = self.episode(row)
+        key = (
+            f"{episode}/{name_key('sequence', None, row['sequence'])}"
+            if isinstance(episode, str)
+            else name_key("sequence", episode, row["sequence"])
+        )
+        return self.held.get(key, key)
+
+    def key(self, row: CsvRow) -> str | None:
+        """The name key of the row's entity, if its parents exist."""
+        kind = self.kind(row)
+        if kind == "asset":
+            return name_key("asset", None, row[self.name])
+        sequence = self.sequence(row) if kind == "shot" else ""
+        return None if isinstance(sequence, str) else name_key("shot", sequence, row[self.name])
+
+    def find(self, row: CsvRow) -> int | None:
+        """The id of the row's live entity, if it has one."""
+        key = self.key(row)
+        return None if key is None else self.held.get(key)
 
 
 def managed_project(session: Session, me: Principal, project_id: int, what: str) -> None:
@@ -213,41 +279,52 @@ def create_status_tasks(
     session: Session, project_id: int, entities: Sequence[int], cells: Sequence[dict[int, int]]
 ) -> None:
     """Create each entity's tasks with the statuses its line gave (``cells``,
-    in the entities' order) and record their ``task.created`` events: three
-    statements when there is any (the tasks, read back, the events)."""
+    in the entities' order): see :func:`insert_tasks`."""
+    insert_tasks(
+        session,
+        project_id,
+        [
+            {"entity_id": entity, "task_type_id": task_type, "task_status_id": status}
+            for entity, given in zip(entities, cells, strict=True)
+            for task_type, status in given.items()
+        ],
+    )
+
+
+def insert_tasks(session: Session, project_id: int, tasks: Sequence[dict[str, Any]]) -> list[int]:
+    """Create the tasks (``entity_id``, ``task_type_id``, ``task_status_id``
+    and any other column; each its own entity and task type) and record their
+    ``task.created`` events; their ids, in order. Three statements when there
+    is any (the tasks, read back, the events)."""
+    if not tasks:
+        return []
     now = utcnow()
-    rows = [
-        {
-            "project_id": project_id,
-            "entity_id": entity,
-            "task_type_id": task_type,
-            "task_status_id": status,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for entity, given in zip(entities, cells, strict=True)
-        for task_type, status in given.items()
-    ]
-    if not rows:
-        return
     table = Task.__table__
     assert isinstance(table, Table)
-    session.execute(insert(table), rows)
-    made = session.execute(
-        select(Task.id, Task.entity_id, Task.task_type_id, Task.task_status_id)
-        .where(Task.entity_id.in_(entities))
-        .order_by(Task.id)
-    ).all()
+    session.execute(
+        insert(table),
+        [{"project_id": project_id, "created_at": now, "updated_at": now, **t} for t in tasks],
+    )
+    made = {
+        (entity, task_type): task
+        for task, entity, task_type in session.execute(
+            select(Task.id, Task.entity_id, Task.task_type_id).where(
+                Task.entity_id.in_({t["entity_id"] for t in tasks})
+            )
+        )
+    }
+    ids = [made[t["entity_id"], t["task_type_id"]] for t in tasks]
     record(
         session,
         [
             Change(
                 "task.created",
                 project_id=project_id,
-                entity_id=entity,
+                entity_id=t["entity_id"],
                 task_id=task,
-                payload={"task_type_id": task_type, "task_status_id": status},
+                payload={"task_type_id": t["task_type_id"], "task_status_id": t["task_status_id"]},
             )
-            for task, entity, task_type, status in made
+            for task, t in sorted(zip(ids, tasks, strict=True), key=lambda pair: pair[0])
         ],
     )
+    return ids

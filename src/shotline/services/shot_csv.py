@@ -29,7 +29,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, aliased
 
 from shotline.access import Principal, visible
-from shotline.csvfiles import CsvFile, CsvRow, read_csv, write_csv
+from shotline.csvfiles import CsvFile, read_csv, write_csv
 from shotline.models import Entity, Episode, ForEntity, Project, Sequence, Shot
 from shotline.models.entities import name_key
 from shotline.services import bulk
@@ -37,6 +37,7 @@ from shotline.services.checks import seen, verify
 from shotline.services.csv_import import (
     MAX_NAME,
     Check,
+    EntityNames,
     TaskColumns,
     create_status_tasks,
     managed_project,
@@ -105,50 +106,11 @@ class _Planned:
     statuses: list[dict[int, int]] = field(default_factory=list)
 
 
-class _Names:
-    """The project's live episodes, sequences and shots by name key, for
-    the names a file gives (two statements)."""
-
-    def __init__(self, session: Session, project_id: int, file: CsvFile) -> None:
-        self.project_id = project_id
-        self.held = self._held(session, Entity.kind.in_(("episode", "sequence")))
-        keys = [self.shot_key(row) for row in file.rows]
-        self.held |= self._held(session, Entity.name_key.in_([k for k in keys if k]))
-
-    def _held(self, session: Session, condition: ColumnElement[bool]) -> dict[str, int]:
-        stmt = select(Entity.name_key, Entity.id).where(
-            Entity.project_id == self.project_id, Entity.name_key.is_not(None), condition
-        )
-        return {str(key): ident for key, ident in session.execute(stmt)}
-
-    def episode(self, row: CsvRow) -> int | str | None:
-        """The row's episode: its id, the key of a new one, or ``None``."""
-        if not row["episode"]:
-            return None
-        key = name_key("episode", None, row["episode"])
-        return self.held.get(key, key)
-
-    def sequence(self, row: CsvRow) -> int | str:
-        """The row's sequence: its id, or the key of a new one."""
-        episode = self.episode(row)
-        key = (
-            name_key("sequence", episode, row["sequence"])
-            if not isinstance(episode, str)
-            else f"{episode}/{name_key('sequence', None, row['sequence'])}"
-        )
-        return self.held.get(key, key)
-
-    def shot_key(self, row: CsvRow) -> str | None:
-        """The key of the row's shot in its sequence, if the sequence exists."""
-        sequence = self.sequence(row)
-        return None if isinstance(sequence, str) else name_key("shot", sequence, row["name"])
-
-
 def _plan(
     session: Session, project_id: int, file: CsvFile, types: TaskColumns, check: Check
 ) -> _Planned:
     statuses = project_statuses(session, project_id)
-    names = _Names(session, project_id, file)
+    names = EntityNames(session, project_id, file.rows, name="name", kind=lambda _: "shot")
     planned = _Planned()
     for row in file.rows:
         episode = names.episode(row) if check.text(row, "episode", MAX_NAME) else None
@@ -159,7 +121,7 @@ def _plan(
         sequence = names.sequence(row)
         if isinstance(sequence, str) and sequence_name is not None:
             planned.sequences.setdefault(sequence, (sequence_name, episode))
-        shot_key = names.shot_key(row)
+        shot_key = names.key(row)
         if name is not None and shot_key in names.held:
             message = f"sequence {row['sequence']!r} already has a shot named {name!r}"
             check.refuse(row, "name", f"{message}: shot {names.held[shot_key]}")
