@@ -47,7 +47,7 @@ def larger_bodies(settings: Settings) -> tuple[RouteLimit, ...]:
         ),
         RouteLimit(r"/api/projects/[^/]+/casting\.csv$", MAX_CSV_BYTES, frozenset({"POST"})),
         RouteLimit(
-            r"/api/projects/[^/]+/(assets|shots)\.csv$",
+            r"/api/projects/[^/]+/(assets|shots|tasks)\.csv$",
             MAX_CSV_BYTES,
             frozenset({"POST"}),
         ),

@@ -1,20 +1,17 @@
 """The asset grid as CSV (``GET /api/projects/{id}/assets.csv``, with the
 grid's filters) and assets imported from CSV (``POST``, the export's
-columns; ``?dry_run=true`` first): see :mod:`shotline.services.asset_csv`;
-and a project's task list as CSV (``GET /api/projects/{id}/tasks.csv``, with
-the task lists' filters): see :mod:`shotline.services.task_csv`."""
+columns; ``?dry_run=true`` first): see :mod:`shotline.services.asset_csv`."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from shotline.api.crud.common import IdPath, crud_router
 from shotline.api.crud.csv_io import EXPORT, IMPORT, Bom, DryRun, csv_response, run_import
-from shotline.api.crud.task_filters import TaskFilters
 from shotline.api.grid import (
     AssigneeFilter,
     SearchFilter,
@@ -27,7 +24,6 @@ from shotline.deps import DB
 from shotline.models import Asset
 from shotline.schemas.crud import QueryText
 from shotline.services import asset_csv as service
-from shotline.services import task_csv
 
 router = crud_router("csv")
 
@@ -61,21 +57,6 @@ def export_assets(
     conditions = [] if stmt.whereclause is None else [stmt.whereclause]
     text = service.export_csv(db, me, project_id, conditions)
     return csv_response(text, "assets.csv", bom=bom)
-
-
-@router.get("/projects/{project_id}/tasks.csv", **EXPORT)
-def export_tasks(
-    project_id: IdPath,
-    db: DB,
-    me: Me,
-    filters: Annotated[TaskFilters, Depends()],
-    bom: Bom = False,
-) -> Response:
-    """The project's tasks as CSV, filtered as its task list is: ``entity_kind,
-    entity, task_type, task_status, assignees, start_date, due_date, estimate,
-    priority``. UTF-8."""
-    text = task_csv.export_csv(db, me, project_id, filters.conditions(db))
-    return csv_response(text, "tasks.csv", bom=bom)
 
 
 @router.post("/projects/{project_id}/assets.csv", **IMPORT)
