@@ -12,19 +12,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncGenerator
-from typing import Any
+from typing import Any, cast
 
 import orjson
 import strawberry
-from strawberry.scalars import JSON
 
-from shotline.events.broker import Broker, event_data
+from shotline import models as m
+from shotline.events.broker import Broker
 from shotline.graphql.context import principal, session_of
 from shotline.graphql.errors import BadInput, answered_as_graphql, key
+from shotline.graphql.types import Event
 from shotline.services import notifications as service
 
 __all__ = [
-    "EventNode",
     "NotificationNode",
     "Subscription",
     "mark_notifications_read",
@@ -34,39 +34,9 @@ __all__ = [
 ]
 
 
-@strawberry.type(name="Event")
-class EventNode:
-    """One change (docs/events.md lists the kinds and their payloads)."""
-
-    id: strawberry.ID
-    created_at: dt.datetime
-    kind: str
-    actor_id: strawberry.ID | None
-    project_id: strawberry.ID | None
-    entity_id: strawberry.ID | None
-    task_id: strawberry.ID | None
-    comment_id: strawberry.ID | None
-    person_id: strawberry.ID | None
-    payload: JSON
-
-    @classmethod
-    def of(cls, data: dict[str, Any]) -> EventNode:
-        def ident(name: str) -> strawberry.ID | None:
-            value = data[name]
-            return None if value is None else strawberry.ID(str(value))
-
-        return cls(
-            id=strawberry.ID(str(data["id"])),
-            created_at=dt.datetime.fromisoformat(data["created_at"]),
-            kind=data["kind"],
-            actor_id=ident("actor_id"),
-            project_id=ident("project_id"),
-            entity_id=ident("entity_id"),
-            task_id=ident("task_id"),
-            comment_id=ident("comment_id"),
-            person_id=ident("person_id"),
-            payload=data["payload"],
-        )
+def _event(data: dict[str, Any]) -> m.Event:
+    """An event of the stream as the ``Event`` type reads it (not added to any session)."""
+    return m.Event(**{**data, "created_at": dt.datetime.fromisoformat(data["created_at"])})
 
 
 @strawberry.type
@@ -74,7 +44,7 @@ class Subscription:
     @strawberry.subscription
     async def events(
         self, info: strawberry.Info, project_id: strawberry.ID | None = None
-    ) -> AsyncGenerator[EventNode, None]:
+    ) -> AsyncGenerator[Event, None]:
         """The events the person may read, from now on, as they are committed."""
         project = None if project_id is None else key(project_id, "project")
         broker: Broker = info.context["request"].app.state.events
@@ -84,14 +54,14 @@ class Subscription:
                 for message in batch:
                     data = orjson.loads(message.data)
                     if project is None or data["project_id"] == project:
-                        yield EventNode.of(data)
+                        yield cast("Event", _event(data))
         finally:
             broker.unsubscribe(subscriber)
 
 
 @strawberry.type(name="Notification")
 class NotificationNode:
-    event: EventNode
+    event: Event
     read: bool
 
 
@@ -109,9 +79,7 @@ def notifications(
     rows, _ = service.notifications(
         session_of(info), principal(info), unread=unread, limit=first, before=older
     )
-    return [
-        NotificationNode(event=EventNode.of(event_data(event)), read=read) for event, read in rows
-    ]
+    return [NotificationNode(event=cast("Event", event), read=read) for event, read in rows]
 
 
 def unread_notification_count(info: strawberry.Info) -> int:

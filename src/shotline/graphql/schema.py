@@ -8,7 +8,8 @@ Schema overview (types in :mod:`shotline.graphql.types`, mutations in
   ``entityConnection`` (every kind, as the ``Entity`` interface), their
   ordered ``taskTypes`` and ``taskStatuses``, ``assetCount``/``shotCount``
   and ``progress`` (per task type: counts by status and done ratio, one
-  grouped statement per project).
+  grouped statement per project), and ``eventConnection``, its activity
+  feed (the events of docs/events.md the person may read, newest first).
 - ``entity(id)`` / ``entityConnection``: the ``Entity`` interface, implemented
   by ``Asset``, ``Episode``, ``Sequence`` and ``Shot``; every entity has its
   ``tasks``.

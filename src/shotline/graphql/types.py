@@ -418,6 +418,25 @@ def _workload(
     )
 
 
+@lp.type(m.Event, description="One change (docs/events.md lists the kinds and their payloads).")
+class Event:
+    id: auto
+    created_at: dt.datetime
+    kind: auto
+    actor_id: strawberry.ID | None = lp.field(description="Who made the change.")
+    project_id: strawberry.ID | None = lp.field(description="null: studio-wide data.")
+    entity_id: strawberry.ID | None = lp.field()
+    task_id: strawberry.ID | None = lp.field()
+    comment_id: strawberry.ID | None = lp.field()
+    person_id: strawberry.ID | None = lp.field(description="The person it is about, if any.")
+    payload: JSON
+    number: int = lp.field(
+        field_name="id",
+        description="The id as a number, which orders events: a feed filtered by number "
+        "lt the last one read pages without shifting as new events arrive.",
+    )
+
+
 @lp.type(m.ProjectMember, description="A person on a project's team.")
 class ProjectMember:
     person: auto
@@ -464,6 +483,13 @@ class Project:
         description="Per task type: task counts by status and the done ratio.",
     )
     milestones: auto
+    event_connection: lp.Connection[Event] = lp.connection(
+        field_name="events",
+        description="The activity feed: the project's events the principal may read (the "
+        "rules of the event stream), newest first. Filter by kind (eq, or startswith for a "
+        "subject's kinds), actorId/personId, entityId, taskId and createdAt; for pages that "
+        "stay put while events arrive, filter number lt the last one read.",
+    )
     workload: Workload = lp.field(
         _workload,
         only=["id"],

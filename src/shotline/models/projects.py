@@ -15,6 +15,7 @@ from shotline.sqltypes import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from shotline.models.entities import Asset, Entity, Episode, Sequence, Shot
+    from shotline.models.events import Event
     from shotline.models.people import Person
     from shotline.models.pipeline import (
         ProjectTaskStatus,
@@ -78,6 +79,13 @@ class Project(Base):
         back_populates="project",
         cascade="all, delete-orphan",
         order_by="(Milestone.date, Milestone.id)",
+    )
+    # The activity feed, newest first. The log names its project by a plain
+    # id (it outlives the rows it tells of), hence the join spelled out.
+    events: Mapped[list[Event]] = relationship(
+        primaryjoin="foreign(Event.project_id) == Project.id",
+        order_by="Event.id.desc()",
+        viewonly=True,
     )
 
 
