@@ -474,6 +474,16 @@ WRITES = [
          expect=managers(204, vendor=404)),
     Case("POST", "/api/tasks/{task_id}/restore", f"/api/tasks/{ANCHOR_RIG}/restore",
          expect=managers(200)),
+    Case("POST", "/api/assets/{asset_id}/restore", f"/api/assets/{ANCHOR}/restore",
+         expect=managers(200)),
+    Case("POST", "/api/assets/{asset_id}/restore", f"/api/assets/{CRATE}/restore",
+         expect=managers(200, vendor=404)),
+    Case("POST", "/api/episodes/{episode_id}/restore", f"/api/episodes/{E01}/restore",
+         expect=managers(200)),
+    Case("POST", "/api/sequences/{sequence_id}/restore", f"/api/sequences/{SQ010}/restore",
+         expect=managers(200)),
+    Case("POST", "/api/shots/{shot_id}/restore", f"/api/shots/{SH0010}/restore",
+         expect=managers(200)),
     # -- Tasks: planning and assignees for managers and the department's
     # supervisor; status, comments and time also for the assignees.
     Case("PATCH", "/api/tasks/{task_id}", f"/api/tasks/{ANCHOR_MOD}", body={"priority": 2},
