@@ -15,6 +15,7 @@ from shotline.body_limit import BodySizeLimit, RouteLimit
 from shotline.csvfiles import MAX_CSV_BYTES
 from shotline.db import session_factory
 from shotline.events.broker import Broker
+from shotline.events.sockets import RevokedSocketMiddleware
 from shotline.graphql import graphql_router
 from shotline.query_parameters import known_only
 from shotline.request_id import RequestIdMiddleware
@@ -119,6 +120,8 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
         )
         if url
     }
+    # Inside authentication, which sets the socket's principal.
+    app.add_middleware(RevokedSocketMiddleware)
     app.add_middleware(
         AuthenticationMiddleware,
         public=public,

@@ -101,7 +101,7 @@ async def stream_events(
     resume = _last_event_id(last_event_id)
     broker: Broker = request.app.state.events
     sessions: sessionmaker[Session] = request.app.state.sessions
-    subscriber = broker.subscribe(me.person_id)
+    subscriber = broker.subscribe(me.person_id, me.token_id)
     person_id = me.person_id
 
     async def body() -> AsyncIterator[str]:

@@ -15,6 +15,11 @@ one message, the events its person may read, in the order of their ids.
 A stream that does not keep up (its queue full: :data:`QUEUE_SIZE`
 fan-outs behind) is closed; its client reconnects with ``Last-Event-ID``
 and reads what it missed from the log.
+
+Streams and GraphQL sockets are opened with a token; every
+:data:`~shotline.events.tokens.CHECK_SECONDS` the broker checks, in one
+statement, that their tokens are still good (:mod:`shotline.events.tokens`),
+and closes those of a revoked or expired token (``revoked`` is then set).
 """
 
 from __future__ import annotations
@@ -39,9 +44,18 @@ from shotline.events.log import (
     stop_listening_locally,
 )
 from shotline.events.rules import readers
+from shotline.events.tokens import CHECK_SECONDS, live_tokens
 from shotline.models import Event
 
-__all__ = ["QUEUE_SIZE", "Broker", "Message", "Subscriber", "as_message", "event_data"]
+__all__ = [
+    "QUEUE_SIZE",
+    "Broker",
+    "Message",
+    "SocketWatch",
+    "Subscriber",
+    "as_message",
+    "event_data",
+]
 
 log = logging.getLogger(__name__)
 
@@ -83,12 +97,24 @@ def as_message(event: Event) -> Message:
 
 @dataclass(eq=False)
 class Subscriber:
-    """One open stream of one person."""
+    """One open stream of one person, opened with the token ``token_id``;
+    ``revoked``: closed because that token is no longer good."""
 
     person_id: int
+    token_id: int | None = None
     queue: asyncio.Queue[list[Message] | None] = field(
         default_factory=lambda: asyncio.Queue(QUEUE_SIZE)
     )
+    revoked: bool = False
+
+
+@dataclass(eq=False)
+class SocketWatch:
+    """A GraphQL socket opened with the token ``token_id``: ``revoked`` is
+    set once that token is no longer good."""
+
+    token_id: int
+    revoked: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class Broker:
@@ -96,12 +122,15 @@ class Broker:
         self.engine = engine
         self.sessions = sessions
         self.subscribers: set[Subscriber] = set()
+        self.sockets: set[SocketWatch] = set()
+        self.check_seconds = CHECK_SECONDS
         self._pending: list[tuple[int, int]] = []
         self._delivered: set[int] = set()
         self._delivered_order: deque[int] = deque()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
+        self._checks: asyncio.Task[None] | None = None
         self._stop = threading.Event()
         self._listener: threading.Thread | None = None
 
@@ -114,6 +143,7 @@ class Broker:
         self._wake = asyncio.Event()
         self._stop.clear()
         self._task = self._loop.create_task(self._fan_out())
+        self._checks = self._loop.create_task(self._check_tokens())
         if notifies_itself(self.engine):
             self._listener = threading.Thread(
                 target=self._listen, name="shotline-events", daemon=True
@@ -128,10 +158,12 @@ class Broker:
             return
         self._stop.set()
         stop_listening_locally(self.engine, self._committed)
-        self._task.cancel()
-        with suppress(asyncio.CancelledError):
-            await self._task
-        self._task = None
+        for task in (self._task, self._checks):
+            if task is not None:
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
+        self._task = self._checks = None
         if self._listener is not None:
             await asyncio.to_thread(self._listener.join)
             self._listener = None
@@ -140,12 +172,23 @@ class Broker:
 
     # -- Subscriptions ---------------------------------------------------------------
 
-    def subscribe(self, person_id: int) -> Subscriber:
-        """A new stream of ``person_id``'s events (from now on)."""
+    def subscribe(self, person_id: int, token_id: int | None = None) -> Subscriber:
+        """A new stream of ``person_id``'s events (from now on), open while
+        the token ``token_id`` is good."""
         self._start()
-        subscriber = Subscriber(person_id)
+        subscriber = Subscriber(person_id, token_id)
         self.subscribers.add(subscriber)
         return subscriber
+
+    def watch(self, token_id: int) -> SocketWatch:
+        """Follow the token of a GraphQL socket, which is closed once it is revoked."""
+        self._start()
+        watch = SocketWatch(token_id)
+        self.sockets.add(watch)
+        return watch
+
+    def unwatch(self, watch: SocketWatch) -> None:
+        self.sockets.discard(watch)
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
         self.subscribers.discard(subscriber)
@@ -198,6 +241,32 @@ class Broker:
                     self._arrived(int(first), int(last or first))
         finally:
             raw.invalidate()
+
+    # -- Tokens ----------------------------------------------------------------------
+
+    async def _check_tokens(self) -> None:
+        while True:
+            await asyncio.sleep(self.check_seconds)
+            held = {s.token_id for s in self.subscribers if s.token_id is not None}
+            held |= {watch.token_id for watch in self.sockets}
+            if not held:
+                continue
+            try:
+                live = await asyncio.to_thread(live_tokens, self.sessions, held)
+            except Exception:
+                log.exception("checking the tokens of open streams failed")
+                continue
+            self._revoke(held - live)
+
+    def _revoke(self, token_ids: set[int]) -> None:
+        for subscriber in list(self.subscribers):
+            if subscriber.token_id in token_ids:
+                subscriber.revoked = True
+                self._close(subscriber)
+        for watch in list(self.sockets):
+            if watch.token_id in token_ids:
+                self.sockets.discard(watch)
+                watch.revoked.set()
 
     # -- Fan-out ---------------------------------------------------------------------
 

@@ -48,7 +48,8 @@ class Subscription:
         """The events the person may read, from now on, as they are committed."""
         project = None if project_id is None else key(project_id, "project")
         broker: Broker = info.context["request"].app.state.events
-        subscriber = broker.subscribe(principal(info).person_id)
+        who = principal(info)
+        subscriber = broker.subscribe(who.person_id, who.token_id)
         try:
             while (batch := await subscriber.queue.get()) is not None:
                 for message in batch:

@@ -110,6 +110,12 @@ class StreamReader:
                 continue
         return taken
 
+    def ended(self, timeout: float) -> bool:
+        """Whether the server ends the stream within ``timeout`` seconds."""
+        assert self._thread is not None
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
     def close(self) -> None:
         """Stop reading (the thread ends with the connection)."""
         if self._client is not None:
