@@ -5,13 +5,15 @@ as it was."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from shotline.models import Entity, Event, Task
+from shotline.sqltypes import utcnow
 from tests.shotline.crud.support import (
     Production,
     assert_refused,
@@ -47,7 +49,9 @@ def _last_event(engine: Engine) -> int:
 def _live_tasks(engine: Engine, entity: int) -> list[int]:
     return scalars(
         engine,
-        select(Task.id).where(Task.entity_id == entity, Task.deleted_at.is_(None)).order_by(Task.id),
+        select(Task.id)
+        .where(Task.entity_id == entity, Task.deleted_at.is_(None))
+        .order_by(Task.id),
     )
 
 
@@ -216,3 +220,28 @@ def test_no_path_leaves_a_live_task_under_a_deleted_entity(
         .where(Task.deleted_at.is_(None), Entity.deleted_at.is_not(None)),
     )
     assert orphans == []
+
+
+def test_the_task_lists_leave_out_a_live_task_of_a_deleted_entity(
+    client: TestClient, crud_engine: Engine, prod: Production
+) -> None:
+    """Should a task be left live under a deleted entity (a deletion made
+    outside the API), the lists hide it with its entity, as GraphQL does."""
+    with crud_engine.begin() as connection:
+        connection.execute(
+            update(Entity)
+            .where(Entity.id == prod.keeper)
+            .values(deleted_at=utcnow(), name_key=None)
+        )
+        connection.execute(
+            update(Task)
+            .where(Task.id == prod.keeper_modeling)
+            .values(due_date=dt.date(2025, 3, 10))
+        )
+    for url in (
+        f"/api/projects/{prod.project}/tasks",
+        f"/api/projects/{prod.project}/schedule/tasks",
+    ):
+        answer = client.get(url)
+        assert answer.status_code == 200, answer.text
+        assert prod.keeper_modeling not in [task["id"] for task in answer.json()["items"]], url

@@ -36,6 +36,7 @@ from shotline.schemas.schedule import (
 )
 from shotline.services import schedule as service
 from shotline.services.checks import project_seen_if_empty, seen, verify
+from shotline.services.tasks import ENTITY_IS_LIVE
 
 router = crud_router("schedule")
 
@@ -106,7 +107,10 @@ def schedule_tasks(
     ``order`` says otherwise, with their estimate and time spent; filtered as
     every task list is (see :mod:`shotline.api.crud.task_filters`)."""
     stmt = select(Task).where(
-        Task.project_id == project_id, Task.due_date.is_not(None), *filters.conditions(db)
+        Task.project_id == project_id,
+        Task.due_date.is_not(None),
+        ENTITY_IS_LIVE,
+        *filters.conditions(db),
     )
     return planned.page(db, stmt, project_seen_if_empty(db, me, project_id))
 
