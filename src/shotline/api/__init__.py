@@ -14,7 +14,7 @@ def public_routers() -> list[APIRouter]:
 
 def routers() -> list[APIRouter]:
     """Routers of the endpoints that need a token."""
-    from shotline.api import aggregates, auth, crud, events, grid, notifications, restore
+    from shotline.api import aggregates, auth, crud, events, grid, notifications
 
     return [
         auth.router,
@@ -23,5 +23,4 @@ def routers() -> list[APIRouter]:
         crud.router,
         events.router,
         notifications.router,
-        restore.router,
     ]

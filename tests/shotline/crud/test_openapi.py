@@ -70,13 +70,14 @@ def _crud_operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any
 
 def test_every_crud_operation(spec: dict[str, Any]) -> None:
     operations = {(m, p): o["operationId"] for m, p, o in _crud_operations(spec)}
-    assert len(operations) == 74
+    assert len(operations) == 78
     assert operations[("POST", "/api/projects/{project_id}/shots/bulk")] == "create_shots"
     assert operations[("GET", "/api/me/tasks")] == "list_my_tasks"
     assert operations[("POST", "/api/projects/{project_id}/tasks")] == "create_tasks"
     assert operations[("POST", "/api/projects/{project_id}/tasks/status")] == "set_task_status"
     assert operations[("PUT", "/api/tasks/{task_id}/assignees")] == "set_assignees"
     assert operations[("POST", "/api/tasks/{task_id}/comments")] == "create_comment"
+    assert operations[("POST", "/api/shots/{shot_id}/restore")] == "restore_shot"
     everything = [o["operationId"] for item in spec["paths"].values() for o in item.values()]
     assert len(everything) == len(set(everything))
 
