@@ -28,7 +28,7 @@ import asyncio
 import logging
 import threading
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,6 +65,12 @@ REMEMBERED = 100_000
 """Event ids a broker remembers having delivered: PostgreSQL's notifications
 name ranges, which may overlap events another transaction already sent."""
 LISTEN_POLL_SECONDS = 1.0
+LISTENER_NAME = "shotline-events"
+"""The ``application_name`` of each process's listening connection."""
+CATCH_UP = 1000
+"""Event ids before the last one heard of that a reconnected listener reads
+back: the events of a transaction that committed while the listener was
+away, after this many later events had been written, would be missed."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +131,7 @@ class Broker:
         self.sockets: set[SocketWatch] = set()
         self.check_seconds = CHECK_SECONDS
         self._pending: list[tuple[int, int]] = []
+        self._heard: int | None = None
         self._delivered: set[int] = set()
         self._delivered_order: deque[int] = deque()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -230,14 +237,25 @@ class Broker:
                 self._stop.wait(LISTEN_POLL_SECONDS)
 
     def _follow_channel(self) -> None:
+        """Listen, then catch up: the notifications sent while no connection
+        listened (the first time, none matter: streams start with the next
+        change) are read back from the log, from a little before the last
+        event heard of, as a transaction may commit after a later one; the
+        events already delivered are not sent again."""
         raw = self.engine.raw_connection()
         try:
             connection: Any = raw.driver_connection
             connection.autocommit = True
+            connection.execute(f"SET application_name = '{LISTENER_NAME}'")
             connection.execute(f"LISTEN {CHANNEL}")
+            latest = connection.execute("SELECT max(id) FROM event").fetchone()[0] or 0
+            if self._heard is not None and latest > self._heard - CATCH_UP:
+                self._arrived(max(self._heard - CATCH_UP, 0) + 1, latest)
+            self._heard = max(self._heard or 0, latest)
             while not self._stop.is_set():
                 for notice in connection.notifies(timeout=LISTEN_POLL_SECONDS):
                     first, _, last = notice.payload.partition("-")
+                    self._heard = max(self._heard, int(last or first))
                     self._arrived(int(first), int(last or first))
         finally:
             raw.invalidate()
@@ -276,7 +294,11 @@ class Broker:
             await self._wake.wait()
             self._wake.clear()
             ranges, self._pending = self._pending, []
-            if not ranges or not self.subscribers:
+            if not ranges:
+                continue
+            if not self.subscribers:
+                # Nobody to send them to: a catch-up must not send them later.
+                self._remember(i for first, last in ranges for i in range(first, last + 1))
                 continue
             people = sorted({subscriber.person_id for subscriber in self.subscribers})
             try:
@@ -304,12 +326,16 @@ class Broker:
         messages = {event.id: as_message(event) for event in events if event.id in wanted}
         return messages, [(e, p) for e, p in pairs if e in messages]
 
-    def _deliver(self, messages: dict[int, Message], pairs: list[tuple[int, int]]) -> None:
-        for event_id in sorted(messages):
-            self._delivered.add(event_id)
-            self._delivered_order.append(event_id)
+    def _remember(self, event_ids: Iterable[int]) -> None:
+        for event_id in event_ids:
+            if event_id not in self._delivered:
+                self._delivered.add(event_id)
+                self._delivered_order.append(event_id)
         while len(self._delivered_order) > REMEMBERED:
             self._delivered.discard(self._delivered_order.popleft())
+
+    def _deliver(self, messages: dict[int, Message], pairs: list[tuple[int, int]]) -> None:
+        self._remember(sorted(messages))
         per_person: dict[int, list[Message]] = {}
         for event_id, person_id in pairs:
             per_person.setdefault(person_id, []).append(messages[event_id])
