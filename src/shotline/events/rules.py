@@ -17,20 +17,32 @@ An event is readable by a person when
   global one) is manager, supervisor or artist; or client, and the event is
   not ``restricted`` (internal comments, time logs); or vendor, and the
   event is about the project as a whole (its settings, team, schedule), or
-  about a task assigned to them, or about an entity (without a task) one of
-  whose tasks is assigned to them.
+  about a task assigned to them, or about an entity (without a task) they
+  read as they read entities: one of whose tasks is assigned to them, or the
+  sequence or episode above such a shot (deleted tasks count, so that the
+  deletion and restoration of their task's entity reach them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import AliasedClass
 
-from shotline.models import Event, EventRecipient, Person, ProjectMember, Role, Task, task_assignee
+from shotline.models import (
+    Event,
+    EventRecipient,
+    Person,
+    ProjectMember,
+    Role,
+    Sequence,
+    Shot,
+    Task,
+    task_assignee,
+)
 
 __all__ = ["readable_by", "readers"]
 
@@ -50,12 +62,29 @@ def _may_read(
         .where(assigned, task_assignee.c.task_id == event.task_id)
         .correlate_except(task_assignee)
     )
+    # Tables, not the ORM classes: the session would leave deleted tasks out,
+    # and a vendor is told of the deletion of their task's shot too.
+    task = Task.__table__.alias()
+    shot = Shot.__table__.alias()
+    sequence = Sequence.__table__.alias()
+    link = task_assignee.alias()
+    above = (
+        task.join(link, link.c.task_id == task.c.id)
+        .outerjoin(shot, shot.c.id == task.c.entity_id)
+        .outerjoin(sequence, sequence.c.id == shot.c.sequence_id)
+    )
     on_entity = exists(
         select(1)
-        .select_from(Task)
-        .join(task_assignee, task_assignee.c.task_id == Task.id)
-        .where(assigned, Task.entity_id == event.entity_id)
-        .correlate_except(Task, task_assignee)
+        .select_from(above)
+        .where(
+            link.c.person_id == person.id,
+            or_(
+                task.c.entity_id == event.entity_id,
+                shot.c.sequence_id == event.entity_id,
+                sequence.c.episode_id == event.entity_id,
+            ),
+        )
+        .correlate_except(task, link, shot, sequence)
     )
     vendor_reads = or_(
         and_(event.task_id.is_(None), event.entity_id.is_(None)),
@@ -85,7 +114,7 @@ def _joined(
     return and_(member.project_id == event.project_id, member.person_id == person.id)
 
 
-def readers(first: int, last: int, person_ids: Sequence[int]) -> Select[tuple[int, int]]:
+def readers(first: int, last: int, person_ids: Collection[int]) -> Select[tuple[int, int]]:
     """Pairs (event id, person id): which of ``person_ids`` may read each
     event whose id is between ``first`` and ``last``."""
     person = aliased(Person)

@@ -13,9 +13,16 @@ from tests.shotline.auth.world import (
     ANCHOR_MOD,
     ANCHOR_RIG,
     ARTIST,
+    BELL,
+    BELL_MOD,
     CRATE_RIG,
     DONE,
+    E01,
+    P1,
+    PROP,
     SH0010_ANIM,
+    SH0020,
+    SQ010,
     VENDOR,
     WIP,
     ZED_MOD,
@@ -198,3 +205,41 @@ def test_a_refused_change_records_nothing(live: Live) -> None:
     assert answer.status_code == 404
     with live.engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(Event)) == before
+
+
+def test_a_vendor_receives_the_events_of_the_entities_it_reads(live: Live) -> None:
+    """The vendor reads the entities of its tasks and the sequence and
+    episode above its shot: their events reach it, and its asset's deletion
+    and restoration with its task; the other entities' events do not."""
+    changes = [
+        ("PATCH", f"/api/sequences/{SQ010}", {"description": "Harbour"}),
+        ("PATCH", f"/api/episodes/{E01}", {"description": "Pilot"}),
+        ("PATCH", f"/api/shots/{SH0020}", {"description": "Not theirs"}),
+        ("POST", f"/api/projects/{P1}/assets", {"name": "Dory", "asset_type_id": PROP}),
+        ("PATCH", f"/api/assets/{BELL}", {"description": "Theirs"}),
+        ("DELETE", f"/api/assets/{BELL}", None),
+        ("POST", f"/api/assets/{BELL}/restore", None),
+    ]
+    with streams(live.url, {n: live.headers[n] for n in ("vendor", "artist")}) as readers:
+        answers = [live.call("manager", method, url, body) for method, url, body in changes]
+        assert [a.status_code for a in answers] == [200, 200, 200, 201, 200, 204, 200]
+        dory = answers[3].json()["id"]
+        everything = [
+            ("entity.updated", SQ010, None),
+            ("entity.updated", E01, None),
+            ("entity.updated", SH0020, None),
+            ("entity.created", dory, None),
+            ("entity.updated", BELL, None),
+            ("entity.deleted", BELL, None),
+            ("task.deleted", BELL, BELL_MOD),
+            ("entity.restored", BELL, None),
+            ("task.restored", BELL, BELL_MOD),
+        ]
+        theirs = [e for e in everything if e[1] not in {SH0020, dory}]
+        for name, expected in (("artist", everything), ("vendor", theirs)):
+            got = readers[name].take(len(expected))
+            assert [(r.data["kind"], r.data["entity_id"], r.data["task_id"]) for r in got] == (
+                expected
+            ), name
+        time.sleep(0.3)
+        assert readers["vendor"].events.empty(), readers["vendor"].events.get()
