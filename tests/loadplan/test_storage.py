@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 import loadplan
 from loadplan import Arguments, Order, Selection
-from loadplan.execution.rows.views import view_of
 from loadplan.testing import count_queries
+from loadplan.views import view_of
 from tests.loadplan.models import Entity, Project
 
 PAGE = Arguments(order_by=(Order("id", descending=True),), limit=1)

@@ -53,7 +53,7 @@ from sqlalchemy.orm import RelationshipProperty, Session
 from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.elements import UnaryExpression
 
-from loadplan.execution.arguments import filter_condition, order_terms, reversed_order
+from loadplan.arguments import filter_condition, order_terms, reversed_order
 from loadplan.execution.binding import Binding
 from loadplan.execution.entities import criteria_for, entity_for
 from loadplan.execution.parent_keys import PARENT_KEYS, ParentKeysIn

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
 
-from loadplan.execution.arguments import filter_condition, order_terms, reversed_order
+from loadplan.arguments import filter_condition, order_terms, reversed_order
 from loadplan.execution.binding import Binding, Strict
 from loadplan.execution.entities import criteria_for, entity_for
 from loadplan.execution.events import PLAN_OPTION, PlannedMarker

@@ -7,8 +7,9 @@ optimizer hints, ``connection`` and ``offset_page`` paginate per parent, and
 ``OptimizerExtension`` turns a request into a fixed number of statements.
 """
 
-from loadplan.strawberry.extension import OptimizerExtension, default_session_getter
-from loadplan.strawberry.fields import FieldSpec, connection, field, offset_page
+from loadplan.strawberry.definitions import FieldSpec, default_session_getter
+from loadplan.strawberry.extension import OptimizerExtension
+from loadplan.strawberry.fields import connection, field, offset_page
 from loadplan.strawberry.filters import Ordering
 from loadplan.strawberry.pagination import Connection, Edge, OffsetPage, PageInfo
 from loadplan.strawberry.rows import RowExecutionContext, RowsResult

@@ -12,9 +12,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Awaitable, Callable, Iterator
-from contextvars import ContextVar
 from inspect import isawaitable
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLResolveInfo, OperationType
 from sqlalchemy import Select, inspect, select
@@ -27,55 +26,23 @@ from loadplan.loaded import Loaded, Mode, Paging
 from loadplan.planner import PlanSettings
 from loadplan.rules import Rules
 from loadplan.selection import Selection
-from loadplan.strawberry.fields import is_root_resolver, shape_result, spec_of
-from loadplan.strawberry.pagination import encode_cursor, make_window_dict
-from loadplan.strawberry.rows import RowExecutionContext, RowsResult
-from loadplan.strawberry.selection import (
+from loadplan.strawberry.definitions import (
     DEFINITION,
-    RootRequest,
-    SelectionBuilder,
+    SessionGetter,
+    default_session_getter,
     get_queryset_of,
+    optimizing_now,
+    session_getter,
+    spec_of,
     unwrap,
 )
+from loadplan.strawberry.fields import is_root_resolver, shape_result
+from loadplan.strawberry.pagination import encode_cursor, make_window_dict
+from loadplan.strawberry.rows import RowExecutionContext, RowsResult
+from loadplan.strawberry.selection import RootRequest, SelectionBuilder
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
-
-SessionGetter: TypeAlias = "Callable[[Any], Session | AsyncSession]"
-
-
-def default_session_getter(info: Any) -> Session | AsyncSession:
-    """The session of a request: ``context["session"]`` or ``context.session``."""
-    context = info.context
-    session = (
-        context.get("session") if isinstance(context, dict) else getattr(context, "session", None)
-    )
-    if session is None:
-        raise loadplan.LoadplanError(
-            "no session in the GraphQL context: put it under context['session'] "
-            "or pass session_getter= to OptimizerExtension"
-        )
-    return session  # type: ignore[no-any-return]
-
-
-_session_getter: ContextVar[SessionGetter] = ContextVar(
-    "loadplan_session_getter", default=default_session_getter
-)
-
-
-_optimizing: ContextVar[bool] = ContextVar("loadplan_optimizing", default=False)
-
-
-def optimizing() -> bool:
-    """Whether the operation now running is planned by an enabled optimizer
-    (computed fields were then loaded with their rows)."""
-    return _optimizing.get()
-
-
-def session_from_info(info: Any) -> Session | AsyncSession:
-    """The session of the operation now running, for resolvers that query
-    on their own (the optimizer off, a field left out of the plan)."""
-    return _session_getter.get()(getattr(info, "_raw_info", info))
 
 
 class OptimizerExtension(SchemaExtension):
@@ -157,13 +124,13 @@ class OptimizerExtension(SchemaExtension):
         return result
 
     def on_operation(self) -> Iterator[None]:
-        token = _session_getter.set(self.session_getter)
-        enabled = _optimizing.set(self.enabled)
+        token = session_getter.set(self.session_getter)
+        enabled = optimizing_now.set(self.enabled)
         try:
             yield
         finally:
-            _optimizing.reset(enabled)
-            _session_getter.reset(token)
+            optimizing_now.reset(enabled)
+            session_getter.reset(token)
 
     def _session(self, info: GraphQLResolveInfo[Any]) -> Session | AsyncSession:
         return self.session_getter(info)

@@ -11,67 +11,31 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Literal
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from sqlalchemy import ColumnElement, func, inspect, select
 from sqlalchemy.orm import with_parent
+from strawberry.annotation import StrawberryAnnotation
 from strawberry.types.arguments import StrawberryArgument
 from strawberry.types.field import StrawberryField
 from strawberry.types.unset import UNSET
 
+from loadplan.arguments import filter_condition, order_terms, reversed_order
 from loadplan.errors import LoadplanError
-from loadplan.execution.arguments import filter_condition, order_terms, reversed_order
-from loadplan.hints import HintPath, Hints, hint
+from loadplan.hints import HintPath, hint
 from loadplan.selection import Arguments, Filter, FilterGroup, Order
 from loadplan.storage import related, total_count, windowed
+from loadplan.strawberry.definitions import FieldSpec, Kind, set_spec, spec_of, unwrap
 from loadplan.strawberry.filters import filters_from, order_from
 from loadplan.strawberry.pagination import (
+    OffsetPage,
     Window,
     connection_window,
     make_connection,
 )
-from loadplan.strawberry.registry import column_paths
-
-Kind = Literal["auto", "list", "connection", "page", "single", "custom", "root"]
-
-SPEC_ATTRIBUTE = "_loadplan_spec"
-
-
-@dataclasses.dataclass(frozen=True)
-class FieldSpec:
-    """What the optimizer knows about one GraphQL field.
-
-    ``attribute`` is the model attribute path the field reads (dotted paths
-    walk to-one relationships); ``kind`` says how its list is shaped;
-    ``order_by`` is a fixed ordering (for ``single`` fields such as "the
-    latest comment"); ``column_paths`` map the filter/order input fields of the
-    target type to attribute paths (set when the owning type is built).
-    """
-
-    kind: Kind = "auto"
-    attribute: str | None = None
-    hints: Hints | None = None
-    disable_optimization: bool = False
-    order_by: tuple[Order, ...] = ()
-    model: type[Any] | None = None
-    filters: tuple[Filter | FilterGroup, ...] = ()
-    """Conditions the list always applies, before the client's filter."""
-
-    def describe(self) -> str:
-        """``Model.attribute``, as messages name the field's source."""
-        owner = f"{self.model.__name__}." if self.model is not None else ""
-        return f"{owner}{self.attribute or ''}"
-
-
-def spec_of(field: Any) -> FieldSpec | None:
-    spec = getattr(field, SPEC_ATTRIBUTE, None)
-    return spec if isinstance(spec, FieldSpec) else None
-
-
-def set_spec(field: StrawberryField, spec: FieldSpec) -> None:
-    setattr(field, SPEC_ATTRIBUTE, spec)
+from loadplan.strawberry.registry import FieldInputRef, column_paths, model_of_type
 
 
 def field(
@@ -136,8 +100,6 @@ def _root_resolver(root: Any, info: strawberry.Info, **_arguments: Any) -> Any:
     """On a type not bound to a model (the root Query), a list of the field's
     item type: ``select(Model)``, planned and run by the extension (which
     orders it by key after the client's ``order``, so pages are stable)."""
-    from loadplan.strawberry.selection import model_of_type, unwrap
-
     graphql_type = unwrap(info._raw_info.return_type)
     spec = spec_of(info._field)
     if spec is not None and spec.kind == "connection":
@@ -206,8 +168,6 @@ def set_list_arguments(
 
 
 def _with_root_resolver(made: StrawberryField, kind: Kind) -> StrawberryField:
-    from loadplan.strawberry.registry import FieldInputRef
-
     made = made(_root_resolver)
     set_list_arguments(
         made, FieldInputRef.of(made, "Filter"), FieldInputRef.of(made, "Order"), kind
@@ -252,7 +212,6 @@ def offset_page(
 
 def list_arguments(filter_type: Any, order_type: Any, kind: Kind) -> list[StrawberryArgument]:
     """GraphQL arguments of a list field of the given kind."""
-    from strawberry.annotation import StrawberryAnnotation
 
     def argument(python_name: str, annotation: Any, input_type: Any = None) -> Any:
         made = StrawberryArgument(
@@ -395,8 +354,6 @@ def single_row(rows: list[Any], source: str, exact: bool) -> Any:
 def shape_result(
     kind: Kind, rows: list[Any], total: int, window: Window | None, spec: FieldSpec | None = None
 ) -> Any:
-    from loadplan.strawberry.pagination import OffsetPage
-
     if kind == "connection":
         assert window is not None
         nodes = list(reversed(rows)) if window.from_end else rows

@@ -13,6 +13,7 @@ from typing import Any
 from strawberry.types.lazy_type import LazyType
 
 from loadplan.errors import LoadplanError
+from loadplan.strawberry.definitions import origin_of
 
 _types: dict[type[Any], type[Any]] = {}
 _object_types: dict[type[Any], type[Any]] = {}
@@ -31,6 +32,12 @@ def register(model: type[Any], strawberry_type: type[Any], *, interface: bool = 
 
 def model_of(strawberry_type: type[Any]) -> type[Any] | None:
     return _models.get(strawberry_type)
+
+
+def model_of_type(graphql_type: Any) -> type[Any] | None:
+    """The mapped class a GraphQL type of the built schema stands for."""
+    origin = origin_of(graphql_type)
+    return model_of(origin) if origin is not None else None
 
 
 def type_for(model: type[Any]) -> type[Any]:

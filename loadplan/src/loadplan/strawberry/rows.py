@@ -2,9 +2,9 @@
 
 When every field below a root field is a loadplan field (columns, to-ones,
 lists, connections, pages, computed fields; no custom resolver), the
-extension answers the field with :class:`RowsResult`: nested dicts built by
-:mod:`loadplan.execution.rows`, with no ORM object. :class:`RowExecutionContext`
-then completes that subtree in one pass instead of resolving each field
+extension answers the field with :class:`RowsResult`: nested dicts loaded
+by :meth:`loadplan.Plan.fetch` in the row mode, with no ORM object.
+:class:`RowExecutionContext` then completes that subtree in one pass instead of resolving each field
 through graphql-core (about 5 µs a field), with graphql-core's own rules:
 fields collected by its ``collect_subfields`` (fragments, ``@skip`` /
 ``@include``, merging in first-appearance order, aliases), leaves coerced by
@@ -39,14 +39,13 @@ from graphql.pyutils import Path
 from sqlalchemy import inspect
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from loadplan.execution.rows.views import view_of
 from loadplan.storage import MODEL_KEY, OBJECT_KEY, related, total_count
 from loadplan.strawberry import registry
-from loadplan.strawberry.fields import FieldSpec, arguments_from, single_row, spec_of
+from loadplan.strawberry.definitions import DEFINITION, FieldSpec, spec_of
+from loadplan.strawberry.fields import arguments_from, single_row
 from loadplan.strawberry.pagination import encode_cursor, make_window_dict
 from loadplan.strawberry.selection import needs_objects
-
-DEFINITION = "strawberry-definition"
+from loadplan.views import view_of
 
 __all__ = ["RowExecutionContext", "RowsResult"]
 

@@ -30,24 +30,26 @@ from graphql import (
     is_leaf_type,
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select, true
 
 from loadplan.hints import Hints
 from loadplan.properties import property_hints
 from loadplan.selection import Arguments, Selection
 from loadplan.state import Memo
-from loadplan.strawberry import registry
-from loadplan.strawberry.fields import FieldSpec, Kind, arguments_from, spec_of
+from loadplan.strawberry.definitions import (
+    DEFINITION,
+    FieldSpec,
+    Kind,
+    get_queryset_of,
+    origin_of,
+    spec_of,
+    unwrap,
+)
+from loadplan.strawberry.fields import arguments_from
 from loadplan.strawberry.pagination import Window
+from loadplan.strawberry.registry import model_of_type
 
-DEFINITION = "strawberry-definition"
 LIST_KINDS = {"list", "connection", "page", "single", "root"}
-
-
-def unwrap(graphql_type: Any) -> Any:
-    while isinstance(graphql_type, GraphQLNonNull | GraphQLList):
-        graphql_type = graphql_type.of_type
-    return graphql_type
 
 
 def _without(node: Selection, dropped: set[int]) -> Selection:
@@ -95,12 +97,6 @@ def _reaches_model(graphql_type: Any, seen: set[str]) -> bool:
     seen.add(graphql_type.name)
     fields = getattr(graphql_type, "fields", {})
     return any(_reaches_model(unwrap(field.type), seen) for field in fields.values())
-
-
-def model_of_type(graphql_type: Any) -> type[Any] | None:
-    definition = getattr(graphql_type, "extensions", {}).get(DEFINITION)
-    origin = getattr(definition, "origin", None)
-    return registry.model_of(origin) if origin is not None else None
 
 
 @dataclass(frozen=True)
@@ -508,8 +504,7 @@ class SelectionBuilder:
 def _custom_type_resolution(graphql_type: Any) -> bool:
     """An interface choosing its object types itself (one table, several
     types): rows carry no class to choose by."""
-    definition = getattr(graphql_type, "extensions", {}).get(DEFINITION)
-    origin = getattr(definition, "origin", None)
+    origin = origin_of(graphql_type)
     return origin is not None and "resolve_type" in vars(origin)
 
 
@@ -522,12 +517,6 @@ def _subtype(model: type[Any], name: str | None) -> type[Any]:
     return model
 
 
-def get_queryset_of(graphql_type: Any) -> Any:
-    definition = getattr(graphql_type, "extensions", {}).get(DEFINITION)
-    origin = getattr(definition, "origin", None)
-    return getattr(origin, "get_queryset", None)
-
-
 def _criterion(hook: Any, model: type[Any]) -> Any:
     """The WHERE clause ``hook`` adds to a bare ``select(model)``.
 
@@ -535,7 +524,6 @@ def _criterion(hook: Any, model: type[Any]) -> Any:
     wherever the type is loaded: in a selectin load, a windowed load or a
     root statement, not only where the hook's own Select runs.
     """
-    from sqlalchemy import select, true
 
     def criterion(_entity: Any, context: Any) -> Any:
         clause = hook(select(model), context).whereclause

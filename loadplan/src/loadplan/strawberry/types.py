@@ -15,6 +15,7 @@ import decimal
 import enum
 import inspect as inspect_module
 import sys
+import types
 import typing
 import uuid
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from sqlalchemy import TypeDecorator, inspect, select
 from sqlalchemy.ext.hybrid import HybridExtensionType
 from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipProperty, with_parent
 from sqlalchemy.sql import sqltypes
+from strawberry.annotation import StrawberryAnnotation
 from strawberry.scalars import JSON
 from strawberry.types.auto import StrawberryAuto
 from strawberry.types.field import StrawberryField
@@ -34,18 +36,23 @@ from loadplan.errors import LoadplanError
 from loadplan.properties import property_hints
 from loadplan.storage import value
 from loadplan.strawberry import registry
-from loadplan.strawberry.fields import (
+from loadplan.strawberry.definitions import (
     FieldSpec,
     Kind,
+    optimizing,
+    session_from_info,
+    set_spec,
+    spec_of,
+)
+from loadplan.strawberry.fields import (
     arguments_from,
     detach_root_resolver,
     is_root_resolver,
     read_list,
     set_list_arguments,
-    set_spec,
     shape_result,
-    spec_of,
 )
+from loadplan.strawberry.filters import make_inputs
 from loadplan.strawberry.registry import (
     COLUMNS_ATTRIBUTE,
     RELATIONS_ATTRIBUTE,
@@ -173,7 +180,7 @@ def _annotation_resolver(name: str, hints: Any) -> Callable[..., Any]:
         state = inspect(root)
         # Optimizer off, the attribute may still exist (another plan mapped
         # it) but holds NULL for rows loaded without the expression.
-        if name in state.dict and _optimizing():
+        if name in state.dict and optimizing():
             return state.dict[name]
         cls = state.mapper.class_
         pk = state.mapper.primary_key
@@ -185,15 +192,7 @@ def _annotation_resolver(name: str, hints: Any) -> Callable[..., Any]:
     return resolve
 
 
-def _optimizing() -> bool:
-    from loadplan.strawberry.extension import optimizing
-
-    return optimizing()
-
-
 def _session_getter(info: Any) -> Callable[[], Any]:
-    from loadplan.strawberry.extension import session_from_info
-
     return lambda: session_from_info(info)
 
 
@@ -249,8 +248,6 @@ def _make_field(
     if resolver is not None:
         made = made(resolver)
     if annotation is not None:
-        from strawberry.annotation import StrawberryAnnotation
-
         made.type_annotation = StrawberryAnnotation(annotation)
     return made
 
@@ -369,9 +366,6 @@ def _evaluated(annotation: Any, namespace: dict[str, Any]) -> Any:
 
 
 def _strip_optional(annotation: Any) -> Any:
-    import types
-    import typing
-
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         annotation = args[0] if len(args) == 1 else None
@@ -387,8 +381,6 @@ def _register_inputs(
     relations: dict[str, tuple[str, str, type[Any]]],
 ) -> None:
     """The first type declared for a model names its filter and order inputs."""
-    from loadplan.strawberry.filters import make_inputs
-
     if registry.has_inputs(model):
         return
     inputs = make_inputs(

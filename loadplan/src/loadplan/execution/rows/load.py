@@ -7,7 +7,7 @@ relationship, the same pages, filters, ordering, expressions, subtypes and
 row rules) but selects columns, not entities, and puts each row straight
 into a dict keyed by attribute name, nested the way the plan loads it and
 kept by the rule of :mod:`loadplan.storage`. Model properties run on views
-of those dicts (:mod:`loadplan.execution.rows.views`); a plan that needs
+of those dicts (:mod:`loadplan.views`); a plan that needs
 real objects (:meth:`EntityPlan.needs_objects`) runs in the ORM mode.
 """
 
@@ -25,12 +25,12 @@ from loadplan.execution.binding import Binding
 from loadplan.execution.entities import entity_for
 from loadplan.execution.rows.levels import Level, Parts, compile_level
 from loadplan.execution.rows.raw import RawRows
-from loadplan.execution.rows.views import compute_properties, distinct
 from loadplan.execution.strategies import load_of
 from loadplan.mapping import key_pairs, relationship_of
 from loadplan.plans import EntityPlan, RelationshipPlan
 from loadplan.selection import Arguments
 from loadplan.storage import MODEL_KEY, keep
+from loadplan.views import compute_properties, distinct
 
 __all__ = ["RowLoader", "load_rows"]
 

@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import Select, inspect, select, tuple_
 from sqlalchemy.orm import Session
 
-from loadplan.execution.rows.views import rows_of
 from loadplan.mapping import primary_key
 from loadplan.plans import EntityPlan
 from loadplan.storage import OBJECT_KEY
+from loadplan.views import rows_of
 
 __all__ = ["attach_objects"]
 

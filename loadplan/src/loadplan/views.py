@@ -6,6 +6,10 @@ it). Running its function on a :class:`RowView` of that dict gives the value
 the object would have given, without building the object. What needs a
 real object (a session, ``inspect()``, identity) says ``needs_object=True``
 and keeps its plan in the ORM mode.
+
+Views sit outside ``execution``: the row mode runs model properties on
+them, and a front end runs its own resolvers on them (the Strawberry row
+completion), neither needing the other.
 """
 
 from __future__ import annotations

@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 import loadplan
 from loadplan import Arguments, Order, Selection
-from loadplan.execution.rows import views as row_views
-from loadplan.execution.rows.views import NotLoadedError, view_of
+from loadplan import views as row_views
 from loadplan.testing import count_queries
+from loadplan.views import NotLoadedError, view_of
 from tests.loadplan.models import Entity, Task
 
 

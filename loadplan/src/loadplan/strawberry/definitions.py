@@ -1,0 +1,143 @@
+"""What every floor of ``loadplan.strawberry`` reads: the leaf of the package.
+
+The package is built in floors, each importing only the ones below it:
+this module (field definitions, helpers on GraphQL types and ``info``, the
+context variables of the running operation); the declaration floor
+(``registry``, ``pagination``, ``filters``, ``fields``, ``types``: what a
+schema declares); the runtime floor (``selection``, ``rows``,
+``extension``: what runs per request). Keeping what both upper floors need
+here is what lets the declared resolvers read the running operation's
+session without importing the extension that sets it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+
+from graphql import GraphQLList, GraphQLNonNull
+from sqlalchemy.orm import Session
+
+from loadplan.errors import LoadplanError
+from loadplan.hints import Hints
+from loadplan.selection import Filter, FilterGroup, Order
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+__all__ = [
+    "DEFINITION",
+    "FieldSpec",
+    "Kind",
+    "SessionGetter",
+    "default_session_getter",
+    "optimizing",
+    "session_from_info",
+    "set_spec",
+    "spec_of",
+    "unwrap",
+]
+
+DEFINITION = "strawberry-definition"
+"""The key under which Strawberry keeps its own definition of a GraphQL
+type or field in graphql-core's ``extensions``."""
+
+Kind = Literal["auto", "list", "connection", "page", "single", "custom", "root"]
+
+SPEC_ATTRIBUTE = "_loadplan_spec"
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldSpec:
+    """What the optimizer knows about one GraphQL field.
+
+    ``attribute`` is the model attribute path the field reads (dotted paths
+    walk to-one relationships); ``kind`` says how its list is shaped;
+    ``order_by`` is a fixed ordering (for ``single`` fields such as "the
+    latest comment"); ``column_paths`` map the filter/order input fields of the
+    target type to attribute paths (set when the owning type is built).
+    """
+
+    kind: Kind = "auto"
+    attribute: str | None = None
+    hints: Hints | None = None
+    disable_optimization: bool = False
+    order_by: tuple[Order, ...] = ()
+    model: type[Any] | None = None
+    filters: tuple[Filter | FilterGroup, ...] = ()
+    """Conditions the list always applies, before the client's filter."""
+
+    def describe(self) -> str:
+        """``Model.attribute``, as messages name the field's source."""
+        owner = f"{self.model.__name__}." if self.model is not None else ""
+        return f"{owner}{self.attribute or ''}"
+
+
+def spec_of(field: Any) -> FieldSpec | None:
+    """The spec of a Strawberry field, ``None`` for a field loadplan did not make."""
+    spec = getattr(field, SPEC_ATTRIBUTE, None)
+    return spec if isinstance(spec, FieldSpec) else None
+
+
+def set_spec(field: Any, spec: FieldSpec) -> None:
+    setattr(field, SPEC_ATTRIBUTE, spec)
+
+
+def unwrap(graphql_type: Any) -> Any:
+    """A GraphQL type without its list and non-null wrappers."""
+    while isinstance(graphql_type, GraphQLNonNull | GraphQLList):
+        graphql_type = graphql_type.of_type
+    return graphql_type
+
+
+def origin_of(graphql_type: Any) -> Any:
+    """The Python class Strawberry built a GraphQL type from, if any."""
+    definition = getattr(graphql_type, "extensions", {}).get(DEFINITION)
+    return getattr(definition, "origin", None)
+
+
+def get_queryset_of(graphql_type: Any) -> Any:
+    """The ``get_queryset`` hook of a type's class, if it has one."""
+    return getattr(origin_of(graphql_type), "get_queryset", None)
+
+
+# -- the running operation -----------------------------------------------------
+
+SessionGetter: TypeAlias = "Callable[[Any], Session | AsyncSession]"
+
+
+def default_session_getter(info: Any) -> Session | AsyncSession:
+    """The session of a request: ``context["session"]`` or ``context.session``."""
+    context = info.context
+    session = (
+        context.get("session") if isinstance(context, dict) else getattr(context, "session", None)
+    )
+    if session is None:
+        raise LoadplanError(
+            "no session in the GraphQL context: put it under context['session'] "
+            "or pass session_getter= to OptimizerExtension"
+        )
+    return session  # type: ignore[no-any-return]
+
+
+session_getter: ContextVar[SessionGetter] = ContextVar(
+    "loadplan_session_getter", default=default_session_getter
+)
+"""How the running operation finds its session (set by the extension)."""
+
+optimizing_now: ContextVar[bool] = ContextVar("loadplan_optimizing", default=False)
+"""Whether an enabled optimizer plans the running operation."""
+
+
+def optimizing() -> bool:
+    """Whether the operation now running is planned by an enabled optimizer
+    (computed fields were then loaded with their rows)."""
+    return optimizing_now.get()
+
+
+def session_from_info(info: Any) -> Session | AsyncSession:
+    """The session of the operation now running, for resolvers that query
+    on their own (the optimizer off, a field left out of the plan)."""
+    return session_getter.get()(getattr(info, "_raw_info", info))
