@@ -651,7 +651,7 @@ def test_non_null_violations_are_the_same_in_both_modes(small: Engine) -> None:
     ]
 
 
-def test_rows_without_the_execution_context_falls_back_to_objects(small: Engine) -> None:
+def test_rows_without_the_execution_context_is_a_configuration_error(small: Engine) -> None:
     import strawberry
 
     import loadplan.strawberry as lp
@@ -662,9 +662,15 @@ def test_rows_without_the_execution_context_falls_back_to_objects(small: Engine)
         types=[AssetGQL, ShotGQL],
         extensions=[lp.OptimizerExtension.with_options(rows=True)],
     )
-    data, log = run(small, "{ projects { name entities { name } } }", schema=schema)
-    log.assert_count(2)
-    assert data == run(small, "{ projects { name entities { name } } }")[0]
+    with Session(small) as session, count_queries(small) as log:
+        result = schema.execute_sync("{ projects { name } }", context_value={"session": session})
+    assert result.data is None
+    assert [error.message for error in result.errors or []] == [
+        "OptimizerExtension(rows=True) needs a schema built with "
+        "execution_context_class=loadplan.strawberry.RowExecutionContext, "
+        "which completes the row answers"
+    ]
+    log.assert_count(0)
 
 
 def test_a_subtree_on_objects_inside_rows_answers_as_the_orm_mode(small: Engine) -> None:

@@ -59,7 +59,8 @@ class OptimizerExtension(SchemaExtension):
     that class is loaded, see :mod:`loadplan.rules`) and ``rows`` (answer a
     root field from plain rows when nothing below it needs a resolver of its
     own; needs ``execution_context_class=RowExecutionContext`` on the schema,
-    see :mod:`loadplan.strawberry.rows`) and ``mode_header`` (none by
+    see :mod:`loadplan.strawberry.rows`; without it every request fails
+    with an error saying so) and ``mode_header`` (none by
     default: an HTTP header in which a request may force the ORM mode,
     ``orm``, and in which the response names the modes that ran, when the
     context holds the request and the response).
@@ -124,6 +125,12 @@ class OptimizerExtension(SchemaExtension):
         return result
 
     def on_operation(self) -> Iterator[None]:
+        if self.enabled and self.rows and not self._rows_completed():
+            raise loadplan.LoadplanError(
+                "OptimizerExtension(rows=True) needs a schema built with "
+                "execution_context_class=loadplan.strawberry.RowExecutionContext, "
+                "which completes the row answers"
+            )
         token = session_getter.set(self.session_getter)
         enabled = optimizing_now.set(self.enabled)
         try:
@@ -198,7 +205,7 @@ class OptimizerExtension(SchemaExtension):
     def _mode(self, request: RootRequest, info: GraphQLResolveInfo[Any]) -> Mode:
         """The mode asked for: rows only where the extension answers rows and
         every field below can be completed from them."""
-        if not (self.enabled and self.rows and request.row_ready and self._rows_completed()):
+        if not (self.enabled and self.rows and request.row_ready):
             return "orm"
         return "orm" if self._forced(info) == "orm" else "auto"
 
@@ -227,7 +234,8 @@ class OptimizerExtension(SchemaExtension):
 
     def _rows_completed(self) -> bool:
         """Whether the schema completes row results (``RowExecutionContext``);
-        without it the ORM mode answers, rather than failing."""
+        ``rows=True`` without it is a configuration error, named on the
+        first request rather than answered wrongly."""
         schema = getattr(getattr(self, "execution_context", None), "schema", None)
         context_class = getattr(schema, "execution_context_class", None)
         return isinstance(context_class, type) and issubclass(context_class, RowExecutionContext)
