@@ -57,6 +57,11 @@ class CompanyType(Named):
     name: auto
     projects: list[ProjectInterface] = lp.field()
 
+    @lp.field(prefetch_related=["projects"])
+    def newest_project(self, root: strawberry.Parent[m.Company]) -> ProjectInterface | None:
+        """A polymorphic object picked by a resolver from a hinted relationship."""
+        return max(root.projects, key=lambda project: project.id, default=None)  # type: ignore[return-value]
+
 
 @lp.type(m.Milestone)
 class MilestoneType(Named):
@@ -75,6 +80,18 @@ class MilestoneType(Named):
     def first_issues(self, root: strawberry.Parent[m.Milestone]) -> lp.OffsetPage[IssueType]:
         """A page built by a resolver from a hinted relationship."""
         return lp.OffsetPage(results=root.issues[:2], total_count=len(root.issues))  # type: ignore[arg-type]
+
+    @lp.field(prefetch_related=["issues"], only=["issues.priority"])
+    def top_issues(self, root: strawberry.Parent[m.Milestone]) -> list[IssueType]:
+        """The two issues of highest priority, picked by a resolver."""
+        ranked = sorted(root.issues, key=lambda issue: (-issue.priority, issue.id))
+        return ranked[:2]  # type: ignore[return-value]
+
+    @lp.field(select_related=["project"], needs_object=True)
+    def project_object(self, root: strawberry.Parent[m.Milestone]) -> ProjectInterface:
+        """A resolver that declares it needs the real ORM object."""
+        assert isinstance(root, m.Milestone)
+        return root.project  # type: ignore[return-value]
 
 
 @lp.type(m.Issue)

@@ -68,6 +68,10 @@ class FieldSpec:
     model: type[Any] | None = None
     filters: tuple[Filter | FilterGroup, ...] = ()
     """Conditions the list always applies, before the client's filter."""
+    needs_object: bool = False
+    """The field's resolver needs the real ORM object (a session, identity,
+    ``inspect()``), not a view of its row: in the row mode its subtree runs
+    on objects loaded for the rows' keys."""
 
     def describe(self) -> str:
         """``Model.attribute``, as messages name the field's source."""

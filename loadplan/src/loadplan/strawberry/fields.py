@@ -49,6 +49,7 @@ def field(
     prefetch_related: HintPath | Iterable[HintPath] | None = None,
     annotate: Mapping[str, Any] | Any | None = None,
     disable_optimization: bool = False,
+    needs_object: bool = False,
     single: bool = False,
     order_by: Iterable[str] = (),
     filters: Iterable[Filter | FilterGroup] = (),
@@ -64,7 +65,11 @@ def field(
     ``["-id"]`` for the latest), loaded per parent without the whole list.
     ``filters`` restrict a list of a relationship always (a filtered list
     beside the plain one, as Django's ``Prefetch(to_attr=...)``): each such
-    field is loaded on its own, the plain list untouched.
+    field is loaded on its own, the plain list untouched. In the row mode
+    a resolver with hints runs on a view of its row, model objects it
+    returns being views of the rows its hints loaded; ``needs_object=True``
+    says it needs the real ORM object instead (it queries the session,
+    reads identity), which costs one statement more in that mode.
     """
     hints = hint(
         only=only,
@@ -78,6 +83,7 @@ def field(
         attribute=field_name,
         hints=hints or None,
         disable_optimization=disable_optimization,
+        needs_object=needs_object,
         order_by=tuple(Order.parse(o) for o in order_by),
         filters=tuple(filters),
     )

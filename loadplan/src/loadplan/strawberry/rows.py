@@ -41,11 +41,11 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from loadplan.storage import MODEL_KEY, OBJECT_KEY, related, total_count
 from loadplan.strawberry import registry
-from loadplan.strawberry.definitions import DEFINITION, FieldSpec, spec_of
+from loadplan.strawberry.definitions import DEFINITION, FieldSpec, spec_of, unwrap
 from loadplan.strawberry.fields import arguments_from, single_row
 from loadplan.strawberry.pagination import encode_cursor, make_window_dict
-from loadplan.strawberry.selection import needs_objects
-from loadplan.views import view_of
+from loadplan.strawberry.selection import needs_objects, reaches_model
+from loadplan.views import RowView, view_of
 
 __all__ = ["RowExecutionContext", "RowsResult"]
 
@@ -364,17 +364,26 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> Callable[[dict[str, Any], _Where], Any]:
         """A field with a resolver of its own that declared what it reads
         (see ``resolves_on_rows``): the resolver runs on a view of the row, as
-        it would on the object."""
+        it would on the object. Model objects it returns are views of rows
+        its hints loaded: they are completed as those rows."""
         model = registry.model_of(runtime_type.extensions[DEFINITION].origin)
         assert model is not None
         arguments = self._arguments(field_def, details[0].node)
         nodes = [d.node for d in details]
+        as_rows = complete and reaches_model(unwrap(field_def.type))
+        parent_name, field_name = runtime_type.name, nodes[0].name.value
 
         def resolve(row: dict[str, Any], where: _Where) -> Any:
             path = _path(where)
             info = self.build_resolve_info(field_def, nodes, runtime_type, path)
             view = view_of(row, row.get(MODEL_KEY, model))
             value = field_def.resolve(view, info, **arguments)
+            if as_rows:
+                rows = _rows_of(value)
+                if rows is not _NOT_ROWS:
+                    return self._complete(
+                        field_def.type, details, rows, where, parent_name, field_name
+                    )
             if complete:
                 return self.complete_value(field_def.type, details, info, path, value, None)
             return value
@@ -386,6 +395,36 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if not isinstance(variables, VariableValues):
             variables = VariableValues(sources={}, coerced=dict(variables or {}))
         return get_argument_values(field_def, node, variables)
+
+
+_NOT_ROWS: Any = object()
+
+
+def _rows_of(value: Any) -> Any:
+    """A resolver's value with the views of rows in it turned back into the
+    rows (each naming its class, for interfaces to pick the object type by),
+    and the plain data objects holding them (pages, connections, edges) into
+    dicts of their fields; ``_NOT_ROWS`` when it holds anything else a row
+    completion cannot read (an ORM object the resolver loaded itself), which
+    graphql-core then completes as in the ORM mode."""
+    if isinstance(value, RowView):
+        row = value.__dict__
+        return row if MODEL_KEY in row else {**row, MODEL_KEY: type(value).__model__}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, list | tuple):
+        items = [_rows_of(item) for item in value]
+        return _NOT_ROWS if any(item is _NOT_ROWS for item in items) else items
+    definition = getattr(type(value), "__strawberry_definition__", None)
+    if definition is None:
+        return _NOT_ROWS if inspect(value, raiseerr=False) is not None else value
+    out = {}
+    for field in definition.fields:
+        item = _rows_of(getattr(value, field.python_name))
+        if item is _NOT_ROWS:
+            return _NOT_ROWS
+        out[field.python_name] = item
+    return out
 
 
 def _rows_at(row: dict[str, Any], key: str, attribute: str) -> list[Any]:

@@ -73,30 +73,58 @@ def needs_objects(graphql_field: Any, spec: FieldSpec | None) -> bool:
 
 def resolves_on_rows(graphql_field: Any, spec: FieldSpec) -> bool:
     """Whether a field's own resolver can run on a view of a row dict: it
-    declares what it reads (hints), is sync, and returns scalars, enums or
-    objects of types not bound to a model (which graphql-core then completes
-    as usual); a resolver returning model objects needs the ORM object."""
+    declares what it reads (hints), is sync, does not declare that it needs
+    the ORM object (``needs_object=True``), and returns what the row
+    completion can take: scalars, enums, objects of types not bound to a
+    model (which graphql-core then completes as usual), or model objects it
+    reads through its hints, alone, in lists or in pages and connections
+    (views of the rows those hints loaded, answered as the rows)."""
     strawberry_field = graphql_field.extensions.get(DEFINITION)
     named = unwrap(graphql_field.type)
     return (
         bool(spec.hints)
+        and not spec.needs_object
         and not getattr(strawberry_field, "is_async", True)
-        and not _reaches_model(named, set())
+        and (not reaches_model(named) or completes_from_rows(named))
     )
 
 
-def _reaches_model(graphql_type: Any, seen: set[str]) -> bool:
+def reaches_model(graphql_type: Any, seen: set[str] | None = None) -> bool:
     """Whether values of ``graphql_type`` hold model objects: it is a model
     type, or a type whose fields reach one (a page or connection a resolver
-    builds, ``OffsetPage[IssueType]``), which graphql-core then completes
-    from what the resolver returned."""
+    builds, ``OffsetPage[IssueType]``)."""
+    seen = set() if seen is None else seen
     if is_leaf_type(graphql_type) or graphql_type.name in seen:
         return False
     if model_of_type(graphql_type) is not None:
         return True
     seen.add(graphql_type.name)
     fields = getattr(graphql_type, "fields", {})
-    return any(_reaches_model(unwrap(field.type), seen) for field in fields.values())
+    return any(reaches_model(unwrap(field.type), seen) for field in fields.values())
+
+
+def completes_from_rows(graphql_type: Any, seen: set[str] | None = None) -> bool:
+    """Whether a value of ``graphql_type`` holding views of rows can be
+    completed as rows: each model type on the way is an object type or an
+    interface whose object type a row's class gives (not one resolving its
+    types itself), and every other object type is plain data (fields
+    without resolvers, as the page and connection types), which is read as
+    a dict of its fields."""
+    seen = set() if seen is None else seen
+    if is_leaf_type(graphql_type) or graphql_type.name in seen:
+        return True
+    seen.add(graphql_type.name)
+    if model_of_type(graphql_type) is not None:
+        return not _custom_type_resolution(graphql_type)
+    if not isinstance(graphql_type, GraphQLObjectType):
+        return False
+    for field in graphql_type.fields.values():
+        definition = field.extensions.get(DEFINITION)
+        if getattr(definition, "base_resolver", None) is not None:
+            return False
+        if not completes_from_rows(unwrap(field.type), seen):
+            return False
+    return True
 
 
 @dataclass(frozen=True)
