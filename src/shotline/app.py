@@ -52,6 +52,7 @@ def larger_bodies(settings: Settings) -> tuple[RouteLimit, ...]:
             MAX_CSV_BYTES,
             frozenset({"POST"}),
         ),
+        RouteLimit(r"/api/people\.csv$", MAX_CSV_BYTES, frozenset({"POST"})),
     )
 
 

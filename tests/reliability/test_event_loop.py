@@ -28,6 +28,7 @@ ASYNC_ENDPOINTS = {
     ("POST", "/api/projects/{project_id}/assets.csv"),
     ("POST", "/api/projects/{project_id}/shots.csv"),
     ("POST", "/api/projects/{project_id}/tasks.csv"),
+    ("POST", "/api/people.csv"),
     # The event stream waits on its queue; the backlog it resumes from is
     # read in a thread, a bounded page at a time (shotline.api.events).
     ("GET", "/api/events/stream"),

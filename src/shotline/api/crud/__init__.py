@@ -16,6 +16,7 @@ from shotline.api.crud import (
     entities,
     my_tasks,
     people,
+    people_csv,
     pipeline,
     previews,
     projects,
@@ -39,6 +40,7 @@ def _operation_id(route: APIRoute) -> str:
 router = APIRouter(generate_unique_id_function=_operation_id)
 for area in (
     people,
+    people_csv,
     pipeline,
     projects,
     team,
