@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 
 from fastapi import HTTPException
@@ -111,10 +111,22 @@ def read_csv(text: str, columns: Sequence[str], required: Iterable[str]) -> CsvF
     return CsvFile(rows, errors)
 
 
-def write_csv(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """A CSV file: the header, then one line per row (``None`` as an empty cell)."""
+def csv_chunks(
+    columns: Sequence[str], batches: Iterable[Iterable[Sequence[object]]]
+) -> Iterator[str]:
+    """A CSV file a batch at a time: the header, then one chunk per batch of
+    rows (``None`` as an empty cell), so an export holds one batch in memory."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
-    writer.writerows(["" if value is None else value for value in row] for row in rows)
-    return out.getvalue()
+    for batch in batches:
+        writer.writerows(["" if value is None else value for value in row] for row in batch)
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
+
+
+def write_csv(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A CSV file: the header, then one line per row (``None`` as an empty cell)."""
+    return "".join(csv_chunks(columns, [rows]))

@@ -13,7 +13,7 @@ asset holds or another line repeats). A dry run says what would be created.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,18 +21,18 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from shotline.access import Principal, visible
-from shotline.csvfiles import CsvFile, read_csv, write_csv
+from shotline.csvfiles import CsvFile, read_csv
 from shotline.models import Asset, AssetType, Entity, ForEntity, Project
 from shotline.models.entities import name_key
 from shotline.services import bulk
 from shotline.services.checks import seen, verify
+from shotline.services.csv_export import grid_chunks
 from shotline.services.csv_import import (
     Check,
     TaskColumns,
     create_status_tasks,
     managed_project,
     project_statuses,
-    status_map,
     task_columns,
 )
 
@@ -52,21 +52,19 @@ class AssetImport:
 
 def export_csv(
     session: Session, me: Principal, project_id: int, conditions: Iterable[ColumnElement[bool]]
-) -> str:
+) -> Iterator[str]:
     """The assets matching ``conditions`` that ``me`` sees, by name then id,
-    with their statuses: 4 statements (the project, its task types, the
-    assets, their tasks)."""
+    with their statuses, a page at a time: 4 statements (the project, its
+    task types, the assets, their tasks) and 2 per further page (see
+    :mod:`shotline.services.csv_export`). The project is checked at once."""
     verify(session, seen(me, Project, project_id, "project"))
     types = task_columns(session, project_id, ForEntity.ASSET)
-    assets = session.execute(
+    assets = (
         select(Asset.id, Asset.name, AssetType.name, Asset.description)
         .join(AssetType, AssetType.id == Asset.asset_type_id)
         .where(Asset.project_id == project_id, visible(me, Entity), *conditions)
-        .order_by(Asset.name, Asset.id)
-    ).all()
-    statuses = status_map(session, me, project_id)
-    rows = (types.cells(row, statuses, ident) for ident, *row in assets)
-    return write_csv([*COLUMNS, *types.names], rows)
+    )
+    return grid_chunks(session, me, [*COLUMNS, *types.names], types, assets, (Asset.name, Asset.id))
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, insert, select
 from sqlalchemy.orm import Session
 
-from shotline.access import Principal, can_manage, visible
+from shotline.access import Principal, can_manage
 from shotline.csvfiles import CsvRefused, CsvRow, RowError
 from shotline.events.log import Change, record
 from shotline.inputs import MAX_TEXT, text_problem
@@ -48,7 +48,6 @@ __all__ = [
     "insert_tasks",
     "managed_project",
     "project_statuses",
-    "status_map",
     "task_columns",
 ]
 
@@ -260,19 +259,6 @@ def task_columns(session: Session, project_id: int, for_entity: ForEntity) -> Ta
             )
         ]
     )
-
-
-def status_map(session: Session, me: Principal, project_id: int) -> dict[tuple[int, int], str]:
-    """The status short name of every task of the project ``me`` sees, by
-    (entity id, task type id): one statement."""
-    return {
-        (entity, task_type): status
-        for entity, task_type, status in session.execute(
-            select(Task.entity_id, Task.task_type_id, TaskStatus.short_name)
-            .join(TaskStatus, TaskStatus.id == Task.task_status_id)
-            .where(Task.project_id == project_id, visible(me, Task))
-        )
-    }
 
 
 def create_status_tasks(

@@ -21,7 +21,7 @@ live shot of the sequence holds or another line repeats.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,11 +29,12 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, aliased
 
 from shotline.access import Principal, visible
-from shotline.csvfiles import CsvFile, read_csv, write_csv
+from shotline.csvfiles import CsvFile, read_csv
 from shotline.models import Entity, Episode, ForEntity, Project, Sequence, Shot
 from shotline.models.entities import name_key
 from shotline.services import bulk
 from shotline.services.checks import seen, verify
+from shotline.services.csv_export import grid_chunks
 from shotline.services.csv_import import (
     MAX_NAME,
     Check,
@@ -42,7 +43,6 @@ from shotline.services.csv_import import (
     create_status_tasks,
     managed_project,
     project_statuses,
-    status_map,
     task_columns,
 )
 
@@ -64,15 +64,18 @@ class ShotImport:
 
 def export_csv(
     session: Session, me: Principal, project_id: int, conditions: Iterable[ColumnElement[bool]]
-) -> str:
+) -> Iterator[str]:
     """The shots matching ``conditions`` that ``me`` sees, by episode,
-    sequence, name then id, with their statuses: 4 statements (the project,
-    its task types, the shots with their sequence and episode, their tasks)."""
+    sequence, name then id, with their statuses, a page at a time: 4
+    statements (the project, its task types, the shots with their sequence
+    and episode, their tasks) and 2 per further page (see
+    :mod:`shotline.services.csv_export`). The project is checked at once."""
     verify(session, seen(me, Project, project_id, "project"))
     types = task_columns(session, project_id, ForEntity.SHOT)
     sequence = aliased(Sequence, flat=True)
     episode = aliased(Episode, flat=True)
-    shots = session.execute(
+    episode_name = func.coalesce(episode.name, "")
+    shots = (
         select(
             Shot.id,
             episode.name,
@@ -85,11 +88,9 @@ def export_csv(
         .join(sequence, sequence.id == Shot.sequence_id)
         .outerjoin(episode, episode.id == sequence.episode_id)
         .where(Shot.project_id == project_id, visible(me, Entity), *conditions)
-        .order_by(func.coalesce(episode.name, ""), sequence.name, Shot.name, Shot.id)
-    ).all()
-    statuses = status_map(session, me, project_id)
-    rows = (types.cells(row, statuses, ident) for ident, *row in shots)
-    return write_csv([*COLUMNS, *types.names], rows)
+    )
+    keys = (episode_name, sequence.name, Shot.name, Shot.id)
+    return grid_chunks(session, me, [*COLUMNS, *types.names], types, shots, keys)
 
 
 @dataclass

@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from shotline.services import csv_export
 from tests.refusals import refusal
 from tests.shotline.crud.support import Production, call, snapshot
 from tests.shotline.signin import AUTH
@@ -117,3 +118,14 @@ def test_a_file_with_a_refused_row_imports_nothing(
         ),
     )
     assert snapshot(crud_engine) == before
+
+
+def test_the_export_is_read_a_page_at_a_time(
+    client: TestClient, crud_engine: Engine, prod: Production, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(csv_export, "EXPORT_PAGE", 1)
+    exported = call(client, crud_engine, "GET", f"/api/projects/{prod.project}/assets.csv")
+    assert exported.response.text == LHK
+    # the project, its task types, then per page its assets and their tasks,
+    # and the empty page after two full ones
+    assert exported.log.count == AUTH + 2 + 2 * 2 + 1

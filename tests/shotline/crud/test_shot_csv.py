@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from shotline.services import csv_export
 from tests.refusals import refusal
 from tests.shotline.crud.support import Production, call, snapshot
 from tests.shotline.signin import AUTH
@@ -79,8 +80,12 @@ def test_new_shots_in_existing_and_new_sequences(client: TestClient, prod: Produ
         200,
         {"dry_run": False, "rows": 4, "episodes": 1, "sequences": 3, "shots": 4, "tasks": 0},
     )
-    lines = client.get(f"/api/projects/{prod.project}/shots.csv").text.splitlines()
-    assert lines[1:] == [
+    text = client.get(f"/api/projects/{prod.project}/shots.csv").text
+    # Read a page at a time, each following the last one's episode, sequence and name.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(csv_export, "EXPORT_PAGE", 2)
+        assert client.get(f"/api/projects/{prod.project}/shots.csv").text == text
+    assert text.splitlines()[1:] == [
         ",sq010,SH0030,1,2,,",
         "E01,SQ010,SH0010,1001,1048,,todo",
         "E01,SQ010,SH0020,1001,1100,,",

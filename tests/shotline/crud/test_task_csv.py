@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from shotline.services import csv_export
 from tests.refusals import refusal
 from tests.shotline.crud.support import Production, call, snapshot
 from tests.shotline.signin import AUTH
@@ -212,3 +213,13 @@ def test_clients_and_vendors_outside_the_team_are_not_assigned(
         200,
         {"dry_run": False, "rows": 2, "created": 1, "updated": 1},
     )
+
+
+def test_the_export_is_read_a_page_at_a_time(
+    client: TestClient, crud_engine: Engine, prod: Production, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(csv_export, "EXPORT_PAGE", 2)
+    exported = call(client, crud_engine, "GET", f"/api/projects/{prod.project}/tasks.csv")
+    assert exported.response.text == HEADER + LANTERN + KEEPER + SHOT
+    # the project, then per page its tasks and their assignees
+    assert exported.log.count == AUTH + 1 + 2 * 2

@@ -4,11 +4,12 @@ and applies it (see :mod:`shotline.csvfiles` for the file conventions)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import chain
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Query, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -58,10 +59,12 @@ IMPORT: dict[str, Any] = {
 """The OpenAPI description of a CSV import: 400 names every refused row."""
 
 
-def csv_response(text: str, filename: str, *, bom: bool) -> Response:
-    """A CSV export's answer, offered as a file download."""
-    return Response(
-        (BOM if bom else "") + text,
+def csv_response(chunks: Iterator[str], filename: str, *, bom: bool) -> StreamingResponse:
+    """A CSV export's answer, offered as a file download and sent as its
+    chunks come (Starlette iterates them in a thread: the database is never
+    waited on from the event loop)."""
+    return StreamingResponse(
+        chain([BOM] if bom else [], chunks),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
