@@ -50,8 +50,8 @@ IMPORT: dict[str, Any] = {
     "openapi_extra": {
         "requestBody": {
             "required": True,
-            "description": "A CSV file (UTF-8, with or without a byte order mark), the "
-            "export's columns in any order and case.",
+            "description": "A CSV file (UTF-8, with or without a byte order mark) whose "
+            "header line names the operation's columns, in any order and case.",
             "content": {"text/csv": {"schema": {"type": "string"}}},
         }
     },
