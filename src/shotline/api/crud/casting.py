@@ -15,20 +15,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 import loadplan
 from loadplan.fastapi import PlannedRequest
 from loadplan.pydantic import selection_from_model
 from shotline.access import RULES, Principal
 from shotline.api.crud.common import IdPath, crud_router, errors, listing
+from shotline.api.crud.csv_io import EXPORT, IMPORT, Bom, DryRun, csv_response, run_import
 from shotline.auth import Me
-from shotline.csvfiles import decode
 from shotline.deps import DB
 from shotline.models import Asset, Casting, Entity, Sequence, Shot
 from shotline.schemas.casting import (
@@ -40,7 +39,6 @@ from shotline.schemas.casting import (
     CastingOut,
     CastInOut,
 )
-from shotline.schemas.errors import ErrorBody
 from shotline.services import casting as service
 from shotline.services.checks import seen, verify
 
@@ -133,52 +131,23 @@ def change_casting(
     return answer
 
 
-@router.get(
-    "/projects/{project_id}/casting.csv",
-    response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}, **errors(404)},
-)
-def export_casting(project_id: IdPath, db: DB, me: Me) -> Response:
+@router.get("/projects/{project_id}/casting.csv", **EXPORT)
+def export_casting(project_id: IdPath, db: DB, me: Me, bom: Bom = False) -> Response:
     """The project's casting as CSV: ``episode, sequence, shot, asset_type,
     asset, occurrences``, as the import reads it."""
-    text = service.export_csv(db, me, project_id)
-    return Response(
-        text,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="casting.csv"'},
-    )
+    return csv_response(iter([service.export_csv(db, me, project_id)]), "casting.csv", bom=bom)
 
 
-@router.post(
-    "/projects/{project_id}/casting.csv",
-    responses={
-        413: {"model": ErrorBody, "description": "The file is larger than MAX_CSV_BYTES."},
-        **errors(400, 403, 404),
-    },
-    openapi_extra={
-        "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
-    },
-)
+@router.post("/projects/{project_id}/casting.csv", **IMPORT)
 async def import_casting(
-    project_id: IdPath,
-    request: Request,
-    db: DB,
-    me: Me,
-    dry_run: Annotated[
-        bool, Query(description="Check every row and count what would change; write nothing.")
-    ] = False,
+    project_id: IdPath, request: Request, db: DB, me: Me, dry_run: DryRun = False
 ) -> CastingImport:
     """Read a casting CSV (the columns of the export; ``asset`` is required,
     ``occurrences`` defaults to 1, 0 takes the asset out): every row is
     checked first, and a file with any refused row changes nothing (a 400
     naming each row's line, column and problem)."""
-    # The body is bounded by BodySizeLimit, this route's limit MAX_CSV_BYTES.
-    body = await request.body()
 
-    def apply() -> CastingImport:
-        report = service.import_csv(db, me, project_id, decode(body), dry_run=dry_run)
-        if not dry_run:
-            db.commit()
-        return report
+    def apply(text: str) -> CastingImport:
+        return service.import_csv(db, me, project_id, text, dry_run=dry_run)
 
-    return await run_in_threadpool(apply)
+    return await run_import(request, db, apply, dry_run=dry_run)
