@@ -31,7 +31,11 @@ class Live:
     headers: dict[str, dict[str, str]]
 
     def call(self, who: str, method: str, path: str, body: object = None) -> httpx2.Response:
-        return httpx2.request(method, self.url + path, json=body, headers=self.headers[who])
+        """One request as ``who``; a busy machine (a whole suite beside the
+        server's threads) may take longer than httpx's 5 s default to answer."""
+        return httpx2.request(
+            method, self.url + path, json=body, headers=self.headers[who], timeout=60
+        )
 
 
 @pytest.fixture(scope="module")
