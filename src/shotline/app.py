@@ -9,14 +9,14 @@ from fastapi import Depends, FastAPI
 from sqlalchemy import Engine
 
 from shotline import allowed_methods, errors, openapi, web
-from shotline.api import public_routers, routers
+from shotline.api import aggregates, auth, crud, events, grid, notifications
 from shotline.auth import AuthenticationMiddleware, current_principal
 from shotline.body_limit import BodySizeLimit, RouteLimit
 from shotline.csvfiles import MAX_CSV_BYTES
 from shotline.db import session_factory
 from shotline.events.broker import Broker
 from shotline.events.sockets import RevokedSocketMiddleware
-from shotline.graphql import graphql_router
+from shotline.graphql.schema import make_router
 from shotline.query_parameters import known_only
 from shotline.request_id import RequestIdMiddleware
 from shotline.schemas.errors import ErrorBody
@@ -94,21 +94,27 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    for router in public_routers():
-        app.include_router(
-            router,
-            prefix="/api",
-            dependencies=[Depends(known_only)],
-            responses=UNKNOWN_PARAMETER,  # type: ignore[arg-type]
-        )
-    for router in routers():
+    app.include_router(
+        auth.public_router,
+        prefix="/api",
+        dependencies=[Depends(known_only)],
+        responses=UNKNOWN_PARAMETER,  # type: ignore[arg-type]
+    )
+    for router in (
+        auth.router,
+        grid.router,
+        aggregates.router,
+        crud.router,
+        events.router,
+        notifications.router,
+    ):
         app.include_router(
             router,
             prefix="/api",
             dependencies=[Depends(current_principal), Depends(known_only)],
             responses={**UNAUTHENTICATED, **UNKNOWN_PARAMETER},  # type: ignore[dict-item]
         )
-    app.include_router(graphql_router(settings), prefix="/graphql")
+    app.include_router(make_router(settings), prefix="/graphql")
     web.install(app)
     public = {"/healthz", "/api/auth/login", "/api/auth/session", *web.PAGES}
     public |= {
