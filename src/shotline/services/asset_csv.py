@@ -34,6 +34,7 @@ from shotline.services.csv_import import (
     managed_project,
     project_statuses,
     task_columns,
+    written_alone,
 )
 
 __all__ = ["COLUMNS", "AssetImport", "export_csv", "import_csv"]
@@ -130,6 +131,8 @@ def import_csv(
     )
     if dry_run or not planned.assets:
         return report
-    created = bulk.create_many(session, Asset, project_id, planned.assets)
+    # A name another change took meanwhile is refused by its line.
+    with written_alone(session, lambda: _plan(session, project_id, file, types)):
+        created = bulk.create_many(session, Asset, project_id, planned.assets)
     create_status_tasks(session, project_id, created, planned.statuses)
     return report

@@ -13,15 +13,18 @@ created with the entity.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Table, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shotline.access import Principal, can_manage
 from shotline.csvfiles import CsvRefused, CsvRow, RowError
+from shotline.errors import Conflict
 from shotline.events.log import Change, record
 from shotline.inputs import MAX_TEXT, text_problem
 from shotline.models import (
@@ -36,6 +39,7 @@ from shotline.models import (
 )
 from shotline.models.entities import name_key
 from shotline.schemas.crud import MAX_INT
+from shotline.services.bulk import BulkRefused
 from shotline.services.checks import may, seen, verify
 from shotline.sqltypes import utcnow
 
@@ -49,6 +53,7 @@ __all__ = [
     "managed_project",
     "project_statuses",
     "task_columns",
+    "written_alone",
 ]
 
 MAX_NAME = 80
@@ -190,6 +195,23 @@ class EntityNames:
         """The id of the row's live entity, if it has one."""
         key = self.key(row)
         return None if key is None else self.held.get(key)
+
+
+@contextmanager
+def written_alone(session: Session, recheck: Callable[[], object] = lambda: None) -> Iterator[None]:
+    """Write a checked file, refusing it whole when a concurrent change took
+    what it writes first (the database's unique constraints decide): the
+    transaction is rolled back, then ``recheck`` (the import's checks) names
+    the refused lines if it can (a 400), or the file is a 409 to import
+    again."""
+    try:
+        yield
+    except (IntegrityError, BulkRefused):
+        session.rollback()
+        recheck()
+        raise Conflict(
+            "another change wrote the same rows meanwhile: nothing was imported"
+        ) from None
 
 
 def managed_project(session: Session, me: Principal, project_id: int, what: str) -> None:

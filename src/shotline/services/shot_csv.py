@@ -44,6 +44,7 @@ from shotline.services.csv_import import (
     managed_project,
     project_statuses,
     task_columns,
+    written_alone,
 )
 
 __all__ = ["COLUMNS", "ShotImport", "export_csv", "import_csv"]
@@ -167,6 +168,12 @@ def _create(session: Session, project_id: int, planned: _Planned) -> list[int]:
     return bulk.create_many(session, Shot, project_id, shots)
 
 
+def _recheck(session: Session, project_id: int, file: CsvFile, types: TaskColumns) -> None:
+    check = Check(list(file.errors))
+    _plan(session, project_id, file, types, check)
+    check.refuse_any()
+
+
 def import_csv(
     session: Session, me: Principal, project_id: int, text: str, *, dry_run: bool
 ) -> ShotImport:
@@ -195,6 +202,9 @@ def import_csv(
     )
     if dry_run or not planned.shots:
         return report
-    created = _create(session, project_id, planned)
+    # A name another change took meanwhile is refused by its line, or the file
+    # is refused whole (a 409) if it would now import differently.
+    with written_alone(session, lambda: _recheck(session, project_id, file, types)):
+        created = _create(session, project_id, planned)
     create_status_tasks(session, project_id, created, planned.statuses)
     return report

@@ -50,6 +50,7 @@ from shotline.services.csv_import import (
     insert_tasks,
     managed_project,
     project_statuses,
+    written_alone,
 )
 from shotline.softdelete import INCLUDE_DELETED
 from shotline.sqltypes import utcnow
@@ -296,7 +297,9 @@ def import_csv(
     report = TaskImport(dry_run, len(file.rows), created=len(new), updated=len(lines) - len(new))
     if dry_run:
         return report
-    _apply(session, project_id, lines, found)
+    # A task another change created meanwhile (the same entity and type).
+    with written_alone(session):
+        _apply(session, project_id, lines, found)
     return report
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from shotline.models import Entity
 from shotline.services import csv_export
 from tests.refusals import refusal
-from tests.shotline.crud.support import Production, call, snapshot
+from tests.shotline.crud.csv_support import meanwhile
+from tests.shotline.crud.support import Production, call, scalars, snapshot
 from tests.shotline.signin import AUTH
 
 LHK = "name,asset_type,description,Modeling,Rigging\r\nBrass Lantern,Prop,,todo,\r\nKeeper,Character,,wip,\r\n"
@@ -129,3 +131,27 @@ def test_the_export_is_read_a_page_at_a_time(
     # the project, its task types, then per page its assets and their tasks,
     # and the empty page after two full ones
     assert exported.log.count == AUTH + 2 + 2 * 2 + 1
+
+
+def test_a_name_taken_meanwhile_refuses_its_line(
+    client: TestClient, crud_engine: Engine, prod: Production
+) -> None:
+    rope = (
+        "INSERT INTO entity (kind, project_id, name, name_key, data, created_at, updated_at) "
+        f"VALUES ('asset', {prod.project}, 'rope', 'asset::rope', '{{}}', "
+        "'2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+        f"INSERT INTO asset (id, asset_type_id) SELECT id, {prod.prop} FROM entity "
+        "WHERE name_key = 'asset::rope'",
+    )
+    with meanwhile(crud_engine, "entity", *rope):
+        status, body = _import(
+            client, prod.project, "name,asset_type\r\nRope,Prop\r\nBell,Prop\r\n", False
+        )
+    [held] = scalars(crud_engine, select(Entity.id).where(Entity.name_key == "asset::rope"))
+    message = f"project {prod.project} already has an asset named 'Rope': asset {held}"
+    rows = [{"line": 2, "column": "name", "message": message}]
+    assert (status, body) == (
+        400,
+        refusal("invalid", "1 error: nothing was imported", ["csv"], rows=rows),
+    )
+    assert "Bell" not in client.get(f"/api/projects/{prod.project}/assets.csv").text

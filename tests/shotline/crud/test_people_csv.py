@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from tests.refusals import refusal
+from tests.shotline.crud.csv_support import meanwhile
 from tests.shotline.crud.support import Production, call, snapshot
 from tests.shotline.signin import AUTH, bearer
 
@@ -96,3 +97,26 @@ def test_a_file_with_a_refused_row_imports_nobody(
         refusal("invalid", f"{count}: nothing was imported", ["csv"], rows=expected),
     )
     assert snapshot(crud_engine) == before
+
+
+def test_an_email_taken_meanwhile_refuses_its_line(
+    client: TestClient, crud_engine: Engine, prod: Production
+) -> None:
+    other = (
+        "INSERT INTO person (first_name, last_name, email, active, role, created_at) "
+        "VALUES ('Bo', 'Other', 'bo@studio.example', true, 'artist', '2026-01-01 00:00:00')"
+    )
+    with meanwhile(crud_engine, "person", other):
+        answer = client.post("/api/people.csv", content=CREW)
+    [bo] = [
+        p
+        for p in client.get("/api/people?fields=id,email").json()["items"]
+        if p["email"] == "bo@studio.example"
+    ]
+    rows = [{"line": 3, "column": "email", "message": f"person {bo['id']} already has this email"}]
+    assert (answer.status_code, answer.json()) == (
+        400,
+        refusal("invalid", "1 error: nothing was imported", ["csv"], rows=rows),
+    )
+    emails = [p["email"] for p in client.get("/api/people?fields=email").json()["items"]]
+    assert "ada.quill@studio.example" not in emails

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from shotline.services import csv_export
 from tests.refusals import refusal
+from tests.shotline.crud.csv_support import meanwhile
 from tests.shotline.crud.support import Production, call, snapshot
 from tests.shotline.signin import AUTH
 
@@ -164,3 +165,23 @@ def test_a_file_with_a_refused_row_imports_nothing(
 def test_an_unknown_project(client: TestClient) -> None:
     missing = _import(client, 2_000_000_000, LHK, dry_run=True)
     assert missing == (404, refusal("not_found", "project 2000000000 not found"))
+
+
+def test_an_episode_created_meanwhile_refuses_the_file(
+    client: TestClient, crud_engine: Engine, prod: Production
+) -> None:
+    e05 = (
+        "INSERT INTO entity (kind, project_id, name, name_key, data, created_at, updated_at) "
+        f"VALUES ('episode', {prod.project}, 'E05', 'episode::e05', '{{}}', "
+        "'2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+        "INSERT INTO episode (id) SELECT id FROM entity WHERE name_key = 'episode::e05'",
+    )
+    text = "episode,sequence,name,frame_in,frame_out\r\nE05,SQ050,SH0010,1,2\r\n"
+    with meanwhile(crud_engine, "entity", *e05):
+        answer = _import(client, prod.project, text, dry_run=False)
+    # Read again, the file would now put its shots into the episode created meanwhile.
+    assert answer == (
+        409,
+        refusal("conflict", "another change wrote the same rows meanwhile: nothing was imported"),
+    )
+    assert "SQ050" not in client.get(f"/api/projects/{prod.project}/shots.csv").text

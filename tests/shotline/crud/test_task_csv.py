@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from shotline.services import csv_export
 from tests.refusals import refusal
+from tests.shotline.crud.csv_support import meanwhile
 from tests.shotline.crud.support import Production, call, snapshot
 from tests.shotline.signin import AUTH
 
@@ -223,3 +224,24 @@ def test_the_export_is_read_a_page_at_a_time(
     assert exported.response.text == HEADER + LANTERN + KEEPER + SHOT
     # the project, then per page its tasks and their assignees
     assert exported.log.count == AUTH + 1 + 2 * 2
+
+
+def test_a_task_created_meanwhile_refuses_the_file(
+    client: TestClient, crud_engine: Engine, prod: Production
+) -> None:
+    other = (
+        "INSERT INTO task (project_id, entity_id, task_type_id, task_status_id, priority, "
+        "created_at, updated_at) VALUES "
+        f"({prod.project}, {prod.keeper}, {prod.rigging}, {prod.todo}, 0, "
+        "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+    )
+    text = "entity_kind,entity,task_type,sequence,episode\r\nshot,SH0020,Animation,SQ010,E01\r\nasset,Keeper,Rigging,,\r\n"
+    with meanwhile(crud_engine, "task", other):
+        answer = _import(client, prod.project, text, dry_run=False)
+    assert answer == (
+        409,
+        refusal("conflict", "another change wrote the same rows meanwhile: nothing was imported"),
+    )
+    exported = client.get(f"/api/projects/{prod.project}/tasks.csv").text
+    assert "Keeper,Rigging,todo" in exported
+    assert "SH0020" not in exported
