@@ -136,12 +136,20 @@ def build(engine: Engine, clients: int) -> Studio:
         )
 
 
-def start_servers(url: str, count: int) -> tuple[list[subprocess.Popen[bytes]], list[str]]:
+def start_servers(
+    url: str, count: int, sample: Path | None = None
+) -> tuple[list[subprocess.Popen[bytes]], list[str]]:
+    """``sample``: run each under :mod:`bench.sampled_server`, writing where
+    its time went to ``sample/server-<n>.json``."""
     environment = {**os.environ, DATABASE_URL: url}
     servers, urls = [], []
     for number in range(count):
         port = 18600 + number
         command = [sys.executable, "-m", "uvicorn", "shotline.asgi:application", "--factory"]
+        if sample is not None:
+            sample.mkdir(parents=True, exist_ok=True)
+            out = sample / f"server-{number}.json"
+            command = [sys.executable, "-m", "bench.sampled_server", str(out), "--", *command[3:]]
         servers.append(
             subprocess.Popen(
                 [*command, "--port", str(port), "--log-level", "warning"], env=environment
@@ -251,7 +259,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
     try:
         upgrade(engine)
         studio = build(engine, args.clients)
-        servers, urls = start_servers(rendered, args.processes)
+        servers, urls = start_servers(rendered, args.processes, args.sample)
         clients = [
             Client(person, urls[number % len(urls)]) for number, person in enumerate(studio.people)
         ]
@@ -342,6 +350,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--drain", type=float, default=10, help="seconds to wait at the end")
     parser.add_argument("--writers", type=int, default=25, help="threads making the changes")
+    parser.add_argument(
+        "--sample", type=Path, help="a directory: sample where each server's time goes"
+    )
     args = parser.parse_args()
     result = asyncio.run(main_async(args))
     print(json.dumps(result, indent=2))

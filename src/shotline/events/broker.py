@@ -9,7 +9,8 @@ of changes costs a few fan-outs, not one per event.
 
 A fan-out spends two statements, however many streams are open: one reads
 the new events, one asks which of the people connected may read each of
-them (:func:`shotline.events.rules.readers`); then every stream gets, in
+them (:data:`shotline.events.rules.READERS`), both built once and run on
+a plain connection; then every stream gets, in
 one message, the events its person may read, in the order of their ids.
 
 A stream that does not keep up (its queue full: :data:`QUEUE_SIZE`
@@ -34,7 +35,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, bindparam, select
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session, sessionmaker
 
 from shotline.events.log import (
@@ -43,7 +45,7 @@ from shotline.events.log import (
     notifies_itself,
     stop_listening_locally,
 )
-from shotline.events.rules import readers
+from shotline.events.rules import READERS
 from shotline.events.tokens import CHECK_SECONDS, live_tokens
 from shotline.models import Event
 
@@ -81,8 +83,15 @@ class Message:
     data: str
 
 
-def event_data(event: Event) -> dict[str, Any]:
-    """An event as clients read it (the stream's data, the feed's items)."""
+NEW_EVENTS = select(*Event.__table__.c).where(
+    Event.__table__.c.id.between(bindparam("first"), bindparam("last"))
+)
+"""The events whose ids are between ``first`` and ``last``, as rows."""
+
+
+def event_data(event: Event | Row[Any]) -> dict[str, Any]:
+    """An event as clients read it (the stream's data, the feed's items), from
+    the model or a row of its table."""
     return {
         "id": event.id,
         "created_at": event.created_at.isoformat(),
@@ -97,7 +106,7 @@ def event_data(event: Event) -> dict[str, Any]:
     }
 
 
-def as_message(event: Event) -> Message:
+def as_message(event: Event | Row[Any]) -> Message:
     return Message(event.id, orjson.dumps(event_data(event)).decode())
 
 
@@ -320,9 +329,12 @@ class Broker:
         if not wanted:
             return {}, []
         first, last = min(wanted), max(wanted)
-        with self.sessions() as session:
-            events = session.scalars(select(Event).where(Event.id.between(first, last))).all()
-            pairs = [(e, p) for e, p in session.execute(readers(first, last, people))]
+        bounds = {"first": first, "last": last}
+        # Core, not the ORM: rows are all a message needs, and the session's
+        # soft-delete listener would rebuild the prepared statements' options.
+        with self.engine.connect() as connection:
+            events = connection.execute(NEW_EVENTS, bounds).all()
+            pairs = connection.execute(READERS, {**bounds, "people": people}).all()
         messages = {event.id: as_message(event) for event in events if event.id in wanted}
         return messages, [(e, p) for e, p in pairs if e in messages]
 

@@ -4,7 +4,7 @@ One condition (:func:`_may_read`) over a person and their membership of the
 event's project, read from the database when it is evaluated (so a change of
 team or role counts from the next event on). It serves both the stream's
 fan-out, which asks in one statement which of the connected people may read
-each of a batch of new events (:func:`readers`), and the reads of one person
+each of a batch of new events (:data:`READERS`), and the reads of one person
 (:func:`readable_by`: a stream's resumption, the activity feed,
 notifications).
 
@@ -25,10 +25,9 @@ An event is readable by a person when
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, or_, select, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import AliasedClass
 
@@ -44,7 +43,7 @@ from shotline.models import (
     task_assignee,
 )
 
-__all__ = ["readable_by", "readers"]
+__all__ = ["READERS", "readable_by"]
 
 FULL_READERS = (Role.MANAGER, Role.SUPERVISOR, Role.ARTIST)
 """Project roles that read every event of the project."""
@@ -91,11 +90,10 @@ def _may_read(
         on_task,
         and_(event.task_id.is_(None), on_entity),
     )
+    # The cheap tests first: the databases evaluate an OR's terms in order,
+    # and most pairs of a fan-out are settled by a role without a subquery.
     return or_(
         event.project_id.is_(None),
-        exists()
-        .where(EventRecipient.event_id == event.id, EventRecipient.person_id == person.id)
-        .correlate_except(EventRecipient),
         person.role == Role.ADMIN,
         and_(
             member.person_id.is_not(None),
@@ -105,6 +103,9 @@ def _may_read(
                 and_(role == Role.VENDOR, vendor_reads),
             ),
         ),
+        exists()
+        .where(EventRecipient.event_id == event.id, EventRecipient.person_id == person.id)
+        .correlate_except(EventRecipient),
     )
 
 
@@ -114,9 +115,7 @@ def _joined(
     return and_(member.project_id == event.project_id, member.person_id == person.id)
 
 
-def readers(first: int, last: int, person_ids: Collection[int]) -> Select[tuple[int, int]]:
-    """Pairs (event id, person id): which of ``person_ids`` may read each
-    event whose id is between ``first`` and ``last``."""
+def _readers() -> Select[tuple[int, int]]:
     person = aliased(Person)
     member = aliased(ProjectMember)
     return (
@@ -124,12 +123,20 @@ def readers(first: int, last: int, person_ids: Collection[int]) -> Select[tuple[
         .join(person, true())
         .outerjoin(member, _joined(Event, person, member))
         .where(
-            Event.id.between(first, last),
-            person.id.in_(person_ids),
+            Event.id.between(bindparam("first"), bindparam("last")),
+            person.id.in_(bindparam("people", expanding=True)),
             _may_read(Event, person, member),
         )
         .order_by(Event.id)
     )
+
+
+READERS = _readers()
+"""Pairs (event id, person id): which of the people ``people`` may read
+each event whose id is between ``first`` and ``last`` (bind parameters).
+Built once: a fan-out runs it many times a second, and building and
+compiling it again each time cost several times what the database spends
+answering it (under a millisecond for a hundred people)."""
 
 
 def readable_by(person_id: int, event: Any = Event) -> ColumnElement[bool]:
