@@ -349,7 +349,13 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--drain", type=float, default=10, help="seconds to wait at the end")
-    parser.add_argument("--writers", type=int, default=25, help="threads making the changes")
+    parser.add_argument(
+        "--writers",
+        type=int,
+        default=50,
+        help="threads making the changes, each waiting for its answers (people at work: "
+        "at 50 a second, each makes one a second)",
+    )
     parser.add_argument(
         "--sample", type=Path, help="a directory: sample where each server's time goes"
     )

@@ -31,6 +31,7 @@ INTERVAL = 0.005
 PARTS = [
     # (part, file fragment, function name or "" for any)
     ("listening", "shotline/events/broker.py", "_follow_channel"),
+    ("commit", "sqlalchemy/engine/base.py", "_commit_impl"),
     ("fan-out: who may read (SQL)", "shotline/events/broker.py", "_read"),
     ("fan-out: queueing batches", "shotline/events/broker.py", "_deliver"),
     ("token checks", "shotline/events/tokens.py", ""),
