@@ -44,6 +44,7 @@ from shotline.db import upgrade
 
 RESULTS = Path(__file__).parent / "results" / "events.json"
 SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+CONNECT_ATTEMPTS = 5
 
 
 @dataclass
@@ -178,6 +179,19 @@ def rss_mib(pid: int) -> float:
 
 
 async def follow(client: Client, opened: asyncio.Event, counter: list[int]) -> None:
+    """Read one stream; a connection the loaded server did not accept in
+    time is tried again (as browsers' EventSource does), before the changes
+    start: the run waits for every stream to open."""
+    for _ in range(CONNECT_ATTEMPTS - 1):
+        try:
+            await _follow(client, opened, counter)
+            return
+        except (httpx2.ConnectTimeout, httpx2.ConnectError):
+            await asyncio.sleep(1)
+    await _follow(client, opened, counter)
+
+
+async def _follow(client: Client, opened: asyncio.Event, counter: list[int]) -> None:
     headers = {"Authorization": f"Bearer {client.person.token}"}
     timeout = httpx2.Timeout(30, read=None)
     async with (
@@ -266,7 +280,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
         opened = asyncio.Event()
         counter = [0, len(clients)]
         followers = [asyncio.create_task(follow(c, opened, counter)) for c in clients]
-        await asyncio.wait_for(opened.wait(), 120)
+        await asyncio.wait_for(opened.wait(), 300)
         await asyncio.sleep(1)
         memory_before = [rss_mib(s.pid) for s in servers]
         peak = list(memory_before)
