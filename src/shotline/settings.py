@@ -9,8 +9,9 @@ from typing import get_args
 
 from loadplan.fastapi import Mode
 
-#: The header in which a request may force loadplan's mode (``rows`` or
-#: ``orm``) and in which every REST and GraphQL answer names the mode that ran.
+#: The header in which a request may ask for loadplan's mode (``json``,
+#: ``rows`` or ``orm``) and in which every REST and GraphQL answer names the
+#: mode that ran.
 MODE_HEADER = "X-Loadplan-Mode"
 
 
@@ -21,7 +22,7 @@ def _flag(name: str, default: bool) -> bool:
 
 def _mode(value: str) -> Mode:
     if value not in get_args(Mode):
-        msg = f"SHOTLINE_LOADPLAN_MODE must be one of auto, rows, orm, not {value!r}"
+        msg = f"SHOTLINE_LOADPLAN_MODE must be one of auto, rows, orm, json, not {value!r}"
         raise ValueError(msg)
     return value  # type: ignore[return-value]
 

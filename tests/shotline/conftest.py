@@ -32,15 +32,16 @@ from shotline.models import (
 from tests.databases import IsolatedDatabase
 
 
-@pytest.fixture(scope="module", params=["rows", "orm"])
+@pytest.fixture(scope="module", params=["rows", "orm", "json"])
 def mode(request: pytest.FixtureRequest) -> str:
     """The execution mode an API client asks for (``X-Loadplan-Mode``).
 
-    Both modes must give the same responses for the same statements, so the
-    REST and GraphQL suites run whole in each. A plan that cannot run from
-    rows runs in the ORM mode whatever is asked. Module scope: each module
-    runs in one mode, then in the other, and data sets that tests leave as
-    they found them serve both.
+    Every mode must give the same responses, so the REST suites run whole in
+    each (the row and ORM modes with the same statements). A plan that cannot
+    run from rows runs in the ORM mode whatever is asked, and one the JSON
+    mode cannot answer runs as if no mode were asked. Module scope: each
+    module runs in one mode, then in the next, and data sets that tests leave
+    as they found them serve all.
     """
     name: str = request.param
     return name

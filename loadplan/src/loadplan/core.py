@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import Select, inspect
 from sqlalchemy.orm import Session
 
+from loadplan.documents import Document
 from loadplan.execution.binding import Binding, Strict, argument_values
 from loadplan.execution.entities import entity_for
+from loadplan.execution.json import NotEligible, layout_of, load_documents
 from loadplan.execution.rows.load import load_rows
 from loadplan.execution.rows.objects import attach_objects
 from loadplan.execution.statements import counted, planned, restricted
@@ -25,6 +27,7 @@ from loadplan.rules import Rules
 from loadplan.selection import Selection
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Dialect
     from sqlalchemy.ext.asyncio import AsyncSession
 
 __all__ = ["Plan", "configure", "plan"]
@@ -49,13 +52,19 @@ class Plan:
 
     :meth:`fetch` runs it; :meth:`apply` only adds its loading to a statement
     the caller runs. ``rows_plan`` and ``object_plans`` are set by
-    :meth:`with_objects`.
+    :meth:`with_objects`, ``document`` by :meth:`with_document`.
     """
 
     root: EntityPlan
     binding: Binding
     rows_plan: Plan | None = None
     object_plans: tuple[tuple[type[Any], Plan], ...] = ()
+    document: Document | None = None
+
+    def with_document(self, document: Document | None) -> Plan:
+        """This plan, whose items a front end writes as ``document``: what
+        the JSON mode builds in the database (see :mod:`loadplan.documents`)."""
+        return replace(self, document=document)
 
     def with_objects(self, rows: Plan, objects: Sequence[tuple[type[Any], Plan]]) -> Plan:
         """This plan, answered in the row mode by ``rows`` (the same request
@@ -64,10 +73,35 @@ class Plan:
         kept in each row under ``loadplan.storage.OBJECT_KEY``."""
         return replace(self, rows_plan=rows, object_plans=tuple(objects))
 
-    def mode(self, wanted: Mode = "auto") -> Ran:
-        """The mode :meth:`fetch` runs when ``wanted``: the row mode unless
-        the ORM mode is wanted or something below needs objects."""
+    def mode(self, wanted: Mode = "auto", dialect: Dialect | None = None) -> Ran:
+        """The mode :meth:`fetch` runs when ``wanted`` on ``dialect``: the
+        JSON mode when wanted, or automatically where the plan has a
+        document and is eligible on ``dialect``; else the row mode unless
+        the ORM mode is wanted or something below needs objects. Wanting
+        the JSON mode for a plan it cannot answer raises
+        :class:`~loadplan.errors.PlanError` saying why."""
+        if wanted == "json":
+            self._check_json(dialect)
+            return "json"
+        if wanted == "auto" and dialect is not None and self.supports_json(dialect):
+            return "json"
         return "rows" if wanted != "orm" and self.supports_rows else "orm"
+
+    def supports_json(self, dialect: Dialect) -> bool:
+        """Whether the JSON mode can answer this plan on ``dialect``."""
+        try:
+            self._check_json(dialect)
+        except NotEligible:
+            return False
+        return True
+
+    def _check_json(self, dialect: Dialect | None) -> None:
+        if self.document is None:
+            raise NotEligible("the plan has no document (see Plan.with_document)")
+        if self.rows_plan is not None or self.root.needs_objects():
+            raise NotEligible("something below needs ORM objects")
+        if dialect is not None:
+            layout_of(self.root, self.document, dialect)
 
     @property
     def supports_rows(self) -> bool:
@@ -86,10 +120,18 @@ class Plan:
         """Run ``stmt`` with this plan in the mode :meth:`mode` chooses,
         ``page`` applied (see :class:`~loadplan.loaded.Paging`), and its
         total counted if ``total``."""
-        ran = self.mode(mode)
+        ran = self.mode(mode, session.get_bind().dialect)
+        if ran == "json":
+            try:
+                items: list[Any] = self._documents(session, stmt, page)
+            except NotEligible:
+                # A computed expression's type is known once it is built.
+                if mode == "json":
+                    raise
+                ran = self.mode("rows")
         if ran == "rows":
-            items: list[Any] = self._rows(session, stmt, page)
-        else:
+            items = self._rows(session, stmt, page)
+        elif ran == "orm":
             items = list(session.scalars(_paged(self.apply(stmt), self.root.cls, page)).unique())
         more = page is not None and page.limit is not None and len(items) > page.limit
         if more:
@@ -110,6 +152,12 @@ class Plan:
         return await session.run_sync(
             lambda sync: self.fetch(sync, stmt, mode=mode, page=page, total=total)
         )
+
+    def _documents(self, session: Session, stmt: Select[Any], page: Paging | None) -> list[Any]:
+        assert self.document is not None
+        entity = entity_for(self.root)
+        paged = _paged(restricted(self.root, self.binding, stmt, entity), self.root.cls, page)
+        return load_documents(session, self.root, self.binding, self.document, paged, entity)
 
     def _rows(self, session: Session, stmt: Select[Any], page: Paging | None) -> list[Any]:
         plan = self.rows_plan or self

@@ -35,6 +35,7 @@ from loadplan.errors import LoadplanError, PlanError
 from loadplan.hints import Hints
 from loadplan.loaded import Loaded, Mode, Paging
 from loadplan.mapping import python_type
+from loadplan.model_documents import document_of
 from loadplan.pydantic import (
     FieldsetError,
     SchemaTree,
@@ -69,7 +70,7 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = None
 
 
-_FORCED: dict[str, Mode] = {"rows": "rows", "orm": "orm"}
+_FORCED: dict[str, Mode] = {"rows": "rows", "orm": "orm", "json": "json"}
 
 MAX_OFFSET = 2**63 - 1
 """The largest ``offset`` every dialect accepts (past it: a 422, not a
@@ -114,11 +115,15 @@ class PlannedEndpoint:
 
     ``rules`` (class → ``rule(entity, request)``) restrict rows of those
     classes wherever the response loads them (see :mod:`loadplan.rules`).
-    ``mode`` chooses how responses are built: ``"rows"`` from plain rows
-    (no ORM objects), ``"orm"`` from loaded objects, ``"auto"`` (default) rows
-    whenever the response needs no Python property. ``mode_header`` (none by
-    default) names an HTTP header in which a request may force either mode
-    and in which the response names the mode that ran.
+    ``mode`` chooses how responses are built: ``"json"`` by the database
+    (the JSON mode; refused with a :class:`~loadplan.errors.PlanError` for a
+    response it cannot build), ``"rows"`` from plain rows (no ORM objects),
+    ``"orm"`` from loaded objects, ``"auto"`` (default) the JSON mode where
+    the response allows it, else rows whenever the response needs no Python
+    property. ``mode_header`` (none by default) names an HTTP header in
+    which a request may ask for a mode (``json``, ``rows`` or ``orm``; one
+    the response cannot run in falls back as ``auto`` would) and in which
+    the response names the mode that ran.
 
     A list response model (``list[Schema]``) makes :meth:`PlannedRequest.page`
     answer the bare JSON array of the items instead of a :class:`Page`; such a
@@ -251,28 +256,33 @@ class PlannedEndpoint:
         wants_explain = chosen.debug and (
             explain or request.headers.get("x-loadplan-explain", "") in {"1", "true"}
         )
+        response_type = narrowed_schema(self.tree, fieldset)
         plan = loadplan.plan(self.model, selection, context=request, rules=self.rules)
+        mode, asked = self._mode(request, chosen.mode)
         planned = PlannedRequest(
             endpoint=self,
-            plan=plan,
-            mode=self._mode(request, chosen.mode),
-            response_type=narrowed_schema(self.tree, fieldset),
+            plan=plan.with_document(document_of(response_type)),
+            mode=mode,
+            response_type=response_type,
             order=root_order,
             limit=limit if limit is not None else chosen.default_limit,
             offset=offset or 0,
             cursor=cursor,
             total=total,
             explain=wants_explain,
+            asked=asked,
         )
         if self.check is not None:
             self.check(planned)
         return planned
 
-    def _mode(self, request: Request, mode: Mode) -> Mode:
-        """``mode``, unless the request forces one in ``mode_header``."""
+    def _mode(self, request: Request, mode: Mode) -> tuple[Mode, bool]:
+        """``mode``, unless the request asks for one in ``mode_header``
+        (then true: a mode asked for falls back where it cannot run)."""
         if self.mode_header is None:
-            return mode
-        return _FORCED.get(request.headers.get(self.mode_header, "").lower(), mode)
+            return mode, False
+        asked = _FORCED.get(request.headers.get(self.mode_header, "").lower())
+        return (mode, False) if asked is None else (asked, True)
 
     def _root_order(self, order: str | None) -> tuple[Order, ...]:
         if not order:
@@ -302,6 +312,7 @@ class PlannedRequest:
     cursor: str | None
     total: bool
     explain: bool
+    asked: bool = False
 
     @property
     def paging(self) -> Paging:
@@ -339,6 +350,8 @@ class PlannedRequest:
         from the row dicts with orjson when the model has a writer and every
         value fits it, else through the model (which reads row dicts as it
         reads objects, through the same aliases)."""
+        if loaded.mode == "json":
+            return ("[" + ",".join(loaded.documents) + "]").encode()
         rows = loaded.mode == "rows"
         writer = row_writer(self.response_type) if rows else None
         if writer is not None:
@@ -375,10 +388,18 @@ class PlannedRequest:
             raise HTTPException(status_code=404, detail=not_found)
         return self._response(self._items(loaded)[1:-1], loaded)
 
-    def _explained(self, log: Any) -> Response:
+    def _mode_for(self, session: Session | AsyncSession) -> Mode:
+        """The mode to fetch in: the JSON mode a request asked for only
+        where the plan is eligible on the session's database."""
+        asked_json = self.mode == "json" and self.asked
+        if asked_json and not self.plan.supports_json(session.get_bind().dialect):
+            return "auto"
+        return self.mode
+
+    def _explained(self, log: Any, session: Session | AsyncSession) -> Response:
         body = {
             "plan": self.plan.explain(),
-            "mode": self.plan.mode(self.mode),
+            "mode": self.plan.mode(self._mode_for(session), session.get_bind().dialect),
             "statement_count": log.count,
             "statements": [s.sql for s in log],
         }
@@ -398,12 +419,12 @@ class PlannedRequest:
         """
         with self._recording(session) as log:
             loaded = self.plan.fetch(
-                session, stmt, mode=self.mode, page=self.paging, total=self.total
+                session, stmt, mode=self._mode_for(session), page=self.paging, total=self.total
             )
             if not loaded.items and if_empty is not None:
                 if_empty()
             response = self._page(loaded)
-        return self._explained(log) if self.explain else response
+        return self._explained(log, session) if self.explain else response
 
     async def apage(
         self,
@@ -414,27 +435,28 @@ class PlannedRequest:
         """Like :meth:`page`, with an async session (``if_empty`` is awaited)."""
         with self._recording(session) as log:
             loaded = await self.plan.afetch(
-                session, stmt, mode=self.mode, page=self.paging, total=self.total
+                session, stmt, mode=self._mode_for(session), page=self.paging, total=self.total
             )
             if not loaded.items and if_empty is not None:
                 await if_empty()
             response = self._page(loaded)
-        return self._explained(log) if self.explain else response
+        return self._explained(log, session) if self.explain else response
 
     def one(self, session: Session, stmt: Select[Any], not_found: str = "not found") -> Response:
         """Run ``stmt`` for a single object: 404 with ``not_found`` when there is none."""
         with self._recording(session) as log:
-            response = self._one(self.plan.fetch(session, stmt.limit(1), mode=self.mode), not_found)
-        return self._explained(log) if self.explain else response
+            loaded = self.plan.fetch(session, stmt.limit(1), mode=self._mode_for(session))
+            response = self._one(loaded, not_found)
+        return self._explained(log, session) if self.explain else response
 
     async def aone(
         self, session: AsyncSession, stmt: Select[Any], not_found: str = "not found"
     ) -> Response:
         """Like :meth:`one`, with an async session."""
         with self._recording(session) as log:
-            loaded = await self.plan.afetch(session, stmt.limit(1), mode=self.mode)
+            loaded = await self.plan.afetch(session, stmt.limit(1), mode=self._mode_for(session))
             response = self._one(loaded, not_found)
-        return self._explained(log) if self.explain else response
+        return self._explained(log, session) if self.explain else response
 
     def objects(self, session: Session, stmt: Select[Any]) -> Sequence[Any]:
         """The planned objects of one page, for endpoints that build their own response."""

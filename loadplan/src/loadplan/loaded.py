@@ -16,14 +16,19 @@ from typing import Any, Literal
 
 from sqlalchemy import ColumnElement
 
+from loadplan.documents import DOCUMENT_KEY
+
 __all__ = ["Loaded", "Mode", "Paging", "Ran"]
 
-Mode = Literal["auto", "rows", "orm"]
+Mode = Literal["auto", "rows", "orm", "json"]
 """How a plan may run: ``rows`` (plain rows as dicts, no ORM object), ``orm``
-(ORM objects), ``auto`` (rows whenever nothing below needs objects; the plan
-decides)."""
+(ORM objects), ``json`` (each item's JSON text built by the database, for a
+plan given a :class:`~loadplan.documents.Document`; refused with a
+:class:`~loadplan.errors.PlanError` where the plan is not eligible),
+``auto`` (the JSON mode where the plan has a document and is eligible, else
+rows whenever nothing below needs objects; the plan decides)."""
 #: The mode that ran.
-Ran = Literal["rows", "orm"]
+Ran = Literal["rows", "orm", "json"]
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,9 @@ class Paging:
 @dataclass(frozen=True)
 class Loaded:
     """The result of a fetch: ``items`` (row dicts in the row mode, ORM
-    objects in the ORM mode, in the statement's order), the ``mode`` that
+    objects in the ORM mode, in the JSON mode dicts of the root's columns
+    with the item's JSON text under ``DOCUMENT_KEY``, see :attr:`documents`;
+    in the statement's order), the ``mode`` that
     ran, the ``total`` of the list without its page (when asked for), and
     whether another page follows (``more``, with a limited :class:`Paging`)."""
 
@@ -50,6 +57,11 @@ class Loaded:
     mode: Ran
     total: int | None = None
     more: bool = False
+
+    @property
+    def documents(self) -> list[str]:
+        """The JSON mode's items as their JSON texts."""
+        return [item[DOCUMENT_KEY] for item in self.items]
 
     @property
     def first(self) -> Any:

@@ -31,6 +31,7 @@ from shotline.settings import MODE_HEADER, Settings
 from shotline.storage import LocalStore
 from tests.databases import IsolatedDatabase
 from tests.shotline.auth.world import PEOPLE, build
+from tests.shotline.modes import plan_statements
 from tests.shotline.signin import bearer
 
 SETTINGS = Settings(server_timing=True, max_page_size=500, debug=False)
@@ -122,10 +123,18 @@ class World:
     def counted(
         self, who: str, method: str, url: str, body: Any = None
     ) -> tuple[Response, QueryLog]:
-        """A read by ``who`` on an app with plain sessions, with its statements."""
+        """A read by ``who`` on an app with plain sessions, with its statements
+        (an answer of the JSON mode: the plan's, see :mod:`tests.shotline.modes`)."""
+
+        def again(asked: str) -> tuple[Response, QueryLog]:
+            headers = {**self.headers[who], MODE_HEADER: asked}
+            with count_queries(self.plain_engine) as log:
+                response = self.reader.request(method, url, json=body, headers=headers)
+            return response, log
+
         with count_queries(self.plain_engine) as log:
             response = self.reader.request(method, url, json=body, headers=self.headers[who])
-        return response, log
+        return response, plan_statements(response, log, again)
 
 
 @dataclass(frozen=True)

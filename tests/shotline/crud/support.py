@@ -34,7 +34,9 @@ from shotline.models import (
     TaskType,
 )
 from shotline.schemas.errors import RULES
+from shotline.settings import MODE_HEADER
 from tests.refusals import refusal
+from tests.shotline.modes import plan_statements
 
 T = TypeVar("T")
 
@@ -282,15 +284,23 @@ class Call:
 
 
 def call(client: TestClient, engine: Engine, method: str, url: str, body: Any = None) -> Call:
-    """Send a request, recording the statements it runs on ``engine``. A
-    ``bytes`` body is sent as it is, as JSON (for what ``json.dumps`` refuses)."""
+    """Send a request, recording the statements it runs on ``engine`` (an
+    answer of the JSON mode: the plan's, see :mod:`tests.shotline.modes`).
+    A ``bytes`` body is sent as it is, as JSON (for what ``json.dumps``
+    refuses)."""
+
+    def again(asked: str) -> tuple[Response, QueryLog]:
+        with count_queries(engine) as log:
+            response = client.request(method, url, json=body, headers={MODE_HEADER: asked})
+        return response, log
+
     with count_queries(engine) as log:
         if isinstance(body, bytes):
             headers = {"content-type": "application/json"}
             response = client.request(method, url, content=body, headers=headers)
         else:
             response = client.request(method, url, json=body)
-    return Call(response, log)
+    return Call(response, plan_statements(response, log, again))
 
 
 Expected = str | tuple[str, str] | tuple[tuple[str | int, ...], str]

@@ -66,6 +66,15 @@ class Api:
         return Api(self.engine, self.ids, client, self.headers)
 
 
+@pytest.fixture(scope="module", params=["rows", "orm"])
+def mode(request: pytest.FixtureRequest) -> str:
+    """The execution mode a GraphQL client asks for: the row and ORM modes
+    (the GraphQL front end has no JSON mode; a request asking for it runs as
+    one asking for none)."""
+    name: str = request.param
+    return name
+
+
 @dataclass(frozen=True)
 class Stock:
     """A migrated production and its admin's token, for apps in either mode."""

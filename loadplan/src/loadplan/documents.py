@@ -1,0 +1,54 @@
+"""The JSON a front end writes for each item of a plan, described as data.
+
+The JSON mode (:mod:`loadplan.execution.json`) builds each item's JSON in
+the database; it has to know the keys, their order and the form of every
+value, which the plan (attributes to load) does not say. A front end that
+writes JSON describes it once per response type as a :class:`Document`
+(the REST front end derives one from a response model) and hands it to
+:meth:`loadplan.Plan.with_document`. A document names plan attributes only:
+a field that is not a column, a computed expression or a relationship of
+the plan makes the plan ineligible for the JSON mode, never wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["DOCUMENT_KEY", "Document", "Nested", "Value"]
+
+DOCUMENT_KEY = "__document__"
+"""Where an item of the JSON mode holds its JSON text (beside the root's
+columns, which a front end reads for cursors)."""
+
+
+@dataclass(frozen=True)
+class Value:
+    """A scalar field written under ``key``: the value at ``path`` (an
+    attribute of the entity, or through to-one relationships), of Python
+    type ``kind`` (``int``, ``str``, ``bool``, ``datetime.date``,
+    ``datetime.datetime``, an ``Enum`` written as its value), ``None``
+    written as ``null`` when ``nullable``."""
+
+    key: str
+    path: tuple[str, ...]
+    kind: type
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class Nested:
+    """A related row (an object or ``null``) or list of rows (``many``)
+    written under ``key``: the relationship at the end of ``path``, each row
+    written as ``document``."""
+
+    key: str
+    path: tuple[str, ...]
+    document: Document
+    many: bool
+
+
+@dataclass(frozen=True)
+class Document:
+    """An item's JSON object: its fields in the order they are written."""
+
+    fields: tuple[Value | Nested, ...]

@@ -1,0 +1,52 @@
+"""The JSON mode: each root row's response JSON built by the database.
+
+Once N+1 is gone, what is left of a request's time is Python per row and
+per field: building objects or dicts, then writing them. The JSON mode
+compiles a plan and a :class:`~loadplan.documents.Document` (the JSON a
+front end writes for each item) into one statement whose rows carry each
+item's JSON text, with the exact bytes the other modes write; a REST
+front end writes those texts as the body.
+
+``layout.py`` matches a document to a plan and decides eligibility,
+``values.py`` writes each scalar type per dialect, ``text.py`` the SQL of
+JSON text, ``statement.py`` the statement, and :func:`load_documents`
+runs it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+
+from loadplan.documents import DOCUMENT_KEY, Document
+from loadplan.execution.binding import Binding
+from loadplan.execution.json.errors import NotEligible
+from loadplan.execution.json.layout import layout_of
+from loadplan.execution.json.statement import document_statement
+from loadplan.plans import EntityPlan
+
+__all__ = ["NotEligible", "layout_of", "load_documents"]
+
+
+def load_documents(
+    session: Session,
+    root: EntityPlan,
+    binding: Binding,
+    document: Document,
+    stmt: Select[Any],
+    entity: Any,
+) -> list[dict[str, Any]]:
+    """``stmt`` (restricted and paged by the plan) answered as one dict per
+    root row: its columns, and its JSON text under ``DOCUMENT_KEY``."""
+    dialect = session.get_bind().dialect
+    layout = layout_of(root, document, dialect)
+    statement = document_statement(layout, binding, stmt, entity, dialect)
+    names = root.columns
+    items: list[dict[str, Any]] = []
+    for row in session.execute(statement):
+        item = dict(zip(names, row[1:], strict=True))
+        item[DOCUMENT_KEY] = row[0]
+        items.append(item)
+    return items

@@ -1,0 +1,139 @@
+"""A document matched to a plan: where each field's value comes from, and how it is written.
+
+Matching happens once per plan, document and dialect (kept across
+requests); it is where the JSON mode decides whether it can answer at all.
+Each field must be a column or a computed expression of the plan's entity
+(or of a to-one the plan joins), or a relationship the plan loads, and each
+value must have a form the dialect writes exactly
+(:mod:`loadplan.execution.json.values`); else :class:`NotEligible` says why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import orjson
+from sqlalchemy.engine import Dialect
+
+from loadplan.documents import Document, Value
+from loadplan.execution.json.errors import NotEligible
+from loadplan.execution.json.text import fixed
+from loadplan.execution.json.values import DIALECTS, Render, renderer
+from loadplan.mapping import mapper_of
+from loadplan.plans import EntityPlan, ExpressionLoad, RelationshipPlan, Strategy
+from loadplan.state import Memo
+
+__all__ = ["Layout", "Related", "Scalar", "layout_of"]
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A scalar field: ``prefix`` (its key and the punctuation before it),
+    the joined to-ones walked (``hops``), then a ``column`` written by
+    ``render``, or an ``expression`` whose form is found once built."""
+
+    prefix: str
+    hops: tuple[RelationshipPlan, ...]
+    kind: type
+    column: str | None = None
+    render: Render | None = None
+    expression: ExpressionLoad | None = None
+
+
+@dataclass(frozen=True)
+class Related:
+    """A relationship's row or rows, each written by ``layout``."""
+
+    prefix: str
+    hops: tuple[RelationshipPlan, ...]
+    rel: RelationshipPlan
+    layout: Layout
+    many: bool
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How one entity of the plan is written: its fields in order."""
+
+    plan: EntityPlan
+    parts: tuple[Scalar | Related, ...]
+
+
+_layouts: Memo[tuple[EntityPlan, Document, str], Layout | NotEligible] = Memo("JSON layouts")
+
+
+def layout_of(plan: EntityPlan, document: Document, dialect: Dialect) -> Layout:
+    """The layout of ``document`` over ``plan`` on ``dialect`` (made once);
+    raises :class:`NotEligible` when the JSON mode cannot write it."""
+    found = _layouts.get((plan, document, dialect.name), lambda: _matched(plan, document, dialect))
+    if isinstance(found, NotEligible):
+        raise found
+    return found
+
+
+def _matched(plan: EntityPlan, document: Document, dialect: Dialect) -> Layout | NotEligible:
+    if dialect.name not in DIALECTS:
+        return NotEligible(f"the {dialect.name} dialect is not supported")
+    try:
+        return _layout(plan, document, dialect)
+    except NotEligible as refusal:
+        return refusal
+
+
+def _layout(plan: EntityPlan, document: Document, dialect: Dialect) -> Layout:
+    if plan.options or plan.properties:
+        raise NotEligible(f"{plan.cls.__name__} needs Python (a model property or loader options)")
+    parts: list[Scalar | Related] = []
+    for index, field in enumerate(document.fields):
+        prefix = ("{" if index == 0 else ",") + orjson.dumps(field.key).decode() + ":"
+        fixed(prefix)
+        level, hops = plan, []
+        for hop in field.path[:-1]:
+            rel = _relationship(level, hop)
+            if rel.strategy is not Strategy.JOINED or rel.uselist:
+                raise NotEligible(f"{field.key}: {hop} is not a joined to-one")
+            hops.append(rel)
+            level = rel.target
+        last = field.path[-1]
+        if isinstance(field, Value):
+            parts.append(_scalar(level, last, field, prefix, tuple(hops), dialect))
+            continue
+        rel = _relationship(level, last)
+        if rel.uselist != field.many:
+            raise NotEligible(f"{field.key}: a list and a single row do not match")
+        layout = _layout(rel.target, field.document, dialect)
+        parts.append(Related(prefix, tuple(hops), rel, layout, field.many))
+    return Layout(plan, tuple(parts))
+
+
+def _scalar(
+    level: EntityPlan,
+    name: str,
+    field: Value,
+    prefix: str,
+    hops: tuple[RelationshipPlan, ...],
+    dialect: Dialect,
+) -> Scalar:
+    if name in level.columns:
+        column_type = mapper_of(level.cls).attrs[name].columns[0].type
+        render = renderer(field.kind, column_type, dialect)
+        return Scalar(prefix, hops, field.kind, column=name, render=render)
+    for expression in level.expressions:
+        if expression.name == name:
+            return Scalar(prefix, hops, field.kind, expression=expression)
+    raise NotEligible(
+        f"{field.key}: {level.cls.__name__}.{name} is neither a column nor a computed expression"
+    )
+
+
+def _relationship(level: EntityPlan, name: str) -> RelationshipPlan:
+    """The load of relationship ``name`` a field reads, as the other modes
+    read it: a variant kept under that response key first, else the
+    attribute's own load."""
+    for rel in level.relationships:
+        if rel.side and name in rel.keys:
+            return rel
+    for rel in level.relationships:
+        if not rel.side and rel.key == name:
+            return rel
+    raise NotEligible(f"{level.cls.__name__}.{name} is not a relationship the plan loads")

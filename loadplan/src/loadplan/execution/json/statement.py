@@ -1,0 +1,181 @@
+"""The JSON mode's one statement per root: each root row selects its own JSON text.
+
+The root statement is the one every mode starts from (the plan's rules,
+filters, order and page already applied, see
+:mod:`loadplan.execution.statements`); it selects, per row, the row's JSON
+text and the root's columns (front ends read cursors from them). Below the
+root, each relationship is written where the plan loads it, by the same
+rows the other modes read:
+
+- a joined to-one: outer-joined under an alias (its rules in the ON
+  clause), written as an object or ``null``;
+- any other relationship: a correlated subquery over the target with the
+  list's filters, rules and order (the relationship's own, else the
+  primary key, as the batched statements order) and its per-parent page
+  (``LIMIT``/``OFFSET`` per parent), its rows' texts joined into an array,
+  or the first row (or ``null``) for a to-one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, select
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import UnaryExpression
+
+from loadplan.execution.arguments import filter_condition, order_terms
+from loadplan.execution.binding import Binding
+from loadplan.execution.entities import criteria_for, entity_for, namespace_of
+from loadplan.execution.json.errors import NotEligible
+from loadplan.execution.json.layout import Layout, Related, Scalar
+from loadplan.execution.json.text import Concat, fixed, text_of_rows
+from loadplan.execution.json.values import renderer
+from loadplan.execution.strategies import load_of
+from loadplan.mapping import extra_join_criteria, key_pairs, mapper_of, primary_key, relationship_of
+from loadplan.plans import RelationshipPlan, Strategy
+from loadplan.rules import applying
+from loadplan.state import Memo
+
+__all__ = ["DOCUMENT_LABEL", "document_statement"]
+
+DOCUMENT_LABEL = "lp_document"
+
+
+@dataclass
+class _Writer:
+    """Builds one request's JSON expressions; ``joins`` collects the outer
+    joins of the statement being built (each subquery has its own)."""
+
+    binding: Binding
+    dialect: Dialect
+    joins: list[tuple[Any, Any]] = field(default_factory=list)
+    aliases: dict[tuple[int, str], Any] = field(default_factory=dict)
+
+    def object(self, layout: Layout, entity: Any) -> ColumnElement[str]:
+        if not layout.parts:
+            return fixed("{}")
+        pieces: list[ColumnElement[Any]] = []
+        for part in layout.parts:
+            pieces.append(fixed(part.prefix))
+            source = entity
+            for rel in part.hops:
+                source = self.joined(source, rel)
+            if isinstance(part, Scalar):
+                pieces.append(self.scalar(part, layout, source))
+            else:
+                pieces.append(self.related(part, source))
+        pieces.append(fixed("}"))
+        return Concat(*pieces)
+
+    def scalar(self, part: Scalar, layout: Layout, source: Any) -> ColumnElement[str]:
+        level = layout.plan
+        for rel in part.hops:
+            level = rel.target
+        namespace = namespace_of(source, level.cls)
+        if part.column is not None and part.render is not None:
+            return part.render(getattr(namespace, part.column))
+        assert part.expression is not None
+        with applying(self.binding.rules, self.binding.context):
+            value = part.expression.source(namespace, self.binding.context)
+        return renderer(part.kind, value.type, self.dialect)(value)
+
+    def joined(self, entity: Any, rel: RelationshipPlan) -> Any:
+        """The alias ``rel`` is outer-joined under from ``entity`` (once)."""
+        key = (id(entity), rel.key)
+        alias = self.aliases.get(key)
+        if alias is None:
+            alias = self.aliases[key] = _join_alias(rel.target.cls, self.joins)
+            onclause = getattr(entity, rel.key).of_type(alias)
+            criteria = criteria_for(rel.target, alias, self.binding)
+            self.joins.append((alias, onclause.and_(*criteria) if criteria else onclause))
+        return alias
+
+    def related(self, part: Related, entity: Any) -> ColumnElement[str]:
+        rel = part.rel
+        if rel.strategy is Strategy.JOINED:
+            alias = self.joined(entity, rel)
+            key = getattr(alias, primary_key(rel.target.cls)[0])
+            return case(
+                (key.is_(None), literal_column("'null'")), else_=self.object(part.layout, alias)
+            )
+        rows = self.rows(part, entity)
+        if part.many:
+            return text_of_rows(rows)
+        first = rows.limit(1).scalar_subquery()
+        return func.coalesce(first, literal_column("'null'"))
+
+    def rows(self, part: Related, parent: Any) -> Select[Any]:
+        """The texts of ``part``'s rows below the row of ``parent``, in order."""
+        rel = part.rel
+        prop = relationship_of(rel.owner, rel.key)
+        if prop.mapper.common_parent(mapper_of(rel.owner)):
+            raise NotEligible(f"{rel.owner.__name__}.{rel.key} is self-referential")
+        arguments = load_of(rel).arguments(rel, self.binding)
+        if arguments.reverse:
+            raise NotEligible(f"{rel.key}: a page counted from the end")
+        entity = entity_for(rel.target)
+        inner = _Writer(self.binding, self.dialect, aliases={})
+        text = inner.object(part.layout, entity)
+        pairs = key_pairs(prop)
+        conditions: list[Any] = [
+            remote == getattr(parent, key)
+            for remote, key in zip(pairs.remote_columns, pairs.parent_keys, strict=True)
+        ]
+        conditions += extra_join_criteria(prop)
+        conditions += [filter_condition(entity, f) for f in arguments.filters]
+        conditions += criteria_for(rel.target, entity, self.binding)
+        order = order_terms(entity, arguments.order_by)
+        if not order and prop.order_by:
+            order = list(prop.order_by)
+        target = prop.mapper
+        pk = [getattr(entity, target.get_property_by_column(c).key) for c in target.primary_key]
+        order += [c for c in pk if not any(c.compare(_ordered(term)) for term in order)]
+        stmt = select(text.label("lp_item")).select_from(entity)
+        if prop.secondary is not None:
+            stmt = stmt.join(prop.secondary, prop.secondaryjoin)
+        for alias, onclause in inner.joins:
+            stmt = stmt.outerjoin(alias, onclause)
+        stmt = stmt.where(and_(*conditions)).order_by(*order).correlate(parent)
+        if arguments.limit is not None:
+            stmt = stmt.limit(arguments.limit)
+        if arguments.offset:
+            stmt = stmt.offset(arguments.offset)
+        return stmt
+
+
+def _ordered(term: Any) -> Any:
+    return getattr(term, "element", term) if isinstance(term, UnaryExpression) else term
+
+
+_aliases: Memo[type[Any], list[Any]] = Memo("JSON mode join aliases")
+
+
+def _join_alias(cls: type[Any], joins: list[tuple[Any, Any]]) -> Any:
+    """An alias of ``cls`` that ``joins`` does not use yet, kept across
+    requests (a new alias builds each column's expression on first use)."""
+    used = {id(target) for target, _ in joins}
+    pool = _aliases.get(cls, list)
+    for alias in pool:
+        if id(alias) not in used:
+            return alias
+    alias = aliased(cls)
+    pool.append(alias)
+    return alias
+
+
+def document_statement(
+    layout: Layout, binding: Binding, stmt: Select[Any], entity: Any, dialect: Dialect
+) -> Select[Any]:
+    """``stmt`` (the root statement, restricted and paged) selecting each
+    row's JSON text, then the root's columns."""
+    writer = _Writer(binding, dialect)
+    text = writer.object(layout, entity)
+    namespace = namespace_of(entity, layout.plan.cls)
+    columns = [getattr(namespace, name) for name in layout.plan.columns]
+    out = stmt.with_only_columns(text.label(DOCUMENT_LABEL), *columns)
+    for alias, onclause in writer.joins:
+        out = out.outerjoin(alias, onclause)
+    return out

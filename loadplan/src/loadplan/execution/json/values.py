@@ -1,0 +1,229 @@
+"""Each scalar value written as JSON text in SQL, exactly as the other modes write it.
+
+The other modes write values with orjson (or pydantic-core, which writes
+the same bytes): integers in decimal, ``true``/``false``, strings with
+orjson's escapes (the same as PostgreSQL's ``to_json`` and SQLite's
+``json_quote``: ``\\"``, ``\\\\``, ``\\b\\f\\n\\r\\t``, other control
+characters as lowercase ``\\u00xx``, everything else as UTF-8), dates as
+``YYYY-MM-DD``, datetimes as ``YYYY-MM-DDTHH:MM:SS`` with ``.ffffff`` only
+when there are microseconds, then ``Z`` for UTC or the offset, enums as
+their values. A value is written by an SQL expression only where that
+expression gives those bytes for every value the column can hold on the
+dialect; anything else makes the plan ineligible (:class:`NotEligible`):
+
+- floats (the dialects' shortest forms differ from orjson's in exponents
+  and whole numbers), decimals, UUIDs, times, JSON: never;
+- a datetime: when the column type's reading of a stored value gives a
+  naive datetime, or an aware one in UTC (a decorated type converting to
+  UTC, say), or, on PostgreSQL, the driver's value in the session's zone;
+- any value: when its Python type is the type the response writes (an
+  integer column for an ``int`` field, not for a ``float`` one).
+
+MariaDB is not supported yet: every plan is ineligible there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+from sqlalchemy import Enum, String, Text, case, cast, func, literal, literal_column
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import DateTime, TypeDecorator, TypeEngine
+
+from loadplan.execution.json.errors import NotEligible
+from loadplan.execution.json.text import Concat
+from loadplan.mapping import python_type
+
+__all__ = ["DIALECTS", "Render", "renderer"]
+
+Render = Callable[[ColumnElement[Any]], ColumnElement[str]]
+"""Writes a value (an SQL expression) as its JSON text (never NULL)."""
+
+DIALECTS = frozenset({"sqlite", "postgresql"})
+"""The dialects the JSON mode writes for."""
+
+_NULL = "'null'"
+
+
+def renderer(kind: type, column_type: TypeEngine[Any], dialect: Dialect) -> Render:
+    """How a value of ``column_type`` written as ``kind`` is written on
+    ``dialect``; raises :class:`NotEligible` where the bytes could differ."""
+    if dialect.name not in DIALECTS:
+        raise NotEligible(f"the {dialect.name} dialect is not supported")
+    stored = python_type(column_type)
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return _enum(kind, column_type)
+    if stored is not kind:
+        name = stored.__name__ if stored is not None else "unknown"
+        raise NotEligible(f"a {name} value written as {kind.__name__}")
+    if kind is bool:
+        return _boolean
+    if kind is int:
+        return _integer
+    if kind is str:
+        return _sqlite_string if dialect.name == "sqlite" else _postgresql_string
+    if kind is dt.date:
+        return _sqlite_date if dialect.name == "sqlite" else _postgresql_date
+    if kind is dt.datetime:
+        return _datetime(column_type, dialect)
+    raise NotEligible(f"{kind.__name__} values are not written by the JSON mode")
+
+
+def _text(value: ColumnElement[Any]) -> ColumnElement[str]:
+    return cast(value, Text())
+
+
+def _or_null(value: ColumnElement[Any], written: ColumnElement[str]) -> ColumnElement[str]:
+    return case((value.is_(None), literal_column(_NULL)), else_=written)
+
+
+def _boolean(value: ColumnElement[Any]) -> ColumnElement[str]:
+    return case(
+        (value.is_(None), literal_column(_NULL)),
+        (value, literal_column("'true'")),
+        else_=literal_column("'false'"),
+    )
+
+
+def _integer(value: ColumnElement[Any]) -> ColumnElement[str]:
+    return func.coalesce(_text(value), literal_column(_NULL))
+
+
+def _sqlite_string(value: ColumnElement[Any]) -> ColumnElement[str]:
+    quoted: ColumnElement[str] = func.json_quote(value, type_=String())
+    return quoted
+
+
+def _postgresql_string(value: ColumnElement[Any]) -> ColumnElement[str]:
+    return func.coalesce(_text(func.to_json(value)), literal_column(_NULL))
+
+
+def _quoted(text: ColumnElement[Any]) -> ColumnElement[str]:
+    return Concat(literal_column("'\"'"), text, literal_column("'\"'"))
+
+
+def _sqlite_date(value: ColumnElement[Any]) -> ColumnElement[str]:
+    # SQLAlchemy stores a date on SQLite as its ISO text.
+    return _or_null(value, _quoted(value))
+
+
+def _postgresql_date(value: ColumnElement[Any]) -> ColumnElement[str]:
+    return _or_null(value, _quoted(func.to_char(value, literal_column("'YYYY-MM-DD'"))))
+
+
+_SQLITE_STORED = "2001-02-03 04:05:06.000007"
+_NAIVE = dt.datetime(2001, 2, 3, 4, 5, 6, 7)
+_ELSEWHERE = dt.datetime(2001, 2, 3, 6, 5, 6, 7, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+
+
+def _reading(column_type: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any]:
+    processor = column_type.dialect_impl(dialect).result_processor(dialect, None)
+    if isinstance(column_type, TypeDecorator):
+        outer = column_type.result_processor(dialect, None)
+        processor = outer if outer is not None else processor
+    return processor if processor is not None else (lambda value: value)
+
+
+def _zone(column_type: TypeEngine[Any], dialect: Dialect) -> str:
+    """How values of a datetime column come out: ``naive``, ``utc`` (aware,
+    in UTC) or ``session`` (PostgreSQL's aware values in the session's zone),
+    found by reading a probe value as the column type reads stored ones."""
+    read = _reading(column_type, dialect)
+    if dialect.name == "sqlite":
+        found = read(_SQLITE_STORED)
+        if found == _NAIVE and found.tzinfo is None:
+            return "naive"
+        utc = found.tzinfo is not None and found.utcoffset() == dt.timedelta(0)
+        if utc and found == _NAIVE.replace(tzinfo=dt.UTC):
+            return "utc"
+        raise NotEligible("a datetime type that reads stored values its own way")
+    impl = column_type
+    while isinstance(impl, TypeDecorator):
+        impl = impl.impl_instance
+    if not isinstance(impl, DateTime) or not impl.timezone:
+        if read(_NAIVE) == _NAIVE:
+            return "naive"
+        raise NotEligible("a datetime type that reads stored values its own way")
+    found = read(_ELSEWHERE)
+    if found == _ELSEWHERE and found.utcoffset() == dt.timedelta(0):
+        return "utc"
+    if found is _ELSEWHERE or (found == _ELSEWHERE and found.utcoffset() == _ELSEWHERE.utcoffset()):
+        return "session"
+    raise NotEligible("a datetime type that reads stored values its own way")
+
+
+def _datetime(column_type: TypeEngine[Any], dialect: Dialect) -> Render:
+    zone = _zone(column_type, dialect)
+    if dialect.name == "sqlite":
+        suffix = "Z" if zone == "utc" else ""
+
+        def sqlite(value: ColumnElement[Any]) -> ColumnElement[str]:
+            # SQLAlchemy stores 'YYYY-MM-DD HH:MM:SS.ffffff' on SQLite.
+            fraction = func.substr(value, 21)
+            micro = case(
+                (fraction.in_(["", "000000"]), literal_column("''")),
+                else_=Concat(literal_column("'.'"), func.substr(value, 21, 6)),
+            )
+            written = Concat(
+                literal_column("'\"'"),
+                func.substr(value, 1, 10),
+                literal_column("'T'"),
+                func.substr(value, 12, 8),
+                micro,
+                literal_column(f"'{suffix}\"'"),
+            )
+            return _or_null(value, written)
+
+        return sqlite
+
+    def postgresql(value: ColumnElement[Any]) -> ColumnElement[str]:
+        local = func.timezone(literal("UTC"), value) if zone == "utc" else value
+        micro = func.to_char(local, literal_column("'US'"))
+        offset = func.to_char(value, literal_column("'TZH:TZM'"))
+        if zone == "utc":
+            suffix: ColumnElement[str] = literal_column("'Z'")
+        elif zone == "session":
+            suffix = case((offset == "+00:00", literal_column("'Z'")), else_=offset)
+        else:
+            suffix = literal_column("''")
+        written = Concat(
+            literal_column("'\"'"),
+            func.to_char(local, literal_column("'YYYY-MM-DD\"T\"HH24:MI:SS'")),
+            case(
+                (micro == "000000", literal_column("''")),
+                else_=Concat(literal_column("'.'"), micro),
+            ),
+            suffix,
+            literal_column("'\"'"),
+        )
+        return _or_null(value, written)
+
+    return postgresql
+
+
+def _enum(kind: type[enum.Enum], column_type: TypeEngine[Any]) -> Render:
+    inner = column_type
+    while isinstance(inner, TypeDecorator):
+        inner = inner.impl_instance
+    if not isinstance(inner, Enum) or inner.enum_class is not kind:
+        raise NotEligible(f"a {kind.__name__} value not read from its enum column")
+    stored: dict[Any, str] = getattr(inner, "_valid_lookup", {})
+    whens: dict[str, str] = {}
+    for member in kind:
+        if type(member.value) not in (str, int) or member not in stored:
+            raise NotEligible(f"{kind.__name__} has a value the JSON mode does not write")
+        whens[stored[member]] = orjson.dumps(member.value).decode()
+
+    def write(value: ColumnElement[Any]) -> ColumnElement[str]:
+        as_text = cast(value, String())
+        return case(
+            *((as_text == literal(name), literal(text)) for name, text in whens.items()),
+            else_=literal_column(_NULL),
+        )
+
+    return write
