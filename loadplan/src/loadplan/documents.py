@@ -23,16 +23,18 @@ columns, which a front end reads for cursors)."""
 
 @dataclass(frozen=True)
 class Value:
-    """A scalar field written under ``key``: the value at ``path`` (an
-    attribute of the entity, or through to-one relationships), of Python
-    type ``kind`` (``int``, ``str``, ``bool``, ``datetime.date``,
-    ``datetime.datetime``, an ``Enum`` written as its value), ``None``
-    written as ``null`` when ``nullable``."""
+    """A value written under ``key``: the value at ``path`` (an attribute of
+    the entity, or through to-one relationships), of Python type ``kind``
+    (``int``, ``str``, ``bool``, ``datetime.date``, ``datetime.datetime``,
+    an ``Enum`` written as its value; or ``list`` or ``dict``, with string
+    keys, of ``items``: a declared projection), ``None`` written as ``null``
+    when ``nullable``."""
 
     key: str
     path: tuple[str, ...]
     kind: type
     nullable: bool = False
+    items: type | None = None
 
 
 @dataclass(frozen=True)

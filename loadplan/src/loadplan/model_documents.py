@@ -28,6 +28,9 @@ from loadplan.state import Memo
 __all__ = ["document_of"]
 
 _KINDS: tuple[type[Any], ...] = (int, str, bool, dt.date, dt.datetime)
+_ITEMS: tuple[type[Any], ...] = (int, str)
+"""What the lists and maps of declared projections may hold: their values
+travel as JSON in the other modes, which gives these back as they were."""
 
 
 class _Unsupported(Exception):
@@ -59,12 +62,21 @@ def _document(model: type[BaseModel]) -> Document:
         key = info.serialization_alias or info.alias or name
         path = attribute_path(name, info)
         annotation, nullable = _optional(_without_hints(info.annotation))
-        if typing.get_origin(annotation) is list:
+        origin = typing.get_origin(annotation)
+        if origin is list:
             (item,) = typing.get_args(annotation)
             item = _without_hints(item)
+            if item in _ITEMS and not nullable:
+                fields.append(Value(key, path, list, items=item))
+                continue
             if nullable or not _is_model(item):
                 raise _Unsupported
             fields.append(Nested(key, path, _document(item), many=True))
+        elif origin is dict:
+            key_type, item = typing.get_args(annotation)
+            if key_type is not str or item not in _ITEMS or nullable:
+                raise _Unsupported
+            fields.append(Value(key, path, dict, items=item))
         elif _is_model(annotation):
             fields.append(Nested(key, path, _document(annotation), many=False))
         elif annotation in _KINDS or (

@@ -35,6 +35,7 @@ class Scalar:
     prefix: str
     hops: tuple[RelationshipPlan, ...]
     kind: type
+    items: type | None = None
     column: str | None = None
     render: Render | None = None
     expression: ExpressionLoad | None = None
@@ -114,13 +115,13 @@ def _scalar(
     hops: tuple[RelationshipPlan, ...],
     dialect: Dialect,
 ) -> Scalar:
-    if name in level.columns:
+    if name in level.columns and field.items is None:
         column_type = mapper_of(level.cls).attrs[name].columns[0].type
         render = renderer(field.kind, column_type, dialect)
         return Scalar(prefix, hops, field.kind, column=name, render=render)
     for expression in level.expressions:
         if expression.name == name:
-            return Scalar(prefix, hops, field.kind, expression=expression)
+            return Scalar(prefix, hops, field.kind, field.items, expression=expression)
     raise NotEligible(
         f"{field.key}: {level.cls.__name__}.{name} is neither a column nor a computed expression"
     )

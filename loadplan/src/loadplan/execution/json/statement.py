@@ -31,11 +31,12 @@ from loadplan.execution.binding import Binding
 from loadplan.execution.entities import criteria_for, entity_for, namespace_of
 from loadplan.execution.json.errors import NotEligible
 from loadplan.execution.json.layout import Layout, Related, Scalar
-from loadplan.execution.json.text import Concat, fixed, text_of_rows
+from loadplan.execution.json.text import Concat, array_of, fixed, object_of
 from loadplan.execution.json.values import renderer
 from loadplan.execution.strategies import load_of
 from loadplan.mapping import extra_join_criteria, key_pairs, mapper_of, primary_key, relationship_of
 from loadplan.plans import RelationshipPlan, Strategy
+from loadplan.projections import JsonArrayOf
 from loadplan.rules import applying
 from loadplan.state import Memo
 
@@ -80,7 +81,25 @@ class _Writer:
         assert part.expression is not None
         with applying(self.binding.rules, self.binding.context):
             value = part.expression.source(namespace, self.binding.context)
+        if part.kind in (list, dict):
+            return self.projection(part, value)
         return renderer(part.kind, value.type, self.dialect)(value)
+
+    def projection(self, part: Scalar, value: ColumnElement[Any]) -> ColumnElement[str]:
+        """A declared projection's list or map, written from its rows."""
+        if not isinstance(value, JsonArrayOf) or value.nested != (part.kind is dict):
+            raise NotEligible(f"a {part.kind.__name__} that is not a declared projection of it")
+        assert part.items is not None
+        if part.kind is list:
+            item = renderer(part.items, value.value.type, self.dialect)(value.value)
+            return array_of(value.rows, item, value.order)
+        key, item = value.value.first, value.value.second
+        member = Concat(
+            renderer(str, key.type, self.dialect)(key),
+            fixed(":"),
+            renderer(part.items, item.type, self.dialect)(item),
+        )
+        return object_of(value.rows, key, member, value.order)
 
     def joined(self, entity: Any, rel: RelationshipPlan) -> Any:
         """The alias ``rel`` is outer-joined under from ``entity`` (once)."""
@@ -101,14 +120,15 @@ class _Writer:
             return case(
                 (key.is_(None), literal_column("'null'")), else_=self.object(part.layout, alias)
             )
-        rows = self.rows(part, entity)
+        rows, text, order = self.rows(part, entity)
         if part.many:
-            return text_of_rows(rows)
-        first = rows.limit(1).scalar_subquery()
+            return array_of(rows, text, order)
+        first = rows.with_only_columns(text).order_by(*order).limit(1).scalar_subquery()
         return func.coalesce(first, literal_column("'null'"))
 
-    def rows(self, part: Related, parent: Any) -> Select[Any]:
-        """The texts of ``part``'s rows below the row of ``parent``, in order."""
+    def rows(self, part: Related, parent: Any) -> tuple[Select[Any], ColumnElement[str], list[Any]]:
+        """The rows of ``part`` below the row of ``parent`` (their page
+        applied), the text of each, and their order."""
         rel = part.rel
         prop = relationship_of(rel.owner, rel.key)
         if prop.mapper.common_parent(mapper_of(rel.owner)):
@@ -133,17 +153,17 @@ class _Writer:
         target = prop.mapper
         pk = [getattr(entity, target.get_property_by_column(c).key) for c in target.primary_key]
         order += [c for c in pk if not any(c.compare(_ordered(term)) for term in order)]
-        stmt = select(text.label("lp_item")).select_from(entity)
+        stmt = select(text).select_from(entity)
         if prop.secondary is not None:
             stmt = stmt.join(prop.secondary, prop.secondaryjoin)
         for alias, onclause in inner.joins:
             stmt = stmt.outerjoin(alias, onclause)
-        stmt = stmt.where(and_(*conditions)).order_by(*order).correlate(parent)
+        stmt = stmt.where(and_(*conditions)).correlate(parent)
         if arguments.limit is not None:
             stmt = stmt.limit(arguments.limit)
         if arguments.offset:
             stmt = stmt.offset(arguments.offset)
-        return stmt
+        return stmt, text, order
 
 
 def _ordered(term: Any) -> Any:

@@ -13,16 +13,20 @@ order.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, func, literal_column, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import operators
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from loadplan.execution.json.errors import NotEligible
 
-__all__ = ["ArrayText", "Concat", "fixed", "text_of_rows"]
+__all__ = ["ArrayText", "Concat", "array_of", "fixed", "object_of"]
 
 _SAFE = re.compile(r"[A-Za-z0-9_ @.,:{}\[\]\"-]*")
 """What a fixed piece may hold: enough for keys and punctuation, and
@@ -54,35 +58,115 @@ def _concat(element: Concat, compiler: SQLCompiler, **kw: Any) -> str:
 
 
 class ArrayText(ColumnElement[str]):
-    """The items of ``rows`` (a statement selecting one text per item, in
-    the list's order) written as a JSON array: ``[]`` when there are none."""
+    """The texts ``rows`` selects (its first column, ``value``) joined with
+    commas between ``opening`` and ``closing`` (``[]`` or ``{}``), in the
+    order of ``order``: names of ``rows``' columns, each with whether it is
+    descending."""
 
     __visit_name__ = "loadplan_json_array"
     inherit_cache = True
     type = String()
-    _traverse_internals = [("rows", InternalTraversal.dp_clauseelement)]
+    _traverse_internals = [
+        ("rows", InternalTraversal.dp_clauseelement),
+        ("order", InternalTraversal.dp_plain_obj),
+        ("opening", InternalTraversal.dp_string),
+        ("closing", InternalTraversal.dp_string),
+    ]
 
-    def __init__(self, rows: Select[Any]) -> None:
+    def __init__(
+        self, rows: Select[Any], order: tuple[tuple[str, bool], ...], opening: str, closing: str
+    ) -> None:
         self.rows = rows
+        self.order = order
+        self.opening = opening
+        self.closing = closing
 
 
 @compiles(ArrayText, "postgresql")
 def _postgresql_array(element: ArrayText, compiler: SQLCompiler, **kw: Any) -> str:
-    # ARRAY(subquery) keeps the subquery's order, which an aggregate over a
-    # derived table does not promise.
-    rows = compiler.process(element.rows, asfrom=False, **kw)
-    return f"('[' || array_to_string(ARRAY({rows}), ',') || ']')"
+    # An aggregate's own ORDER BY: the order of a derived table is not
+    # promised to survive the aggregate above it.
+    inner = element.rows.subquery("lp_items")
+    terms = [
+        inner.c[name].desc() if descending else inner.c[name] for name, descending in element.order
+    ]
+    separator: Any = postgresql.aggregate_order_by(literal_column("','"), *terms)
+    joined = select(func.string_agg(inner.c.value, separator)).scalar_subquery()
+    return _delimited(element, compiler.process(joined, **kw))
 
 
 @compiles(ArrayText, "sqlite")
 def _sqlite_array(element: ArrayText, compiler: SQLCompiler, **kw: Any) -> str:
     # SQLite aggregates rows in the order its subquery gives them (an ORDER
     # BY there is kept: a subquery under an aggregate is not flattened).
-    inner = element.rows.subquery()
-    joined = select(func.group_concat(next(iter(inner.c)), ",")).scalar_subquery()
-    return f"('[' || coalesce({compiler.process(joined, **kw)}, '') || ']')"
+    inner = element.rows.subquery("lp_items")
+    joined = select(func.group_concat(inner.c.value, literal_column("','"))).scalar_subquery()
+    return _delimited(element, compiler.process(joined, **kw))
 
 
-def text_of_rows(rows: Select[Any]) -> ArrayText:
-    """The JSON array of the texts ``rows`` selects."""
-    return ArrayText(rows)
+def _delimited(element: ArrayText, joined: str) -> str:
+    return f"('{element.opening}' || coalesce({joined}, '') || '{element.closing}')"
+
+
+def _direction(term: Any) -> tuple[ColumnElement[Any], bool]:
+    """An ORDER BY term as its expression and whether it is descending."""
+    if isinstance(term, UnaryExpression) and term.modifier in (operators.desc_op, operators.asc_op):
+        return term.element, term.modifier is operators.desc_op
+    return term, False
+
+
+def _ordered(
+    rows: Select[Any], columns: Sequence[ColumnElement[Any]], order: Sequence[Any]
+) -> tuple[Select[Any], tuple[tuple[str, bool], ...]]:
+    """``rows`` selecting ``columns`` then each term of ``order`` (labelled,
+    and ordered by those labels: on SQLite a subquery in ORDER BY sees only
+    its own query, so a term reading a row two levels up must be selected)."""
+    terms = [_direction(term) for term in order]
+    labels = [expression.label(f"lp_o{i}") for i, (expression, _) in enumerate(terms)]
+    stmt = rows.with_only_columns(*columns, *labels, maintain_column_froms=True)
+    stmt = stmt.order_by(
+        *(
+            label.desc() if descending else label
+            for label, (_, descending) in zip(labels, terms, strict=True)
+        )
+    )
+    names = tuple(
+        (label.name, descending) for label, (_, descending) in zip(labels, terms, strict=True)
+    )
+    return stmt, names
+
+
+def array_of(rows: Select[Any], item: ColumnElement[str], order: Sequence[Any]) -> ArrayText:
+    """The JSON array of ``item`` (a JSON text) over ``rows`` in ``order``;
+    ``rows`` keeps its own page (``LIMIT``/``OFFSET``)."""
+    stmt, names = _ordered(rows, [item.label("value")], order)
+    return ArrayText(stmt, names, "[", "]")
+
+
+def object_of(
+    rows: Select[Any], key: ColumnElement[Any], member: ColumnElement[str], order: Sequence[Any]
+) -> ArrayText:
+    """The JSON object of ``member`` texts (``"key":value``) over ``rows``,
+    as a dict built from the rows in ``order`` has them: a key once, at the
+    place of its first row, with the value of its last."""
+    stmt, names = _ordered(rows, [key.label("lp_key"), member.label("value")], order)
+    listed = stmt.order_by(None).subquery("lp_listed")
+    position = func.row_number().over(
+        order_by=[listed.c[n].desc() if d else listed.c[n] for n, d in names]
+    )
+    numbered = select(listed.c.lp_key, listed.c.value, position.label("lp_pos")).subquery(
+        "lp_numbered"
+    )
+    by_key = [numbered.c.lp_key]
+    spans = select(
+        numbered.c.value,
+        numbered.c.lp_pos,
+        func.min(numbered.c.lp_pos).over(partition_by=by_key).label("lp_first"),
+        func.max(numbered.c.lp_pos).over(partition_by=by_key).label("lp_last"),
+    ).subquery("lp_spans")
+    kept = (
+        select(spans.c.value, spans.c.lp_first)
+        .where(spans.c.lp_pos == spans.c.lp_last)
+        .order_by(spans.c.lp_first)
+    )
+    return ArrayText(kept, (("lp_first", False),), "{", "}")
