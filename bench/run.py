@@ -108,6 +108,7 @@ def implementations(
         *sqlalchemy_impls.make(engine, token),
         loadplan_impls.LoadplanRest(engine, token),
         loadplan_impls.LoadplanGraphql(engine, token),
+        loadplan_impls.LoadplanRestRows(engine, token),
         loadplan_impls.LoadplanRestOrm(engine, token),
         loadplan_impls.LoadplanGraphqlOrm(engine, token),
     ]

@@ -146,8 +146,11 @@ def make_schema(settings: Settings = SETTINGS) -> strawberry.Schema:
 
 
 class LoadplanRest(Implementation):
+    """Shotline's grid endpoint as it runs: the JSON mode, which the endpoint
+    chooses for the grid on SQLite and PostgreSQL."""
+
     key = "loadplan-rest"
-    label = "loadplan: Shotline REST"
+    label = "loadplan: Shotline REST (JSON mode)"
     api = "REST (FastAPI)"
     mode: Mode = "auto"
 
@@ -212,6 +215,15 @@ class LoadplanGraphql(Implementation):
 
     def counting(self) -> AbstractContextManager[Counts]:
         return count_sqlalchemy(self.engine)
+
+
+class LoadplanRestRows(LoadplanRest):
+    """The same endpoint with loadplan's row mode forced: what the JSON mode
+    (which the endpoint chooses by itself for the grid) saves."""
+
+    key = "loadplan-rest-rows"
+    label = "loadplan: Shotline REST, row mode"
+    mode = "rows"
 
 
 class LoadplanRestOrm(LoadplanRest):

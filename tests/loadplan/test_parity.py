@@ -16,6 +16,12 @@ mode, each in a fresh session, and:
     for that data (less the loads whose parent level is empty, as
     :func:`tests.loadplan.test_property.expected_statements` computes);
 (c) both say the same about the page: its total and whether another follows.
+
+The JSON mode is held to the row mode the same way, on every selection it
+can answer (one with a polymorphic field, a hybrid, a model property or a
+float is not eligible): a document mirroring the selection (response keys
+as keys, in order) is built by the database in one statement (and the
+page's count), with the bytes orjson writes for what the row mode loads.
 """
 
 from __future__ import annotations
@@ -23,15 +29,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import orjson
 import pytest
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ColumnProperty, RelationshipProperty, Session
 
 import loadplan
 from loadplan import Paging, Selection
-from loadplan.mapping import primary_key
+from loadplan.documents import Document, Nested, Value
+from loadplan.mapping import primary_key, python_type
 from loadplan.storage import MODEL_KEY
 from loadplan.testing import count_queries
 from tests.databases import IsolatedDatabase
@@ -164,3 +172,90 @@ def test_both_modes_load_the_same_with_the_same_statements(
         assert (orm[4], rows[4]) == (wanted, wanted), (
             f"size {size}: expected {wanted} statement(s)\norm:\n{orm[5]}\nrows:\n{rows[5]}"
         )
+
+
+def document_for(cls: type[Any], selection: Selection) -> Document | None:
+    """The document writing ``selection`` of ``cls`` as the row mode loads
+    it (response keys in order), or ``None`` where a field is read in Python
+    or only on some subtypes."""
+    attributes = inspect(cls).attrs
+    fields: list[Value | Nested] = []
+    for node in selection.children:
+        prop = attributes.get(node.name)
+        if node.type_condition or prop is None:
+            return None
+        if isinstance(prop, RelationshipProperty):
+            inner = document_for(prop.mapper.class_, node)
+            if inner is None:
+                return None
+            many = bool(prop.uselist)
+            fields.append(Nested(node.key, (node.name,), inner, many, alias=node.key))
+            continue
+        assert isinstance(prop, ColumnProperty)
+        column = prop.columns[0]
+        kind = python_type(column.type)
+        if kind is None:
+            return None
+        fields.append(Value(node.key, (node.name,), kind, nullable=bool(column.nullable)))
+    return Document(tuple(fields))
+
+
+def written(item: Any, cls: type[Any], selection: Selection) -> dict[str, Any]:
+    """What a document of ``selection`` holds for ``item`` (a row of
+    ``cls``), read through loadplan's readers."""
+    relationships = inspect(_class_of(item, cls)).relationships
+    out: dict[str, Any] = {}
+    for node in selection.children:
+        prop = relationships.get(node.name)
+        if prop is None:
+            out[node.key] = loadplan.value(item, node.name)
+            continue
+        target = prop.mapper.class_
+        value = loadplan.related(item, node.name, node.key)
+        if not prop.uselist:
+            out[node.key] = None if value is None else written(value, target, node)
+        else:
+            out[node.key] = [written(child, target, node) for child in value]
+    return out
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    case=rooted_selections(),
+    limit=st.none() | st.integers(0, 5),
+)
+def test_the_json_mode_writes_what_the_row_mode_loads(
+    datasets: dict[int, Engine], case: tuple[type[Any], Selection], limit: int | None
+) -> None:
+    root, selection = case
+    page = Paging(limit=limit) if limit is not None else None
+    document = document_for(root, selection)
+    plan = loadplan.plan(root, selection, strict="raise").with_document(document)
+    note(f"root: {root.__name__}\nselection: {selection!r}\npage: {page}\n{plan.explain()}")
+    for size, engine in datasets.items():
+        if not plan.supports_json(engine.dialect):
+            event("not eligible")
+            continue
+        event("eligible")
+        with Session(engine) as session, count_queries(engine) as log:
+            built = plan.fetch(
+                session, select(root), mode="json", page=page, total=page is not None
+            )
+        with Session(engine) as session:
+            rows = plan.fetch(session, select(root), mode="rows", page=page, total=page is not None)
+            by_key = sorted(rows.items, key=lambda item: _identity(item, root))
+            wanted = [
+                orjson.dumps(written(r, root, selection), option=orjson.OPT_UTC_Z) for r in by_key
+            ]
+        texts = [
+            item["__document__"].encode()
+            for item in sorted(built.items, key=lambda item: _identity(item, root))
+        ]
+        assert built.mode == "json"
+        assert texts == wanted, f"size {size}"
+        assert (built.total, built.more) == (rows.total, rows.more), f"size {size}"
+        assert log.count == (1 if page is None else 2), log.describe()

@@ -41,12 +41,15 @@ class Value:
 class Nested:
     """A related row (an object or ``null``) or list of rows (``many``)
     written under ``key``: the relationship at the end of ``path``, each row
-    written as ``document``."""
+    written as ``document``; ``alias``: the response key it was selected
+    under, when that is not its name (a variant with arguments of its own,
+    see :func:`loadplan.related`)."""
 
     key: str
     path: tuple[str, ...]
     document: Document
     many: bool
+    alias: str | None = None
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from loadplan.documents import Document, Value
 from loadplan.execution.json.errors import NotEligible
 from loadplan.execution.json.text import fixed
 from loadplan.execution.json.values import DIALECTS, Render, renderer
-from loadplan.mapping import mapper_of
+from loadplan.mapping import mapper_of, relationship_of
 from loadplan.plans import EntityPlan, ExpressionLoad, RelationshipPlan, Strategy
 from loadplan.state import Memo
 
@@ -99,9 +99,11 @@ def _layout(plan: EntityPlan, document: Document, dialect: Dialect) -> Layout:
         if isinstance(field, Value):
             parts.append(_scalar(level, last, field, prefix, tuple(hops), dialect))
             continue
-        rel = _relationship(level, last)
-        if rel.uselist != field.many:
+        rel = _relationship(level, field.alias or last)
+        if rel.key != last or rel.uselist != field.many:
             raise NotEligible(f"{field.key}: a list and a single row do not match")
+        if relationship_of(rel.owner, rel.key).mapper.common_parent(mapper_of(rel.owner)):
+            raise NotEligible(f"{rel.owner.__name__}.{rel.key} is self-referential")
         layout = _layout(rel.target, field.document, dialect)
         parts.append(Related(prefix, tuple(hops), rel, layout, field.many))
     return Layout(plan, tuple(parts))
@@ -128,13 +130,14 @@ def _scalar(
 
 
 def _relationship(level: EntityPlan, name: str) -> RelationshipPlan:
-    """The load of relationship ``name`` a field reads, as the other modes
-    read it: a variant kept under that response key first, else the
-    attribute's own load."""
+    """The load a field selected under response key ``name`` reads, as the
+    other modes read it: a variant kept under that key first, else the
+    attribute's own load (of the relationship of that name, or selected
+    under that key)."""
     for rel in level.relationships:
         if rel.side and name in rel.keys:
             return rel
     for rel in level.relationships:
-        if not rel.side and rel.key == name:
+        if not rel.side and (rel.key == name or name in rel.keys):
             return rel
     raise NotEligible(f"{level.cls.__name__}.{name} is not a relationship the plan loads")

@@ -34,7 +34,7 @@ from loadplan.execution.json.layout import Layout, Related, Scalar
 from loadplan.execution.json.text import Concat, array_of, fixed, object_of
 from loadplan.execution.json.values import renderer
 from loadplan.execution.strategies import load_of
-from loadplan.mapping import extra_join_criteria, key_pairs, mapper_of, primary_key, relationship_of
+from loadplan.mapping import extra_join_criteria, key_pairs, primary_key, relationship_of
 from loadplan.plans import RelationshipPlan, Strategy
 from loadplan.projections import JsonArrayOf
 from loadplan.rules import applying
@@ -131,8 +131,6 @@ class _Writer:
         applied), the text of each, and their order."""
         rel = part.rel
         prop = relationship_of(rel.owner, rel.key)
-        if prop.mapper.common_parent(mapper_of(rel.owner)):
-            raise NotEligible(f"{rel.owner.__name__}.{rel.key} is self-referential")
         arguments = load_of(rel).arguments(rel, self.binding)
         if arguments.reverse:
             raise NotEligible(f"{rel.key}: a page counted from the end")
