@@ -66,7 +66,14 @@ _layouts: Memo[tuple[EntityPlan, Document, str], Layout | NotEligible] = Memo("J
 def layout_of(plan: EntityPlan, document: Document, dialect: Dialect) -> Layout:
     """The layout of ``document`` over ``plan`` on ``dialect`` (made once);
     raises :class:`NotEligible` when the JSON mode cannot write it."""
-    found = _layouts.get((plan, document, dialect.name), lambda: _matched(plan, document, dialect))
+    key = (plan, document, dialect.name)
+    try:
+        hash(key)
+    except TypeError:
+        # A hint's own values that cannot be hashed: matched every time.
+        found = _matched(plan, document, dialect)
+    else:
+        found = _layouts.get(key, lambda: _matched(plan, document, dialect))
     if isinstance(found, NotEligible):
         raise found
     return found

@@ -18,27 +18,28 @@ rows the other modes read:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, select
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import UnaryExpression
 
 from loadplan.execution.arguments import filter_condition, order_terms
 from loadplan.execution.binding import Binding
-from loadplan.execution.entities import criteria_for, entity_for, namespace_of
+from loadplan.execution.entities import entity_for, namespace_of
 from loadplan.execution.json.errors import NotEligible
+from loadplan.execution.json.inputs import Inputs, Joins, gather
 from loadplan.execution.json.layout import Layout, Related, Scalar
 from loadplan.execution.json.text import Concat, array_of, fixed, object_of
 from loadplan.execution.json.values import renderer
-from loadplan.execution.strategies import load_of
+from loadplan.execution.statement_cache import StatementCache
 from loadplan.mapping import extra_join_criteria, key_pairs, primary_key, relationship_of
 from loadplan.plans import RelationshipPlan, Strategy
 from loadplan.projections import JsonArrayOf
-from loadplan.rules import applying
-from loadplan.state import Memo
+from loadplan.selection import Arguments
+from loadplan.state import register
 
 __all__ = ["DOCUMENT_LABEL", "document_statement"]
 
@@ -47,13 +48,20 @@ DOCUMENT_LABEL = "lp_document"
 
 @dataclass
 class _Writer:
-    """Builds one request's JSON expressions; ``joins`` collects the outer
-    joins of the statement being built (each subquery has its own)."""
+    """Builds a JSON statement from a request's :class:`Inputs`, asking for
+    them in the order :func:`gather` gathered them; ``joins`` are the outer
+    joins of the statement (or subquery) being built."""
 
-    binding: Binding
     dialect: Dialect
-    joins: list[tuple[Any, Any]] = field(default_factory=list)
-    aliases: dict[tuple[int, str], Any] = field(default_factory=dict)
+    expressions: Iterator[ColumnElement[Any]]
+    criteria: Iterator[list[Any]]
+    arguments: Iterator[Arguments]
+    joins: Joins = field(default_factory=Joins)
+    onclauses: list[tuple[Any, Any]] = field(default_factory=list)
+
+    def below(self) -> _Writer:
+        """A writer for a subquery: the same inputs, joins of its own."""
+        return _Writer(self.dialect, self.expressions, self.criteria, self.arguments)
 
     def object(self, layout: Layout, entity: Any) -> ColumnElement[str]:
         if not layout.parts:
@@ -72,15 +80,12 @@ class _Writer:
         return Concat(*pieces)
 
     def scalar(self, part: Scalar, layout: Layout, source: Any) -> ColumnElement[str]:
-        level = layout.plan
-        for rel in part.hops:
-            level = rel.target
-        namespace = namespace_of(source, level.cls)
         if part.column is not None and part.render is not None:
-            return part.render(getattr(namespace, part.column))
-        assert part.expression is not None
-        with applying(self.binding.rules, self.binding.context):
-            value = part.expression.source(namespace, self.binding.context)
+            level = layout.plan
+            for rel in part.hops:
+                level = rel.target
+            return part.render(getattr(namespace_of(source, level.cls), part.column))
+        value = next(self.expressions)
         if part.kind in (list, dict):
             return self.projection(part, value)
         return renderer(part.kind, value.type, self.dialect)(value)
@@ -103,13 +108,11 @@ class _Writer:
 
     def joined(self, entity: Any, rel: RelationshipPlan) -> Any:
         """The alias ``rel`` is outer-joined under from ``entity`` (once)."""
-        key = (id(entity), rel.key)
-        alias = self.aliases.get(key)
-        if alias is None:
-            alias = self.aliases[key] = _join_alias(rel.target.cls, self.joins)
+        alias, new = self.joins.alias(entity, rel)
+        if new:
             onclause = getattr(entity, rel.key).of_type(alias)
-            criteria = criteria_for(rel.target, alias, self.binding)
-            self.joins.append((alias, onclause.and_(*criteria) if criteria else onclause))
+            criteria = next(self.criteria)
+            self.onclauses.append((alias, onclause.and_(*criteria) if criteria else onclause))
         return alias
 
     def related(self, part: Related, entity: Any) -> ColumnElement[str]:
@@ -131,11 +134,10 @@ class _Writer:
         applied), the text of each, and their order."""
         rel = part.rel
         prop = relationship_of(rel.owner, rel.key)
-        arguments = load_of(rel).arguments(rel, self.binding)
-        if arguments.reverse:
-            raise NotEligible(f"{rel.key}: a page counted from the end")
+        arguments = next(self.arguments)
+        criteria = next(self.criteria)
         entity = entity_for(rel.target)
-        inner = _Writer(self.binding, self.dialect, aliases={})
+        inner = self.below()
         text = inner.object(part.layout, entity)
         pairs = key_pairs(prop)
         conditions: list[Any] = [
@@ -144,7 +146,7 @@ class _Writer:
         ]
         conditions += extra_join_criteria(prop)
         conditions += [filter_condition(entity, f) for f in arguments.filters]
-        conditions += criteria_for(rel.target, entity, self.binding)
+        conditions += criteria
         order = order_terms(entity, arguments.order_by)
         if not order and prop.order_by:
             order = list(prop.order_by)
@@ -154,7 +156,7 @@ class _Writer:
         stmt = select(text).select_from(entity)
         if prop.secondary is not None:
             stmt = stmt.join(prop.secondary, prop.secondaryjoin)
-        for alias, onclause in inner.joins:
+        for alias, onclause in inner.onclauses:
             stmt = stmt.outerjoin(alias, onclause)
         stmt = stmt.where(and_(*conditions)).correlate(parent)
         if arguments.limit is not None:
@@ -168,32 +170,33 @@ def _ordered(term: Any) -> Any:
     return getattr(term, "element", term) if isinstance(term, UnaryExpression) else term
 
 
-_aliases: Memo[type[Any], list[Any]] = Memo("JSON mode join aliases")
-
-
-def _join_alias(cls: type[Any], joins: list[tuple[Any, Any]]) -> Any:
-    """An alias of ``cls`` that ``joins`` does not use yet, kept across
-    requests (a new alias builds each column's expression on first use)."""
-    used = {id(target) for target, _ in joins}
-    pool = _aliases.get(cls, list)
-    for alias in pool:
-        if id(alias) not in used:
-            return alias
-    alias = aliased(cls)
-    pool.append(alias)
-    return alias
+_statements: StatementCache[Select[Any]] = register("JSON mode statements", StatementCache(256))
 
 
 def document_statement(
     layout: Layout, binding: Binding, stmt: Select[Any], entity: Any, dialect: Dialect
 ) -> Select[Any]:
     """``stmt`` (the root statement, restricted and paged) selecting each
-    row's JSON text, then the root's columns."""
-    writer = _Writer(binding, dialect)
+    row's JSON text, then the root's columns: kept for the next request
+    with an equal root statement and equal parts (see :mod:`inputs`)."""
+    inputs = gather(layout, entity, binding)
+    values = (dialect.name, *inputs.arguments)
+    return _statements.get(
+        layout,
+        values,
+        [stmt, *inputs.built()],
+        lambda: _built(layout, inputs, stmt, entity, dialect),
+    )
+
+
+def _built(
+    layout: Layout, inputs: Inputs, stmt: Select[Any], entity: Any, dialect: Dialect
+) -> Select[Any]:
+    writer = _Writer(dialect, *inputs.readers())
     text = writer.object(layout, entity)
     namespace = namespace_of(entity, layout.plan.cls)
     columns = [getattr(namespace, name) for name in layout.plan.columns]
     out = stmt.with_only_columns(text.label(DOCUMENT_LABEL), *columns)
-    for alias, onclause in writer.joins:
+    for alias, onclause in writer.onclauses:
         out = out.outerjoin(alias, onclause)
     return out

@@ -25,6 +25,7 @@ from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from loadplan.execution.json.errors import NotEligible
+from loadplan.state import Memo
 
 __all__ = ["ArrayText", "Concat", "array_of", "fixed", "object_of"]
 
@@ -33,11 +34,14 @@ _SAFE = re.compile(r"[A-Za-z0-9_ @.,:{}\[\]\"-]*")
 nothing a driver's parameter syntax (``%``, ``?``) or SQL quoting could take."""
 
 
+_fixed: Memo[str, ColumnElement[str]] = Memo("JSON mode literals")
+
+
 def fixed(text: str) -> ColumnElement[str]:
-    """``text`` as an SQL string literal."""
+    """``text`` as an SQL string literal (one element per text, kept)."""
     if not _SAFE.fullmatch(text):
         raise NotEligible(f"the key in {text!r} has characters the JSON mode does not write")
-    return literal_column(f"'{text}'", String())
+    return _fixed.get(text, lambda: literal_column(f"'{text}'", String()))
 
 
 class Concat(ColumnElement[str]):
