@@ -52,10 +52,13 @@ class Settings:
     login is valid. ``token_touch_seconds``: how stale a token's
     ``last_used_at`` may get before a request refreshes it (one UPDATE then;
     every other request authenticates with one SELECT). ``loadplan_mode``:
-    how REST and GraphQL answers are built: ``auto`` (from plain rows wherever
-    nothing needs ORM objects; the default), ``rows`` (the same) or ``orm``
-    (always from objects, for debugging); a request can force either with the
-    ``X-Loadplan-Mode`` header. ``workday_hours``: the length of a working
+    how REST and GraphQL answers are built: ``auto`` (the default: a REST
+    response the database can build is built there, the JSON mode; else from
+    plain rows wherever nothing needs ORM objects), ``rows`` (never the JSON
+    mode), ``json`` (the JSON mode for every REST list, for debugging: one it
+    cannot build is an error) or ``orm`` (always from objects, for
+    debugging); a request can ask for any of them with the
+    ``X-Loadplan-Mode`` header (one that cannot run falls back). ``workday_hours``: the length of a working
     day, which turns the schedule's estimates (minutes) into days.
     ``preview_dir``: the folder that holds the files attached to comments
     (created when the first one arrives). ``upload_max_bytes``: the largest

@@ -619,19 +619,27 @@ def test_page_size_and_explain_follow_the_app_settings(grid_engine: Engine, mode
     assert ran_as_asked(mode, explained["mode"])
 
 
-@pytest.mark.parametrize(("setting", "ran"), [("auto", "rows"), ("rows", "rows"), ("orm", "orm")])
+@pytest.mark.parametrize(
+    ("setting", "ran"), [("auto", "json"), ("json", "json"), ("rows", "rows"), ("orm", "orm")]
+)
 def test_the_mode_setting_chooses_without_a_header(
     grid_engine: Engine, setting: Mode, ran: str
 ) -> None:
+    # The grid's response is built by the database (the JSON mode) where the
+    # dialect allows it: on SQLite and PostgreSQL, not MariaDB.
+    json_mode = grid_engine.dialect.name in {"sqlite", "postgresql"}
+    if setting == "json" and not json_mode:
+        pytest.skip("no JSON mode on MariaDB")
     app = create_app(grid_engine, Settings(loadplan_mode=setting))
     client = signed_in(TestClient(app), grid_engine, ADMIN)
     grid = client.get("/api/projects/1/assets?limit=2")
-    assert grid.headers[MODE_HEADER] == ran
+    assert grid.headers[MODE_HEADER] == (ran if json_mode or ran != "json" else "rows")
     forced = client.get("/api/projects/1/assets?limit=2", headers={MODE_HEADER: "orm"})
     assert forced.headers[MODE_HEADER] == "orm"
     assert forced.content == grid.content
+    # GraphQL has no JSON mode: it runs as asked for no mode.
     graphql = client.post("/graphql", json={"query": "{ taskTypes { name } }"})
-    assert graphql.headers[MODE_HEADER] == ran
+    assert graphql.headers[MODE_HEADER] == ("rows" if ran == "json" else ran)
 
 
 def test_an_unknown_mode_setting_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
