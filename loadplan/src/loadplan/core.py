@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from loadplan.documents import Document
 from loadplan.execution.binding import Binding, Strict, argument_values
 from loadplan.execution.entities import entity_for
-from loadplan.execution.json import NotEligible, layout_of, load_documents
+from loadplan.execution.json import Incomplete, NotEligible, layout_of, load_documents
 from loadplan.execution.rows.load import load_rows
 from loadplan.execution.rows.objects import attach_objects
 from loadplan.execution.statements import counted, planned, restricted
@@ -124,6 +124,9 @@ class Plan:
         if ran == "json":
             try:
                 items: list[Any] = self._documents(session, stmt, page)
+            except Incomplete:
+                # The other modes refuse what the item lacks: let them.
+                ran = self.mode("rows")
             except NotEligible:
                 # A computed expression's type is known once it is built.
                 if mode == "json":

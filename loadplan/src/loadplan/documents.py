@@ -14,7 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DOCUMENT_KEY", "Document", "Nested", "Value"]
+__all__ = ["DOCUMENT_KEY", "MISSING", "Document", "Nested", "Value"]
+
+MISSING = "\x01"
+"""What the JSON mode writes for a value a document requires (not
+nullable) that is NULL: a raw control character, which no JSON text holds
+(they are escaped in strings). The other modes refuse such a value (the
+response model's validation fails), so an item holding it is answered by
+the row mode instead, as it would have been."""
 
 DOCUMENT_KEY = "__document__"
 """Where an item of the JSON mode holds its JSON text (beside the root's
@@ -43,13 +50,15 @@ class Nested:
     written under ``key``: the relationship at the end of ``path``, each row
     written as ``document``; ``alias``: the response key it was selected
     under, when that is not its name (a variant with arguments of its own,
-    see :func:`loadplan.related`)."""
+    see :func:`loadplan.related`); a single row that is not ``nullable``
+    must be there."""
 
     key: str
     path: tuple[str, ...]
     document: Document
     many: bool
     alias: str | None = None
+    nullable: bool = True
 
 
 @dataclass(frozen=True)

@@ -78,11 +78,15 @@ def _document(model: type[BaseModel]) -> Document:
                 raise _Unsupported
             fields.append(Value(key, path, dict, items=item))
         elif _is_model(annotation):
-            fields.append(Nested(key, path, _document(annotation), many=False))
+            fields.append(Nested(key, path, _document(annotation), many=False, nullable=nullable))
         elif annotation in _KINDS or (
             isinstance(annotation, type) and issubclass(annotation, enum.Enum)
         ):
-            fields.append(Value(key, path, annotation, nullable))
+            # Read through a to-one that is not there, a field without a
+            # default fails the model's validation: the JSON mode must not
+            # write it as null (see MISSING).
+            through = len(path) > 1 and info.is_required()
+            fields.append(Value(key, path, annotation, nullable and not through))
         else:
             raise _Unsupported
     return Document(tuple(fields))

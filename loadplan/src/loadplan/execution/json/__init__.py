@@ -20,14 +20,14 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from loadplan.documents import DOCUMENT_KEY, Document
+from loadplan.documents import DOCUMENT_KEY, MISSING, Document
 from loadplan.execution.binding import Binding
-from loadplan.execution.json.errors import NotEligible
+from loadplan.execution.json.errors import Incomplete, NotEligible
 from loadplan.execution.json.layout import layout_of
 from loadplan.execution.json.statement import document_statement
 from loadplan.plans import EntityPlan
 
-__all__ = ["NotEligible", "layout_of", "load_documents"]
+__all__ = ["Incomplete", "NotEligible", "layout_of", "load_documents"]
 
 
 def load_documents(
@@ -46,7 +46,10 @@ def load_documents(
     names = root.columns
     items: list[dict[str, Any]] = []
     for row in session.execute(statement):
+        text = row[0]
+        if MISSING in text:
+            raise Incomplete("an item lacks a value its document requires")
         item = dict(zip(names, row[1:], strict=True))
-        item[DOCUMENT_KEY] = row[0]
+        item[DOCUMENT_KEY] = text
         items.append(item)
     return items

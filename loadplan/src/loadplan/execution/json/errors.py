@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from loadplan.errors import PlanError
 
-__all__ = ["NotEligible"]
+__all__ = ["Incomplete", "NotEligible"]
 
 
 class NotEligible(PlanError):
@@ -15,3 +15,9 @@ class NotEligible(PlanError):
     def __init__(self, reason: str) -> None:
         super().__init__("json", "mode", reason)
         self.args = (f"the JSON mode cannot answer this plan: {reason}",)
+
+
+class Incomplete(NotEligible):
+    """An item lacks a value its document requires: the other modes refuse
+    it (the response model's validation fails), so the request is answered
+    by them, as it would have been without the JSON mode."""

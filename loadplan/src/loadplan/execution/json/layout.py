@@ -35,6 +35,7 @@ class Scalar:
     prefix: str
     hops: tuple[RelationshipPlan, ...]
     kind: type
+    required: bool
     items: type | None = None
     column: str | None = None
     render: Render | None = None
@@ -50,6 +51,7 @@ class Related:
     rel: RelationshipPlan
     layout: Layout
     many: bool
+    required: bool
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,8 @@ def _layout(plan: EntityPlan, document: Document, dialect: Dialect) -> Layout:
         if relationship_of(rel.owner, rel.key).mapper.common_parent(mapper_of(rel.owner)):
             raise NotEligible(f"{rel.owner.__name__}.{rel.key} is self-referential")
         layout = _layout(rel.target, field.document, dialect)
-        parts.append(Related(prefix, tuple(hops), rel, layout, field.many))
+        required = not field.many and not field.nullable
+        parts.append(Related(prefix, tuple(hops), rel, layout, field.many, required))
     return Layout(plan, tuple(parts))
 
 
@@ -127,10 +130,11 @@ def _scalar(
     if name in level.columns and field.items is None:
         column_type = mapper_of(level.cls).attrs[name].columns[0].type
         render = renderer(field.kind, column_type, dialect)
-        return Scalar(prefix, hops, field.kind, column=name, render=render)
+        return Scalar(prefix, hops, field.kind, not field.nullable, column=name, render=render)
     for expression in level.expressions:
         if expression.name == name:
-            return Scalar(prefix, hops, field.kind, field.items, expression=expression)
+            required = not field.nullable
+            return Scalar(prefix, hops, field.kind, required, field.items, expression=expression)
     raise NotEligible(
         f"{field.key}: {level.cls.__name__}.{name} is neither a column nor a computed expression"
     )

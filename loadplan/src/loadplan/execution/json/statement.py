@@ -22,10 +22,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, select
+from sqlalchemy import ColumnElement, Select, String, and_, case, func, literal_column, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.elements import UnaryExpression
 
+from loadplan.documents import MISSING
 from loadplan.execution.arguments import filter_condition, order_terms
 from loadplan.execution.binding import Binding
 from loadplan.execution.entities import entity_for, namespace_of
@@ -84,11 +85,27 @@ class _Writer:
             level = layout.plan
             for rel in part.hops:
                 level = rel.target
-            return part.render(getattr(namespace_of(source, level.cls), part.column))
+            value = getattr(namespace_of(source, level.cls), part.column)
+            return self.required(part.required, value, part.render(value))
         value = next(self.expressions)
         if part.kind in (list, dict):
             return self.projection(part, value)
-        return renderer(part.kind, value.type, self.dialect)(value)
+        written = renderer(part.kind, value.type, self.dialect)(value)
+        return self.required(part.required, value, written)
+
+    def required(
+        self, required: bool, value: ColumnElement[Any], written: ColumnElement[str]
+    ) -> ColumnElement[str]:
+        """``written``, or where ``value`` is required and NULL, ``MISSING``."""
+        if not required:
+            return written
+        return case((value.is_(None), self.missing()), else_=written)
+
+    def missing(self) -> ColumnElement[str]:
+        mark: ColumnElement[str] = (func.char if self.dialect.name == "sqlite" else func.chr)(
+            ord(MISSING), type_=String()
+        )
+        return mark
 
     def projection(self, part: Scalar, value: ColumnElement[Any]) -> ColumnElement[str]:
         """A declared projection's list or map, written from its rows."""
@@ -120,14 +137,13 @@ class _Writer:
         if rel.strategy is Strategy.JOINED:
             alias = self.joined(entity, rel)
             key = getattr(alias, primary_key(rel.target.cls)[0])
-            return case(
-                (key.is_(None), literal_column("'null'")), else_=self.object(part.layout, alias)
-            )
+            absent = self.missing() if part.required else literal_column("'null'")
+            return case((key.is_(None), absent), else_=self.object(part.layout, alias))
         rows, text, order = self.rows(part, entity)
         if part.many:
             return array_of(rows, text, order)
         first = rows.with_only_columns(text).order_by(*order).limit(1).scalar_subquery()
-        return func.coalesce(first, literal_column("'null'"))
+        return func.coalesce(first, self.missing() if part.required else literal_column("'null'"))
 
     def rows(self, part: Related, parent: Any) -> tuple[Select[Any], ColumnElement[str], list[Any]]:
         """The rows of ``part`` below the row of ``parent`` (their page
