@@ -120,7 +120,7 @@ class Plan:
         """Run ``stmt`` with this plan in the mode :meth:`mode` chooses,
         ``page`` applied (see :class:`~loadplan.loaded.Paging`), and its
         total counted if ``total``."""
-        ran = self.mode(mode, session.get_bind().dialect)
+        ran = self.mode(mode, session.get_bind(self.root.cls).dialect)
         if ran == "json":
             try:
                 items: list[Any] = self._documents(session, stmt, page)

@@ -392,14 +392,18 @@ class PlannedRequest:
         """The mode to fetch in: the JSON mode a request asked for only
         where the plan is eligible on the session's database."""
         asked_json = self.mode == "json" and self.asked
-        if asked_json and not self.plan.supports_json(session.get_bind().dialect):
+        if asked_json and not self.plan.supports_json(self._dialect(session)):
             return "auto"
         return self.mode
+
+    def _dialect(self, session: Session | AsyncSession) -> Any:
+        """The dialect of the database the endpoint's model lives in."""
+        return session.get_bind(self.endpoint.model).dialect
 
     def _explained(self, log: Any, session: Session | AsyncSession) -> Response:
         body = {
             "plan": self.plan.explain(),
-            "mode": self.plan.mode(self._mode_for(session), session.get_bind().dialect),
+            "mode": self.plan.mode(self._mode_for(session), self._dialect(session)),
             "statement_count": log.count,
             "statements": [s.sql for s in log],
         }

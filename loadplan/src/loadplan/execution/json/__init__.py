@@ -40,7 +40,7 @@ def load_documents(
 ) -> list[dict[str, Any]]:
     """``stmt`` (restricted and paged by the plan) answered as one dict per
     root row: its columns, and its JSON text under ``DOCUMENT_KEY``."""
-    dialect = session.get_bind().dialect
+    dialect = session.get_bind(root.cls).dialect
     layout = layout_of(root, document, dialect)
     statement = document_statement(layout, binding, stmt, entity, dialect)
     names = root.columns
