@@ -26,8 +26,8 @@ from sqlalchemy import ColumnElement, Select, String, and_, case, func, literal_
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.elements import UnaryExpression
 
+from loadplan.arguments import filter_condition, order_terms
 from loadplan.documents import MISSING
-from loadplan.execution.arguments import filter_condition, order_terms
 from loadplan.execution.binding import Binding
 from loadplan.execution.entities import entity_for, namespace_of
 from loadplan.execution.json.errors import NotEligible
