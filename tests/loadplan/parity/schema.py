@@ -3,7 +3,7 @@ documented API only, as a user coming from strawberry-django would."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import strawberry
 from sqlalchemy import select
@@ -12,6 +12,17 @@ from strawberry import auto
 import loadplan
 import loadplan.strawberry as lp
 from tests.loadplan.parity import models as m
+
+T = TypeVar("T")
+
+
+@strawberry.type
+class LegacyConnection(Generic[T]):
+    """An existing API's connection: graphql-relay's cursors, a nullable total."""
+
+    edges: list[lp.Edge[T]]
+    page_info: lp.PageInfo
+    total_count: int | None
 
 
 @strawberry.interface
@@ -72,6 +83,16 @@ class MilestoneType(Named):
     issue_connection: lp.Connection[IssueType] = lp.connection(field_name="issues")
     issue_page: lp.OffsetPage[IssueType] = lp.offset_page(field_name="issues")
     urgent_issues: list[IssueType]
+    plain_issues: list[IssueType] = lp.field(field_name="issues", arguments=False)
+    renamed_issues: list[IssueType] = lp.field(
+        field_name="issues", arguments={"filter": "where", "order": "orderBy", "offset": None}
+    )
+    legacy_issues: LegacyConnection[IssueType] = lp.connection(
+        field_name="issues", cursor_prefix="arrayconnection:"
+    )
+    renamed_connection: lp.Connection[IssueType] = lp.connection(
+        field_name="issues", arguments={"first": "take", "after": "from", "last": None}
+    )
     urgent: list[IssueType] = lp.field(
         field_name="issues", filters=[loadplan.Filter("priority", loadplan.Operator.GE, 3)]
     )
@@ -134,6 +155,10 @@ class Query:
     links: list[LinkType] = lp.field()
     issue_page: lp.OffsetPage[IssueType] = lp.offset_page()
     issue_connection: lp.Connection[IssueType] = lp.connection()
+    legacy_issues: LegacyConnection[IssueType] = lp.connection(cursor_prefix="arrayconnection:")
+    issue_list: lp.OffsetPage[IssueType] = lp.offset_page(
+        arguments={"filter": "where", "limit": "size", "offset": "skip", "order": None}
+    )
 
     @strawberry.field
     def milestone(self, id: strawberry.ID) -> MilestoneType | None:

@@ -10,7 +10,7 @@ import json
 import pytest
 from sqlalchemy import Engine
 
-from tests.loadplan.parity.test_defects import ORM, ROWS, run
+from tests.loadplan.parity.test_defects import OFF, ORM, ROWS, run
 
 # (id, query, statements in the ORM mode, in the row mode)
 CASES: list[tuple[str, str, int, int]] = [
@@ -110,3 +110,27 @@ def test_offset_pages_with_a_total_in_the_row_mode(small: Engine, large: Engine)
         data, log = run(large, query, schema)
         assert data["issuePage"]["totalCount"] == 54
         log.assert_count(5)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a relationship selected as a field and again below a resolver's hint on it, "
+    "under one response key with different arguments, is loaded once: the second "
+    "selection reads the first one's list",
+)
+def test_a_relationship_as_a_field_and_through_a_hint(small: Engine) -> None:
+    query = (
+        "{ issues(limit: 1) { milestone { issuePage(limit: 0) { totalCount results { id } } } "
+        "milestoneOf { issuePage(limit: 1) { totalCount results { id } } } } }"
+    )
+    expected = {
+        "issues": [
+            {
+                "milestone": {"issuePage": {"totalCount": 3, "results": []}},
+                "milestoneOf": {"issuePage": {"totalCount": 3, "results": [{"id": "1"}]}},
+            }
+        ]
+    }
+    assert run(small, query, OFF)[0] == expected
+    assert run(small, query)[0] == expected
+    assert run(small, query, ROWS)[0] == expected

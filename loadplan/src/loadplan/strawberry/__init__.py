@@ -11,7 +11,7 @@ from loadplan.strawberry.definitions import FieldSpec, default_session_getter
 from loadplan.strawberry.extension import OptimizerExtension
 from loadplan.strawberry.fields import connection, field, offset_page
 from loadplan.strawberry.filters import Ordering
-from loadplan.strawberry.pagination import Connection, Edge, OffsetPage, PageInfo
+from loadplan.strawberry.pagination import Connection, Edge, OffsetPage, OffsetPageInfo, PageInfo
 from loadplan.strawberry.rows import RowExecutionContext, RowsResult
 from loadplan.strawberry.types import interface
 from loadplan.strawberry.types import object_type as type
@@ -21,6 +21,7 @@ __all__ = [
     "Edge",
     "FieldSpec",
     "OffsetPage",
+    "OffsetPageInfo",
     "OptimizerExtension",
     "Ordering",
     "PageInfo",

@@ -13,7 +13,7 @@ session without importing the extension that sets it.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
@@ -44,6 +44,10 @@ DEFINITION = "strawberry-definition"
 """The key under which Strawberry keeps its own definition of a GraphQL
 type or field in graphql-core's ``extensions``."""
 
+CURSOR_PREFIX = "loadplan:"
+"""What a connection's cursors say before the offset they point at (base64
+encoded); graphql-relay's array connections use ``arrayconnection:``."""
+
 Kind = Literal["auto", "list", "connection", "page", "single", "custom", "root"]
 
 SPEC_ATTRIBUTE = "_loadplan_spec"
@@ -68,6 +72,11 @@ class FieldSpec:
     model: type[Any] | None = None
     filters: tuple[Filter | FilterGroup, ...] = ()
     """Conditions the list always applies, before the client's filter."""
+    cursor_prefix: str = CURSOR_PREFIX
+    """The cursor format of a connection (see :data:`CURSOR_PREFIX`)."""
+    argument_names: tuple[tuple[str, str | None], ...] = ()
+    """The generated list arguments renamed (``("filter", "where")``) or
+    left out (``("offset", None)``), by their Python names."""
     needs_object: bool = False
     """The field's resolver needs the real ORM object (a session, identity,
     ``inspect()``), not a view of its row: in the row mode its subtree runs
@@ -87,6 +96,39 @@ def spec_of(field: Any) -> FieldSpec | None:
 
 def set_spec(field: Any, spec: FieldSpec) -> None:
     setattr(field, SPEC_ATTRIBUTE, spec)
+
+
+ALL_ARGUMENTS = ("filter", "order", "limit", "offset", "first", "after", "last", "before")
+"""The Python names of the arguments a list field may be given."""
+
+
+def argument_names(option: bool | Mapping[str, str | None]) -> tuple[tuple[str, str | None], ...]:
+    """A field's ``arguments=`` option as :attr:`FieldSpec.argument_names`:
+    ``True`` keeps every generated argument, ``False`` leaves them all out,
+    a mapping renames (a name) or leaves out (``None``) the ones it lists."""
+    if option is True:
+        return ()
+    if option is False:
+        return tuple((name, None) for name in ALL_ARGUMENTS)
+    unknown = set(option) - set(ALL_ARGUMENTS)
+    if unknown:
+        raise LoadplanError(
+            f"arguments= names {', '.join(sorted(unknown))}: a list field's arguments "
+            f"are {', '.join(ALL_ARGUMENTS)}"
+        )
+    return tuple(option.items())
+
+
+def python_values(graphql_field: Any, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Argument values read by graphql-core (keyed by GraphQL names) keyed
+    by the arguments' Python names, as resolvers receive them: a list field
+    may rename its generated arguments."""
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        argument = graphql_field.args.get(name)
+        definition = argument.extensions.get(DEFINITION) if argument is not None else None
+        out[getattr(definition, "python_name", name)] = value
+    return out
 
 
 def unwrap(graphql_type: Any) -> Any:

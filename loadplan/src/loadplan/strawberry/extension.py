@@ -37,7 +37,7 @@ from loadplan.strawberry.definitions import (
     unwrap,
 )
 from loadplan.strawberry.fields import is_root_resolver, shape_result
-from loadplan.strawberry.pagination import encode_cursor, make_window_dict
+from loadplan.strawberry.pagination import make_page_dict, make_window_dict
 from loadplan.strawberry.rows import RowExecutionContext, RowsResult
 from loadplan.strawberry.selection import RootRequest, SelectionBuilder
 
@@ -299,9 +299,10 @@ def _report_mode(info: GraphQLResolveInfo[Any], header: str, mode: str) -> None:
 def _rows_value(request: RootRequest, rows: list[Any], total: int) -> Any:
     if request.kind == "connection":
         assert request.window is not None
-        return make_window_dict(rows, total, request.window, encode_cursor)
+        return make_window_dict(rows, total, request.window)
     if request.kind == "page":
-        return {"results": rows, "total_count": total}
+        page = request.selection.arguments
+        return make_page_dict(rows, total, page.limit, page.offset or 0)
     if request.is_list:
         return rows
     return rows[0] if rows else None
@@ -345,7 +346,9 @@ def _is_mapped(result: Any) -> bool:
 
 def _shape(request: RootRequest, items: list[Any], total: int) -> Any:
     if request.kind in {"connection", "page"}:
-        return shape_result(request.kind, items, total, request.window)
+        return shape_result(
+            request.kind, items, total, request.window, arguments=request.selection.arguments
+        )
     if request.is_list:
         return items
     return items[0] if items else None

@@ -27,13 +27,21 @@ from loadplan.errors import LoadplanError
 from loadplan.hints import HintPath, hint
 from loadplan.selection import Arguments, Filter, FilterGroup, Order
 from loadplan.storage import related, total_count, windowed
-from loadplan.strawberry.definitions import FieldSpec, Kind, set_spec, spec_of, unwrap
+from loadplan.strawberry.definitions import (
+    CURSOR_PREFIX,
+    FieldSpec,
+    Kind,
+    argument_names,
+    set_spec,
+    spec_of,
+    unwrap,
+)
 from loadplan.strawberry.filters import filters_from, order_from
 from loadplan.strawberry.pagination import (
-    OffsetPage,
     Window,
     connection_window,
     make_connection,
+    make_page,
 )
 from loadplan.strawberry.registry import FieldInputRef, column_paths, model_of_type
 
@@ -53,6 +61,7 @@ def field(
     single: bool = False,
     order_by: Iterable[str] = (),
     filters: Iterable[Filter | FilterGroup] = (),
+    arguments: bool | Mapping[str, str | None] = True,
     graphql_type: Any | None = None,
     default: Any = dataclasses.MISSING,
     **strawberry_options: Any,
@@ -70,6 +79,9 @@ def field(
     returns being views of the rows its hints loaded; ``needs_object=True``
     says it needs the real ORM object instead (it queries the session,
     reads identity), which costs one statement more in that mode.
+    ``arguments`` (lists): ``False`` gives the list none of its generated
+    arguments, a mapping renames some (``{"filter": "where"}``) or leaves
+    them out (``{"offset": None}``).
     """
     hints = hint(
         only=only,
@@ -86,6 +98,7 @@ def field(
         needs_object=needs_object,
         order_by=tuple(Order.parse(o) for o in order_by),
         filters=tuple(filters),
+        argument_names=argument_names(arguments),
     )
     made = strawberry.field(
         name=name,
@@ -165,18 +178,28 @@ def _has_input(argument: StrawberryArgument) -> bool:
 
 
 def set_list_arguments(
-    made: StrawberryField, filter_type: Any, order_type: Any, kind: Kind
+    made: StrawberryField,
+    filter_type: Any,
+    order_type: Any,
+    kind: Kind,
+    names: tuple[tuple[str, str | None], ...] = (),
 ) -> None:
-    """Give ``made`` the arguments of a list of the given kind."""
+    """Give ``made`` the arguments of a list of the given kind, renamed or
+    left out as ``names`` say."""
     if type(made) is StrawberryField:
         made.__class__ = LoadplanField
-    made.arguments = list_arguments(filter_type, order_type, kind)
+    made.arguments = list_arguments(filter_type, order_type, kind, dict(names))
 
 
 def _with_root_resolver(made: StrawberryField, kind: Kind) -> StrawberryField:
+    spec = spec_of(made)
     made = made(_root_resolver)
     set_list_arguments(
-        made, FieldInputRef.of(made, "Filter"), FieldInputRef.of(made, "Order"), kind
+        made,
+        FieldInputRef.of(made, "Filter"),
+        FieldInputRef.of(made, "Order"),
+        kind,
+        spec.argument_names if spec is not None else (),
     )
     return made
 
@@ -192,11 +215,24 @@ def connection(
     name: str | None = None,
     description: str | None = None,
     field_name: str | None = None,
+    arguments: bool | Mapping[str, str | None] = True,
+    cursor_prefix: str = CURSOR_PREFIX,
     **strawberry_options: Any,
 ) -> Any:
-    """A Relay connection over a relationship (or, on the root type, over a model)."""
+    """A Relay connection over a relationship (or, on the root type, over a model).
+
+    Its cursors are base64 of ``cursor_prefix`` and an offset
+    (``"arrayconnection:"`` gives graphql-relay's cursors); its type may be
+    ``lp.Connection[T]`` or any type of the same fields (a ``totalCount``
+    that is nullable, to keep an existing API)."""
     made = strawberry.field(name=name, description=description, **strawberry_options)
-    set_spec(made, FieldSpec(kind="connection", attribute=field_name))
+    spec = FieldSpec(
+        kind="connection",
+        attribute=field_name,
+        argument_names=argument_names(arguments),
+        cursor_prefix=cursor_prefix,
+    )
+    set_spec(made, spec)
     return _with_root_resolver(made, "connection")
 
 
@@ -205,24 +241,30 @@ def offset_page(
     name: str | None = None,
     description: str | None = None,
     field_name: str | None = None,
+    arguments: bool | Mapping[str, str | None] = True,
     **strawberry_options: Any,
 ) -> Any:
     """A ``limit``/``offset`` page with ``totalCount`` over a relationship or a model."""
     made = strawberry.field(name=name, description=description, **strawberry_options)
-    set_spec(made, FieldSpec(kind="page", attribute=field_name))
+    spec = FieldSpec(kind="page", attribute=field_name, argument_names=argument_names(arguments))
+    set_spec(made, spec)
     return _with_root_resolver(made, "page")
 
 
 # -- arguments ---------------------------------------------------------------
 
 
-def list_arguments(filter_type: Any, order_type: Any, kind: Kind) -> list[StrawberryArgument]:
-    """GraphQL arguments of a list field of the given kind."""
+def list_arguments(
+    filter_type: Any, order_type: Any, kind: Kind, names: Mapping[str, str | None] | None = None
+) -> list[StrawberryArgument]:
+    """GraphQL arguments of a list field of the given kind; ``names`` renames
+    an argument (its GraphQL name) or, mapping it to ``None``, leaves it out."""
+    names = names or {}
 
     def argument(python_name: str, annotation: Any, input_type: Any = None) -> Any:
         made = StrawberryArgument(
             python_name=python_name,
-            graphql_name=None,
+            graphql_name=names.get(python_name),
             type_annotation=StrawberryAnnotation(annotation),
             default=None,
         )
@@ -233,17 +275,18 @@ def list_arguments(filter_type: Any, order_type: Any, kind: Kind) -> list[Strawb
         argument("filter", filter_type | None, filter_type),
         argument("order", list[order_type] | None, order_type),
     ]
+    made: list[StrawberryArgument] = []
     if kind == "connection":
-        return [
+        made = [
             *common,
             argument("first", int | None),
             argument("after", str | None),
             argument("last", int | None),
             argument("before", str | None),
         ]
-    if kind in {"list", "page", "root"}:
-        return [*common, argument("limit", int | None), argument("offset", int | None)]
-    return []
+    elif kind in {"list", "page", "root"}:
+        made = [*common, argument("limit", int | None), argument("offset", int | None)]
+    return [a for a in made if a.python_name not in names or names[a.python_name] is not None]
 
 
 def arguments_from(
@@ -253,6 +296,7 @@ def arguments_from(
     fixed_order: tuple[Order, ...],
     max_page_size: int | None,
     fixed_filters: tuple[Filter | FilterGroup, ...] = (),
+    cursor_prefix: str = CURSOR_PREFIX,
 ) -> tuple[Arguments, Window | None]:
     """loadplan arguments of a list field, from its GraphQL argument values."""
     paths = column_paths(model)
@@ -268,6 +312,7 @@ def arguments_from(
             values.get("last"),
             values.get("before"),
             max_page_size,
+            cursor_prefix,
         )
         arguments = Arguments(
             filters, order, window.limit, window.offset or None, reverse=window.from_end
@@ -358,14 +403,20 @@ def single_row(rows: list[Any], source: str, exact: bool) -> Any:
 
 
 def shape_result(
-    kind: Kind, rows: list[Any], total: int, window: Window | None, spec: FieldSpec | None = None
+    kind: Kind,
+    rows: list[Any],
+    total: int,
+    window: Window | None,
+    spec: FieldSpec | None = None,
+    arguments: Arguments | None = None,
 ) -> Any:
     if kind == "connection":
         assert window is not None
         nodes = list(reversed(rows)) if window.from_end else rows
         return make_connection(nodes, total, window)
     if kind == "page":
-        return OffsetPage(results=rows, total_count=total)
+        page = arguments or Arguments()
+        return make_page(rows, total, page.limit, page.offset or 0)
     if kind == "single":
         assert spec is not None
         return single_row(rows, spec.describe(), exact=not spec.order_by)

@@ -7,28 +7,27 @@ and ordering, which is what a per-parent window can serve in one statement.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import strawberry
 from graphql import GraphQLError
 
+from loadplan.strawberry.definitions import CURSOR_PREFIX
+
 T = TypeVar("T")
 
-_PREFIX = "loadplan:"
+
+def encode_cursor(offset: int, prefix: str = CURSOR_PREFIX) -> str:
+    return base64.b64encode(f"{prefix}{offset}".encode()).decode()
 
 
-def encode_cursor(offset: int) -> str:
-    return base64.b64encode(f"{_PREFIX}{offset}".encode()).decode()
-
-
-def decode_cursor(cursor: str) -> int:
+def decode_cursor(cursor: str, prefix: str = CURSOR_PREFIX) -> int:
     try:
         text = base64.b64decode(cursor.encode(), validate=True).decode()
-        if not text.startswith(_PREFIX):
+        if not text.startswith(prefix):
             raise ValueError(cursor)
-        return int(text[len(_PREFIX) :])
+        return int(text[len(prefix) :])
     except ValueError as exc:
         raise GraphQLError(f"invalid cursor: {cursor!r}") from exc
 
@@ -60,12 +59,58 @@ class Connection(Generic[T]):
     total_count: int
 
 
+@strawberry.type(description="Where a page of a list by limit and offset sits in the whole list.")
+class OffsetPageInfo:
+    """The page's own ``limit`` (none: the rest of the list) and ``offset``,
+    and whether rows come after or before it."""
+
+    limit: int | None
+    offset: int
+    has_next_page: bool
+    has_previous_page: bool
+
+
 @strawberry.type(description="A page of a list by limit and offset.")
 class OffsetPage(Generic[T]):
-    """A page by limit and offset with the list's total: the type of ``offset_page()`` fields."""
+    """A page by limit and offset with the list's total: the type of
+    ``offset_page()`` fields. ``page_info`` is ``None`` only on a page a
+    resolver builds without it."""
 
     results: list[T]
     total_count: int
+    page_info: OffsetPageInfo | None = None
+
+
+def offset_page_info(limit: int | None, offset: int, count: int, total: int) -> OffsetPageInfo:
+    """The metadata of a page of ``count`` rows out of ``total``."""
+    return OffsetPageInfo(
+        limit=limit,
+        offset=offset,
+        has_next_page=offset + count < total,
+        has_previous_page=offset > 0,
+    )
+
+
+def make_page(rows: list[Any], total: int, limit: int | None, offset: int) -> OffsetPage[Any]:
+    return OffsetPage(
+        results=rows,
+        total_count=total,
+        page_info=offset_page_info(limit, offset, len(rows), total),
+    )
+
+
+def make_page_dict(rows: list[Any], total: int, limit: int | None, offset: int) -> dict[str, Any]:
+    """:func:`make_page` for row dicts, keyed by the Python names of the page types' fields."""
+    return {
+        "results": rows,
+        "total_count": total,
+        "page_info": {
+            "limit": limit,
+            "offset": offset,
+            "has_next_page": offset + len(rows) < total,
+            "has_previous_page": offset > 0,
+        },
+    }
 
 
 @dataclass(frozen=True)
@@ -77,35 +122,44 @@ class Window:
     offset: int
     limit: int | None
     from_end: bool = False
+    prefix: str = CURSOR_PREFIX
 
 
 def connection_window(
-    first: int | None, after: str | None, last: int | None, before: str | None, max_size: int | None
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    max_size: int | None,
+    prefix: str = CURSOR_PREFIX,
 ) -> Window:
     for name, value in (("first", first), ("last", last)):
         if value is not None and value < 0:
             raise GraphQLError(f"{name} must not be negative")
         if value is not None and max_size is not None and value > max_size:
             raise GraphQLError(f"{name} must not exceed {max_size}")
-    start = decode_cursor(after) + 1 if after else 0
-    end = decode_cursor(before) if before else None
+    start = decode_cursor(after, prefix) + 1 if after else 0
+    end = decode_cursor(before, prefix) if before else None
     if first is not None:
         limit = first if end is None else max(0, min(first, end - start))
-        return Window(start, limit)
+        return Window(start, limit, prefix=prefix)
     if last is not None:
         if end is None:
-            return Window(0, last, from_end=True)
+            return Window(0, last, from_end=True, prefix=prefix)
         begin = max(start, end - last)
-        return Window(begin, end - begin)
+        return Window(begin, end - begin, prefix=prefix)
     default = None if end is None else max(0, end - start)
     if default is None and max_size is not None:
         default = max_size
-    return Window(start, default)
+    return Window(start, default, prefix=prefix)
 
 
 def make_connection(nodes: list[Any], total: int, window: Window) -> Connection[Any]:
     offset = max(0, total - len(nodes)) if window.from_end else window.offset
-    edges = [Edge(cursor=encode_cursor(offset + i), node=node) for i, node in enumerate(nodes)]
+    edges = [
+        Edge(cursor=encode_cursor(offset + i, window.prefix), node=node)
+        for i, node in enumerate(nodes)
+    ]
     return Connection(
         edges=edges,
         page_info=PageInfo(
@@ -118,14 +172,15 @@ def make_connection(nodes: list[Any], total: int, window: Window) -> Connection[
     )
 
 
-def make_window_dict(
-    rows: list[Any], total: int, window: Window, encode: Callable[[int], str]
-) -> dict[str, Any]:
+def make_window_dict(rows: list[Any], total: int, window: Window) -> dict[str, Any]:
     """:func:`make_connection` for row dicts: the same values, as a dict keyed
     by the Python names of the connection types' fields."""
     nodes = list(reversed(rows)) if window.from_end else rows
     offset = max(0, total - len(nodes)) if window.from_end else window.offset
-    edges = [{"cursor": encode(offset + i), "node": node} for i, node in enumerate(nodes)]
+    edges = [
+        {"cursor": encode_cursor(offset + i, window.prefix), "node": node}
+        for i, node in enumerate(nodes)
+    ]
     return {
         "edges": edges,
         "page_info": {

@@ -41,9 +41,9 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from loadplan.storage import MODEL_KEY, OBJECT_KEY, related, total_count
 from loadplan.strawberry import registry
-from loadplan.strawberry.definitions import DEFINITION, FieldSpec, spec_of, unwrap
+from loadplan.strawberry.definitions import DEFINITION, FieldSpec, python_values, spec_of, unwrap
 from loadplan.strawberry.fields import arguments_from, single_row
-from loadplan.strawberry.pagination import encode_cursor, make_window_dict
+from loadplan.strawberry.pagination import make_page_dict, make_window_dict
 from loadplan.strawberry.selection import needs_objects, reaches_model
 from loadplan.views import RowView, view_of
 
@@ -345,7 +345,12 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if spec.kind == "list" and not hops:
             return lambda row: _rows_at(row, key, last)
         return lambda row: _value(
-            spec, hops, last, row, key, lambda: self._arguments(field_def, node)
+            spec,
+            hops,
+            last,
+            row,
+            key,
+            lambda: python_values(field_def, self._arguments(field_def, node)),
         )
 
     def _on_object(
@@ -454,10 +459,13 @@ def _value(
         counted = total_count(row, key)
         total = len(rows) if counted is None else counted
         if spec.kind == "page":
-            return {"results": rows, "total_count": total}
+            values = arguments()
+            return make_page_dict(rows, total, values.get("limit"), values.get("offset") or 0)
         assert spec.model is not None
         target = inspect(spec.model).relationships[last].mapper.class_
-        _, window = arguments_from("connection", arguments(), target, (), None)
+        _, window = arguments_from(
+            "connection", arguments(), target, (), None, cursor_prefix=spec.cursor_prefix
+        )
         assert window is not None
-        return make_window_dict(rows, total, window, encode_cursor)
+        return make_window_dict(rows, total, window)
     return row.get(last)

@@ -37,11 +37,13 @@ from loadplan.properties import property_hints
 from loadplan.selection import Arguments, Selection
 from loadplan.state import Memo
 from loadplan.strawberry.definitions import (
+    CURSOR_PREFIX,
     DEFINITION,
     FieldSpec,
     Kind,
     get_queryset_of,
     origin_of,
+    python_values,
     spec_of,
     unwrap,
 )
@@ -182,6 +184,7 @@ class SelectionBuilder:
                 model,
                 (),
                 self.max_page_size,
+                cursor_prefix=spec.cursor_prefix if spec is not None else CURSOR_PREFIX,
             )
         children = self.children(node_type, child_sets, model, None)
         # Counting from the end needs the total to place the cursors.
@@ -340,7 +343,13 @@ class SelectionBuilder:
             )
             values = self._argument_values(parent_type, node)
             arguments, _ = arguments_from(
-                spec.kind, values, target, spec.order_by, self.max_page_size, spec.filters
+                spec.kind,
+                values,
+                target,
+                spec.order_by,
+                self.max_page_size,
+                spec.filters,
+                spec.cursor_prefix,
             )
             if _custom_type_resolution(node_type):
                 self.row_ready = False
@@ -510,7 +519,9 @@ class SelectionBuilder:
 
     def _argument_values(self, parent_type: Any, node: FieldNode) -> dict[str, Any]:
         graphql_field = parent_type.fields[node.name.value]
-        return get_argument_values(graphql_field, node, self._variables())
+        return python_values(
+            graphql_field, get_argument_values(graphql_field, node, self._variables())
+        )
 
     def _variables(self) -> VariableValues:
         """Strawberry hands over plain dicts where graphql-core 3.3 expects

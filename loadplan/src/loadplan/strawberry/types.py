@@ -211,12 +211,14 @@ def _list_resolver(
     def resolve(root: Any, info: strawberry.Info, **kwargs: Any) -> Any:
         if spec.disable_optimization:
             return _unplanned(root, attribute, target, bool(kwargs.get("order")))
-        arguments, window = arguments_from(kind, kwargs, target, spec.order_by, None, spec.filters)
+        arguments, window = arguments_from(
+            kind, kwargs, target, spec.order_by, None, spec.filters, spec.cursor_prefix
+        )
         key = info.path.key if isinstance(info.path.key, str) else attribute
         hook = getattr(registry.type_for(target), "get_queryset", None)
         restrict = (lambda stmt: hook(stmt, info)) if hook is not None else None
         rows, total = read_list(root, attribute, key, arguments, _session_getter(info), restrict)
-        return shape_result(kind, rows, total, window, spec)
+        return shape_result(kind, rows, total, window, spec, arguments)
 
     return resolve
 
@@ -329,7 +331,11 @@ def _bind_fields(cls: type[Any], model: type[Any]) -> dict[str, tuple[str, str]]
         if resolver is not None and kind in {"list", "connection", "page", "single"}:
             assert target is not None
             set_list_arguments(
-                made, ModelInputRef.of(target, "Filter"), ModelInputRef.of(target, "Order"), kind
+                made,
+                ModelInputRef.of(target, "Filter"),
+                ModelInputRef.of(target, "Order"),
+                kind,
+                spec.argument_names,
             )
         set_spec(made, dataclasses.replace(spec, kind=kind, attribute=path, model=model))
         setattr(cls, python_name, made)
