@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -233,6 +235,28 @@ def test_invalid_arguments_are_400(
     assert response.status_code == 400
     detail = response.json()["detail"]
     assert (detail["field"], detail["message"]) == (field, message)
+
+
+def test_the_openapi_document_names_what_a_list_may_be_ordered_by(client: TestClient) -> None:
+    """``order`` is declared per endpoint: its pattern accepts exactly the
+    terms the endpoint orders by (or none: the default order), which the
+    description names too."""
+    [order] = [
+        parameter
+        for parameter in client.get("/openapi.json").json()["paths"]["/tasks"]["get"]["parameters"]
+        if parameter["name"] == "order"
+    ]
+    names = ["due_date", "id", "name", "priority"]
+    assert order["description"] == (
+        f"Comma-separated fields, '-' for descending, of: {', '.join(names)} (e.g. -due_date)."
+    )
+    pattern = re.compile(order["schema"]["pattern"])
+    for accepted in ["", "name", "-priority,id", " +due_date , -name"]:
+        assert pattern.match(accepted), accepted
+        assert client.get(f"/tasks?order={quote(accepted)}").status_code == 200
+    for refused in ["bogus", "name,", "status.short_name", "namex"]:
+        assert not pattern.match(refused), refused
+    assert client.get("/tasks?order=namex").status_code == 400
 
 
 def test_limit_above_the_maximum_is_422(client: TestClient) -> None:

@@ -16,9 +16,10 @@ import contextlib
 import datetime as dt
 import decimal
 import inspect as inspect_module
+import re
 import typing
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -77,9 +78,13 @@ MAX_OFFSET = 2**63 - 1
 database error)."""
 
 
-def _signature(settings: Callable[..., EndpointSettings] | None) -> inspect_module.Signature:
+def _signature(
+    settings: Callable[..., EndpointSettings] | None, orderable: Iterable[str]
+) -> inspect_module.Signature:
     """The signature FastAPI reads of an endpoint's ``__call__``: its query
-    parameters, and the ``settings`` dependency when there is one."""
+    parameters (``order`` documenting the names this list may be ordered by,
+    as a pattern and in words), and the ``settings`` dependency when there
+    is one."""
     full = inspect_module.signature(PlannedEndpoint.__call__, eval_str=True)
     parameters = [p for name, p in full.parameters.items() if name != "self"]
     if settings is None:
@@ -88,7 +93,30 @@ def _signature(settings: Callable[..., EndpointSettings] | None) -> inspect_modu
         parameters = [
             p.replace(default=Depends(settings)) if p.name == "settings" else p for p in parameters
         ]
+    names = sorted(orderable)
+    order = _order_query(names)
+    parameters = [p.replace(default=order) if p.name == "order" else p for p in parameters]
     return full.replace(parameters=parameters)
+
+
+def _order_query(names: list[str]) -> Any:
+    """``order``'s declaration for a list ordered by ``names``. The pattern
+    documents what :meth:`PlannedEndpoint._root_order` accepts; the endpoint
+    itself refuses the rest (a 400 naming the valid fields), so that the
+    refusal says which names are valid."""
+    if not names:
+        return Query(
+            None, description="This list cannot be ordered.", json_schema_extra={"maxLength": 0}
+        )
+    term = rf"\s*[-+]?({'|'.join(re.escape(name) for name in names)})\s*"
+    return Query(
+        None,
+        description=(
+            "Comma-separated fields, '-' for descending, of: "
+            f"{', '.join(names)} (e.g. -{names[0]})."
+        ),
+        json_schema_extra={"pattern": f"^({term}(,{term})*)?$"},
+    )
 
 
 def _bad_request(error: FieldsetError) -> HTTPException:
@@ -157,7 +185,6 @@ class PlannedEndpoint:
         self.mode_header = mode_header
         self.default_order = default_order
         self.check = check
-        self.__signature__ = _signature(settings)
         self.rules = dict(rules or {})
         self.mode = mode
         self.bare = typing.get_origin(schema) is list
@@ -175,6 +202,7 @@ class PlannedEndpoint:
                 f"{item.__name__} cannot be loaded from {model.__name__}: {error}"
             ) from error
         self._orderable = order_columns(self.tree)
+        self.__signature__ = _signature(settings, self._orderable)
         pk = inspect(model).primary_key
         self._key = [inspect(model).get_property_by_column(c).key for c in pk]
 
