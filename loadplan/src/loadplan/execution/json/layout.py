@@ -62,7 +62,10 @@ class Layout:
     parts: tuple[Scalar | Related, ...]
 
 
-_layouts: Memo[tuple[EntityPlan, Document, str], Layout | NotEligible] = Memo("JSON layouts")
+_layouts: Memo[tuple[EntityPlan, Document, str], Layout | str] = Memo("JSON layouts")
+"""Each layout made, or why there is none. The reason is kept, not the
+exception: an exception raised again keeps every traceback it was raised
+with, and with them the frames (and rows) of each request that raised it."""
 
 
 def layout_of(plan: EntityPlan, document: Document, dialect: Dialect) -> Layout:
@@ -76,18 +79,18 @@ def layout_of(plan: EntityPlan, document: Document, dialect: Dialect) -> Layout:
         found = _matched(plan, document, dialect)
     else:
         found = _layouts.get(key, lambda: _matched(plan, document, dialect))
-    if isinstance(found, NotEligible):
-        raise found
+    if isinstance(found, str):
+        raise NotEligible(found)
     return found
 
 
-def _matched(plan: EntityPlan, document: Document, dialect: Dialect) -> Layout | NotEligible:
+def _matched(plan: EntityPlan, document: Document, dialect: Dialect) -> Layout | str:
     if dialect.name not in DIALECTS:
-        return NotEligible(f"the {dialect.name} dialect is not supported")
+        return f"the {dialect.name} dialect is not supported"
     try:
         return _layout(plan, document, dialect)
     except NotEligible as refusal:
-        return refusal
+        return refusal.reason
 
 
 def _layout(plan: EntityPlan, document: Document, dialect: Dialect) -> Layout:
