@@ -10,9 +10,9 @@ value must have a form the dialect writes exactly
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
-import orjson
 from sqlalchemy.engine import Dialect
 
 from loadplan.documents import Document, Value
@@ -98,7 +98,7 @@ def _layout(plan: EntityPlan, document: Document, dialect: Dialect) -> Layout:
         raise NotEligible(f"{plan.cls.__name__} needs Python (a model property or loader options)")
     parts: list[Scalar | Related] = []
     for index, field in enumerate(document.fields):
-        prefix = ("{" if index == 0 else ",") + orjson.dumps(field.key).decode() + ":"
+        prefix = ("{" if index == 0 else ",") + json.dumps(field.key, ensure_ascii=False) + ":"
         fixed(prefix)
         level, hops = plan, []
         for hop in field.path[:-1]:

@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import json
 from collections.abc import Callable
 from typing import Any
 
-import orjson
 from sqlalchemy import Enum, String, Text, case, cast, func, literal, literal_column
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.elements import ColumnElement
@@ -217,7 +217,7 @@ def _enum(kind: type[enum.Enum], column_type: TypeEngine[Any]) -> Render:
     for member in kind:
         if type(member.value) not in (str, int) or member not in stored:
             raise NotEligible(f"{kind.__name__} has a value the JSON mode does not write")
-        whens[stored[member]] = orjson.dumps(member.value).decode()
+        whens[stored[member]] = json.dumps(member.value, ensure_ascii=False)
 
     def write(value: ColumnElement[Any]) -> ColumnElement[str]:
         as_text = cast(value, String())
