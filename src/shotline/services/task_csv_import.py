@@ -52,24 +52,12 @@ from shotline.services.csv_import import (
     project_statuses,
     written_alone,
 )
+from shotline.services.task_csv import COLUMNS
 from shotline.softdelete import INCLUDE_DELETED
 from shotline.sqltypes import utcnow
 
 __all__ = ["COLUMNS", "TaskImport", "import_csv"]
 
-COLUMNS = (
-    "entity_kind",
-    "episode",
-    "sequence",
-    "entity",
-    "task_type",
-    "task_status",
-    "assignees",
-    "start_date",
-    "due_date",
-    "estimate",
-    "priority",
-)
 SET = ("task_status_id", "start_date", "due_date", "estimate", "priority")
 """What a line sets on its task."""
 CURRENT = (Task.task_status_id, Task.start_date, Task.due_date, Task.estimate, Task.priority)
