@@ -360,3 +360,24 @@ def assert_refused(
     assert (answer.status, answered(answer)) == (status, error_body(status, expected, ids))
     assert snapshot(engine) == before
     return answer
+
+
+def project_like_lhk(client: TestClient, prod: Production, code: str, task_types: list[int]) -> int:
+    """A new project using ``task_types`` and LHK's statuses (todo, wip, done)."""
+    project = client.post("/api/projects", json={"name": f"Project {code}", "code": code}).json()
+    url = f"/api/projects/{project['id']}/settings"
+    client.put(f"{url}/task-types", json={"task_type_ids": task_types})
+    client.put(f"{url}/task-statuses", json={"task_status_ids": [prod.todo, prod.wip, prod.done]})
+    return int(project["id"])
+
+
+def import_csv(
+    client: TestClient, project: int, kind: str, text: str, dry_run: bool
+) -> tuple[int, object]:
+    """POST ``text`` to the project's ``<kind>.csv``: the status and body."""
+    answer = client.post(
+        f"/api/projects/{project}/{kind}.csv?dry_run={str(dry_run).lower()}",
+        content=text.encode(),
+        headers={"content-type": "text/csv"},
+    )
+    return answer.status_code, answer.json()

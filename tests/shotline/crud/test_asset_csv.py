@@ -11,30 +11,17 @@ from shotline.models import Entity
 from shotline.services import csv_export
 from tests.refusals import refusal
 from tests.shotline.crud.csv_support import meanwhile
-from tests.shotline.crud.support import Production, call, scalars, snapshot
+from tests.shotline.crud.support import (
+    Production,
+    call,
+    import_csv,
+    project_like_lhk,
+    scalars,
+    snapshot,
+)
 from tests.shotline.signin import AUTH
 
 LHK = "name,asset_type,description,Modeling,Rigging\r\nBrass Lantern,Prop,,todo,\r\nKeeper,Character,,wip,\r\n"
-
-
-def _project(client: TestClient, prod: Production, code: str) -> int:
-    """A new project using LHK's task types and statuses."""
-    project = client.post("/api/projects", json={"name": f"Project {code}", "code": code}).json()
-    url = f"/api/projects/{project['id']}/settings"
-    client.put(
-        f"{url}/task-types", json={"task_type_ids": [prod.modeling, prod.rigging, prod.animation]}
-    )
-    client.put(f"{url}/task-statuses", json={"task_status_ids": [prod.todo, prod.wip, prod.done]})
-    return int(project["id"])
-
-
-def _import(client: TestClient, project: int, text: str, dry_run: bool) -> tuple[int, object]:
-    answer = client.post(
-        f"/api/projects/{project}/assets.csv?dry_run={str(dry_run).lower()}",
-        content=text.encode(),
-        headers={"content-type": "text/csv"},
-    )
-    return answer.status_code, answer.json()
 
 
 def test_export_import_export_round_trip(
@@ -47,14 +34,14 @@ def test_export_import_export_round_trip(
     # the project, its task types, the assets, their tasks
     assert exported.log.count == AUTH + 4
 
-    empty = _project(client, prod, "NEW")
+    empty = project_like_lhk(client, prod, "NEW", [prod.modeling, prod.rigging, prod.animation])
     before = snapshot(crud_engine)
-    assert _import(client, empty, LHK, dry_run=True) == (
+    assert import_csv(client, empty, "assets", LHK, dry_run=True) == (
         200,
         {"dry_run": True, "rows": 2, "assets": 2, "tasks": 2},
     )
     assert snapshot(crud_engine) == before
-    assert _import(client, empty, LHK, dry_run=False) == (
+    assert import_csv(client, empty, "assets", LHK, dry_run=False) == (
         200,
         {"dry_run": False, "rows": 2, "assets": 2, "tasks": 2},
     )
@@ -72,8 +59,8 @@ def test_export_filters_and_bom(client: TestClient, prod: Production) -> None:
     with_bom = client.get(f"{url}?bom=true")
     assert with_bom.content.startswith(b"\xef\xbb\xbfname,")
     # An import skips the mark.
-    empty = _project(client, prod, "BOM")
-    assert _import(client, empty, with_bom.text, dry_run=True)[0] == 200
+    empty = project_like_lhk(client, prod, "BOM", [prod.modeling, prod.rigging, prod.animation])
+    assert import_csv(client, empty, "assets", with_bom.text, dry_run=True)[0] == 200
 
 
 @pytest.mark.parametrize(
@@ -107,7 +94,7 @@ def test_a_file_with_a_refused_row_imports_nothing(
     rows: list[dict[str, object]],
 ) -> None:
     before = snapshot(crud_engine)
-    status, body = _import(client, prod.project, text, dry_run=False)
+    status, body = import_csv(client, prod.project, "assets", text, dry_run=False)
     names = {"project": prod.project, "keeper": prod.keeper}
     expected = [{**row, "message": str(row["message"]).format(**names)} for row in rows]
     assert (status, body) == (
@@ -144,8 +131,8 @@ def test_a_name_taken_meanwhile_refuses_its_line(
         "WHERE name_key = 'asset::rope'",
     )
     with meanwhile(crud_engine, "entity", *rope):
-        status, body = _import(
-            client, prod.project, "name,asset_type\r\nRope,Prop\r\nBell,Prop\r\n", False
+        status, body = import_csv(
+            client, prod.project, "assets", "name,asset_type\r\nRope,Prop\r\nBell,Prop\r\n", False
         )
     [held] = scalars(crud_engine, select(Entity.id).where(Entity.name_key == "asset::rope"))
     message = f"project {prod.project} already has an asset named 'Rope': asset {held}"

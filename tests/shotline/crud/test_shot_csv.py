@@ -11,31 +11,13 @@ from sqlalchemy import Engine
 from shotline.services import csv_export
 from tests.refusals import refusal
 from tests.shotline.crud.csv_support import meanwhile
-from tests.shotline.crud.support import Production, call, snapshot
+from tests.shotline.crud.support import Production, call, import_csv, project_like_lhk, snapshot
 from tests.shotline.signin import AUTH
 
 HEADER = "episode,sequence,name,frame_in,frame_out,description,Animation\r\n"
 SH0010 = "E01,SQ010,SH0010,1001,1048,,todo\r\n"
 SH0020 = "E01,SQ010,SH0020,1001,1100,,\r\n"
 LHK = HEADER + SH0010 + SH0020
-
-
-def _project(client: TestClient, prod: Production, code: str) -> int:
-    """A new project using LHK's task types and statuses."""
-    project = client.post("/api/projects", json={"name": f"Project {code}", "code": code}).json()
-    url = f"/api/projects/{project['id']}/settings"
-    client.put(f"{url}/task-types", json={"task_type_ids": [prod.animation]})
-    client.put(f"{url}/task-statuses", json={"task_status_ids": [prod.todo, prod.wip, prod.done]})
-    return int(project["id"])
-
-
-def _import(client: TestClient, project: int, text: str, dry_run: bool) -> tuple[int, object]:
-    answer = client.post(
-        f"/api/projects/{project}/shots.csv?dry_run={str(dry_run).lower()}",
-        content=text.encode(),
-        headers={"content-type": "text/csv"},
-    )
-    return answer.status_code, answer.json()
 
 
 def test_export_import_export_round_trip(
@@ -48,7 +30,7 @@ def test_export_import_export_round_trip(
     # the project, its task types, the shots (sequence and episode joined), their tasks
     assert exported.log.count == AUTH + 4
 
-    empty = _project(client, prod, "NEW")
+    empty = project_like_lhk(client, prod, "NEW", [prod.animation])
     before = snapshot(crud_engine)
     dry = call(
         client, crud_engine, "POST", f"/api/projects/{empty}/shots.csv?dry_run=true", LHK.encode()
@@ -66,7 +48,7 @@ def test_export_import_export_round_trip(
     assert applied.log.count == AUTH + 5 + 5 + 6 + 6 + 3
     assert client.get(f"/api/projects/{empty}/shots.csv").content == LHK.encode()
     # Imported again, every shot is a name its sequence holds now.
-    assert _import(client, empty, LHK, dry_run=True)[0] == 400
+    assert import_csv(client, empty, "shots", LHK, dry_run=True)[0] == 400
 
 
 def test_new_shots_in_existing_and_new_sequences(client: TestClient, prod: Production) -> None:
@@ -77,7 +59,7 @@ def test_new_shots_in_existing_and_new_sequences(client: TestClient, prod: Produ
         "SQ020,SH0010,1,2,E02\r\n"  # a new episode and sequence
         "SQ030,SH0010,1,2,e02\r\n"  # the same new episode
     )
-    assert _import(client, prod.project, text, dry_run=False) == (
+    assert import_csv(client, prod.project, "shots", text, dry_run=False) == (
         200,
         {"dry_run": False, "rows": 4, "episodes": 1, "sequences": 3, "shots": 4, "tasks": 0},
     )
@@ -148,7 +130,7 @@ def test_a_file_with_a_refused_row_imports_nothing(
     rows: list[dict[str, object]],
 ) -> None:
     before = snapshot(crud_engine)
-    status, body = _import(client, prod.project, text, dry_run=False)
+    status, body = import_csv(client, prod.project, "shots", text, dry_run=False)
     expected = [{**row, "message": str(row["message"]).format(shot=prod.shot)} for row in rows]
     assert (status, body) == (
         400,
@@ -163,7 +145,7 @@ def test_a_file_with_a_refused_row_imports_nothing(
 
 
 def test_an_unknown_project(client: TestClient) -> None:
-    missing = _import(client, 2_000_000_000, LHK, dry_run=True)
+    missing = import_csv(client, 2_000_000_000, "shots", LHK, dry_run=True)
     assert missing == (404, refusal("not_found", "project 2000000000 not found"))
 
 
@@ -178,7 +160,7 @@ def test_an_episode_created_meanwhile_refuses_the_file(
     )
     text = "episode,sequence,name,frame_in,frame_out\r\nE05,SQ050,SH0010,1,2\r\n"
     with meanwhile(crud_engine, "entity", *e05):
-        answer = _import(client, prod.project, text, dry_run=False)
+        answer = import_csv(client, prod.project, "shots", text, dry_run=False)
     # Read again, the file would now put its shots into the episode created meanwhile.
     assert answer == (
         409,

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from shotline.services import csv_export
 from tests.refusals import refusal
 from tests.shotline.crud.csv_support import meanwhile
-from tests.shotline.crud.support import Production, call, snapshot
+from tests.shotline.crud.support import Production, call, import_csv, snapshot
 from tests.shotline.signin import AUTH
 
 HEADER = (
@@ -52,23 +52,20 @@ def test_refusals(client: TestClient, prod: Production) -> None:
     )
 
 
-def _import(client: TestClient, project: int, text: str, dry_run: bool) -> tuple[int, object]:
-    answer = client.post(
-        f"/api/projects/{project}/tasks.csv?dry_run={str(dry_run).lower()}",
-        content=text.encode(),
-        headers={"content-type": "text/csv"},
-    )
-    return answer.status_code, answer.json()
-
-
 def test_an_export_imports_back_as_no_change(
     client: TestClient, crud_engine: Engine, prod: Production
 ) -> None:
     text = client.get(f"/api/projects/{prod.project}/tasks.csv").text
     before = snapshot(crud_engine)
     counts = {"rows": 3, "created": 0, "updated": 3}
-    assert _import(client, prod.project, text, dry_run=True) == (200, {"dry_run": True, **counts})
-    assert _import(client, prod.project, text, dry_run=False) == (200, {"dry_run": False, **counts})
+    assert import_csv(client, prod.project, "tasks", text, dry_run=True) == (
+        200,
+        {"dry_run": True, **counts},
+    )
+    assert import_csv(client, prod.project, "tasks", text, dry_run=False) == (
+        200,
+        {"dry_run": False, **counts},
+    )
     assert snapshot(crud_engine) == before
 
 
@@ -172,7 +169,7 @@ def test_a_file_with_a_refused_line_changes_nothing(
     rows: list[dict[str, object]],
 ) -> None:
     before = snapshot(crud_engine)
-    status, body = _import(client, prod.project, text, dry_run=False)
+    status, body = import_csv(client, prod.project, "tasks", text, dry_run=False)
     assert (status, body) == (
         400,
         refusal("invalid", f"{len(rows)} errors: nothing was imported", ["csv"], rows=rows),
@@ -204,13 +201,15 @@ def test_clients_and_vendors_outside_the_team_are_not_assigned(
         {"line": 2, "column": "assignees",
          "message": f"cannot assign vic@ext.example: is a vendor outside the team of project {prod.project}"},
     ]  # fmt: skip
-    assert _import(client, prod.project, text, dry_run=False) == (
+    assert import_csv(client, prod.project, "tasks", text, dry_run=False) == (
         400,
         refusal("invalid", "2 errors: nothing was imported", ["csv"], rows=rows),
     )
     assert snapshot(crud_engine) == before
     # A vendor on the team is.
-    assert _import(client, prod.project, text.replace("cleo@ext.example; vic", "val"), False) == (
+    assert import_csv(
+        client, prod.project, "tasks", text.replace("cleo@ext.example; vic", "val"), False
+    ) == (
         200,
         {"dry_run": False, "rows": 2, "created": 1, "updated": 1},
     )
@@ -237,7 +236,7 @@ def test_a_task_created_meanwhile_refuses_the_file(
     )
     text = "entity_kind,entity,task_type,sequence,episode\r\nshot,SH0020,Animation,SQ010,E01\r\nasset,Keeper,Rigging,,\r\n"
     with meanwhile(crud_engine, "task", other):
-        answer = _import(client, prod.project, text, dry_run=False)
+        answer = import_csv(client, prod.project, "tasks", text, dry_run=False)
     assert answer == (
         409,
         refusal("conflict", "another change wrote the same rows meanwhile: nothing was imported"),
