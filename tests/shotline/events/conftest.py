@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx2
 import pytest
@@ -38,6 +39,14 @@ class Live:
         )
 
 
+def studio(engine: Engine, previews: Path) -> dict[str, dict[str, str]]:
+    """Migrate the database, build the studio's world in it (previews stored
+    under ``previews``): answers each person's ``Authorization`` header."""
+    upgrade(engine)
+    build(engine, LocalStore(previews))
+    return {name: bearer(engine, person) for name, person in PEOPLE.items()}
+
+
 @pytest.fixture(scope="module")
 def live(
     dialect: str,
@@ -46,10 +55,8 @@ def live(
 ) -> Iterator[Live]:
     database = make_database(dialect)
     engine = database.engine()
-    upgrade(engine)
     previews = tmp_path_factory.mktemp("previews")
-    build(engine, LocalStore(previews))
-    headers = {name: bearer(engine, person) for name, person in PEOPLE.items()}
+    headers = studio(engine, previews)
     app = create_app(engine, Settings(preview_dir=str(previews)))
     with serving(app) as url:
         yield Live(url, engine, database, headers)

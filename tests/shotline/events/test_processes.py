@@ -17,12 +17,10 @@ import pytest
 from websockets.sync.client import connect
 
 from shotline.asgi import DATABASE_URL
-from shotline.db import upgrade
-from shotline.storage import LocalStore
 from tests.databases import IsolatedDatabase
-from tests.shotline.auth.world import ANCHOR_RIG, PEOPLE, SH0010_ANIM, build
+from tests.shotline.auth.world import ANCHOR_RIG, SH0010_ANIM
+from tests.shotline.events.conftest import studio
 from tests.shotline.events.live import StreamReader, free_socket
-from tests.shotline.signin import bearer
 
 
 @dataclass(frozen=True)
@@ -73,10 +71,8 @@ def processes(
 ) -> Iterator[Processes]:
     database = make_database(dialect)
     engine = database.engine()
-    upgrade(engine)
     previews = tmp_path_factory.mktemp("previews")
-    build(engine, LocalStore(previews))
-    headers = {name: bearer(engine, person) for name, person in PEOPLE.items()}
+    headers = studio(engine, previews)
     engine.dispose()
     url = database.url.update_query_dict({"options": database.connect_args["options"]})
     rendered = url.render_as_string(hide_password=False)
