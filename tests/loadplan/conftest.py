@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 import loadplan
 from loadplan.testing import QueryLog, count_queries
 from tests.databases import IsolatedDatabase
-from tests.loadplan.data import populate
+from tests.loadplan.data import SIZES, populate
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -119,3 +119,23 @@ def dump(obj: Any, selection: loadplan.Selection, planned: bool = True) -> Any:
         else:
             out[node.key] = value
     return out
+
+
+@pytest.fixture(scope="module")
+def datasets(
+    dialect: str, make_database: Callable[[str], IsolatedDatabase]
+) -> Iterator[dict[int, Engine]]:
+    """One isolated, read-only database per size, built once per dialect."""
+    databases: list[IsolatedDatabase] = []
+    engines: dict[int, Engine] = {}
+    try:
+        for size in SIZES:
+            database = make_database(dialect)
+            databases.append(database)
+            engine = database.engine()
+            populate(engine, size, every_parent_has_children=True)
+            engines[size] = engine
+        yield engines
+    finally:
+        for database in databases:
+            database.close_sync()

@@ -23,6 +23,9 @@ from tests.loadplan.models import (
     TaskType,
 )
 
+SIZES = (2, 12)
+"""Sizes of the datasets the property tests compare the modes on."""
+
 
 def populate(engine: Engine, size: int, *, every_parent_has_children: bool = False) -> None:
     """Create the schema and ``size`` assets and shots per project.

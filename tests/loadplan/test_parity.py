@@ -26,11 +26,9 @@ page's count), with the bytes orjson writes for what the row mode loads.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import orjson
-import pytest
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, inspect, select
@@ -42,34 +40,11 @@ from loadplan.documents import Document, Nested, Value
 from loadplan.mapping import primary_key, python_type
 from loadplan.storage import MODEL_KEY
 from loadplan.testing import count_queries
-from tests.databases import IsolatedDatabase
-from tests.loadplan.data import populate
 from tests.loadplan.test_property import (
-    SIZES,
     SUBTYPES,
     expected_statements,
     rooted_selections,
 )
-
-
-@pytest.fixture(scope="module")
-def datasets(
-    dialect: str, make_database: Callable[[str], IsolatedDatabase]
-) -> Iterator[dict[int, Engine]]:
-    """One isolated, read-only database per size, built once per dialect."""
-    databases: list[IsolatedDatabase] = []
-    engines: dict[int, Engine] = {}
-    try:
-        for size in SIZES:
-            database = make_database(dialect)
-            databases.append(database)
-            engine = database.engine()
-            populate(engine, size, every_parent_has_children=True)
-            engines[size] = engine
-        yield engines
-    finally:
-        for database in databases:
-            database.close_sync()
 
 
 def _class_of(item: Any, cls: type[Any]) -> type[Any]:

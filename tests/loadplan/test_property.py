@@ -46,11 +46,10 @@ that this stays covered.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, event, example, given, note, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, inspect, select
@@ -61,8 +60,6 @@ from loadplan import Arguments, Order, Selection, Strategy
 from loadplan.plans import EntityPlan
 from loadplan.selection import NO_ARGUMENTS
 from loadplan.testing import count_queries
-from tests.databases import IsolatedDatabase
-from tests.loadplan.data import populate
 from tests.loadplan.models import (
     Asset,
     ClientNote,
@@ -82,7 +79,6 @@ from tests.loadplan.models import (
 
 #: Entities per project are ``2 * size``. 12 is the smallest size with an
 #: archived sequence (the 4th of a project), which ``active_sequences`` must hide.
-SIZES = (2, 12)
 MAX_DEPTH = 3
 MAX_RELATIONSHIPS = 6
 ROOTS = (Project, Entity, Task, Person)
@@ -140,26 +136,6 @@ ORDERABLE: dict[type[Any], tuple[str, ...]] = {
 }
 
 # --------------------------------------------------------------------------- data
-
-
-@pytest.fixture(scope="module")
-def datasets(
-    dialect: str, make_database: Callable[[str], IsolatedDatabase]
-) -> Iterator[dict[int, Engine]]:
-    """One isolated, read-only database per size, built once per dialect."""
-    databases: list[IsolatedDatabase] = []
-    engines: dict[int, Engine] = {}
-    try:
-        for size in SIZES:
-            database = make_database(dialect)
-            databases.append(database)
-            engine = database.engine()
-            populate(engine, size, every_parent_has_children=True)
-            engines[size] = engine
-        yield engines
-    finally:
-        for database in databases:
-            database.close_sync()
 
 
 # --------------------------------------------------------------------- selections
