@@ -11,6 +11,7 @@ import loadplan.strawberry
 PACKAGE = Path(loadplan.strawberry.__file__).parent
 FLOORS = {
     "definitions": 0,
+    "names": 0,
     "registry": 1,
     "pagination": 1,
     "filters": 1,

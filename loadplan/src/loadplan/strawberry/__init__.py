@@ -11,6 +11,7 @@ from loadplan.strawberry.definitions import FieldSpec, default_session_getter
 from loadplan.strawberry.extension import OptimizerExtension
 from loadplan.strawberry.fields import connection, field, offset_page
 from loadplan.strawberry.filters import Ordering
+from loadplan.strawberry.names import NameConverter
 from loadplan.strawberry.pagination import Connection, Edge, OffsetPage, OffsetPageInfo, PageInfo
 from loadplan.strawberry.rows import RowExecutionContext, RowsResult
 from loadplan.strawberry.types import interface
@@ -20,6 +21,7 @@ __all__ = [
     "Connection",
     "Edge",
     "FieldSpec",
+    "NameConverter",
     "OffsetPage",
     "OffsetPageInfo",
     "OptimizerExtension",

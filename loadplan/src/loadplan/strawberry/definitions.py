@@ -2,7 +2,8 @@
 
 The package is built in floors, each importing only the ones below it:
 this module (field definitions, helpers on GraphQL types and ``info``, the
-context variables of the running operation); the declaration floor
+context variables of the running operation) and ``names`` (the names of
+generated types); the declaration floor
 (``registry``, ``pagination``, ``filters``, ``fields``, ``types``: what a
 schema declares); the runtime floor (``selection``, ``rows``,
 ``extension``: what runs per request). Keeping what both upper floors need

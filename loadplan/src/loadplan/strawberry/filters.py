@@ -2,7 +2,8 @@
 
 Each ``@type(Model)`` gets ``<Type>Filter`` (one comparison input per column
 field, combined with AND) and ``<Type>Order`` (one direction per column field;
-a list of them orders by several fields in turn).
+a list of them orders by several fields in turn). Their names are the
+defaults a schema's :class:`~loadplan.strawberry.names.NameConverter` may change.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ import strawberry
 from strawberry.types.unset import UNSET
 
 from loadplan.selection import Connective, Filter, FilterGroup, NullsPlacement, Operator, Order
+from loadplan.strawberry.names import generated
 from loadplan.strawberry.registry import ModelInputRef, column_paths, relation_paths
 
 
+@generated
 @strawberry.enum(
     description="Sort direction, and where NULL values go (by default, where the database puts them)."
 )
@@ -52,7 +55,9 @@ def _comparison(name: str, scalar: Any, operators: tuple[str, ...]) -> type[Any]
             default=UNSET, name={"in_": "in", "not_in": "notIn", "is_null": "isNull"}.get(op)
         )
     cls = type(name, (), {"__annotations__": annotations, **defaults})
-    return strawberry.input(cls, name=name, description=f"Conditions on a {scalar.__name__} field.")
+    return generated(
+        strawberry.input(cls, name=name, description=f"Conditions on a {scalar.__name__} field.")
+    )
 
 
 IntComparison = _comparison("IntComparison", int, _ORDERED)
@@ -160,18 +165,22 @@ def make_inputs(
             filter_cls | None if connective == "NOT" else list[filter_cls] | None  # type: ignore[valid-type]
         )
         setattr(filter_cls, connective, strawberry.field(default=UNSET, name=connective))
-    filter_input = strawberry.input(
-        filter_cls,
-        name=name,
-        description="All conditions must hold; AND, OR and NOT combine other filters.",
+    filter_input = generated(
+        strawberry.input(
+            filter_cls,
+            name=name,
+            description="All conditions must hold; AND, OR and NOT combine other filters.",
+        )
     )
     if not order_annotations:
         return filter_input, None
     order_cls = type(
         f"{type_name}Order", (), {"__annotations__": order_annotations, **order_defaults}
     )
-    return filter_input, strawberry.input(
-        order_cls, name=f"{type_name}Order", description="Set one field per list item."
+    return filter_input, generated(
+        strawberry.input(
+            order_cls, name=f"{type_name}Order", description="Set one field per list item."
+        )
     )
 
 

@@ -14,6 +14,7 @@ import strawberry
 from graphql import GraphQLError
 
 from loadplan.strawberry.definitions import CURSOR_PREFIX
+from loadplan.strawberry.names import generated
 
 T = TypeVar("T")
 
@@ -32,6 +33,7 @@ def decode_cursor(cursor: str, prefix: str = CURSOR_PREFIX) -> int:
         raise GraphQLError(f"invalid cursor: {cursor!r}") from exc
 
 
+@generated
 @strawberry.type(description="Where a page of a connection sits in the whole list.")
 class PageInfo:
     """Relay's ``pageInfo``: whether pages come before or after this one, and its cursors."""
@@ -42,6 +44,7 @@ class PageInfo:
     end_cursor: str | None
 
 
+@generated
 @strawberry.type
 class Edge(Generic[T]):
     """One node of a connection, with the cursor that points at it."""
@@ -50,6 +53,7 @@ class Edge(Generic[T]):
     node: T
 
 
+@generated
 @strawberry.type(description="A page of a list, Relay style.")
 class Connection(Generic[T]):
     """A Relay connection: the type of a field made with ``connection()``."""
@@ -59,6 +63,7 @@ class Connection(Generic[T]):
     total_count: int
 
 
+@generated
 @strawberry.type(description="Where a page of a list by limit and offset sits in the whole list.")
 class OffsetPageInfo:
     """The page's own ``limit`` (none: the rest of the list) and ``offset``,
@@ -70,6 +75,7 @@ class OffsetPageInfo:
     has_previous_page: bool
 
 
+@generated
 @strawberry.type(description="A page of a list by limit and offset.")
 class OffsetPage(Generic[T]):
     """A page by limit and offset with the list's total: the type of
