@@ -141,6 +141,12 @@ class Arguments:
     Without a page a list's total is its length, always known: ``counted``
     is then ``True`` whatever was passed, so that the same list asked by two
     front ends compares equal.
+
+    ``conditions`` and ``ordering`` are SQL expressions on the list's mapped
+    class, written by a front end's user (the ``where`` and ``order_by`` of
+    a statement a resolver built for one parent's list): they apply after
+    ``filters`` and ``order_by``, to every parent's list, in the same
+    statement.
     """
 
     filters: tuple[Filter | FilterGroup, ...] = ()
@@ -149,6 +155,8 @@ class Arguments:
     offset: int | None = None
     reverse: bool = False
     counted: bool = True
+    conditions: tuple[Any, ...] = ()
+    ordering: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.paginated and not self.counted:
@@ -156,7 +164,13 @@ class Arguments:
 
     def __bool__(self) -> bool:
         return bool(
-            self.filters or self.order_by or self.limit is not None or self.offset or self.reverse
+            self.filters
+            or self.order_by
+            or self.limit is not None
+            or self.offset
+            or self.reverse
+            or self.conditions
+            or self.ordering
         )
 
     def shape(self) -> tuple[Any, ...]:
@@ -167,6 +181,8 @@ class Arguments:
             bool(self.offset),
             self.reverse,
             self.counted,
+            len(self.conditions),
+            len(self.ordering),
         )
 
     @property

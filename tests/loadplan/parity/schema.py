@@ -108,6 +108,24 @@ class MilestoneType(Named):
         ranked = sorted(root.issues, key=lambda issue: (-issue.priority, issue.id))
         return ranked[:2]  # type: ignore[return-value]
 
+    @lp.field(field_name="issues")
+    def ranked_issues(
+        self, min_priority: int = 1, first: int | None = None, skip: int = 0
+    ) -> list[IssueType]:
+        """A statement built from the field's arguments, for one parent's list."""
+        return (
+            select(m.Issue)  # type: ignore[return-value]
+            .where(m.Issue.priority >= min_priority)
+            .order_by(m.Issue.priority.desc(), m.Issue.id)
+            .limit(first)
+            .offset(skip)
+        )
+
+    @lp.field(field_name="issues")
+    def joined_issues(self) -> list[IssueType]:
+        """A statement reading another table: not one parent's list."""
+        return select(m.Issue).join(m.Issue.milestone).where(m.Milestone.name != "")  # type: ignore[return-value]
+
     @lp.field(select_related=["project"], needs_object=True)
     def project_object(self, root: strawberry.Parent[m.Milestone]) -> ProjectInterface:
         """A resolver that declares it needs the real ORM object."""

@@ -55,7 +55,7 @@ from sqlalchemy.sql.elements import UnaryExpression
 
 from loadplan.arguments import filter_condition, order_terms, reversed_order
 from loadplan.execution.binding import Binding
-from loadplan.execution.entities import criteria_for, entity_for
+from loadplan.execution.entities import adapted, criteria_for, entity_for
 from loadplan.execution.parent_keys import PARENT_KEYS, ParentKeysIn
 from loadplan.execution.rows.raw import RawRows
 from loadplan.execution.statement_cache import StatementCache
@@ -230,8 +230,9 @@ def batch_statement(
         in_batch = tuple_(*remote).in_(bindparam(PARENT_KEYS, expanding=True))
     conditions: list[Any] = [in_batch, *extra_join_criteria(prop)]
     conditions += [filter_condition(entity, f) for f in arguments.filters]
+    conditions += adapted(entity, arguments.conditions)
     conditions += criteria if criteria is not None else criteria_for(rel.target, entity, binding)
-    order = order_terms(entity, arguments.order_by)
+    order = order_terms(entity, arguments.order_by) + adapted(entity, arguments.ordering)
     if not order and prop.order_by:
         order = list(prop.order_by)
     target_mapper = prop.mapper
@@ -344,7 +345,7 @@ def cached_batch_statement(
     return _batches.get(
         rel,
         values,
-        [*built, *criteria],
+        [*built, *criteria, *arguments.conditions, *arguments.ordering],
         lambda: batch_statement(
             rel, binding, arguments, head, joins, raw=raw, single=single, criteria=criteria
         ),

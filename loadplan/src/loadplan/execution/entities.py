@@ -12,13 +12,14 @@ from typing import Any
 
 from sqlalchemy import inspect
 from sqlalchemy.orm import with_polymorphic
+from sqlalchemy.sql.util import ClauseAdapter
 
 from loadplan.execution.binding import Binding
 from loadplan.plans import EntityPlan
 from loadplan.rules import conditions
 from loadplan.state import Memo
 
-__all__ = ["criteria_for", "entity_for", "namespace_of"]
+__all__ = ["adapted", "criteria_for", "entity_for", "namespace_of"]
 
 _polymorphic: Memo[type[Any], Any] = Memo("with_polymorphic entities")
 """One ``with_polymorphic`` entity per class, kept across requests: each
@@ -53,3 +54,13 @@ def criteria_for(plan: EntityPlan, entity: Any, binding: Binding) -> list[Any]:
     on its class."""
     hinted = [criterion(entity, binding.context) for criterion in plan.criteria]
     return hinted + conditions(binding.rules, plan.cls, entity, binding.context)
+
+
+def adapted(entity: Any, clauses: tuple[Any, ...]) -> list[Any]:
+    """``clauses`` written on a mapped class (a resolver's ``where`` and
+    ``order_by``), made to read ``entity``, the class or its polymorphic
+    alias."""
+    if not clauses or not inspect(entity).is_aliased_class:
+        return list(clauses)
+    adapter = ClauseAdapter(inspect(entity).selectable)
+    return [adapter.traverse(clause) for clause in clauses]

@@ -82,6 +82,10 @@ class FieldSpec:
     """The field's resolver needs the real ORM object (a session, identity,
     ``inspect()``), not a view of its row: in the row mode its subtree runs
     on objects loaded for the rows' keys."""
+    statement: Any = None
+    """The resolver (a ``StrawberryResolver``) of a list of a relationship
+    that returns a statement for one parent's list: its ``where``,
+    ``order_by``, ``limit`` and ``offset`` become the list's arguments."""
 
     def describe(self) -> str:
         """``Model.attribute``, as messages name the field's source."""

@@ -10,12 +10,12 @@ no plan ran (optimizer off), so results never depend on the optimizer.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from sqlalchemy import ColumnElement, func, inspect, select
+from sqlalchemy import ColumnElement, Select, func, inspect, select
 from sqlalchemy.orm import with_parent
 from strawberry.annotation import StrawberryAnnotation
 from strawberry.types.arguments import StrawberryArgument
@@ -69,7 +69,12 @@ def field(
     """A field of a ``loadplan.strawberry.type``, as attribute default or resolver decorator.
 
     Without a resolver it reads ``field_name`` (default: its own name) from
-    the model. With one, the hints say what the resolver reads. ``single``
+    the model. With one, the hints say what the resolver reads; a resolver
+    whose ``field_name`` is a to-many relationship returns the statement of
+    one parent's list instead (``select(Target).where(...).order_by(...)``,
+    built from the field's arguments, called once with ``None`` for
+    ``self`` and ``root``), folded into the relationship's batched load
+    rather than run per parent. ``single``
     exposes one row of a to-many relationship (``order_by`` says which, e.g.
     ``["-id"]`` for the latest), loaded per parent without the whole list.
     ``filters`` restrict a list of a relationship always (a filtered list
@@ -347,11 +352,13 @@ def _fallback_rows(
     target = prop.mapper.class_
     conditions: list[ColumnElement[bool]] = [with_parent(root, prop)]
     conditions += [filter_condition(target, f) for f in arguments.filters]
+    conditions += arguments.conditions
     if restrict is not None:
         clause = restrict(select(target)).whereclause
         if clause is not None:
             conditions.append(clause)
-    order = order_terms(target, arguments.order_by) or list(prop.order_by or ())
+    order = order_terms(target, arguments.order_by) + list(arguments.ordering)
+    order = order or list(prop.order_by or ())
     order += list(inspect(target).primary_key)
     if arguments.reverse:
         order = reversed_order(order)
@@ -388,6 +395,47 @@ def read_list(
         return _fallback_rows(root, attribute, arguments, session_of(), restrict)
     rows = list(getattr(root, attribute))
     return rows, len(rows)
+
+
+def statement_arguments(
+    resolver: Any, info: Any, values: Mapping[str, Any], target: type[Any], source: str
+) -> Arguments:
+    """The arguments of a list whose resolver returns a statement for one
+    parent's list (:attr:`FieldSpec.statement`): the resolver is called with
+    the field's argument ``values`` (by Python name), ``info``, and ``None``
+    for its ``self`` and ``root``, since it stands for every parent's list;
+    the statement's ``where``, ``order_by``, ``limit`` and ``offset`` apply
+    to each parent's rows of the relationship. A statement that selects
+    anything but the relationship's class, or joins, groups or reads another
+    table, cannot be one list's rows: a GraphQL error names it."""
+    kwargs = dict(values)
+    for parameter in resolver.reserved_parameters.values():
+        if parameter is not None:
+            kwargs[parameter.name] = info if parameter is resolver.info_parameter else None
+    stmt = resolver.wrapped_func(**kwargs)
+    plain = select(target)
+    if not (
+        isinstance(stmt, Select)
+        and [d.get("entity") for d in stmt.column_descriptions] == [target]
+        and _same_froms(stmt.get_final_froms(), plain.get_final_froms())
+        and not (stmt._group_by_clauses or stmt._having_criteria or stmt._distinct)
+    ):
+        raise GraphQLError(
+            f"{source}: the resolver must return select({target.__name__}) with only "
+            "where, order_by, limit and offset (a list of the relationship for each parent)"
+        )
+    where = stmt.whereclause
+    return Arguments(
+        limit=stmt._limit,
+        offset=stmt._offset or None,
+        counted=False,
+        conditions=() if where is None else (where,),
+        ordering=tuple(stmt._order_by_clauses),
+    )
+
+
+def _same_froms(found: Sequence[Any], expected: Sequence[Any]) -> bool:
+    return len(found) == len(expected) and all(a is b for a, b in zip(found, expected, strict=True))
 
 
 def single_row(rows: list[Any], source: str, exact: bool) -> Any:

@@ -51,6 +51,7 @@ from loadplan.strawberry.fields import (
     read_list,
     set_list_arguments,
     shape_result,
+    statement_arguments,
 )
 from loadplan.strawberry.filters import make_inputs
 from loadplan.strawberry.registry import (
@@ -211,9 +212,13 @@ def _list_resolver(
     def resolve(root: Any, info: strawberry.Info, **kwargs: Any) -> Any:
         if spec.disable_optimization:
             return _unplanned(root, attribute, target, bool(kwargs.get("order")))
-        arguments, window = arguments_from(
-            kind, kwargs, target, spec.order_by, None, spec.filters, spec.cursor_prefix
-        )
+        if spec.statement is not None:
+            arguments = statement_arguments(spec.statement, info, kwargs, target, spec.describe())
+            window = None
+        else:
+            arguments, window = arguments_from(
+                kind, kwargs, target, spec.order_by, None, spec.filters, spec.cursor_prefix
+            )
         key = info.path.key if isinstance(info.path.key, str) else attribute
         hook = getattr(registry.type_for(target), "get_queryset", None)
         restrict = (lambda stmt: hook(stmt, info)) if hook is not None else None
@@ -271,8 +276,7 @@ def _bind_fields(cls: type[Any], model: type[Any]) -> dict[str, tuple[str, str]]
         if field is not None and is_root_resolver(field):
             detach_root_resolver(field)
         if field is not None and field.base_resolver is not None:
-            spec = spec_of(field) or FieldSpec()
-            set_spec(field, dataclasses.replace(spec, kind="custom", model=model))
+            _bind_resolver_field(field, model)
             continue
         spec = (spec_of(field) if field is not None else None) or FieldSpec()
         path = spec.attribute or python_name
@@ -342,8 +346,7 @@ def _bind_fields(cls: type[Any], model: type[Any]) -> dict[str, tuple[str, str]]
     cls.__annotations__ = annotations
     for name, member in list(cls.__dict__.items()):
         if isinstance(member, StrawberryField) and name not in annotations:
-            spec = spec_of(member) or FieldSpec()
-            set_spec(member, dataclasses.replace(spec, kind="custom", model=model))
+            _bind_resolver_field(member, model)
     for base in cls.__mro__[1:]:
         for python_name, graphql_name, scalar in getattr(base, SCALARS_ATTRIBUTE, ()):
             if python_name not in columns and python_name not in annotations:
@@ -357,6 +360,34 @@ def _bind_fields(cls: type[Any], model: type[Any]) -> dict[str, tuple[str, str]]
     setattr(cls, RELATIONS_ATTRIBUTE, relations)
     _register_inputs(cls, model, scalars, relations)
     return columns
+
+
+def _bind_resolver_field(field: StrawberryField, model: type[Any]) -> None:
+    """A field with a resolver of its own: a custom field, or, when its
+    ``field_name`` is a to-many relationship, a list of that relationship
+    whose resolver returns the statement of one parent's list. Such a list
+    is loaded for all parents at once (the statement's conditions, order
+    and page folded into the relationship's batched load) rather than by
+    one statement per parent; its arguments stay the resolver's own."""
+    spec = spec_of(field) or FieldSpec()
+    prop = (
+        inspect(model).attrs.get(spec.attribute)
+        if spec.attribute is not None and not spec.disable_optimization
+        else None
+    )
+    if not isinstance(prop, RelationshipProperty) or not prop.uselist or spec.kind != "auto":
+        set_spec(field, dataclasses.replace(spec, kind="custom", model=model))
+        return
+    resolver = field.base_resolver
+    assert resolver is not None
+    assert spec.attribute is not None
+    declared = list(field.arguments)
+    if field.type_annotation is None:
+        field.type_annotation = resolver.type_annotation
+    made = dataclasses.replace(spec, kind="list", model=model, statement=resolver)
+    field(_list_resolver(spec.attribute, "list", made, prop.mapper.class_))
+    field.arguments = declared
+    set_spec(field, made)
 
 
 def _evaluated(annotation: Any, namespace: dict[str, Any]) -> Any:

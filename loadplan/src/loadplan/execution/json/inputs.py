@@ -129,6 +129,8 @@ def _related(part: Related, entity: Any, binding: Binding, inputs: Inputs, joins
     arguments = load_of(rel).arguments(rel, binding)
     if arguments.reverse:
         raise NotEligible(f"{rel.key}: a page counted from the end")
+    if arguments.conditions or arguments.ordering:
+        raise NotEligible(f"{rel.key}: conditions or ordering of a resolver's statement")
     inputs.arguments.append(arguments)
     rows = entity_for(rel.target)
     inputs.criteria.append(criteria_for(rel.target, rows, binding))
