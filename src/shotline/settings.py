@@ -55,8 +55,8 @@ class Settings:
     how REST and GraphQL answers are built: ``auto`` (the default: a REST
     response the database can build is built there, the JSON mode; else from
     plain rows wherever nothing needs ORM objects), ``rows`` (never the JSON
-    mode), ``json`` (the JSON mode for every REST list, for debugging: one it
-    cannot build is an error) or ``orm`` (always from objects, for
+    mode), ``json`` (the JSON mode for every REST list and GraphQL root list,
+    for debugging: one it cannot build is an error) or ``orm`` (always from objects, for
     debugging); a request can ask for any of them with the
     ``X-Loadplan-Mode`` header (one that cannot run falls back). ``workday_hours``: the length of a working
     day, which turns the schedule's estimates (minutes) into days.

@@ -13,8 +13,9 @@ the plan makes the plan ineligible for the JSON mode, never wrong.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["DOCUMENT_KEY", "MISSING", "Document", "Nested", "Value"]
+__all__ = ["DOCUMENT_KEY", "MISSING", "PLAIN", "Document", "Fixed", "Form", "Nested", "Value"]
 
 MISSING = "\x01"
 """What the JSON mode writes for a value a document requires (not
@@ -29,19 +30,52 @@ columns, which a front end reads for cursors)."""
 
 
 @dataclass(frozen=True)
+class Form:
+    """How a front end writes values where it differs from the REST front
+    end's orjson bytes (GraphQL's serializers): ``text``, an integer written
+    as a JSON string of its digits (GraphQL's ``ID``); ``bounds``, the
+    integers it can write at all (GraphQL's 32-bit ``Int``: any other is a
+    field error, so an item holding one is left to the other modes, as
+    ``MISSING`` is); ``utc``, what follows a UTC datetime (``Z``, or
+    ``+00:00`` as ``datetime.isoformat`` writes); ``labels``, an enum's
+    members as the names written instead of their values."""
+
+    text: bool = False
+    bounds: tuple[int, int] | None = None
+    utc: str = "Z"
+    labels: tuple[tuple[Any, str], ...] | None = None
+
+
+PLAIN = Form()
+"""The REST front end's form: orjson's bytes."""
+
+
+@dataclass(frozen=True)
 class Value:
     """A value written under ``key``: the value at ``path`` (an attribute of
     the entity, or through to-one relationships), of Python type ``kind``
     (``int``, ``str``, ``bool``, ``datetime.date``, ``datetime.datetime``,
     an ``Enum`` written as its value; or ``list`` or ``dict``, with string
-    keys, of ``items``: a declared projection), ``None`` written as ``null``
-    when ``nullable``."""
+    keys, of ``items``: a declared projection; or ``object``, a declared
+    projection written as it is, list or map as declared, its items of the
+    type their column holds), ``None`` written as ``null``
+    when ``nullable``, in the ``form`` the front end writes."""
 
     key: str
     path: tuple[str, ...]
     kind: type
     nullable: bool = False
     items: type | None = None
+    form: Form = PLAIN
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """The same JSON ``text`` written under ``key`` for every item (GraphQL's
+    ``__typename`` of an object type)."""
+
+    key: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -65,4 +99,4 @@ class Nested:
 class Document:
     """An item's JSON object: its fields in the order they are written."""
 
-    fields: tuple[Value | Nested, ...]
+    fields: tuple[Value | Nested | Fixed, ...]

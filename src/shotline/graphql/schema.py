@@ -120,6 +120,10 @@ from shotline.web import graphiql_page
 
 logger = logging.getLogger("shotline.graphql")
 
+_JSON_MODES = {"auto": "auto", "json": "force", "rows": "off", "orm": "off"}
+"""loadplan's JSON mode for GraphQL per ``Settings.loadplan_mode``: chosen
+where it can answer, forced for debugging, or never."""
+
 
 @strawberry.type
 class Query:
@@ -301,6 +305,7 @@ def make_schema(settings: Settings) -> ShotlineSchema:
                 rules=RULES,
                 rows=settings.loadplan_mode != "orm",
                 mode_header=MODE_HEADER,
+                json=_JSON_MODES[settings.loadplan_mode],
             ),
         ],
         # Root fields whose whole subtree is plain loadplan fields are

@@ -15,7 +15,7 @@ from loadplan.testing import QueryLog, count_queries
 from tests.loadplan.parity.schema import make_schema
 
 ORM = make_schema()
-ROWS = make_schema(rows=True)
+ROWS = make_schema(rows=True, json="off")
 UNPRUNED = make_schema(only=False)
 OFF = make_schema(enabled=False)
 

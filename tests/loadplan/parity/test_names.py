@@ -98,7 +98,7 @@ def named_schema(converter: lp.NameConverter | None, *, rows: bool = False) -> s
     return strawberry.Schema(
         query=Query,
         types=[PlainProjectType, ArtProjectType, ResearchProjectType],
-        extensions=[lp.OptimizerExtension.with_options(rows=rows)],
+        extensions=[lp.OptimizerExtension.with_options(rows=rows, json="off")],
         execution_context_class=lp.RowExecutionContext if rows else None,
         config=StrawberryConfig(name_converter=converter) if converter is not None else None,
     )

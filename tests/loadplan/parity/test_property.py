@@ -7,12 +7,15 @@ model properties and resolvers, among them resolvers returning model
 objects they read through their hints (alone, in a list, in a page, of a
 polymorphic type). For each one, on a small and a larger data set, the
 ORM mode and the row mode give the same JSON with the same number of
-statements, and the same data as the optimizer off.
+statements, and the same data as the optimizer off; where the JSON mode
+answers (a root list of columns, to-ones and lists), the same JSON in one
+statement.
 """
 
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 from typing import Any
 
 from hypothesis import HealthCheck, given, note, settings
@@ -24,7 +27,8 @@ from loadplan.testing import count_queries
 from tests.loadplan.parity.schema import make_schema
 
 ORM = make_schema()
-ROWS = make_schema(rows=True)
+ROWS = make_schema(rows=True, json="off")
+JSON = make_schema(rows=True, mode_header="mode")
 OFF = make_schema(enabled=False)
 
 # Per type: (field template, type of its selection or None for a leaf).
@@ -116,6 +120,17 @@ def run(engine: Engine, query: str, schema: Any) -> tuple[str, int, str]:
     return json.dumps(result.data), log.count, log.describe()
 
 
+def run_json(engine: Engine, query: str) -> tuple[str, int, str]:
+    """The answer of the schema choosing the JSON mode, its statement count
+    and the mode that ran."""
+    response = SimpleNamespace(headers={})
+    with Session(engine) as session, count_queries(engine) as log:
+        context = {"session": session, "response": response}
+        result = JSON.execute_sync(query, context_value=context)
+    assert result.errors is None, result.errors
+    return json.dumps(result.data), log.count, response.headers["mode"]
+
+
 @settings(
     max_examples=40,
     deadline=None,
@@ -131,4 +146,10 @@ def test_both_modes_answer_alike_with_the_same_statements(
         rows, rows_count, rows_log = run(engine, query, ROWS)
         assert rows == orm
         assert rows_count == orm_count, f"orm:\n{orm_log}\nrows:\n{rows_log}"
+        written, count, ran = run_json(engine, query)
+        assert written == orm
+        if ran == "json":
+            assert count == 1
+        else:
+            assert count == orm_count
     assert orm == run(large, query, OFF)[0]

@@ -7,6 +7,7 @@ from typing import Any
 import strawberry
 from sqlalchemy import BigInteger, Select, literal, select
 from strawberry import auto
+from strawberry.scalars import JSON
 
 import loadplan
 import loadplan.strawberry as lp
@@ -91,6 +92,13 @@ class TaskGQL:
     is_late: bool = lp.field()
     comment_count: int = lp.field(annotate=loadplan.count("comments"))
     huge_number: int | None = lp.field(annotate=literal(2**40, BigInteger))
+    # Declared projections, read as GraphQL's JSON scalar.
+    assignee_names: JSON = lp.field(
+        annotate=loadplan.column_list("assignees", "name", order_by=["-name"])
+    )
+    authors_by_text: JSON = lp.field(
+        annotate=loadplan.column_map("comments", "text", "author.name", order_by=["id"])
+    )
     # Declared non-null over a nullable column: a task without a parent is a
     # non-null violation, nulled out to the nearest nullable parent.
     parent_key: int = lp.field(field_name="parent_id")

@@ -18,6 +18,7 @@ FLOORS = {
     "fields": 1,
     "types": 1,
     "selection": 2,
+    "documents": 2,
     "rows": 2,
     "extension": 2,
 }

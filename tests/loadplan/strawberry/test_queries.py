@@ -20,7 +20,8 @@ from tests.databases import IsolatedDatabase
 from tests.loadplan.strawberry.schema import make_schema
 
 OPTIMIZED = make_schema()
-FAST = make_schema(rows=True, mode_header="X-Loadplan-Mode")
+FAST = make_schema(rows=True, mode_header="X-Loadplan-Mode", json="off")
+JSON = make_schema(rows=True)
 UNOPTIMIZED = make_schema(enabled=False)
 LIMITED = make_schema(max_page_size=10)
 
@@ -271,6 +272,10 @@ def test_query(
     fast, fast_log = run(small, query, variables, FAST)
     assert json.dumps(fast) == json.dumps(data)
     fast_log.assert_count(statements)
+    # The JSON mode where it answers: same answer, no more statements.
+    written, json_log = run(small, query, variables, JSON)
+    assert json.dumps(written) == json.dumps(data)
+    assert json_log.count <= statements
 
 
 def test_exact_payload_of_a_nested_page(small: Engine) -> None:

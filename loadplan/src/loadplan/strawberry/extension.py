@@ -36,6 +36,7 @@ from loadplan.strawberry.definitions import (
     spec_of,
     unwrap,
 )
+from loadplan.strawberry.documents import completed, document_of
 from loadplan.strawberry.fields import is_root_resolver, shape_result
 from loadplan.strawberry.pagination import make_page_dict, make_window_dict
 from loadplan.strawberry.rows import RowExecutionContext, RowsResult
@@ -43,6 +44,11 @@ from loadplan.strawberry.selection import RootRequest, SelectionBuilder
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
+
+
+_FORCED: dict[str, Mode] = {"orm": "orm", "rows": "rows"}
+"""The modes a request may force in the mode header (``json`` is chosen
+wherever it can answer, as if no mode were asked)."""
 
 
 class OptimizerExtension(SchemaExtension):
@@ -62,8 +68,12 @@ class OptimizerExtension(SchemaExtension):
     see :mod:`loadplan.strawberry.rows`; without it every request fails
     with an error saying so) and ``mode_header`` (none by
     default: an HTTP header in which a request may force the ORM mode,
-    ``orm``, and in which the response names the modes that ran, when the
-    context holds the request and the response).
+    ``orm``, or the row mode, ``rows``, and in which the response names the
+    modes that ran, when the context holds the request and the response)
+    and ``json`` (``auto``: a root list the database can write is answered
+    in the JSON mode, see :mod:`loadplan.strawberry.documents`; ``off``:
+    never; ``force``: always, one it cannot write is an error saying why,
+    for debugging).
     """
 
     def __init__(
@@ -81,6 +91,7 @@ class OptimizerExtension(SchemaExtension):
         rules: Rules | None = None,
         rows: bool = False,
         mode_header: str | None = None,
+        json: str = "auto",
     ) -> None:
         if execution_context is not None:
             self.execution_context = execution_context
@@ -94,6 +105,7 @@ class OptimizerExtension(SchemaExtension):
         self.rules = dict(rules or {})
         self.rows = rows
         self.mode_header = mode_header
+        self.json = json
 
     @classmethod
     def with_options(cls, **options: Any) -> Callable[[], OptimizerExtension]:
@@ -157,6 +169,9 @@ class OptimizerExtension(SchemaExtension):
             stmt = hook(stmt, info)
         plan = self._plan(request, info)
         mode = self._mode(request, info)
+        if mode == "auto" and self.json != "off" and request.kind in ("root", "custom"):
+            plan = plan.with_document(document_of(info, _item_type(info, request)))
+            mode = "json" if self.json == "force" else mode
         page = Paging() if _is_root_list(info) else None
         if is_async_session(session):
             return self._value_async(
@@ -207,7 +222,7 @@ class OptimizerExtension(SchemaExtension):
         every field below can be completed from them."""
         if not (self.enabled and self.rows and request.row_ready):
             return "orm"
-        return "orm" if self._forced(info) == "orm" else "auto"
+        return _FORCED.get(self._forced(info), "auto")
 
     def _forced(self, info: GraphQLResolveInfo[Any]) -> str:
         """The mode a request forces in the ``mode_header`` of its HTTP
@@ -222,6 +237,9 @@ class OptimizerExtension(SchemaExtension):
         mode's execution context, else objects for Strawberry's resolvers."""
         if self.mode_header is not None:
             _report_mode(info, self.mode_header, loaded.mode)
+        if loaded.mode == "json":
+            value = completed(loaded.documents, request.is_list)
+            return value if value is not None else RowsResult(None)
         total = loaded.total if loaded.total is not None else len(loaded.items)
         if loaded.mode == "rows":
             return RowsResult(_rows_value(request, loaded.items, total))

@@ -42,6 +42,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from loadplan.storage import MODEL_KEY, OBJECT_KEY, related, total_count
 from loadplan.strawberry import registry
 from loadplan.strawberry.definitions import DEFINITION, FieldSpec, python_values, spec_of, unwrap
+from loadplan.strawberry.documents import Completed
 from loadplan.strawberry.fields import arguments_from, single_row
 from loadplan.strawberry.pagination import make_page_dict, make_window_dict
 from loadplan.strawberry.selection import needs_objects, reaches_model
@@ -139,6 +140,8 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
         result: Any,
         position_context: Any,
     ) -> Any:
+        if isinstance(result, Completed):
+            return result.value
         if isinstance(result, RowsResult):
             return self._complete(
                 return_type,

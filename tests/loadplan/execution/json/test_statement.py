@@ -12,7 +12,7 @@ import loadplan
 from loadplan import PlanError, Selection
 from loadplan.documents import Document, Nested, Value
 from loadplan.testing import count_queries
-from tests.loadplan.models import Status, Task
+from tests.loadplan.models import Entity, Status, Task
 
 STATUS = Document((Value("short_name", ("short_name",), str),))
 
@@ -73,3 +73,56 @@ def test_forcing_the_json_mode_on_an_ineligible_plan_says_why(small: Engine) -> 
         with pytest.raises(PlanError, match=r"^the JSON mode cannot answer this plan: "):
             plan.fetch(session, select(Task), mode="json")
     assert before.mode == "rows"
+
+
+def test_a_list_below_a_joined_row_keeps_its_parent_row(small: Engine) -> None:
+    # Each entity's project is joined; its sequences are a subquery whose
+    # own rows join their project too: under an alias of its own, or the
+    # subquery's correlation to the entity's project would read its own join
+    # and list every project's sequences.
+    if not _json_mode(small):
+        pytest.skip("no JSON mode on MariaDB")
+    project = Document((Value("id", ("id",), int),))
+    sequence = Document(
+        (
+            Value("id", ("id",), int),
+            Nested("project", ("project",), project, many=False, nullable=False),
+        )
+    )
+    document = Document(
+        (
+            Value("id", ("id",), int),
+            Nested(
+                "project",
+                ("project",),
+                Document((Nested("sequences", ("sequences",), sequence, many=True),)),
+                many=False,
+                nullable=False,
+            ),
+        )
+    )
+    selection = Selection.of("id", "project.sequences.project.id")
+    plan = loadplan.plan(Entity, selection).with_document(document)
+    stmt = select(Entity).order_by(Entity.id)
+    with Session(small) as session:
+        built = plan.fetch(session, stmt, mode="json")
+    for text in built.documents:
+        item = orjson.loads(text)
+        assert item["project"]["sequences"]
+        parents = {s["project"]["id"] for s in item["project"]["sequences"]}
+        assert len(parents) == 1
+    with Session(small) as session:
+        entities = session.scalars(stmt).all()
+        expected = [
+            {
+                "id": e.id,
+                "project": {
+                    "sequences": [
+                        {"id": s.id, "project": {"id": s.project_id}}
+                        for s in sorted(e.project.sequences, key=lambda s: s.id)
+                    ]
+                },
+            }
+            for e in entities
+        ]
+    assert [orjson.loads(text) for text in built.documents] == expected

@@ -23,7 +23,7 @@ from sqlalchemy.orm import aliased
 from loadplan.execution.binding import Binding
 from loadplan.execution.entities import criteria_for, entity_for, namespace_of
 from loadplan.execution.json.errors import NotEligible
-from loadplan.execution.json.layout import Layout, Related, Scalar
+from loadplan.execution.json.layout import Constant, Layout, Related, Scalar
 from loadplan.execution.strategies import load_of
 from loadplan.plans import RelationshipPlan, Strategy
 from loadplan.rules import applying
@@ -58,6 +58,13 @@ class Joins:
 
     aliases: dict[tuple[int, str], Any] = field(default_factory=dict)
     used: list[Any] = field(default_factory=list)
+
+    def below(self) -> Joins:
+        """The joins of a subquery of this statement: aliases of its own,
+        none it can see from here (the same alias joined inside would hide
+        the outer one, and the subquery's correlation to its parent row
+        would read its own join instead)."""
+        return Joins(used=list(self.used))
 
     def alias(self, entity: Any, rel: RelationshipPlan) -> tuple[Any, bool]:
         """The alias of ``rel`` from ``entity``, and whether it is new here."""
@@ -96,6 +103,8 @@ def gather(layout: Layout, entity: Any, binding: Binding) -> Inputs:
 
 def _object(layout: Layout, entity: Any, binding: Binding, inputs: Inputs, joins: Joins) -> None:
     for part in layout.parts:
+        if isinstance(part, Constant):
+            continue
         source = entity
         for rel in part.hops:
             source = _joined(source, rel, binding, inputs, joins)
@@ -134,4 +143,4 @@ def _related(part: Related, entity: Any, binding: Binding, inputs: Inputs, joins
     inputs.arguments.append(arguments)
     rows = entity_for(rel.target)
     inputs.criteria.append(criteria_for(rel.target, rows, binding))
-    _object(part.layout, rows, binding, inputs, Joins())
+    _object(part.layout, rows, binding, inputs, joins.below())

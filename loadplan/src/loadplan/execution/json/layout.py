@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Dialect
 
-from loadplan.documents import Document, Value
+from loadplan.documents import PLAIN, Document, Fixed, Form, Value
 from loadplan.execution.json.errors import NotEligible
 from loadplan.execution.json.text import fixed
 from loadplan.execution.json.values import DIALECTS, Render, renderer
@@ -23,7 +23,7 @@ from loadplan.mapping import mapper_of, relationship_of
 from loadplan.plans import EntityPlan, ExpressionLoad, RelationshipPlan, Strategy
 from loadplan.state import Memo
 
-__all__ = ["Layout", "Related", "Scalar", "layout_of"]
+__all__ = ["Constant", "Layout", "Related", "Scalar", "layout_of"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,16 @@ class Scalar:
     column: str | None = None
     render: Render | None = None
     expression: ExpressionLoad | None = None
+    form: Form = PLAIN
+
+
+@dataclass(frozen=True)
+class Constant:
+    """A field whose text is the same for every item: ``text`` is its key,
+    the punctuation before it and its value."""
+
+    text: str
+    hops: tuple[RelationshipPlan, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,7 +69,7 @@ class Layout:
     """How one entity of the plan is written: its fields in order."""
 
     plan: EntityPlan
-    parts: tuple[Scalar | Related, ...]
+    parts: tuple[Scalar | Related | Constant, ...]
 
 
 _layouts: Memo[tuple[EntityPlan, Document, str], Layout | str] = Memo("JSON layouts")
@@ -96,10 +106,14 @@ def _matched(plan: EntityPlan, document: Document, dialect: Dialect) -> Layout |
 def _layout(plan: EntityPlan, document: Document, dialect: Dialect) -> Layout:
     if plan.options or plan.properties:
         raise NotEligible(f"{plan.cls.__name__} needs Python (a model property or loader options)")
-    parts: list[Scalar | Related] = []
+    parts: list[Scalar | Related | Constant] = []
     for index, field in enumerate(document.fields):
         prefix = ("{" if index == 0 else ",") + json.dumps(field.key, ensure_ascii=False) + ":"
         fixed(prefix)
+        if isinstance(field, Fixed):
+            fixed(prefix + field.text)
+            parts.append(Constant(prefix + field.text))
+            continue
         level, hops = plan, []
         for hop in field.path[:-1]:
             rel = _relationship(level, hop)
@@ -132,12 +146,23 @@ def _scalar(
 ) -> Scalar:
     if name in level.columns and field.items is None:
         column_type = mapper_of(level.cls).attrs[name].columns[0].type
-        render = renderer(field.kind, column_type, dialect)
-        return Scalar(prefix, hops, field.kind, not field.nullable, column=name, render=render)
+        render = renderer(field.kind, column_type, dialect, field.form)
+        required = not field.nullable
+        return Scalar(
+            prefix, hops, field.kind, required, column=name, render=render, form=field.form
+        )
     for expression in level.expressions:
         if expression.name == name:
             required = not field.nullable
-            return Scalar(prefix, hops, field.kind, required, field.items, expression=expression)
+            return Scalar(
+                prefix,
+                hops,
+                field.kind,
+                required,
+                field.items,
+                expression=expression,
+                form=field.form,
+            )
     raise NotEligible(
         f"{field.key}: {level.cls.__name__}.{name} is neither a column nor a computed expression"
     )

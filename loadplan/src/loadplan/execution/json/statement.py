@@ -22,7 +22,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, and_, case, func, literal_column, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.elements import UnaryExpression
 
@@ -32,11 +42,17 @@ from loadplan.execution.binding import Binding
 from loadplan.execution.entities import entity_for, namespace_of
 from loadplan.execution.json.errors import NotEligible
 from loadplan.execution.json.inputs import Inputs, Joins, gather
-from loadplan.execution.json.layout import Layout, Related, Scalar
+from loadplan.execution.json.layout import Constant, Layout, Related, Scalar
 from loadplan.execution.json.text import Concat, array_of, fixed, object_of
 from loadplan.execution.json.values import renderer
 from loadplan.execution.statement_cache import StatementCache
-from loadplan.mapping import extra_join_criteria, key_pairs, primary_key, relationship_of
+from loadplan.mapping import (
+    extra_join_criteria,
+    key_pairs,
+    primary_key,
+    python_type,
+    relationship_of,
+)
 from loadplan.plans import RelationshipPlan, Strategy
 from loadplan.projections import JsonArrayOf
 from loadplan.selection import Arguments
@@ -62,13 +78,18 @@ class _Writer:
 
     def below(self) -> _Writer:
         """A writer for a subquery: the same inputs, joins of its own."""
-        return _Writer(self.dialect, self.expressions, self.criteria, self.arguments)
+        return _Writer(
+            self.dialect, self.expressions, self.criteria, self.arguments, self.joins.below()
+        )
 
     def object(self, layout: Layout, entity: Any) -> ColumnElement[str]:
         if not layout.parts:
             return fixed("{}")
         pieces: list[ColumnElement[Any]] = []
         for part in layout.parts:
+            if isinstance(part, Constant):
+                pieces.append(fixed(part.text))
+                continue
             pieces.append(fixed(part.prefix))
             source = entity
             for rel in part.hops:
@@ -86,20 +107,27 @@ class _Writer:
             for rel in part.hops:
                 level = rel.target
             value = getattr(namespace_of(source, level.cls), part.column)
-            return self.required(part.required, value, part.render(value))
+            return self.required(part, value, part.render(value))
         value = next(self.expressions)
-        if part.kind in (list, dict):
+        if part.kind in (list, dict, object):
             return self.projection(part, value)
-        written = renderer(part.kind, value.type, self.dialect)(value)
-        return self.required(part.required, value, written)
+        written = renderer(part.kind, value.type, self.dialect, part.form)(value)
+        return self.required(part, value, written)
 
     def required(
-        self, required: bool, value: ColumnElement[Any], written: ColumnElement[str]
+        self, part: Scalar, value: ColumnElement[Any], written: ColumnElement[str]
     ) -> ColumnElement[str]:
-        """``written``, or where ``value`` is required and NULL, ``MISSING``."""
-        if not required:
+        """``written``, or ``MISSING`` where ``value`` is required and NULL
+        or out of the form's bounds."""
+        refused: list[ColumnElement[bool]] = []
+        if part.required:
+            refused.append(value.is_(None))
+        if part.form.bounds is not None:
+            low, high = part.form.bounds
+            refused.append(or_(value < low, value > high))
+        if not refused:
             return written
-        return case((value.is_(None), self.missing()), else_=written)
+        return case((or_(*refused), self.missing()), else_=written)
 
     def missing(self) -> ColumnElement[str]:
         mark: ColumnElement[str] = (func.char if self.dialect.name == "sqlite" else func.chr)(
@@ -108,18 +136,22 @@ class _Writer:
         return mark
 
     def projection(self, part: Scalar, value: ColumnElement[Any]) -> ColumnElement[str]:
-        """A declared projection's list or map, written from its rows."""
-        if not isinstance(value, JsonArrayOf) or value.nested != (part.kind is dict):
+        """A declared projection's list or map, written from its rows; a
+        document's ``object`` (a value written as it is, GraphQL's JSON
+        scalar) is either, as declared, of the type its column holds."""
+        if not isinstance(value, JsonArrayOf) or (
+            part.kind is not object and value.nested != (part.kind is dict)
+        ):
             raise NotEligible(f"a {part.kind.__name__} that is not a declared projection of it")
-        assert part.items is not None
-        if part.kind is list:
-            item = renderer(part.items, value.value.type, self.dialect)(value.value)
+        if not value.nested:
+            items = part.items or _item_type(value.value.type)
+            item = renderer(items, value.value.type, self.dialect)(value.value)
             return array_of(value.rows, item, value.order)
         key, item = value.value.first, value.value.second
         member = Concat(
             renderer(str, key.type, self.dialect)(key),
             fixed(":"),
-            renderer(part.items, item.type, self.dialect)(item),
+            renderer(part.items or _item_type(item.type), item.type, self.dialect)(item),
         )
         return object_of(value.rows, key, member, value.order)
 
@@ -180,6 +212,16 @@ class _Writer:
         if arguments.offset:
             stmt = stmt.offset(arguments.offset)
         return stmt, text, order
+
+
+def _item_type(column_type: Any) -> type:
+    """The type a projection's values are written as, from their column:
+    integers and strings, which travel through JSON unchanged."""
+    found = python_type(column_type)
+    if found not in (int, str):
+        raise NotEligible("a projection of values that are neither integers nor strings")
+    assert found is not None
+    return found
 
 
 def _ordered(term: Any) -> Any:

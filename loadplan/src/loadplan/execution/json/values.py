@@ -35,6 +35,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import DateTime, TypeDecorator, TypeEngine
 
+from loadplan.documents import PLAIN, Form
 from loadplan.execution.json.errors import NotEligible
 from loadplan.execution.json.text import Concat
 from loadplan.mapping import python_type
@@ -50,14 +51,19 @@ DIALECTS = frozenset({"sqlite", "postgresql"})
 _NULL = "'null'"
 
 
-def renderer(kind: type, column_type: TypeEngine[Any], dialect: Dialect) -> Render:
-    """How a value of ``column_type`` written as ``kind`` is written on
-    ``dialect``; raises :class:`NotEligible` where the bytes could differ."""
+def renderer(
+    kind: type, column_type: TypeEngine[Any], dialect: Dialect, form: Form = PLAIN
+) -> Render:
+    """How a value of ``column_type`` written as ``kind`` in ``form`` is
+    written on ``dialect``; raises :class:`NotEligible` where the bytes
+    could differ."""
     if dialect.name not in DIALECTS:
         raise NotEligible(f"the {dialect.name} dialect is not supported")
     stored = python_type(column_type)
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
-        return _enum(kind, column_type)
+        return _enum(kind, column_type, form)
+    if form.text and kind is str and stored is int:
+        return _integer_text
     if stored is not kind:
         name = stored.__name__ if stored is not None else "unknown"
         raise NotEligible(f"a {name} value written as {kind.__name__}")
@@ -70,7 +76,7 @@ def renderer(kind: type, column_type: TypeEngine[Any], dialect: Dialect) -> Rend
     if kind is dt.date:
         return _sqlite_date if dialect.name == "sqlite" else _postgresql_date
     if kind is dt.datetime:
-        return _datetime(column_type, dialect)
+        return _datetime(column_type, dialect, form.utc)
     raise NotEligible(f"{kind.__name__} values are not written by the JSON mode")
 
 
@@ -92,6 +98,10 @@ def _boolean(value: ColumnElement[Any]) -> ColumnElement[str]:
 
 def _integer(value: ColumnElement[Any]) -> ColumnElement[str]:
     return func.coalesce(_text(value), literal_column(_NULL))
+
+
+def _integer_text(value: ColumnElement[Any]) -> ColumnElement[str]:
+    return _or_null(value, _quoted(_text(value)))
 
 
 def _sqlite_string(value: ColumnElement[Any]) -> ColumnElement[str]:
@@ -157,10 +167,12 @@ def _zone(column_type: TypeEngine[Any], dialect: Dialect) -> str:
     raise NotEligible("a datetime type that reads stored values its own way")
 
 
-def _datetime(column_type: TypeEngine[Any], dialect: Dialect) -> Render:
+def _datetime(column_type: TypeEngine[Any], dialect: Dialect, utc: str) -> Render:
+    if utc not in ("Z", "+00:00"):
+        raise NotEligible(f"a UTC datetime written with {utc!r}")
     zone = _zone(column_type, dialect)
     if dialect.name == "sqlite":
-        suffix = "Z" if zone == "utc" else ""
+        suffix = utc if zone == "utc" else ""
 
         def sqlite(value: ColumnElement[Any]) -> ColumnElement[str]:
             # SQLAlchemy stores 'YYYY-MM-DD HH:MM:SS.ffffff' on SQLite.
@@ -186,9 +198,9 @@ def _datetime(column_type: TypeEngine[Any], dialect: Dialect) -> Render:
         micro = func.to_char(local, literal_column("'US'"))
         offset = func.to_char(value, literal_column("'TZH:TZM'"))
         if zone == "utc":
-            suffix: ColumnElement[str] = literal_column("'Z'")
+            suffix: ColumnElement[str] = literal_column(f"'{utc}'")
         elif zone == "session":
-            suffix = case((offset == "+00:00", literal_column("'Z'")), else_=offset)
+            suffix = case((offset == "+00:00", literal_column(f"'{utc}'")), else_=offset)
         else:
             suffix = literal_column("''")
         written = Concat(
@@ -206,18 +218,20 @@ def _datetime(column_type: TypeEngine[Any], dialect: Dialect) -> Render:
     return postgresql
 
 
-def _enum(kind: type[enum.Enum], column_type: TypeEngine[Any]) -> Render:
+def _enum(kind: type[enum.Enum], column_type: TypeEngine[Any], form: Form) -> Render:
     inner = column_type
     while isinstance(inner, TypeDecorator):
         inner = inner.impl_instance
     if not isinstance(inner, Enum) or inner.enum_class is not kind:
         raise NotEligible(f"a {kind.__name__} value not read from its enum column")
     stored: dict[Any, str] = getattr(inner, "_valid_lookup", {})
+    labels = dict(form.labels) if form.labels is not None else None
     whens: dict[str, str] = {}
     for member in kind:
-        if type(member.value) not in (str, int) or member not in stored:
+        written = member.value if labels is None else labels.get(member)
+        if type(written) not in (str, int) or member not in stored:
             raise NotEligible(f"{kind.__name__} has a value the JSON mode does not write")
-        whens[stored[member]] = json.dumps(member.value, ensure_ascii=False)
+        whens[stored[member]] = json.dumps(written, ensure_ascii=False)
 
     def write(value: ColumnElement[Any]) -> ColumnElement[str]:
         as_text = cast(value, String())
