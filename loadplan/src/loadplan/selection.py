@@ -144,8 +144,9 @@ class Arguments:
 
     ``conditions`` and ``ordering`` are SQL expressions on the list's mapped
     class, written by a front end's user (the ``where`` and ``order_by`` of
-    a statement a resolver built for one parent's list): they apply after
-    ``filters`` and ``order_by``, to every parent's list, in the same
+    a statement a resolver built for one parent's list): they apply with
+    ``filters`` (``ordering`` before ``order_by``, as the client's order
+    follows a statement's own), to every parent's list, in the same
     statement.
     """
 

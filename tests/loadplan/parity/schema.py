@@ -121,6 +121,25 @@ class MilestoneType(Named):
             .offset(skip)
         )
 
+    @lp.connection(field_name="issues")
+    def ranked_connection(self, min_priority: int = 1) -> lp.Connection[IssueType]:
+        """A connection per parent over a resolver's statement."""
+        return (
+            select(m.Issue)  # type: ignore[return-value]
+            .where(m.Issue.priority >= min_priority)
+            .order_by(m.Issue.priority.desc())
+        )
+
+    @lp.offset_page(field_name="issues")
+    def ranked_page(self, min_priority: int = 1) -> lp.OffsetPage[IssueType]:
+        """An offset page per parent over a resolver's statement."""
+        return select(m.Issue).where(m.Issue.priority >= min_priority)  # type: ignore[return-value]
+
+    @lp.offset_page(field_name="issues")
+    def limited_page(self) -> lp.OffsetPage[IssueType]:
+        """A page whose statement pages itself: refused."""
+        return select(m.Issue).limit(1)  # type: ignore[return-value]
+
     @lp.field(field_name="issues")
     def joined_issues(self) -> list[IssueType]:
         """A statement reading another table: not one parent's list."""
@@ -177,6 +196,25 @@ class Query:
     issue_list: lp.OffsetPage[IssueType] = lp.offset_page(
         arguments={"filter": "where", "limit": "size", "offset": "skip", "order": None}
     )
+
+    @lp.connection()
+    def priority_issues(self, min_priority: int) -> lp.Connection[IssueType]:
+        """A connection over a resolver's own statement."""
+        return (
+            select(m.Issue)  # type: ignore[return-value]
+            .where(m.Issue.priority >= min_priority)
+            .order_by(m.Issue.priority.desc())
+        )
+
+    @lp.offset_page()
+    def priority_page(self, min_priority: int) -> lp.OffsetPage[IssueType]:
+        """An offset page over a resolver's own statement."""
+        return select(m.Issue).where(m.Issue.priority >= min_priority)  # type: ignore[return-value]
+
+    @lp.connection()
+    def limited_issues(self) -> lp.Connection[IssueType]:
+        """A connection whose statement pages itself: refused."""
+        return select(m.Issue).offset(1)  # type: ignore[return-value]
 
     @strawberry.field
     def milestone(self, id: strawberry.ID) -> MilestoneType | None:

@@ -232,7 +232,7 @@ def batch_statement(
     conditions += [filter_condition(entity, f) for f in arguments.filters]
     conditions += adapted(entity, arguments.conditions)
     conditions += criteria if criteria is not None else criteria_for(rel.target, entity, binding)
-    order = order_terms(entity, arguments.order_by) + adapted(entity, arguments.ordering)
+    order = adapted(entity, arguments.ordering) + order_terms(entity, arguments.order_by)
     if not order and prop.order_by:
         order = list(prop.order_by)
     target_mapper = prop.mapper

@@ -10,6 +10,8 @@ no plan ran (optimizer off), so results never depend on the optimizer.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import inspect as inspect_module
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -146,7 +148,9 @@ def is_root_resolver(made: StrawberryField) -> bool:
 
 class LoadplanField(StrawberryField):
     """A field that may be given a resolver later (used as a decorator): the
-    root resolver and its list arguments then give way to the real resolver.
+    root resolver and its list arguments then give way to the real resolver,
+    except on a connection or page, which keeps its list arguments after the
+    resolver's own and pages the statement the resolver returns.
 
     Its ``filter`` and ``order`` arguments exist only where the listed type
     has the input (a type with no filterable column has none, and an empty
@@ -154,8 +158,20 @@ class LoadplanField(StrawberryField):
     once every type is declared, when the schema reads the arguments."""
 
     def __call__(self, resolver: Any) -> Any:
+        spec = spec_of(self)
+        listed = self._arguments if is_root_resolver(self) else None
         self._arguments = None
-        return super().__call__(resolver)
+        if spec is None or spec.kind not in {"connection", "page"} or listed is None:
+            return super().__call__(resolver)
+        # A connection or page over a resolver's statement: the resolver's
+        # own arguments, then the list's (a resolver's argument of the same
+        # name wins); the extension pages, filters and counts the statement.
+        made = super().__call__(_own_arguments_only(resolver, spec.kind))
+        assert made.base_resolver is not None
+        own = list(made.base_resolver.arguments)
+        names = {argument.python_name for argument in own}
+        made.arguments = own + [a for a in listed if a.python_name not in names]
+        return made
 
     @property
     def arguments(self) -> list[StrawberryArgument]:
@@ -165,6 +181,30 @@ class LoadplanField(StrawberryField):
     @arguments.setter
     def arguments(self, value: list[StrawberryArgument]) -> None:
         self._arguments = value
+
+
+def _own_arguments_only(resolver: Callable[..., Any], kind: Kind) -> Callable[..., Any]:
+    """``resolver`` called with only the arguments it declares: a field over
+    its statement also takes the list's arguments, which the extension reads
+    from the request. Its signature stays the resolver's (``__wrapped__``),
+    so Strawberry finds its arguments and its ``root`` and ``info``. The
+    client pages the statement: one with its own limit or offset is refused,
+    as it would page the rows and not their count."""
+    own = inspect_module.signature(resolver).parameters
+
+    @functools.wraps(resolver)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        stmt = resolver(*args, **{name: v for name, v in kwargs.items() if name in own})
+        if isinstance(stmt, Select) and (
+            stmt._limit_clause is not None or stmt._offset_clause is not None
+        ):
+            raise GraphQLError(
+                f"{resolver.__name__}: the statement of a {kind} must not have a limit or "
+                "an offset (the client's arguments page it)"
+            )
+        return stmt
+
+    return call
 
 
 INPUT_ATTRIBUTE = "_loadplan_input"
@@ -229,7 +269,8 @@ def connection(
     Its cursors are base64 of ``cursor_prefix`` and an offset
     (``"arrayconnection:"`` gives graphql-relay's cursors); its type may be
     ``lp.Connection[T]`` or any type of the same fields (a ``totalCount``
-    that is nullable, to keep an existing API)."""
+    that is nullable, to keep an existing API). As a decorator, over the
+    statement its resolver returns (see :class:`LoadplanField`)."""
     made = strawberry.field(name=name, description=description, **strawberry_options)
     spec = FieldSpec(
         kind="connection",
@@ -249,7 +290,8 @@ def offset_page(
     arguments: bool | Mapping[str, str | None] = True,
     **strawberry_options: Any,
 ) -> Any:
-    """A ``limit``/``offset`` page with ``totalCount`` over a relationship or a model."""
+    """A ``limit``/``offset`` page with ``totalCount`` over a relationship or a
+    model; as a decorator, over the statement its resolver returns."""
     made = strawberry.field(name=name, description=description, **strawberry_options)
     spec = FieldSpec(kind="page", attribute=field_name, argument_names=argument_names(arguments))
     set_spec(made, spec)
@@ -357,7 +399,7 @@ def _fallback_rows(
         clause = restrict(select(target)).whereclause
         if clause is not None:
             conditions.append(clause)
-    order = order_terms(target, arguments.order_by) + list(arguments.ordering)
+    order = list(arguments.ordering) + order_terms(target, arguments.order_by)
     order = order or list(prop.order_by or ())
     order += list(inspect(target).primary_key)
     if arguments.reverse:
@@ -432,6 +474,36 @@ def statement_arguments(
         conditions=() if where is None else (where,),
         ordering=tuple(stmt._order_by_clauses),
     )
+
+
+def field_arguments(
+    spec: FieldSpec,
+    kind: Kind,
+    values: Mapping[str, Any],
+    target: type[Any],
+    info: Any,
+    max_page_size: int | None,
+) -> tuple[Arguments, Window | None]:
+    """loadplan arguments of a list field of a relationship: the client's
+    (:func:`arguments_from`), with, for a field whose resolver returns a
+    statement (:attr:`FieldSpec.statement`), the statement's conditions and
+    ordering (before the client's order) and, on a plain list, its page (a
+    connection's or page's resolver may not page its statement: see
+    :func:`_own_arguments_only`)."""
+    arguments, window = arguments_from(
+        kind, values, target, spec.order_by, max_page_size, spec.filters, spec.cursor_prefix
+    )
+    if spec.statement is None:
+        return arguments, window
+    folded = statement_arguments(spec.statement, info, values, target, spec.describe())
+    paged = folded if kind == "list" else arguments
+    return dataclasses.replace(
+        arguments,
+        limit=paged.limit,
+        offset=paged.offset,
+        conditions=folded.conditions,
+        ordering=folded.ordering,
+    ), window
 
 
 def _same_froms(found: Sequence[Any], expected: Sequence[Any]) -> bool:

@@ -47,7 +47,7 @@ from loadplan.strawberry.definitions import (
     spec_of,
     unwrap,
 )
-from loadplan.strawberry.fields import arguments_from, statement_arguments
+from loadplan.strawberry.fields import arguments_from, field_arguments
 from loadplan.strawberry.pagination import Window
 from loadplan.strawberry.registry import model_of_type
 
@@ -342,20 +342,9 @@ class SelectionBuilder:
                 unwrap(graphql_field.type), [node], spec.kind
             )
             values = self._argument_values(parent_type, node)
-            if spec.statement is not None:
-                arguments = statement_arguments(
-                    spec.statement, self.info, values, target, spec.describe()
-                )
-            else:
-                arguments, _ = arguments_from(
-                    spec.kind,
-                    values,
-                    target,
-                    spec.order_by,
-                    self.max_page_size,
-                    spec.filters,
-                    spec.cursor_prefix,
-                )
+            arguments, _ = field_arguments(
+                spec, spec.kind, values, target, self.info, self.max_page_size
+            )
             if _custom_type_resolution(node_type):
                 self.row_ready = False
             children = self.children(node_type, child_sets, target, None)

@@ -45,13 +45,12 @@ from loadplan.strawberry.definitions import (
     spec_of,
 )
 from loadplan.strawberry.fields import (
-    arguments_from,
     detach_root_resolver,
+    field_arguments,
     is_root_resolver,
     read_list,
     set_list_arguments,
     shape_result,
-    statement_arguments,
 )
 from loadplan.strawberry.filters import make_inputs
 from loadplan.strawberry.registry import (
@@ -212,13 +211,7 @@ def _list_resolver(
     def resolve(root: Any, info: strawberry.Info, **kwargs: Any) -> Any:
         if spec.disable_optimization:
             return _unplanned(root, attribute, target, bool(kwargs.get("order")))
-        if spec.statement is not None:
-            arguments = statement_arguments(spec.statement, info, kwargs, target, spec.describe())
-            window = None
-        else:
-            arguments, window = arguments_from(
-                kind, kwargs, target, spec.order_by, None, spec.filters, spec.cursor_prefix
-            )
+        arguments, window = field_arguments(spec, kind, kwargs, target, info, None)
         key = info.path.key if isinstance(info.path.key, str) else attribute
         hook = getattr(registry.type_for(target), "get_queryset", None)
         restrict = (lambda stmt: hook(stmt, info)) if hook is not None else None
@@ -375,7 +368,8 @@ def _bind_resolver_field(field: StrawberryField, model: type[Any]) -> None:
         if spec.attribute is not None and not spec.disable_optimization
         else None
     )
-    if not isinstance(prop, RelationshipProperty) or not prop.uselist or spec.kind != "auto":
+    folds: dict[str, Kind] = {"auto": "list", "connection": "connection", "page": "page"}
+    if not isinstance(prop, RelationshipProperty) or not prop.uselist or spec.kind not in folds:
         set_spec(field, dataclasses.replace(spec, kind="custom", model=model))
         return
     resolver = field.base_resolver
@@ -384,8 +378,9 @@ def _bind_resolver_field(field: StrawberryField, model: type[Any]) -> None:
     declared = list(field.arguments)
     if field.type_annotation is None:
         field.type_annotation = resolver.type_annotation
-    made = dataclasses.replace(spec, kind="list", model=model, statement=resolver)
-    field(_list_resolver(spec.attribute, "list", made, prop.mapper.class_))
+    kind = folds[spec.kind]
+    made = dataclasses.replace(spec, kind=kind, model=model, statement=resolver)
+    field(_list_resolver(spec.attribute, kind, made, prop.mapper.class_))
     field.arguments = declared
     set_spec(field, made)
 
