@@ -261,7 +261,21 @@ def restore_task(session: Session, me: Principal, task_id: int) -> None:
 
     Its entity must be live, and its task type and status still enabled for
     the project, or the restored task would break what live tasks guarantee.
+    Its entity is locked first, as deleting or restoring the entity locks it:
+    a deletion of the entity that has not committed yet would otherwise let
+    the check pass and, stamping only the tasks live when it ran, leave this
+    one live under a deleted entity. The restore waits for it, then sees the
+    entity deleted. A join rather than a subquery: MariaDB reads a subquery
+    of a locking read from the transaction's snapshot, which would then
+    predate the deletion; the join locks the task there too (no ``OF``).
     """
+    session.execute(
+        select(Entity.id)
+        .join(Task, Task.entity_id == Entity.id)
+        .where(Task.id == task_id)
+        .with_for_update(of=Entity)
+        .execution_options(**{INCLUDE_DELETED: True})
+    )
     task = fetch(
         session,
         Task,

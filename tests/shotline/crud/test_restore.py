@@ -6,14 +6,20 @@ as it was."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
 
-from shotline.models import Entity, Event, Task
+from shotline.access import Principal
+from shotline.app import create_app
+from shotline.models import Asset, Entity, Event, Role, Task
+from shotline.services.entities import soft_delete
 from shotline.sqltypes import utcnow
+from tests.refusals import refusal
 from tests.shotline.crud.support import (
     Production,
     assert_refused,
@@ -220,6 +226,40 @@ def test_no_path_leaves_a_live_task_under_a_deleted_entity(
         .where(Task.deleted_at.is_(None), Entity.deleted_at.is_not(None)),
     )
     assert orphans == []
+
+
+def test_a_task_restore_waits_for_a_deletion_of_its_entity(
+    client: TestClient,
+    crud_engine: Engine,
+    prod: Production,
+    production: Any,
+    dialect: str,
+) -> None:
+    """The restore locks the entity as the deletion does: restoring a task
+    while its entity's deletion is not yet committed waits for it, then is
+    refused, rather than bring the task back under a deleted entity."""
+    if dialect == "sqlite":
+        pytest.skip("SQLite runs one write transaction at a time: the second one waits whole")
+    assert client.delete(f"/api/tasks/{prod.keeper_modeling}").status_code == 204
+    answers: list[Any] = []
+
+    def restore() -> None:
+        with TestClient(create_app(crud_engine), headers=production[2]) as other:
+            answers.append(other.post(f"/api/tasks/{prod.keeper_modeling}/restore"))
+
+    restoring = threading.Thread(target=restore)
+    with Session(crud_engine) as deleting:
+        soft_delete(deleting, Principal(prod.admin, Role.ADMIN), Asset, prod.keeper, "asset")
+        restoring.start()
+        restoring.join(2)
+        assert restoring.is_alive(), "the restore did not wait for the deletion"
+        deleting.commit()
+    restoring.join(30)
+    assert (answers[0].status_code, answers[0].json()) == (
+        409,
+        refusal("conflict", f"the entity of task {prod.keeper_modeling} is deleted"),
+    )
+    assert _live_tasks(crud_engine, prod.keeper) == []
 
 
 def test_the_task_lists_leave_out_a_live_task_of_a_deleted_entity(

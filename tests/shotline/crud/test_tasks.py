@@ -311,9 +311,9 @@ def test_delete_and_restore_a_task(
     assert restored.json() == task_body(crud_engine, prod.keeper_modeling)
     assert restored.json()["task_status_id"] == prod.wip
     assert load(crud_engine, Task, prod.keeper_modeling).deleted_at is None
-    # fetch with the checks, UPDATE, INSERT event, read back (task with its
-    # entity, assignees)
-    assert restored.log.count == AUTH + 5
+    # lock its entity, fetch with the checks, UPDATE, INSERT event, read
+    # back (task with its entity, assignees)
+    assert restored.log.count == AUTH + 6
     # Restoring a live task changes nothing.
     again = call(client, crud_engine, "POST", f"/api/tasks/{prod.keeper_modeling}/restore")
     assert again.json() == restored.json()
