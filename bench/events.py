@@ -8,7 +8,9 @@ a quarter of them internal. Then it checks that every client received
 exactly the events its person may read (by the rules of docs/events.md,
 computed here from the data set, independently of the server), and reports
 the delivery latency (from the event's time in the log to its arrival at
-the client) and the servers' resident memory.
+the client), the servers' resident memory, and whether the writes kept
+their schedule: the rate achieved (changes over the time to the last
+answer), how late each change was sent and how long its answer took.
 
 The people: a quarter staff of project A (artists, who read all of it), a
 quarter clients of A (no internal comment), a third vendors of A (each
@@ -210,45 +212,56 @@ async def _follow(client: Client, opened: asyncio.Event, counter: list[int]) -> 
 
 
 def write(
-    urls: list[str], studio: Studio, rate: float, seconds: float, threads: int, made: list[int]
-) -> None:
-    """Comment at ``rate`` per second, from ``threads`` threads (each waits
-    for its answers), through each server in turn."""
-    stop = time.monotonic() + seconds
+    urls: list[str], studio: Studio, rate: float, seconds: float, threads: int
+) -> list[tuple[float, float]]:
+    """Make ``rate * seconds`` comments on one schedule, the n-th due
+    ``n / rate`` seconds after the start, through each server in turn, from
+    ``threads`` threads (people at work: thread k makes changes k, k +
+    threads, ..., each once its previous one is answered and it is due).
+    Answers, for each change, when it was sent and when its answer came, as
+    seconds after the start.
+
+    One schedule for all, not one per thread: threads each pacing their own
+    changes from their own start all sent theirs at the same instant, a
+    burst of ``threads`` requests once every ``threads / rate`` seconds,
+    answered one after another, so that those answered last were late for
+    their next change."""
     chooser = random.Random(7)
     plan = [
         (
             chooser.choice(studio.tasks_a if chooser.random() < 0.9 else studio.tasks_b),
             chooser.random() < 0.25,
         )
-        for _ in range(int(rate * seconds) + threads)
+        for _ in range(round(rate * seconds))
     ]
+    done: list[tuple[float, float]] = [(0.0, 0.0)] * len(plan)
+    start = time.monotonic() + 0.5
 
     def run(offset: int) -> None:
         headers = {"Authorization": f"Bearer {studio.writer_token}"}
         with httpx2.Client(timeout=30, headers=headers) as http:
-            start = time.monotonic()
-            number = offset
-            while time.monotonic() < stop and number < len(plan):
-                due = start + (number - offset) / rate
-                time.sleep(max(0.0, due - time.monotonic()))
+            for number in range(offset, len(plan), threads):
+                time.sleep(max(0.0, start + number / rate - time.monotonic()))
+                sent = time.monotonic() - start
                 task, internal = plan[number]
                 url = urls[number % len(urls)]
                 answer = http.post(
                     f"{url}/api/tasks/{task}/comments", json={"text": "x", "internal": internal}
                 )
                 answer.raise_for_status()
-                made[0] += 1
-                number += threads
+                done[number] = (sent, time.monotonic() - start)
 
     workers = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
+    return done
 
 
-def expected(person: Person, event: tuple[int, int, int | None, bool], studio: Studio) -> bool:
+def expected(
+    person: Person, event: tuple[int, int | None, int | None, bool], studio: Studio
+) -> bool:
     _, project, task, restricted = event
     if person.role == "outsider":
         return project == studio.b
@@ -259,6 +272,16 @@ def expected(person: Person, event: tuple[int, int, int | None, bool], studio: S
     if person.role == "client":
         return not restricted
     return task == person.task
+
+
+def _quantiles(seconds: list[float]) -> dict[str, float]:
+    """p50, p99 and max of durations in seconds, in milliseconds."""
+    ordered = sorted(seconds)
+    return {
+        "p50": round(1000 * statistics.median(ordered), 1),
+        "p99": round(1000 * ordered[int(0.99 * (len(ordered) - 1))], 1),
+        "max": round(1000 * ordered[-1], 1),
+    }
 
 
 async def main_async(args: argparse.Namespace) -> dict[str, object]:
@@ -284,16 +307,13 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
         await asyncio.sleep(1)
         memory_before = [rss_mib(s.pid) for s in servers]
         peak = list(memory_before)
-        made = [0]
-        writer = threading.Thread(
-            target=write, args=(urls, studio, args.rate, args.seconds, args.writers, made)
+        writing = asyncio.get_running_loop().run_in_executor(
+            None, write, urls, studio, args.rate, args.seconds, args.writers
         )
-        started = time.monotonic()
-        writer.start()
-        while writer.is_alive():
-            await asyncio.sleep(1)
+        while not writing.done():
+            await asyncio.wait([writing], timeout=1)
             peak = [max(p, rss_mib(s.pid)) for p, s in zip(peak, servers, strict=True)]
-        elapsed = time.monotonic() - started
+        done = writing.result()
         await asyncio.sleep(args.drain)
         memory_after = [rss_mib(s.pid) for s in servers]
         for follower in followers:
@@ -319,25 +339,24 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
             wrong += len(got - allowed)
             delivered += len(got & allowed)
             latencies += [client.received[i] - times[i] for i in got & allowed]
-        latencies.sort()
         return {
             "date": dt.date.today().isoformat(),
             "clients": len(clients),
             "processes": args.processes,
             "rate_per_second": args.rate,
             "seconds": args.seconds,
-            "changes": made[0],
-            "achieved_rate": round(made[0] / elapsed, 1),
+            "changes": len(done),
+            "achieved_rate": round(len(done) / max(answered for _, answered in done), 1),
+            "sent_late_ms": _quantiles(
+                [sent - number / args.rate for number, (sent, _) in enumerate(done)]
+            ),
+            "answer_ms": _quantiles([answered - sent for sent, answered in done]),
             "events": len(events),
             "deliveries": delivered,
             "missing": missing,
             "to_others": wrong,
             "duplicates": sum(c.duplicates for c in clients),
-            "latency_ms": {
-                "p50": round(1000 * statistics.median(latencies), 1),
-                "p99": round(1000 * latencies[int(0.99 * (len(latencies) - 1))], 1),
-                "max": round(1000 * latencies[-1], 1),
-            },
+            "latency_ms": _quantiles(latencies),
             "rss_mib": {
                 "before": [round(v) for v in memory_before],
                 "peak": [round(v) for v in peak],
@@ -366,9 +385,9 @@ def main() -> None:
     parser.add_argument(
         "--writers",
         type=int,
-        default=50,
+        default=100,
         help="threads making the changes, each waiting for its answers (people at work: "
-        "at 50 a second, each makes one a second)",
+        "at 50 a second, each makes one every 2 s, so an answer may take up to 2 s)",
     )
     parser.add_argument(
         "--sample", type=Path, help="a directory: sample where each server's time goes"
