@@ -13,7 +13,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from tests.loadplan.parity.schema import make_schema
 from tests.loadplan.parity.test_defects import OFF, ORM, ROWS, run
+
+JSON_AUTO = make_schema(rows=True)
+JSON_FORCED = make_schema(rows=True, json="force")
 
 # (id, query, statements in both modes)
 CASES: list[tuple[str, str, int]] = [
@@ -80,4 +84,28 @@ def test_a_statement_that_is_not_one_list_is_refused(small: Engine, schema: obje
     assert [error.message for error in result.errors] == [
         "Milestone.issues: the resolver must return select(Issue) with only where, "
         "order_by, limit and offset (a list of the relationship for each parent)"
+    ]
+
+
+def test_the_json_mode_leaves_a_folded_list_to_the_row_mode(
+    small: Engine, large: Engine, dialect: str
+) -> None:
+    """The JSON mode does not write a statement's conditions: chosen
+    automatically it leaves the field to the row mode, at the same cost;
+    forced, it refuses the field (on MariaDB, which it does not write, as
+    every field)."""
+    query = CASES[2][1]
+    for engine in (small, large):
+        data, log = run(engine, query, JSON_AUTO)
+        log.assert_count(2)
+        assert data == run(engine, query)[0]
+    with Session(small) as session:
+        result = JSON_FORCED.execute_sync(query, context_value={"session": session})
+    reason = (
+        "the mysql dialect is not supported"
+        if dialect == "mysql"
+        else "issues: conditions or ordering of a resolver's statement"
+    )
+    assert [error.message for error in result.errors or []] == [
+        f"the JSON mode cannot answer this plan: {reason}"
     ]
