@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from loadplan.strawberry.documents import completed
 from loadplan.testing import count_queries
 from tests.loadplan.strawberry.schema import make_schema
 
@@ -202,3 +203,11 @@ def test_forced_the_json_mode_says_why_it_cannot_answer(small: Engine, dialect: 
     errors = json.loads(body)["errors"]
     assert [(e["path"], e["message"]) for e in errors] == expected
     assert json.loads(body)["data"] is None
+
+
+def test_the_items_are_parsed_in_order() -> None:
+    value = completed(['{"b":[1,{"a":null}],"a":"x"}', '{"b":[],"a":""}'], is_list=True)
+    assert value is not None
+    assert [list(item) for item in value.value] == [["b", "a"], ["b", "a"]]
+    assert value.value[0]["b"] == [1, {"a": None}]
+    assert completed([], is_list=False) is None

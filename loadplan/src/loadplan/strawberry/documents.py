@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +51,15 @@ from strawberry.schema.types.base_scalars import isoformat
 from loadplan.documents import PLAIN, Document, Fixed, Form, Nested, Value
 from loadplan.strawberry.definitions import DEFINITION, spec_of
 from loadplan.strawberry.registry import model_of_type
+
+_loads: Callable[[str], Any]
+try:
+    from orjson import loads as _loads
+except ImportError:  # pragma: no cover - orjson is optional here
+    _loads = json.loads
+"""Parsing the items is the JSON mode's one cost per value in Python:
+orjson (the fastapi extra's), where installed, parses into the same values,
+faster than the standard library."""
 
 __all__ = ["Completed", "completed", "document_of"]
 
@@ -95,7 +105,7 @@ def completed(texts: list[str], is_list: bool) -> Completed | None:
     """The field's value from the items' texts (the JSON mode keeps key
     order); ``None`` for a single item that is not there, which the row
     completion answers (``null``, or the non-null field's error)."""
-    items = json.loads("[" + ",".join(texts) + "]")
+    items = _loads("[" + ",".join(texts) + "]")
     if is_list:
         return Completed(items)
     return Completed(items[0]) if items else None
