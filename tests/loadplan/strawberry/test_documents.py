@@ -192,17 +192,53 @@ def test_a_request_may_ask_for_the_row_mode(small: Engine) -> None:
     assert response.headers == {HEADER: "rows"}
 
 
-def test_forced_the_json_mode_says_why_it_cannot_answer(small: Engine, dialect: str) -> None:
-    query = "{ projects { id name } tasks(limit: 1) { title } }"
-    body, _, _ = answer(small, FORCED, query)
-    refusal = "the JSON mode cannot answer this plan: "
-    expected = [(["tasks"], refusal + "the plan has no document (see Plan.with_document)")]
-    if dialect == "mysql":
-        # The non-null root list nulls the data: graphql-core stops there.
-        expected = [(["projects"], refusal + "the mysql dialect is not supported")]
-    errors = json.loads(body)["errors"]
-    assert [(e["path"], e["message"]) for e in errors] == expected
-    assert json.loads(body)["data"] is None
+@pytest.mark.parametrize(
+    ("query", "path", "reason"),
+    [
+        (
+            "{ tasks(limit: 1) { id title } }",
+            "Query.tasks",
+            "TaskGQL.title has a resolver of its own",
+        ),
+        ("{ entities { name } }", "Query.entities", "EntityInterface is an interface or union"),
+        (
+            "{ tasks(limit: 1) { commentsPage { totalCount } } }",
+            "Query.tasks",
+            "TaskGQL.commentsPage is a page field",
+        ),
+        (
+            "{ taskPage(limit: 1) { results { id } } }",
+            "Query.taskPage",
+            "a page is built by the row mode",
+        ),
+        (
+            "{ tasks(limit: 1) { unplannedComments { id } } }",
+            "Query.tasks",
+            "TaskGQL.unplannedComments is left out of the plan",
+        ),
+    ],
+)
+def test_forced_the_json_mode_says_why_it_cannot_answer(
+    small: Engine, query: str, path: str, reason: str
+) -> None:
+    body, count, _ = answer(small, FORCED, query)
+    (error,) = json.loads(body)["errors"]
+    assert error["message"] == f"{path}: the JSON mode cannot answer: {reason}"
+    assert count == 0
+
+
+def test_forced_on_mariadb_the_json_mode_says_it_does_not_write_there(
+    small: Engine, dialect: str
+) -> None:
+    body, _, ran = answer(small, FORCED, "{ projects { id name } }")
+    if dialect != "mysql":
+        assert ran == "json"
+        assert json.loads(body)["errors"] == []
+        return
+    (error,) = json.loads(body)["errors"]
+    assert error["message"] == (
+        "the JSON mode cannot answer this plan: the mysql dialect is not supported"
+    )
 
 
 def test_the_items_are_parsed_in_order() -> None:

@@ -85,20 +85,19 @@ class Completed:
 
 
 class _Unsupported(Exception):
-    pass
+    """Why the JSON mode cannot write a field (its message)."""
 
 
-def document_of(info: GraphQLResolveInfo[Any], item_type: Any) -> Document | None:
+def document_of(info: GraphQLResolveInfo[Any], item_type: Any) -> Document | str:
     """The document graphql-core's completion writes for each item of the
-    field now resolving, whose items are of ``item_type``; ``None`` where
-    the JSON mode cannot write it."""
-    if not isinstance(item_type, GraphQLObjectType) or model_of_type(item_type) is None:
-        return None
+    field now resolving, whose items are of ``item_type``; or why the JSON
+    mode cannot write it."""
     walker = _Walker(info)
+    details = [FieldDetails(node, None) for node in info.field_nodes]
     try:
-        return walker.document(item_type, [FieldDetails(node, None) for node in info.field_nodes])
-    except _Unsupported:
-        return None
+        return walker.object(item_type, details)
+    except _Unsupported as refusal:
+        return str(refusal)
 
 
 def completed(texts: list[str], is_list: bool) -> Completed | None:
@@ -134,50 +133,54 @@ class _Walker:
             details,
         )
         if collected.new_defer_usages:
-            raise _Unsupported
+            raise _Unsupported("@defer")
         fields: list[Value | Nested | Fixed] = []
         for key, grouped in collected.grouped_field_set.items():
             name = grouped[0].node.name.value
             if name == "__typename":
                 fields.append(Fixed(key, json.dumps(object_type.name)))
                 continue
-            fields.append(self._field(key, object_type.fields[name], grouped))
+            named = f"{object_type.name}.{name}"
+            fields.append(self._field(named, key, object_type.fields[name], grouped))
         return Document(tuple(fields))
 
-    def _field(self, key: str, field_def: Any, grouped: list[FieldDetails]) -> Value | Nested:
+    def _field(
+        self, name: str, key: str, field_def: Any, grouped: list[FieldDetails]
+    ) -> Value | Nested:
         spec = spec_of(field_def.extensions.get(DEFINITION))
-        if (
-            spec is None
-            or spec.disable_optimization
-            or spec.attribute is None
-            or spec.kind not in ("auto", "list")
-        ):
-            raise _Unsupported
+        if spec is None or spec.kind == "custom":
+            raise _Unsupported(f"{name} has a resolver of its own")
+        if spec.disable_optimization or spec.attribute is None:
+            raise _Unsupported(f"{name} is left out of the plan")
+        if spec.kind not in ("auto", "list"):
+            raise _Unsupported(f"{name} is a {spec.kind} field")
         path = tuple(spec.attribute.split("."))
         field_type = field_def.type
         non_null = isinstance(field_type, GraphQLNonNull)
         named = field_type.of_type if non_null else field_type
         if spec.kind == "list":
             if not isinstance(named, GraphQLList):
-                raise _Unsupported
+                raise _Unsupported(f"{name} is not a list")
             item = named.of_type
             item = item.of_type if isinstance(item, GraphQLNonNull) else item
-            document = self._object(item, grouped)
+            document = self.object(item, grouped)
             alias = key if key != path[-1] else None
             return Nested(key, path, document, many=True, alias=alias)
         if isinstance(named, GraphQLObjectType):
-            document = self._object(named, grouped)
+            document = self.object(named, grouped)
             return Nested(key, path, document, many=False, nullable=not non_null)
-        kind, form = _leaf(named)
+        kind, form = _leaf(name, named)
         return Value(key, path, kind, nullable=not non_null, form=form)
 
-    def _object(self, object_type: Any, grouped: list[FieldDetails]) -> Document:
-        if not isinstance(object_type, GraphQLObjectType) or model_of_type(object_type) is None:
-            raise _Unsupported
+    def object(self, object_type: Any, grouped: list[FieldDetails]) -> Document:
+        if not isinstance(object_type, GraphQLObjectType):
+            raise _Unsupported(f"{object_type.name} is an interface or union")
+        if model_of_type(object_type) is None:
+            raise _Unsupported(f"{object_type.name} is bound to no model")
         return self.document(object_type, grouped)
 
 
-def _leaf(leaf: Any) -> tuple[type, Form]:
+def _leaf(name: str, leaf: Any) -> tuple[type, Form]:
     """The Python type a leaf's column must hold and the form its
     serializer writes it in."""
     if leaf in _STANDARD:
@@ -194,7 +197,7 @@ def _leaf(leaf: Any) -> tuple[type, Form]:
         if enum_class is not None:
             labels = tuple((member, leaf.serialize(member)) for member in enum_class)
             return enum_class, Form(labels=labels)
-    raise _Unsupported
+    raise _Unsupported(f"{name}: {leaf.name} values are not written")
 
 
 def _passes_through(leaf: GraphQLScalarType) -> bool:

@@ -22,6 +22,7 @@ from strawberry.extensions import SchemaExtension
 
 import loadplan
 from loadplan._async import is_async_session
+from loadplan.documents import Document
 from loadplan.loaded import Loaded, Mode, Paging
 from loadplan.planner import PlanSettings
 from loadplan.rules import Rules
@@ -169,8 +170,19 @@ class OptimizerExtension(SchemaExtension):
             stmt = hook(stmt, info)
         plan = self._plan(request, info)
         mode = self._mode(request, info)
-        if mode == "auto" and self.json != "off" and request.kind in ("root", "custom"):
-            plan = plan.with_document(document_of(info, _item_type(info, request)))
+        if mode == "auto" and self.json != "off":
+            document = (
+                document_of(info, _item_type(info, request))
+                if request.kind in ("root", "custom")
+                else f"a {request.kind} is built by the row mode"
+            )
+            if isinstance(document, str) and self.json == "force":
+                raise loadplan.PlanError(
+                    info.parent_type.name,
+                    info.field_name,
+                    f"the JSON mode cannot answer: {document}",
+                )
+            plan = plan.with_document(document if isinstance(document, Document) else None)
             mode = "json" if self.json == "force" else mode
         page = Paging() if _is_root_list(info) else None
         if is_async_session(session):
