@@ -158,13 +158,13 @@ class _Walker:
         field_type = field_def.type
         non_null = isinstance(field_type, GraphQLNonNull)
         named = field_type.of_type if non_null else field_type
-        if spec.kind == "list":
-            if not isinstance(named, GraphQLList):
-                raise _Unsupported(f"{name} is not a list")
+        if isinstance(named, GraphQLList):
+            # A list field (``lp.field()``, its response key the alias its
+            # load is kept under), or a relationship annotated as a list.
             item = named.of_type
             item = item.of_type if isinstance(item, GraphQLNonNull) else item
             document = self.object(item, grouped)
-            alias = key if key != path[-1] else None
+            alias = key if spec.kind == "list" and key != path[-1] else None
             return Nested(key, path, document, many=True, alias=alias)
         if isinstance(named, GraphQLObjectType):
             document = self.object(named, grouped)
@@ -197,7 +197,7 @@ def _leaf(name: str, leaf: Any) -> tuple[type, Form]:
         if enum_class is not None:
             labels = tuple((member, leaf.serialize(member)) for member in enum_class)
             return enum_class, Form(labels=labels)
-    raise _Unsupported(f"{name}: {leaf.name} values are not written")
+    raise _Unsupported(f"{name}: {leaf} values are not written")
 
 
 def _passes_through(leaf: GraphQLScalarType) -> bool:
