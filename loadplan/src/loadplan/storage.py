@@ -11,6 +11,10 @@ a row dict, which is its row view's ``__dict__``):
   it as the attribute's committed value;
 - under ``@<key>``: a variant kept beside the attribute (see
   ``RelationshipPlan.side``), once per response key it was selected with;
+  where two variants of one relationship share a response key (one object
+  reached along two paths, each with its own arguments), each is kept
+  under the key of the field holding the list, a dot, and its own
+  (``@milestoneOf.issuePage``);
 - under ``<key>@total``: the total of a list loaded by a windowed load
   (``None`` when nothing reads it), under each of its keys, and under the
   relationship's name too for the variant in the attribute.

@@ -4,7 +4,11 @@ Selections of one relationship with equal arguments (aliases of the same
 field, a hint's path beside a selected one) load once, with the union of
 what is selected below them; different arguments load separately. The
 variant without arguments, if any, comes first so that it can fill the
-attribute; every further variant is kept beside it (``side``).
+attribute; every further variant is kept beside it (``side``). Variants
+that share a response key (one object reached along two paths, as a field
+and below a resolver's hint) are kept under the key of the field holding
+the list and their own, ``milestoneOf.issuePage``, which the front ends try
+first.
 """
 
 from __future__ import annotations
@@ -35,14 +39,20 @@ def _grouped(plan: EntityPlan) -> EntityPlan:
     relationships: list[RelationshipPlan] = []
     for variants in groups.values():
         variants.sort(key=lambda v: bool(v[0].arguments))
+        seen = [
+            k for variant in variants for k in dict.fromkeys(k for rel in variant for k in rel.keys)
+        ]
+        shared = {k for k in seen if seen.count(k) > 1}
         for index, variant in enumerate(variants):
             target = reduce(merge_entities, (rel.target for rel in variant))
+            paths = tuple(dict.fromkeys(p for rel in variant for p in rel.paths))
+            keys = tuple(dict.fromkeys(k for rel in variant for k in rel.keys))
             relationships.append(
                 replace(
                     variant[0],
                     target=_grouped(target),
-                    paths=tuple(dict.fromkeys(p for rel in variant for p in rel.paths)),
-                    keys=tuple(dict.fromkeys(k for rel in variant for k in rel.keys)),
+                    paths=paths,
+                    keys=_qualified(paths) if shared.intersection(keys) else keys,
                     prefetch=any(rel.prefetch for rel in variant),
                     side=index > 0,
                 )
@@ -52,6 +62,14 @@ def _grouped(plan: EntityPlan) -> EntityPlan:
         relationships=tuple(relationships),
         subtypes=tuple(_grouped(sub) for sub in plan.subtypes),
     )
+
+
+def _qualified(paths: tuple[str, ...]) -> tuple[str, ...]:
+    """The keys of a variant whose response key another variant of the
+    same relationship has (one object reached along two paths, each with
+    its own arguments): the key of the field holding the list, a dot, and
+    the list's own (see :data:`loadplan.storage.SIDE_PREFIX`)."""
+    return tuple(dict.fromkeys(".".join(path.split(".")[-2:]) for path in paths))
 
 
 def merge_entities(first: EntityPlan, second: EntityPlan) -> EntityPlan:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from loadplan.errors import LoadplanError
 from loadplan.hints import Hints
 from loadplan.selection import Filter, FilterGroup, Order
+from loadplan.storage import SIDE_PREFIX, TOTAL_SUFFIX
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,6 +33,7 @@ __all__ = [
     "DEFINITION",
     "FieldSpec",
     "Kind",
+    "LoadedKey",
     "SessionGetter",
     "default_session_getter",
     "optimizing",
@@ -192,3 +194,35 @@ def session_from_info(info: Any) -> Session | AsyncSession:
     """The session of the operation now running, for resolvers that query
     on their own (the optimizer off, a field left out of the plan)."""
     return session_getter.get()(getattr(info, "_raw_info", info))
+
+
+class LoadedKey:
+    """Where a plan kept a list selected under the response ``key`` of a
+    field below the field ``parent`` (see :mod:`loadplan.storage`): under
+    ``parent.key`` when another selection of the same relationship with the
+    same response key reaches the same object along another path (a field
+    and a resolver's hint), else under ``key``."""
+
+    __slots__ = ("key", "qualified", "side", "total")
+
+    def __init__(self, key: str, parent: str | None) -> None:
+        self.key = key
+        self.qualified = f"{parent}.{key}" if parent is not None else None
+        self.side = SIDE_PREFIX + (self.qualified or key)
+        self.total = (self.qualified or key) + TOTAL_SUFFIX
+
+    def of(self, target: Any) -> str:
+        """The key ``target`` (an object, a row view or a row dict) keeps the list under."""
+        if self.qualified is None:
+            return self.key
+        found = target if type(target) is dict else target.__dict__
+        return self.qualified if self.side in found or self.total in found else self.key
+
+
+def parent_key(path: Any) -> str | None:
+    """The response key of the field whose object holds the field at
+    ``path`` (graphql-core's ``info.path``), list indices skipped."""
+    prev = path.prev
+    while prev is not None and not isinstance(prev.key, str):
+        prev = prev.prev
+    return prev.key if prev is not None else None

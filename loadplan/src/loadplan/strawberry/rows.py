@@ -41,7 +41,14 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from loadplan.storage import MODEL_KEY, OBJECT_KEY, related, total_count
 from loadplan.strawberry import registry
-from loadplan.strawberry.definitions import DEFINITION, FieldSpec, python_values, spec_of, unwrap
+from loadplan.strawberry.definitions import (
+    DEFINITION,
+    FieldSpec,
+    LoadedKey,
+    python_values,
+    spec_of,
+    unwrap,
+)
 from loadplan.strawberry.documents import Completed
 from loadplan.strawberry.fields import arguments_from, single_row
 from loadplan.strawberry.pagination import make_page_dict, make_window_dict
@@ -272,6 +279,8 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
         definition = runtime_type.extensions.get(DEFINITION)
         model = registry.model_of(definition.origin) if definition is not None else None
         entries = []
+        holder = field_details_list[0].node
+        parent = holder.alias.value if holder.alias else holder.name.value
         for key, details in collected.grouped_field_set.items():
             node = details[0].node
             name = node.name.value
@@ -299,7 +308,9 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
                         name,
                         field_def,
                         details,
-                        _no_read if custom else self._reader(field_def, details[0].node, key),
+                        _no_read
+                        if custom
+                        else self._reader(field_def, details[0].node, key, parent),
                         self._resolving(runtime_type, field_def, details, leaf is None)
                         if custom
                         else None,
@@ -332,7 +343,9 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     # -- reading a field from a row dict -------------------------------------------
 
-    def _reader(self, field_def: Any, node: Any, key: str) -> Callable[[dict[str, Any]], Any]:
+    def _reader(
+        self, field_def: Any, node: Any, key: str, parent: str
+    ) -> Callable[[dict[str, Any]], Any]:
         strawberry_field = field_def.extensions.get(DEFINITION)
         spec = spec_of(strawberry_field)
         if spec is None:
@@ -345,14 +358,15 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return lambda row: row.get(attribute)
         *path, last = spec.attribute.split(".")
         hops = tuple(path)
+        loaded = LoadedKey(key, parent)
         if spec.kind == "list" and not hops:
-            return lambda row: _rows_at(row, key, last)
+            return lambda row: _rows_at(row, loaded.of(row), last)
         return lambda row: _value(
             spec,
             hops,
             last,
             row,
-            key,
+            loaded,
             lambda: python_values(field_def, self._arguments(field_def, node)),
         )
 
@@ -446,7 +460,7 @@ def _value(
     hops: tuple[str, ...],
     last: str,
     row: dict[str, Any],
-    key: str,
+    loaded: LoadedKey,
     arguments: Any,
 ) -> Any:
     for hop in hops:
@@ -454,6 +468,7 @@ def _value(
         if row is None:
             return None
     if spec.kind in _LIST_KINDS:
+        key = loaded.of(row)
         rows = _rows_at(row, key, last)
         if spec.kind == "single":
             return single_row(rows, spec.describe(), exact=not spec.order_by)

@@ -434,7 +434,14 @@ class SelectionBuilder:
                     break
             if owner is None or not (issubclass(owner, target) or issubclass(target, owner)):
                 continue
-            leaf = Selection(last, tuple(self.children(return_type, selection_sets, owner, None)))
+            # Under the field's response key, so that what is selected below
+            # it keeps arguments and a place of its own beside a field that
+            # selects the same relationship.
+            leaf = Selection(
+                last,
+                tuple(self.children(return_type, selection_sets, owner, None)),
+                alias=node.alias.value if node.alias else node.name.value,
+            )
             for hop in reversed(hops):
                 leaf = Selection(hop, (leaf,))
             out.append(replace(leaf, type_condition=condition))

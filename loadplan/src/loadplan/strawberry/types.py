@@ -39,7 +39,9 @@ from loadplan.strawberry import registry
 from loadplan.strawberry.definitions import (
     FieldSpec,
     Kind,
+    LoadedKey,
     optimizing,
+    parent_key,
     session_from_info,
     set_spec,
     spec_of,
@@ -213,6 +215,7 @@ def _list_resolver(
             return _unplanned(root, attribute, target, bool(kwargs.get("order")))
         arguments, window = field_arguments(spec, kind, kwargs, target, info, None)
         key = info.path.key if isinstance(info.path.key, str) else attribute
+        key = LoadedKey(key, parent_key(info.path)).of(root)
         hook = getattr(registry.type_for(target), "get_queryset", None)
         restrict = (lambda stmt: hook(stmt, info)) if hook is not None else None
         rows, total = read_list(root, attribute, key, arguments, _session_getter(info), restrict)
