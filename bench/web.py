@@ -239,6 +239,28 @@ def _scroll(page: Page, step: int, browser: Browser) -> Scrolled:
     return Scrolled(intervals[1:], main, everywhere)
 
 
+def _painted_after(page: Page, path: str) -> tuple[float, float]:
+    """(response → cell painted, the request's own duration) of the first
+    request to ``path`` since the resource timings were cleared.
+
+    The cell painted is the first ``shotline:cell-updated`` mark after the
+    response: the change also comes back on the page's event stream, which
+    may mark the cell before the response is over (or, for a previous
+    change, after the marks were cleared)."""
+    timing = page.wait_for_function(
+        """path => {
+            const posted = performance.getEntriesByType('resource')
+                .find(entry => entry.name.endsWith(path));
+            const mark = posted && performance.getEntriesByName('shotline:cell-updated')
+                .find(entry => entry.startTime >= posted.responseEnd);
+            return mark && [mark.startTime - posted.responseEnd, posted.responseEnd - posted.startTime];
+        }""",
+        arg=path,
+    )
+    visible, request = timing.json_value()
+    return float(visible), float(request)
+
+
 def _status_change(page: Page, status: str) -> tuple[float, float]:
     """Post a comment changing the open task's status; (response → cell
     painted, the request's own duration)."""
@@ -248,16 +270,7 @@ def _status_change(page: Page, status: str) -> tuple[float, float]:
     page.select_option("[data-test=panel-status-select]", label=status)
     page.fill("[data-test=comment-text]", "Benchmark status change.")
     page.click("[data-test=comment-post]")
-    page.wait_for_function(MARK, arg="shotline:cell-updated")
-    visible, request = page.evaluate(
-        """() => {
-            const posted = performance.getEntriesByType('resource')
-                .find(entry => entry.name.endsWith('/comments'));
-            const mark = performance.getEntriesByName('shotline:cell-updated')[0].startTime;
-            return [mark - posted.responseEnd, posted.responseEnd - posted.startTime];
-        }"""
-    )
-    return visible, request
+    return _painted_after(page, "/comments")
 
 
 def _bulk(page: Page, rows: int, status: str) -> tuple[float, float, int]:
@@ -275,15 +288,7 @@ def _bulk(page: Page, rows: int, status: str) -> tuple[float, float, int]:
     )
     page.select_option("[data-test=bulk-status]", label=status)
     page.click("[data-test=bulk-apply]")
-    page.wait_for_function(MARK, arg="shotline:cell-updated")
-    visible, request = page.evaluate(
-        """() => {
-            const posted = performance.getEntriesByType('resource')
-                .find(entry => entry.name.endsWith('/tasks/status'));
-            const mark = performance.getEntriesByName('shotline:cell-updated')[0].startTime;
-            return [mark - posted.responseEnd, posted.responseEnd - posted.startTime];
-        }"""
-    )
+    visible, request = _painted_after(page, "/tasks/status")
     return visible, request, selected
 
 
