@@ -164,3 +164,37 @@ def test_sort_by_name_and_by_status_and_hide_columns(visit: Visit, server: Serve
     page.uncheck("[data-test='column-Texturing']")
     page.click("[data-test=columns]")
     assert header_names(page) == ["Concept", "Modeling", "Rigging", "Shading"]
+
+
+ROWS = """() => [...document.querySelectorAll('[data-test=grid] .grid-row')]
+    .map(row => [row.dataset.id, row.querySelector('.name').textContent])"""
+
+
+def test_scrolling_patches_the_row_elements_in_place(visit: Visit, server: Server) -> None:
+    """Rows are drawn by slot: a row scrolled into view takes the element of
+    one scrolled out (its text and place patched), no element is added,
+    removed or moved, and every element shows the row of its id."""
+    page = open_grid(visit, "manager", "shot")
+    names = {shot["id"]: shot["name"] for shot in rows_of(server, "manager", "shot")}
+    grid = page.locator("[data-test=grid]")
+    # From the top, the rows above the view (overscan) join in: scroll past them first.
+    grid.evaluate("grid => { grid.scrollTop = 10 * 34 }")
+    page.wait_for_timeout(100)
+    before: list[list[str]] = page.evaluate(ROWS)
+    page.evaluate("window.elementsBefore = [...document.querySelectorAll('.grid-row')]")
+    grid.evaluate("grid => { grid.scrollTop += 10 * 34 }")
+    page.wait_for_function(
+        """shown => [...document.querySelectorAll('.grid-row')]
+            .map(row => row.dataset.id).join() !== shown""",
+        arg=",".join(row_id for row_id, _ in before),
+    )
+    after: list[list[str]] = page.evaluate(ROWS)
+    same = page.evaluate(
+        """() => { const now = [...document.querySelectorAll('.grid-row')];
+            return now.length === window.elementsBefore.length
+                && now.every((row, i) => row === window.elementsBefore[i]); }"""
+    )
+    assert same
+    entered = {row_id for row_id, _ in after} - {row_id for row_id, _ in before}
+    assert len(entered) == 10
+    assert all(names[int(row_id)] == name for row_id, name in after)
