@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any, Generic, TypeVar
 
 import strawberry
-from sqlalchemy import select
-from strawberry import auto
+from sqlalchemy import Select, select
+from strawberry import auto, relay
 
 import loadplan
 import loadplan.strawberry as lp
@@ -226,6 +226,44 @@ def make_schema(**options: Any) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         types=[PlainProjectType, ArtProjectType, ResearchProjectType],
+        extensions=[lp.OptimizerExtension.with_options(**options)],
+        execution_context_class=lp.RowExecutionContext if options.get("rows") else None,
+    )
+
+
+@lp.type(m.Milestone)
+class MilestoneNode(relay.Node):
+    """Relay nodes of models that already have a type above (the first
+    type of a model stays its default)."""
+
+    name: auto
+    issues: list[IssueNode]
+
+
+@lp.type(m.Issue)
+class IssueNode(relay.Node):
+    name: auto
+    priority: auto
+    milestone: MilestoneNode
+
+    @classmethod
+    def get_queryset(cls, stmt: Select[Any], info: strawberry.Info) -> Select[Any]:
+        """Issues of priority 5 are hidden, as a row rule would hide them."""
+        return stmt.where(m.Issue.priority < 5)
+
+
+@strawberry.type
+class NodeQuery:
+    node: relay.Node | None = lp.node()
+    nodes: list[relay.Node | None] = lp.nodes()
+    milestones: list[MilestoneNode] = lp.field()
+
+
+def make_node_schema(**options: Any) -> strawberry.Schema:
+    """The Relay node schema; ``rows=True`` answers from rows where it can."""
+    return strawberry.Schema(
+        query=NodeQuery,
+        types=[MilestoneNode, IssueNode, LinkType],
         extensions=[lp.OptimizerExtension.with_options(**options)],
         execution_context_class=lp.RowExecutionContext if options.get("rows") else None,
     )

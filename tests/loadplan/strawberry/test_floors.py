@@ -20,6 +20,7 @@ FLOORS = {
     "selection": 2,
     "documents": 2,
     "rows": 2,
+    "relay": 2,
     "extension": 2,
 }
 

@@ -13,6 +13,7 @@ from loadplan.strawberry.fields import connection, field, offset_page
 from loadplan.strawberry.filters import Ordering
 from loadplan.strawberry.names import NameConverter
 from loadplan.strawberry.pagination import Connection, Edge, OffsetPage, OffsetPageInfo, PageInfo
+from loadplan.strawberry.relay import node, nodes
 from loadplan.strawberry.rows import RowExecutionContext, RowsResult
 from loadplan.strawberry.types import interface
 from loadplan.strawberry.types import object_type as type
@@ -33,6 +34,8 @@ __all__ = [
     "default_session_getter",
     "field",
     "interface",
+    "node",
+    "nodes",
     "offset_page",
     "type",
 ]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from graphql import GraphQLResolveInfo, OperationType
 from sqlalchemy import Select, inspect, select
 from sqlalchemy.orm import Session
+from strawberry import relay
 from strawberry.extensions import SchemaExtension
 
 import loadplan
@@ -40,12 +41,18 @@ from loadplan.strawberry.definitions import (
 from loadplan.strawberry.documents import completed, document_of
 from loadplan.strawberry.fields import is_root_resolver, shape_result
 from loadplan.strawberry.pagination import make_page_dict, make_window_dict
-from loadplan.strawberry.rows import RowExecutionContext, RowsResult
+from loadplan.strawberry.relay import NodeLookup, node_class, node_keys
+from loadplan.strawberry.rows import TYPE_KEY, RowExecutionContext, RowsResult
 from loadplan.strawberry.selection import RootRequest, SelectionBuilder
+from loadplan.strawberry.types import relay_key
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+
+_NodeLoad = tuple[str, str, loadplan.Plan, Select[Any]]
+"""One type's part of a ``node`` or ``nodes`` field: the type's name, the
+attribute of its key, its plan and its statement."""
 
 _FORCED: dict[str, Mode] = {"orm": "orm", "rows": "rows"}
 """The modes a request may force in the mode header (``json`` is chosen
@@ -133,6 +140,8 @@ class OptimizerExtension(SchemaExtension):
     def _finish(self, result: Any, info: GraphQLResolveInfo[Any]) -> Any:
         if isinstance(result, Select):
             return self._run(result, info)
+        if isinstance(result, NodeLookup):
+            return self._nodes(result, info)
         if self.enabled and _is_mutation_root(info) and _is_mapped(result):
             return self._reload(result, info)
         return result
@@ -193,6 +202,54 @@ class OptimizerExtension(SchemaExtension):
             )
         loaded = plan.fetch(session, stmt, mode=mode, page=page, total=request.wants_total)
         return self._value(loaded, request, info)
+
+    def _nodes(self, lookup: NodeLookup, info: GraphQLResolveInfo[Any]) -> Any:
+        """The objects a ``node`` or ``nodes`` field asks for, in the order
+        asked (``None`` where missing): per type asked, one planned statement
+        of its objects by key, restricted by its ``get_queryset``. The row
+        mode answers only if it can answer every type asked."""
+        wanted: dict[str, list[relay.GlobalID]] = {}
+        for global_id in lookup.ids:
+            wanted.setdefault(global_id.type_name, []).append(global_id)
+        loads: list[_NodeLoad] = []
+        modes: set[Mode] = set()
+        keys: dict[tuple[str, str], Any] = {}
+        for type_name, ids in wanted.items():
+            node_type, model = node_class(info.schema, type_name)
+            request = SelectionBuilder(info, self.max_page_size).for_node(node_type, model)
+            key = relay_key(model)
+            values = node_keys(model, ids)
+            keys.update(((type_name, i.node_id), v) for i, v in zip(ids, values, strict=True))
+            stmt = select(model).where(getattr(model, key).in_(values))
+            hook = get_queryset_of(node_type)
+            if hook is not None:
+                stmt = hook(stmt, info)
+            loads.append((type_name, key, self._plan(request, info), stmt))
+            modes.add(self._mode(request, info))
+        mode: Mode = "orm" if "orm" in modes else "rows"
+        if self.mode_header is not None:
+            _report_mode(info, self.mode_header, mode)
+        session = self._session(info)
+        if is_async_session(session):
+            return self._nodes_async(session, lookup, keys, loads, mode)
+        found: dict[tuple[str, Any], Any] = {}
+        for type_name, key, plan, stmt in loads:
+            found.update(_by_key(type_name, key, plan.fetch(session, stmt, mode=mode).items))
+        return _node_value(lookup, keys, found, mode)
+
+    async def _nodes_async(
+        self,
+        session: AsyncSession,
+        lookup: NodeLookup,
+        keys: dict[tuple[str, str], Any],
+        loads: list[_NodeLoad],
+        mode: Mode,
+    ) -> Any:
+        found: dict[tuple[str, Any], Any] = {}
+        for type_name, key, plan, stmt in loads:
+            loaded = await plan.afetch(session, stmt, mode=mode)
+            found.update(_by_key(type_name, key, loaded.items))
+        return _node_value(lookup, keys, found, mode)
 
     def _plan(self, request: RootRequest, info: GraphQLResolveInfo[Any]) -> loadplan.Plan:
         """The request's plan; in the row mode, the subtrees whose fields need
@@ -297,6 +354,31 @@ class OptimizerExtension(SchemaExtension):
             return _reordered_async(session, stmt, objects, result)
         loaded = {inspect(o).identity: o for o in session.scalars(stmt)}
         return _reordered(loaded, objects, result)
+
+
+def _by_key(type_name: str, key: str, items: list[Any]) -> dict[tuple[str, Any], Any]:
+    """Loaded objects or rows of one type, by type name and key; a row says
+    its type, which need not be the first type of its class."""
+    found: dict[tuple[str, Any], Any] = {}
+    for item in items:
+        if isinstance(item, dict):
+            found[type_name, item[key]] = {**item, TYPE_KEY: type_name}
+        else:
+            found[type_name, getattr(item, key)] = item
+    return found
+
+
+def _node_value(
+    lookup: NodeLookup,
+    keys: dict[tuple[str, str], Any],
+    found: dict[tuple[str, Any], Any],
+    mode: Mode,
+) -> Any:
+    """The field's value: what was found for each id asked (an id's key
+    text read as the key's type, so ``"IssueNode:07"`` finds issue 7)."""
+    values = [found.get((i.type_name, keys[i.type_name, i.node_id])) for i in lookup.ids]
+    value = values if lookup.is_list else values[0]
+    return RowsResult(value) if mode == "rows" else value
 
 
 def _is_root_list(info: GraphQLResolveInfo[Any]) -> bool:

@@ -122,6 +122,11 @@ def _path(where: _Where) -> Path:
     return Path(_path(prev), key, typename)
 
 
+TYPE_KEY = "__type__"
+"""The name of the object type a row is answered as, where it is not that
+of its class's first type: a node's row, of the type its GlobalID names."""
+
+
 @dataclass(frozen=True)
 class RowsResult:
     """A resolver's result answered from rows: the value of the field."""
@@ -330,9 +335,12 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return _fast_serializer(leaf, lambda value: complete_leaf_value(leaf, value))
 
     def _runtime_type(self, abstract: Any, value: dict[str, Any]) -> GraphQLObjectType:
-        model = value.get(MODEL_KEY)
-        strawberry_type = registry.most_specific_type(model) if model is not None else None
-        name = getattr(getattr(strawberry_type, "__strawberry_definition__", None), "name", None)
+        name = value.get(TYPE_KEY)
+        if name is None:
+            model = value.get(MODEL_KEY)
+            strawberry_type = registry.most_specific_type(model) if model is not None else None
+            definition = getattr(strawberry_type, "__strawberry_definition__", None)
+            name = getattr(definition, "name", None)
         runtime = self.schema.get_type(name) if name else None
         if not isinstance(runtime, GraphQLObjectType) or not self.schema.is_sub_type(
             abstract, runtime

@@ -193,6 +193,26 @@ class SelectionBuilder:
         )
         is_list = isinstance(_strip_non_null(field_type), GraphQLList)
         selection = Selection("", children=tuple(children), arguments=arguments)
+        return self._request(node_type, model, selection, kind, window, wants_total, is_list)
+
+    def for_node(self, node_type: GraphQLObjectType, model: type[Any]) -> RootRequest:
+        """The request of the objects of one type a ``node`` or ``nodes``
+        field asks for: the selection below the field, on that type (the
+        fragments on other types left out)."""
+        sets = [n.selection_set for n in self.info.field_nodes if n.selection_set is not None]
+        selection = Selection("", children=tuple(self.children(node_type, sets, model, None)))
+        return self._request(node_type, model, selection, "custom", None, False, False)
+
+    def _request(
+        self,
+        node_type: Any,
+        model: type[Any],
+        selection: Selection,
+        kind: Kind,
+        window: Window | None,
+        wants_total: bool,
+        is_list: bool,
+    ) -> RootRequest:
         return RootRequest(
             model,
             selection,
@@ -265,6 +285,8 @@ class SelectionBuilder:
         target_type = parent_type
         if type_condition is not None:
             target_type = self.info.schema.get_type(type_condition.name.value)
+        if not self._applies(target_type, parent_type):
+            return []
         if _custom_type_resolution(target_type):
             self.row_ready = False
         fragment_model = model_of_type(target_type)
@@ -279,6 +301,18 @@ class SelectionBuilder:
         ):
             condition = fragment_model.__name__
         return self.children(target_type, [selection_set], model, condition, spread)
+
+    def _applies(self, target_type: Any, parent_type: Any) -> bool:
+        """Whether a fragment on ``target_type`` applies to objects of
+        ``parent_type``: always below an abstract type (its subtypes are
+        told apart by type conditions); below an object type, when it is
+        that type or one of its interfaces (a ``node`` field's selection,
+        walked once per type asked, spreads fragments on the others)."""
+        if not isinstance(parent_type, GraphQLObjectType) or target_type is parent_type:
+            return True
+        return is_abstract_type(target_type) and self.info.schema.is_sub_type(
+            target_type, parent_type
+        )
 
     def _modelless_fragment(
         self,

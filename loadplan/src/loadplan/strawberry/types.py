@@ -26,6 +26,7 @@ from sqlalchemy import TypeDecorator, inspect, select
 from sqlalchemy.ext.hybrid import HybridExtensionType
 from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipProperty, with_parent
 from sqlalchemy.sql import sqltypes
+from strawberry import relay
 from strawberry.annotation import StrawberryAnnotation
 from strawberry.scalars import JSON
 from strawberry.types.auto import StrawberryAuto
@@ -48,6 +49,7 @@ from loadplan.strawberry.definitions import (
 )
 from loadplan.strawberry.fields import (
     detach_root_resolver,
+    field,
     field_arguments,
     is_root_resolver,
     read_list,
@@ -434,8 +436,38 @@ def _is_type_of(model: type[Any]) -> Callable[..., bool]:
     return is_type_of
 
 
+def _global_id_field(model: type[Any]) -> StrawberryField:
+    """The ``id: GlobalID!`` of a type implementing ``relay.Node``: base64 of
+    its GraphQL type name and the model's primary key. A field with hints of
+    its own, rather than the interface's resolver, so that the plan loads
+    the key and the row mode answers it from rows."""
+    key = relay_key(model)
+
+    def resolve_id(root: Any, info: strawberry.Info) -> relay.GlobalID:
+        return relay.GlobalID(info._raw_info.parent_type.name, str(getattr(root, key)))
+
+    made: StrawberryField = field(resolve_id, name="id", only=[key])
+    return made
+
+
+def relay_key(model: type[Any]) -> str:
+    """The attribute of ``model``'s primary key, which a GlobalID carries."""
+    mapper: Mapper[Any] = inspect(model)
+    if len(mapper.primary_key) != 1:
+        raise LoadplanError(
+            f"{model.__name__}: a relay.Node type needs a primary key of one column"
+        )
+    return mapper.get_property_by_column(mapper.primary_key[0]).key
+
+
 def _bind(model: type[Any], interface: bool, **options: Any) -> Callable[[T], T]:
     def wrap(cls: T) -> T:
+        if issubclass(cls, relay.Node) and "id" not in cls.__dict__:
+            # The key is the node's id, which Strawberry checks when the
+            # schema is built (it looks for a ``NodeID`` field otherwise).
+            cls._id_attr = cls._id_attr or relay_key(model)
+            cls.id = _global_id_field(model)  # type: ignore[attr-defined]
+            _bind_resolver_field(cls.id, model)  # type: ignore[attr-defined]
         columns = _bind_fields(cls, model)
         if not interface and "is_type_of" not in cls.__dict__:
             cls.is_type_of = staticmethod(_is_type_of(model))  # type: ignore[attr-defined]
