@@ -9,16 +9,21 @@ the demo's admin, who sees every row, so access rules change no payload.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 TOKEN_NAME = "bench"
+# A run lasts well under this: older bench tokens are left over from earlier
+# runs, younger ones may belong to a run going on beside this one (another
+# branch's, on the same database) and stay valid for it.
+STALE_AFTER = dt.timedelta(days=1)
 
 
 def admin_token(engine: Engine) -> str | None:
-    """A fresh API token of the demo's admin (earlier bench tokens deleted),
+    """A fresh API token of the demo's admin (bench tokens of finished runs deleted),
     or ``None`` when this Shotline has no authentication."""
     try:
         from shotline.auth import issue_token
@@ -31,7 +36,10 @@ def admin_token(engine: Engine) -> str | None:
         )
         if admin is None:
             raise RuntimeError("the demo has no admin to run the benchmark as")
-        session.execute(delete(AuthToken).where(AuthToken.name == TOKEN_NAME))
+        stale = dt.datetime.now(dt.UTC) - STALE_AFTER
+        session.execute(
+            delete(AuthToken).where(AuthToken.name == TOKEN_NAME, AuthToken.created_at < stale)
+        )
         _, secret = issue_token(session, admin, TokenKind.API, name=TOKEN_NAME)
     return secret
 
