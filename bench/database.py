@@ -4,12 +4,13 @@ It holds the demo production of that scale and seed, and the dense
 project of :mod:`bench.dense` beside it (the second data shape).
 
 SQLite: a file under ``bench/.data``. PostgreSQL: a database of its own,
-``shotline_bench_<scale>_<fingerprint>`` on the server of
-``SHOTLINE_BENCH_POSTGRES_URL`` (default: the test server): branches whose
-demo or migrations differ each keep their own rather than rebuilding one
-another's in the middle of a run. A ``bench_meta`` table records the scale, the
-seed, the migration head and a hash of the demo generator: a database whose
-record differs is rebuilt, one that matches is reused as is.
+``shotline_bench_<scale>_<seed>_<fingerprint>`` on the server of
+``SHOTLINE_BENCH_POSTGRES_URL`` (default: the test server): runs with
+another seed, and branches whose demo or migrations differ, each keep their
+own rather than rebuilding one another's in the middle of a run. A
+``bench_meta`` table records the scale, the seed, the migration head and a
+hash of the demo generator: a database whose record differs is rebuilt, one
+that matches is reused as is.
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def _sqlite(scale: str, seed: int, fingerprint: str, log: Log) -> URL:
 
 def _postgresql(scale: str, seed: int, fingerprint: str, log: Log) -> URL:
     server = make_url(os.environ.get("SHOTLINE_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL))
-    name = f"shotline_bench_{scale}_{fingerprint.rsplit(':', 1)[1][:8]}"
+    name = f"shotline_bench_{scale}_{seed}_{fingerprint.rsplit(':', 1)[1][:8]}"
     url = server.set(database=name)
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     try:
