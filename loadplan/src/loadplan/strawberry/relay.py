@@ -64,18 +64,27 @@ def node_keys(model: type[Any], ids: list[relay.GlobalID]) -> list[Any]:
     return keys
 
 
-def _node(global_id: Annotated[relay.GlobalID, strawberry.argument(name="id")]) -> Any:
-    return NodeLookup((global_id,), is_list=False)
+def _global_id(text: str) -> relay.GlobalID:
+    """``text`` read as a GlobalID; a GraphQL error naming it when it is not
+    one. The arguments take ``ID`` and are read here, not by Strawberry's
+    ``GlobalID`` scalar, whose error for a malformed id depends on its
+    version (older ones let base64's own "Incorrect padding" through)."""
+    try:
+        return relay.GlobalID.from_id(text)
+    except ValueError as error:
+        raise GraphQLError(f"{text!r} is not a GlobalID") from error
 
 
-def _nodes(
-    global_ids: Annotated[list[relay.GlobalID], strawberry.argument(name="ids")],
-) -> Any:
-    return NodeLookup(tuple(global_ids), is_list=True)
+def _node(text: Annotated[strawberry.ID, strawberry.argument(name="id")]) -> Any:
+    return NodeLookup((_global_id(text),), is_list=False)
+
+
+def _nodes(texts: Annotated[list[strawberry.ID], strawberry.argument(name="ids")]) -> Any:
+    return NodeLookup(tuple(_global_id(text) for text in texts), is_list=True)
 
 
 def node(*, name: str | None = None, description: str | None = None) -> Any:
-    """Relay's ``node(id: GlobalID!): Node``: the object, ``null`` for an
+    """Relay's ``node(id: ID!): Node``: the object, ``null`` for an
     unknown id, a GraphQL error for an id naming a type that is not a node."""
     return strawberry.field(
         resolver=_node, name=name, description=description, graphql_type=relay.Node | None
@@ -83,7 +92,7 @@ def node(*, name: str | None = None, description: str | None = None) -> Any:
 
 
 def nodes(*, name: str | None = None, description: str | None = None) -> Any:
-    """Relay's ``nodes(ids: [GlobalID!]!): [Node]!``: the objects in the order
+    """Relay's ``nodes(ids: [ID!]!): [Node]!``: the objects in the order
     asked, ``null`` where an id is unknown; one statement per type asked."""
     return strawberry.field(
         resolver=_nodes,
