@@ -37,6 +37,20 @@ def small_database(
     yield from _dataset(dialect, make_database, 3)
 
 
+def execute_without_errors(
+    engine: Engine, schema: Any, query: str, variables: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], QueryLog]:
+    """Runs ``query`` on ``schema`` in a session of ``engine``, asserts that it
+    answered without errors, and gives its data and the statements it ran."""
+    with Session(engine) as session, count_queries(engine) as log:
+        result = schema.execute_sync(
+            query, variable_values=variables, context_value={"session": session}
+        )
+    assert result.errors is None, result.errors
+    data: dict[str, Any] = result.data
+    return data, log
+
+
 @pytest.fixture(scope="module")
 def small(small_database: IsolatedDatabase) -> Engine:
     engine = small_database.engines[0]

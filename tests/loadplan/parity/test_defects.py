@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
-from loadplan.testing import QueryLog, count_queries
+from loadplan.testing import QueryLog
+from tests.loadplan.conftest import execute_without_errors
 from tests.loadplan.parity.schema import make_schema
 
 ORM = make_schema()
@@ -21,10 +21,8 @@ OFF = make_schema(enabled=False)
 
 
 def run(engine: Engine, query: str, schema: Any = ORM) -> tuple[dict[str, Any], QueryLog]:
-    with Session(engine) as session, count_queries(engine) as log:
-        result = schema.execute_sync(query, context_value={"session": session})
-    assert result.errors is None, result.errors
-    return result.data, log
+    """The answer of ``schema`` (by default the ORM mode), asserted error-free."""
+    return execute_without_errors(engine, schema, query)
 
 
 # (id, query, statements in the ORM mode, in the row mode)

@@ -13,12 +13,11 @@ from typing import Annotated, Any, Union
 import pytest
 import strawberry
 from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
 from strawberry.exceptions import DuplicatedTypeName
 from strawberry.schema.config import StrawberryConfig
 
 import loadplan.strawberry as lp
-from loadplan.testing import QueryLog, count_queries
+from tests.loadplan.conftest import execute_without_errors
 from tests.loadplan.parity import models as m
 from tests.loadplan.parity.schema import (
     ArtProjectType,
@@ -108,17 +107,6 @@ PREFIXED = named_schema(lp.NameConverter(prefix="Lp"))
 PREFIXED_ROWS = named_schema(lp.NameConverter(prefix="Lp"), rows=True)
 
 
-def run(
-    engine: Engine, schema: strawberry.Schema, query: str, variables: dict[str, Any]
-) -> tuple[dict[str, Any], QueryLog]:
-    with Session(engine) as session, count_queries(engine) as log:
-        result = schema.execute_sync(
-            query, variable_values=variables, context_value={"session": session}
-        )
-    assert result.errors is None, result.errors
-    return result.data, log
-
-
 def test_without_a_converter_strawberry_refuses_the_schema() -> None:
     with pytest.raises(DuplicatedTypeName, match="Ordering"):
         named_schema(None)
@@ -174,9 +162,9 @@ VARIABLES = {
 
 def test_renamed_types_answer_in_both_modes(small: Engine, large: Engine) -> None:
     for engine in (small, large):
-        data, log = run(engine, PREFIXED, QUERY, VARIABLES)
+        data, log = execute_without_errors(engine, PREFIXED, QUERY, VARIABLES)
         log.assert_count(7)
-        rows, row_log = run(engine, PREFIXED_ROWS, QUERY, VARIABLES)
+        rows, row_log = execute_without_errors(engine, PREFIXED_ROWS, QUERY, VARIABLES)
         row_log.assert_count(7)
         assert json.dumps(rows) == json.dumps(data)
         large_set = engine is large
@@ -215,7 +203,7 @@ def test_names_rename_single_types_before_the_prefix(small: Engine) -> None:
         schema = named_schema(converter, rows=rows)
         assert schema._schema.get_type("LpOrdering") is None
         assert schema._schema.get_type("LpIssueTypeFilter") is None
-        data, log = run(
+        data, log = execute_without_errors(
             small,
             schema,
             "query ($filter: IssueWhere, $order: SortDirection) "

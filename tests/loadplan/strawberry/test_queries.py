@@ -17,6 +17,7 @@ from loadplan.strawberry.pagination import encode_cursor
 from loadplan.testing import QueryLog, count_queries
 from tests.async_databases import async_engine_of
 from tests.databases import IsolatedDatabase
+from tests.loadplan.conftest import execute_without_errors
 from tests.loadplan.strawberry.schema import make_schema
 
 OPTIMIZED = make_schema()
@@ -29,12 +30,8 @@ LIMITED = make_schema(max_page_size=10)
 def run(
     engine: Engine, query: str, variables: dict[str, Any] | None = None, schema: Any = OPTIMIZED
 ) -> tuple[dict[str, Any], QueryLog]:
-    with Session(engine) as session, count_queries(engine) as log:
-        result = schema.execute_sync(
-            query, variable_values=variables, context_value={"session": session}
-        )
-    assert result.errors is None, result.errors
-    return result.data, log
+    """The answer of ``schema`` (by default the optimized one), asserted error-free."""
+    return execute_without_errors(engine, schema, query, variables)
 
 
 # (id, query, variables, statements): each runs on both data sets with the
