@@ -9,18 +9,70 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import strawberry
 from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
+from strawberry import auto, relay
 
+import loadplan.strawberry as lp
 from loadplan.testing import assert_queries
 from tests.async_databases import async_engine_of, close
 from tests.databases import IsolatedDatabase
+from tests.loadplan.parity import models as m
 from tests.loadplan.parity.data import populate
 from tests.loadplan.parity.schema import make_node_schema
 
 ORM = make_node_schema()
 ROWS = make_node_schema(rows=True, json="off")
+
+
+@lp.type(m.Milestone)
+class ProjectMilestone:
+    name: auto
+
+
+@lp.interface(m.BaseProject)
+class ProjectNode(relay.Node):
+    """Nodes of a polymorphic model: joined-table inheritance whose identity
+    is an SQL expression, a Node type for the base and for each subtype."""
+
+    topic: auto
+    milestones: list[ProjectMilestone]
+
+
+@lp.type(m.BaseProject)
+class PlainProjectNode(ProjectNode):
+    pass
+
+
+@lp.type(m.ArtProject)
+class ArtProjectNode(ProjectNode):
+    artist: auto
+
+
+@lp.type(m.ResearchProject)
+class ResearchProjectNode(ProjectNode):
+    supervisor: auto
+
+
+@strawberry.type
+class ProjectNodeQuery:
+    node: relay.Node | None = lp.node()
+    nodes: list[relay.Node | None] = lp.nodes()
+
+
+def _project_schema(**options: Any) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=ProjectNodeQuery,
+        types=[PlainProjectNode, ArtProjectNode, ResearchProjectNode],
+        extensions=[lp.OptimizerExtension.with_options(**options)],
+        execution_context_class=lp.RowExecutionContext if options.get("rows") else None,
+    )
+
+
+PROJECTS_ORM = _project_schema()
+PROJECTS_ROWS = _project_schema(rows=True, json="off")
 
 
 def gid(type_name: str, key: object) -> str:
@@ -42,12 +94,19 @@ def _body(engine: Engine, query: str, ids: Any, schema: Any, statements: int) ->
     return body
 
 
-def _answers(small: Engine, large: Engine, query: str, ids: Any, statements: int) -> dict[str, Any]:
+def _answers(
+    small: Engine,
+    large: Engine,
+    query: str,
+    ids: Any,
+    statements: int,
+    schemas: tuple[Any, Any] = (ORM, ROWS),
+) -> dict[str, Any]:
     """The answer, the same in both modes and on both sets (the ids asked
     exist in both), at a fixed statement count."""
-    body = _body(small, query, ids, ORM, statements)
+    body = _body(small, query, ids, schemas[0], statements)
     for engine in (small, large):
-        for schema in (ORM, ROWS):
+        for schema in schemas:
             assert _body(engine, query, ids, schema, statements) == body
     return body
 
@@ -134,6 +193,79 @@ def test_nodes_cost_no_statement_per_object(small: Engine, large: Engine) -> Non
                 f"milestone {k}" for k in range(1, count + 1)
             ]
             assert [len(node["issues"]) for node in nodes] == [2] * count
+
+
+PROJECT_FIELDS = (
+    "__typename id ... on ProjectNode { topic milestones { name } } "
+    "... on ArtProjectNode { artist } ... on ResearchProjectNode { supervisor }"
+)
+
+
+def test_nodes_of_a_polymorphic_model(small: Engine, large: Engine) -> None:
+    # Company 1 has plain project 1, art project 2 and research project 3,
+    # each with two milestones. Per type asked, its projects then their
+    # milestones. Project 2 is an art project: as a plain project's id it
+    # names no node.
+    ids = [
+        gid("ArtProjectNode", 2),
+        gid("ResearchProjectNode", 3),
+        gid("PlainProjectNode", 1),
+        gid("PlainProjectNode", 2),
+        gid("ArtProjectNode", 1),
+    ]
+    body = _answers(small, large, NODES % PROJECT_FIELDS, ids, 6, (PROJECTS_ORM, PROJECTS_ROWS))
+
+    def milestones(first: int) -> list[dict[str, str]]:
+        return [{"name": f"milestone {first}"}, {"name": f"milestone {first + 1}"}]
+
+    assert body == {
+        "data": {
+            "nodes": [
+                {
+                    "__typename": "ArtProjectNode",
+                    "id": gid("ArtProjectNode", 2),
+                    "topic": "topic 2",
+                    "milestones": milestones(3),
+                    "artist": "artist 2",
+                },
+                {
+                    "__typename": "ResearchProjectNode",
+                    "id": gid("ResearchProjectNode", 3),
+                    "topic": "topic 3",
+                    "milestones": milestones(5),
+                    "supervisor": "supervisor 3",
+                },
+                {
+                    "__typename": "PlainProjectNode",
+                    "id": gid("PlainProjectNode", 1),
+                    "topic": "topic 1",
+                    "milestones": milestones(1),
+                },
+                None,
+                None,
+            ]
+        },
+        "errors": [],
+    }
+
+
+def test_a_base_node_id_of_a_subtype_row_is_null(small: Engine, large: Engine) -> None:
+    # Whether or not the session already holds project 2 as an art project.
+    query = NODE % PROJECT_FIELDS
+    schemas = (PROJECTS_ORM, PROJECTS_ROWS)
+    assert _answers(small, large, query, gid("PlainProjectNode", 2), 1, schemas) == {
+        "data": {"node": None},
+        "errors": [],
+    }
+    for schema in schemas:
+        with Session(small) as session:
+            assert isinstance(session.get(m.BaseProject, 2), m.ArtProject)
+            result = schema.execute_sync(
+                query,
+                variable_values={"id": gid("PlainProjectNode", 2)},
+                context_value={"session": session},
+            )
+        assert (result.data, result.errors) == ({"node": None}, None)
 
 
 def _error(message: str, field: str, column: int) -> dict[str, Any]:

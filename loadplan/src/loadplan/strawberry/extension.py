@@ -41,7 +41,7 @@ from loadplan.strawberry.definitions import (
 from loadplan.strawberry.documents import completed, document_of
 from loadplan.strawberry.fields import is_root_resolver, shape_result
 from loadplan.strawberry.pagination import make_page_dict, make_window_dict
-from loadplan.strawberry.relay import NodeLookup, node_class, node_keys
+from loadplan.strawberry.relay import NodeLookup, node_class, node_keys, own_rows
 from loadplan.strawberry.rows import TYPE_KEY, RowExecutionContext, RowsResult
 from loadplan.strawberry.selection import RootRequest, SelectionBuilder
 from loadplan.strawberry.types import relay_key
@@ -221,6 +221,9 @@ class OptimizerExtension(SchemaExtension):
             values = node_keys(model, ids)
             keys.update(((type_name, i.node_id), v) for i, v in zip(ids, values, strict=True))
             stmt = select(model).where(getattr(model, key).in_(values))
+            own = own_rows(info.schema, model)
+            if own is not None:
+                stmt = stmt.where(own)
             hook = get_queryset_of(node_type)
             if hook is not None:
                 stmt = hook(stmt, info)

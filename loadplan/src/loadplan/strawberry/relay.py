@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError, GraphQLObjectType
-from sqlalchemy import inspect
+from sqlalchemy import ColumnElement, inspect
 from strawberry import relay
 
 from loadplan.strawberry.registry import model_of_type
@@ -45,6 +45,33 @@ def node_class(schema: Any, type_name: str) -> tuple[GraphQLObjectType, type[Any
     ):
         raise GraphQLError(f"{type_name} is not a Node type")
     return graphql_type, model
+
+
+def own_rows(schema: Any, model: type[Any]) -> ColumnElement[bool] | None:
+    """The condition keeping only the rows of ``model`` that are its node
+    type's own, or ``None`` when every row is.
+
+    A row of a polymorphic model whose class (or a nearer base of it) has a
+    Node type of its own is that type's node: its id names that type. So
+    ``PlainProjectNode:2``, where project 2 is an art project, names no node
+    and is answered ``null``, in both modes, as ``ArtProjectNode:1`` is where
+    project 1 is a plain one. The condition is the identities whose nearest
+    Node model is ``model``, on the mapper's discriminator (a column or an
+    SQL expression)."""
+    mapper = inspect(model)
+    if mapper.polymorphic_on is None:
+        return None
+    node = schema.get_type("Node")
+    node_models = {model_of_type(t) for t in schema.get_possible_types(node)}
+    identities = [
+        sub.polymorphic_identity
+        for sub in mapper.self_and_descendants
+        if next(c for c in sub.class_.__mro__ if c in node_models or c is model) is model
+    ]
+    if len(identities) == len(mapper.self_and_descendants):
+        return None
+    condition: ColumnElement[bool] = mapper.polymorphic_on.in_(identities)
+    return condition
 
 
 def node_keys(model: type[Any], ids: list[relay.GlobalID]) -> list[Any]:
