@@ -13,6 +13,7 @@ import os
 from fastapi import FastAPI
 
 from shotline.app import create_app
+from shotline.collector import settle_for_serving
 from shotline.db import make_engine
 from shotline.settings import Settings
 
@@ -25,4 +26,6 @@ def application() -> FastAPI:
     engine = make_engine(
         os.environ[DATABASE_URL], statement_timeout=settings.statement_timeout_seconds
     )
-    return create_app(engine, settings)
+    application = create_app(engine, settings)
+    settle_for_serving()
+    return application

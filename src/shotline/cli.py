@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import threading
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from shotline import asgi
 from shotline.app import create_app
+from shotline.collector import settle_for_serving
 from shotline.db import is_up_to_date, make_engine, upgrade
 from shotline.demo import (
     DEMO_PASSWORD,
@@ -121,12 +121,7 @@ def serve(
         )
         return
     application = create_app(engine, settings)
-    # Everything allocated so far lives as long as the server: keep it out of
-    # the collector's way, and collect young garbage less eagerly (a large
-    # response allocates many short-lived containers).
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
+    settle_for_serving()
     uvicorn.run(
         application,
         host=host,
