@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import orjson
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, case, select
 from sqlalchemy.orm import Session
 
 import loadplan
-from loadplan import PlanError, Selection
+from loadplan import PlanError, Selection, hint
 from loadplan.documents import Document, Nested, Value
 from loadplan.testing import count_queries
 from tests.loadplan.models import Entity, Status, Task
@@ -126,3 +126,39 @@ def test_a_list_below_a_joined_row_keeps_its_parent_row(small: Engine) -> None:
             for e in entities
         ]
     assert [orjson.loads(text) for text in built.documents] == expected
+
+
+BY_URGENCY = loadplan.column_map(
+    "tasks",
+    loadplan.Computed(
+        lambda task, _context: case((task.priority < 3, "low"), else_="high"), label="urgency"
+    ),
+    "name",
+    order_by=["priority"],
+)
+"""Two keys over three tasks: a key met twice keeps the place of its first
+row and the value of its last, as a dict built from the rows does."""
+
+
+def test_a_map_keeps_each_key_at_its_first_row_with_its_last_value(small: Engine) -> None:
+    if not _json_mode(small):
+        pytest.skip("no JSON mode on MariaDB")
+    selection = Selection(
+        "",
+        children=(Selection("id"), Selection("urgency", hints=hint(annotate=BY_URGENCY))),
+    )
+    document = Document((Value("id", ("id",), int), Value("urgency", ("urgency",), dict)))
+    plan = loadplan.plan(Entity, selection).with_document(document)
+    stmt = select(Entity).order_by(Entity.id).limit(2)
+    with Session(small) as session, count_queries(small) as log:
+        built = plan.fetch(session, stmt, mode="json")
+    with Session(small) as session:
+        rows = plan.fetch(session, stmt, mode="rows").items
+    assert (built.mode, log.count) == ("json", 1)
+    assert built.documents == [
+        '{"id":1,"urgency":{"low":"task 3","high":"task 1"}}',
+        '{"id":2,"urgency":{"low":"task 6","high":"task 4"}}',
+    ]
+    assert [orjson.loads(text) for text in built.documents] == [
+        {"id": row["id"], "urgency": row["urgency"]} for row in rows
+    ]

@@ -1,0 +1,30 @@
+"""Values written by the database exactly as the other modes write them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import orjson
+import pytest
+from sqlalchemy import DateTime, Engine, literal, select
+
+from loadplan.execution.json.values import DIALECTS, renderer
+
+MOMENTS = [
+    dt.datetime(2026, 1, 2, 3, 4, 5),
+    dt.datetime(2026, 1, 2, 3, 4, 5, 600),
+    dt.datetime(2026, 12, 31, 23, 59, 59, 999999),
+    dt.datetime(1999, 7, 8, 0, 0, 0, 100000),
+]
+
+
+@pytest.mark.parametrize("moment", MOMENTS, ids=str)
+def test_a_datetime_has_its_microseconds_only_when_it_has_some(
+    engine: Engine, moment: dt.datetime
+) -> None:
+    if engine.dialect.name not in DIALECTS:
+        pytest.skip(f"no JSON mode on {engine.dialect.name}")
+    write = renderer(dt.datetime, DateTime(), engine.dialect)
+    with engine.connect() as connection:
+        written = connection.execute(select(write(literal(moment, DateTime())))).scalar_one()
+    assert written == orjson.dumps(moment).decode()
