@@ -26,6 +26,7 @@ from loadplan.selection import (
     NullsPlacement,
     Operator,
     Order,
+    Seek,
     Selection,
 )
 from loadplan.state import clear_caches
@@ -53,6 +54,7 @@ __all__ = [
     "RelationshipPlan",
     "Rule",
     "Rules",
+    "Seek",
     "Selection",
     "Strategy",
     "Strict",

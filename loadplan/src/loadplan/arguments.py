@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, inspect, not_, or_, select
+from sqlalchemy import ColumnElement, and_, case, false, func, inspect, not_, or_, select
 from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipProperty
 from sqlalchemy.sql import operators
 
 from loadplan.errors import PlanError
 from loadplan.mapping import coerce_value
-from loadplan.selection import Connective, Filter, FilterGroup, NullsPlacement, Operator, Order
+from loadplan.selection import (
+    Arguments,
+    Connective,
+    Filter,
+    FilterGroup,
+    NullsPlacement,
+    Operator,
+    Order,
+)
 
 _COMPARISONS: dict[Operator, Any] = {
     Operator.EQ: lambda c, v: c == v,
@@ -121,3 +129,66 @@ def reversed_order(terms: list[Any]) -> list[Any]:
         else:
             out.append(term.desc())
     return out
+
+
+def seek_conditions(entity: Any, arguments: Arguments) -> list[ColumnElement[bool]]:
+    """The conditions of ``arguments.seek`` on ``entity``: the rows after its
+    ``after`` and before its ``before`` in ``arguments.order_by`` (none
+    without a seek)."""
+    return [c for c in seek_bounds(entity, arguments) if c is not None]
+
+
+def seek_bounds(
+    entity: Any, arguments: Arguments
+) -> tuple[ColumnElement[bool] | None, ColumnElement[bool] | None]:
+    """The rows after ``arguments.seek.after`` and the rows before its
+    ``before``, as conditions on ``entity`` (``None`` for a bound not given)."""
+    seek = arguments.seek
+    if seek is None:
+        return None, None
+    columns = [_order_column(entity, item.path) for item in arguments.order_by]
+    after = before = None
+    if seek.after is not None:
+        after = _beyond(columns, arguments.order_by, seek.after, forward=True)
+    if seek.before is not None:
+        before = _beyond(columns, arguments.order_by, seek.before, forward=False)
+    return after, before
+
+
+def _beyond(
+    columns: Sequence[ColumnElement[Any]],
+    orders: Sequence[Order],
+    values: Sequence[Any],
+    *,
+    forward: bool,
+) -> ColumnElement[bool]:
+    """Rows after (``forward``) or before ``values`` in ``orders``: the row
+    value comparison ``(a, b, c) > (x, y, z)`` written out as ``a > x OR (a
+    = x AND (b > y OR ...))``, which every dialect runs and which lets each
+    key sort its own way (ASC or DESC) and place its NULLs: a NULL key
+    equals NULL and lies before or after every value, by ``IS NULL``
+    branches, as the ordering's explicit placement puts it."""
+    if len(values) != len(orders):
+        raise PlanError("", "seek", f"has {len(values)} values for {len(orders)} ordering keys")
+    branches: list[ColumnElement[bool]] = []
+    equal: list[ColumnElement[bool]] = []
+    for column, item, value in zip(columns, orders, values, strict=True):
+        step = _step_past(column, item, value, forward)
+        if step is not None:
+            branches.append(and_(*equal, step))
+        equal.append(column.is_(None) if value is None else column == value)
+    return or_(*branches) if branches else false()
+
+
+def _step_past(
+    column: ColumnElement[Any], item: Order, value: Any, forward: bool
+) -> ColumnElement[bool] | None:
+    """Where ``column`` lies past ``value`` in ``item``'s direction (after
+    it if ``forward``, else before it); ``None`` where nothing can (past a
+    NULL placed at that end)."""
+    nulls_past = item.nulls is (NullsPlacement.LAST if forward else NullsPlacement.FIRST)
+    if value is None:
+        return None if nulls_past or item.nulls is None else column.is_not(None)
+    greater = forward != item.descending
+    compared: ColumnElement[bool] = column > value if greater else column < value
+    return or_(compared, column.is_(None)) if nulls_past else compared

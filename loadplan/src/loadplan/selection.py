@@ -21,6 +21,7 @@ __all__ = [
     "NullsPlacement",
     "Operator",
     "Order",
+    "Seek",
     "Selection",
 ]
 
@@ -127,6 +128,30 @@ class Order:
 
 
 @dataclass(frozen=True)
+class Seek:
+    """The bounds of a keyset page: the rows strictly after ``after`` and
+    strictly before ``before``, each the values of a row's ordering keys
+    (the list's ``order_by``, in the list's own order, whatever ``reverse``
+    says). An ordering that ends with the primary key orders rows totally,
+    so the bounds name exactly the rows between two rows, however many
+    share the other keys' values. Where ``order_by`` puts NULLs must be
+    explicit (:attr:`Order.nulls`) for a key that may be NULL: the bounds
+    place them as the ordering does on every dialect."""
+
+    after: tuple[Any, ...] | None = None
+    before: tuple[Any, ...] | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("after", "before"):
+            value = getattr(self, name)
+            if isinstance(value, list):
+                object.__setattr__(self, name, tuple(value))
+
+    def shape(self) -> tuple[bool, bool]:
+        return (self.after is not None, self.before is not None)
+
+
+@dataclass(frozen=True)
 class Arguments:
     """Arguments of a list: filters, ordering and a page (limit/offset).
 
@@ -148,6 +173,10 @@ class Arguments:
     ``filters`` (``ordering`` before ``order_by``, as the client's order
     follows a statement's own), to every parent's list, in the same
     statement.
+
+    ``seek`` pages by keyset: only the rows between its bounds, in
+    ``order_by`` (which names every key of the bounds). The total ignores
+    it, as it ignores ``limit`` and ``offset``.
     """
 
     filters: tuple[Filter | FilterGroup, ...] = ()
@@ -158,6 +187,7 @@ class Arguments:
     counted: bool = True
     conditions: tuple[Any, ...] = ()
     ordering: tuple[Any, ...] = ()
+    seek: Seek | None = None
 
     def __post_init__(self) -> None:
         if not self.paginated and not self.counted:
@@ -172,6 +202,7 @@ class Arguments:
             or self.reverse
             or self.conditions
             or self.ordering
+            or self.seek is not None
         )
 
     def shape(self) -> tuple[Any, ...]:
@@ -184,11 +215,12 @@ class Arguments:
             self.counted,
             len(self.conditions),
             len(self.ordering),
+            None if self.seek is None else self.seek.shape(),
         )
 
     @property
     def paginated(self) -> bool:
-        return self.limit is not None or bool(self.offset)
+        return self.limit is not None or bool(self.offset) or self.seek is not None
 
 
 NO_ARGUMENTS = Arguments()

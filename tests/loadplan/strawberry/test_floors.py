@@ -14,6 +14,7 @@ FLOORS = {
     "names": 0,
     "registry": 1,
     "pagination": 1,
+    "keyset": 1,
     "filters": 1,
     "fields": 1,
     "types": 1,

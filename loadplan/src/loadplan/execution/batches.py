@@ -24,6 +24,15 @@ picks one):
   index on (parent key, order) answers from its first rows, its total (when
   counted) a scalar subquery.
 
+A keyset page (``Arguments.seek``) puts its bounds in the ``WHERE`` of
+these forms when no total is read. When one is, the bounds must not
+restrict the count: each parent's rows are ranked and counted whole, and
+the rank of a row is taken relative to the last row before the page
+(``ROW_NUMBER() - SUM(CASE WHEN <after the cursor> THEN 0 ELSE 1 END)``,
+the rows after a cursor being the end of the list), so the page is ranks
+1 to the limit as for an offset of 0, every parent sending its first row
+to carry its total.
+
 Window functions run on SQLite 3.25+, PostgreSQL and MariaDB 10.2+. Built
 statements are kept across requests (:mod:`loadplan.execution.statement_cache`).
 """
@@ -43,8 +52,11 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    case,
+    cast,
     column,
     func,
+    literal_column,
     or_,
     select,
     tuple_,
@@ -53,12 +65,18 @@ from sqlalchemy.orm import RelationshipProperty, Session
 from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.elements import UnaryExpression
 
-from loadplan.arguments import filter_condition, order_terms, reversed_order
+from loadplan.arguments import (
+    filter_condition,
+    order_terms,
+    reversed_order,
+    seek_bounds,
+    seek_conditions,
+)
 from loadplan.execution.binding import Binding
 from loadplan.execution.entities import adapted, criteria_for, entity_for
 from loadplan.execution.parent_keys import PARENT_KEYS, ParentKeysIn
 from loadplan.execution.rows.raw import RawRows
-from loadplan.execution.statement_cache import StatementCache
+from loadplan.execution.statement_cache import StatementCache, value_key
 from loadplan.mapping import KeyPairs, extra_join_criteria, key_pairs, relationship_of
 from loadplan.plans import RelationshipPlan
 from loadplan.selection import Arguments
@@ -215,10 +233,11 @@ def batch_statement(
     entity = entity_for(rel.target)
     remote = list(key_pairs(prop).remote_columns)
     paginated = arguments.paginated
+    seeking = arguments.seek is not None
     limited = (
         paginated
         and single
-        and not (arguments.counted and (arguments.offset or arguments.limit == 0))
+        and not (arguments.counted and (arguments.offset or arguments.limit == 0 or seeking))
     )
     if limited:
         in_batch: ColumnElement[bool] = and_(
@@ -243,9 +262,13 @@ def batch_statement(
     order += [c for c in pk if not any(c.compare(_ordered_column(term)) for term in order)]
     if arguments.reverse:
         order = reversed_order(order)
+    if seeking and not arguments.counted:
+        conditions += seek_conditions(entity, arguments)
     shape = _Shape(prop, entity, head, joins, raw, arguments, conditions, order, pk)
     if limited:
         return _one_parent_page(shape)
+    if seeking and arguments.counted:
+        return _counted_keyset_pages(shape, entity)
     if paginated:
         return _ranked_pages(shape)
     return _plain_batch(shape)
@@ -314,6 +337,54 @@ def _ranked_pages(shape: _Shape) -> Batch:
     return shape.batch(stmt, total_column=total_column, ranked=True, single=False)
 
 
+def _counted_keyset_pages(shape: _Shape, entity: Any) -> Batch:
+    """Each parent's keyset page with its total: its rows ranked and counted
+    whole (the bounds left out of the ``WHERE``), each row's rank taken from
+    the last row before the page; the first row of every parent carries
+    its total, even when its page is empty."""
+    remote, arguments = shape.remote, shape.arguments
+    after, before = seek_bounds(entity, arguments)
+    # Read from the end (``last``), the page starts before ``before``.
+    start, stop = (before, after) if arguments.reverse else (after, before)
+    ranked = (
+        shape.source(
+            select(
+                *[c.label(f"lp_pk{i}") for i, c in enumerate(shape.pk)],
+                *shape.keys,
+                func.row_number().over(partition_by=remote, order_by=shape.order).label("lp_at"),
+                func.sum(1 - _flag(start)).over(partition_by=remote).label("lp_skip"),
+                _flag(stop).label("lp_in"),
+                func.count().over(partition_by=remote).label("lp_total"),
+            )
+        )
+        .where(*shape.conditions)
+        .subquery("lp_ranked")
+    )
+    at = _of(ranked, "lp_at", Integer())
+    inside = _of(ranked, "lp_in", Integer()) == 1
+    rn = cast(case((inside, at - _of(ranked, "lp_skip", Integer())), else_=0), Integer())
+    page = rn > 0
+    if arguments.limit is not None:
+        page = and_(page, rn <= arguments.limit)
+    ranked_keys = [_of(ranked, f"lp_k{i}", c.type) for i, c in enumerate(remote)]
+    same_row = and_(*[c == _of(ranked, f"lp_pk{i}", c.type) for i, c in enumerate(shape.pk)])
+    stmt = (
+        shape.selecting(*shape.head, *ranked_keys, _of(ranked, "lp_total", Integer()), rn)
+        .order_by(*ranked_keys, at)
+        .select_from(ranked)
+        .outerjoin(shape.entity, and_(same_row, page))
+        .where(or_(page, at == 1))
+    )
+    return shape.batch(shape.joined(stmt), total_column=True, ranked=True, single=False)
+
+
+def _flag(condition: ColumnElement[bool] | None) -> ColumnElement[Any]:
+    """1 where ``condition`` holds (always, without one), else 0."""
+    if condition is None:
+        return literal_column("1", Integer())
+    return case((condition, 1), else_=0)
+
+
 _batches: StatementCache[Batch] = register("batched statements", StatementCache(512))
 
 
@@ -341,6 +412,7 @@ def cached_batch_statement(
         arguments.reverse,
         arguments.counted,
         arguments.filters,
+        value_key(arguments.seek and (arguments.seek.after, arguments.seek.before)),
     )
     return _batches.get(
         rel,

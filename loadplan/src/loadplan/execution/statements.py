@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
 
-from loadplan.arguments import filter_condition, order_terms, reversed_order
+from loadplan.arguments import filter_condition, order_terms, reversed_order, seek_conditions
 from loadplan.execution.binding import Binding, Strict
 from loadplan.execution.entities import criteria_for, entity_for
 from loadplan.execution.events import PLAN_OPTION, PlannedMarker
@@ -52,6 +52,8 @@ def restricted(root: EntityPlan, binding: Binding, stmt: S, entity: Any) -> S:
         stmt = stmt.where(*criteria)
     if arguments.filters:
         stmt = stmt.where(*[filter_condition(entity, f) for f in arguments.filters])
+    if arguments.seek is not None:
+        stmt = stmt.where(*seek_conditions(entity, arguments))
     if arguments.reverse:
         # Counting from the end: the client's order (else the statement's
         # own), then the key, all turned around.
@@ -69,7 +71,8 @@ def restricted(root: EntityPlan, binding: Binding, stmt: S, entity: Any) -> S:
 
 def counted(root: EntityPlan, binding: Binding, stmt: Select[Any]) -> Select[Any]:
     """A statement counting the rows :func:`restricted` would return without
-    its page (the root arguments' filters kept, limit and offset dropped)."""
+    its page (the root arguments' filters kept, limit, offset and seek
+    dropped)."""
     arguments = binding.arguments_at("")
     criteria = criteria_for(root, root.cls, binding)
     if criteria:

@@ -77,6 +77,9 @@ class FieldSpec:
     """Conditions the list always applies, before the client's filter."""
     cursor_prefix: str = CURSOR_PREFIX
     """The cursor format of a connection (see :data:`CURSOR_PREFIX`)."""
+    keyset: bool = False
+    """A connection whose cursors hold their row's ordering keys rather
+    than an offset (:mod:`loadplan.strawberry.keyset`)."""
     argument_names: tuple[tuple[str, str | None], ...] = ()
     """The generated list arguments renamed (``("filter", "where")``) or
     left out (``("offset", None)``), by their Python names."""
@@ -182,6 +185,12 @@ session_getter: ContextVar[SessionGetter] = ContextVar(
 
 optimizing_now: ContextVar[bool] = ContextVar("loadplan_optimizing", default=False)
 """Whether an enabled optimizer plans the running operation."""
+
+
+page_size_limit: ContextVar[int | None] = ContextVar("loadplan_max_page_size", default=None)
+"""The extension's ``max_page_size`` in the running operation: a keyset
+connection asked for no ``first`` or ``last`` reads that many rows and one
+more, which its resolver must know to tell the row beyond the page."""
 
 
 def optimizing() -> bool:

@@ -34,6 +34,7 @@ from loadplan.strawberry.definitions import (
     default_session_getter,
     get_queryset_of,
     optimizing_now,
+    page_size_limit,
     session_getter,
     spec_of,
     unwrap,
@@ -155,9 +156,11 @@ class OptimizerExtension(SchemaExtension):
             )
         token = session_getter.set(self.session_getter)
         enabled = optimizing_now.set(self.enabled)
+        limit = page_size_limit.set(self.max_page_size)
         try:
             yield
         finally:
+            page_size_limit.reset(limit)
             optimizing_now.reset(enabled)
             session_getter.reset(token)
 

@@ -24,10 +24,10 @@ from strawberry.types.arguments import StrawberryArgument
 from strawberry.types.field import StrawberryField
 from strawberry.types.unset import UNSET
 
-from loadplan.arguments import filter_condition, order_terms, reversed_order
+from loadplan.arguments import filter_condition, order_terms, reversed_order, seek_conditions
 from loadplan.errors import LoadplanError
 from loadplan.hints import HintPath, hint
-from loadplan.selection import Arguments, Filter, FilterGroup, Order
+from loadplan.selection import Arguments, Filter, FilterGroup, Order, Seek
 from loadplan.storage import related, total_count, windowed
 from loadplan.strawberry.definitions import (
     CURSOR_PREFIX,
@@ -39,9 +39,11 @@ from loadplan.strawberry.definitions import (
     unwrap,
 )
 from loadplan.strawberry.filters import filters_from, order_from
+from loadplan.strawberry.keyset import keyset_orders
 from loadplan.strawberry.pagination import (
     Window,
     connection_window,
+    keyset_window,
     make_connection,
     make_page,
 )
@@ -166,7 +168,7 @@ class LoadplanField(StrawberryField):
         # A connection or page over a resolver's statement: the resolver's
         # own arguments, then the list's (a resolver's argument of the same
         # name wins); the extension pages, filters and counts the statement.
-        made = super().__call__(_own_arguments_only(resolver, spec.kind))
+        made = super().__call__(_own_arguments_only(resolver, spec.kind, spec.keyset))
         assert made.base_resolver is not None
         own = list(made.base_resolver.arguments)
         names = {argument.python_name for argument in own}
@@ -183,13 +185,17 @@ class LoadplanField(StrawberryField):
         self._arguments = value
 
 
-def _own_arguments_only(resolver: Callable[..., Any], kind: Kind) -> Callable[..., Any]:
+def _own_arguments_only(
+    resolver: Callable[..., Any], kind: Kind, keyset: bool = False
+) -> Callable[..., Any]:
     """``resolver`` called with only the arguments it declares: a field over
     its statement also takes the list's arguments, which the extension reads
     from the request. Its signature stays the resolver's (``__wrapped__``),
     so Strawberry finds its arguments and its ``root`` and ``info``. The
     client pages the statement: one with its own limit or offset is refused,
-    as it would page the rows and not their count."""
+    as it would page the rows and not their count; a keyset connection's
+    statement has no order of its own either, since its cursors hold the
+    values of the client's order only."""
     own = inspect_module.signature(resolver).parameters
 
     @functools.wraps(resolver)
@@ -202,10 +208,17 @@ def _own_arguments_only(resolver: Callable[..., Any], kind: Kind) -> Callable[..
                 f"{resolver.__name__}: the statement of a {kind} must not have a limit or "
                 "an offset (the client's arguments page it)"
             )
+        if keyset and isinstance(stmt, Select) and stmt._order_by_clauses:
+            raise GraphQLError(_UNORDERED.format(source=resolver.__name__))
         return stmt
 
     return call
 
+
+_UNORDERED = (
+    "{source}: the statement of a keyset connection must not have an order_by "
+    "(its cursors hold the values of the client's order, then of the key)"
+)
 
 INPUT_ATTRIBUTE = "_loadplan_input"
 
@@ -262,6 +275,7 @@ def connection(
     field_name: str | None = None,
     arguments: bool | Mapping[str, str | None] = True,
     cursor_prefix: str = CURSOR_PREFIX,
+    keyset: bool = False,
     **strawberry_options: Any,
 ) -> Any:
     """A Relay connection over a relationship (or, on the root type, over a model).
@@ -270,13 +284,20 @@ def connection(
     (``"arrayconnection:"`` gives graphql-relay's cursors); its type may be
     ``lp.Connection[T]`` or any type of the same fields (a ``totalCount``
     that is nullable, to keep an existing API). As a decorator, over the
-    statement its resolver returns (see :class:`LoadplanField`)."""
+    statement its resolver returns (see :class:`LoadplanField`).
+
+    ``keyset=True`` gives it keyset cursors: each holds the values its row
+    is ordered by (the client's ``order``, then the primary key), and
+    ``after`` becomes a condition on them, so pages stay put when rows are
+    added or removed before them and a deep page costs what the first
+    does (see :mod:`loadplan.strawberry.keyset`)."""
     made = strawberry.field(name=name, description=description, **strawberry_options)
     spec = FieldSpec(
         kind="connection",
         attribute=field_name,
         argument_names=argument_names(arguments),
         cursor_prefix=cursor_prefix,
+        keyset=keyset,
     )
     set_spec(made, spec)
     return _with_root_resolver(made, "connection")
@@ -344,14 +365,38 @@ def arguments_from(
     max_page_size: int | None,
     fixed_filters: tuple[Filter | FilterGroup, ...] = (),
     cursor_prefix: str = CURSOR_PREFIX,
+    keyset: bool = False,
 ) -> tuple[Arguments, Window | None]:
-    """loadplan arguments of a list field, from its GraphQL argument values."""
+    """loadplan arguments of a list field, from its GraphQL argument values
+    (``keyset``: a connection with keyset cursors)."""
     paths = column_paths(model)
     filters = fixed_filters + filters_from(values.get("filter"), paths, model)
     order = order_from(values.get("order"), paths) or fixed_order
     if kind == "single":
         # Without an order saying which row, a second row is an error: load it.
         return Arguments(filters, order, 1 if order else 2, counted=False), None
+    if kind == "connection" and keyset:
+        orders = keyset_orders(model, order)
+        window = keyset_window(
+            model,
+            orders,
+            values.get("first"),
+            values.get("after"),
+            values.get("last"),
+            values.get("before"),
+            max_page_size,
+            cursor_prefix,
+        )
+        assert window.keyset is not None
+        seek = Seek(window.keyset.after, window.keyset.before)
+        arguments = Arguments(
+            filters,
+            orders,
+            window.limit,
+            reverse=window.from_end,
+            seek=seek if seek.after is not None or seek.before is not None else None,
+        )
+        return arguments, window
     if kind == "connection":
         window = connection_window(
             values.get("first"),
@@ -404,7 +449,7 @@ def _fallback_rows(
     order += list(inspect(target).primary_key)
     if arguments.reverse:
         order = reversed_order(order)
-    stmt = select(target).where(*conditions).order_by(*order)
+    stmt = select(target).where(*conditions, *seek_conditions(target, arguments)).order_by(*order)
     if arguments.offset:
         stmt = stmt.offset(arguments.offset)
     if arguments.limit is not None:
@@ -491,11 +536,20 @@ def field_arguments(
     connection's or page's resolver may not page its statement: see
     :func:`_own_arguments_only`)."""
     arguments, window = arguments_from(
-        kind, values, target, spec.order_by, max_page_size, spec.filters, spec.cursor_prefix
+        kind,
+        values,
+        target,
+        spec.order_by,
+        max_page_size,
+        spec.filters,
+        spec.cursor_prefix,
+        spec.keyset,
     )
     if spec.statement is None:
         return arguments, window
     folded = statement_arguments(spec.statement, info, values, target, spec.describe())
+    if spec.keyset and folded.ordering:
+        raise GraphQLError(_UNORDERED.format(source=spec.describe()))
     paged = folded if kind == "list" else arguments
     return dataclasses.replace(
         arguments,
@@ -532,7 +586,7 @@ def shape_result(
 ) -> Any:
     if kind == "connection":
         assert window is not None
-        nodes = list(reversed(rows)) if window.from_end else rows
+        nodes = list(reversed(rows)) if window.from_end and window.keyset is None else rows
         return make_connection(nodes, total, window)
     if kind == "page":
         page = arguments or Arguments()

@@ -1,19 +1,24 @@
 """Relay connections and offset pages over planned, per-parent-paginated lists.
 
 Cursors are opaque offsets (as in strawberry-django): stable for a given filter
-and ordering, which is what a per-parent window can serve in one statement.
+and ordering, which is what a per-parent window can serve in one statement;
+a connection made with ``keyset=True`` has keyset cursors instead
+(:mod:`loadplan.strawberry.keyset`).
 """
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import strawberry
 from graphql import GraphQLError
 
+from loadplan.selection import Order
 from loadplan.strawberry.definitions import CURSOR_PREFIX
+from loadplan.strawberry.keyset import Keyset, decode_keys, encode_keys, read_keys
 from loadplan.strawberry.names import generated
 
 T = TypeVar("T")
@@ -129,6 +134,43 @@ class Window:
     limit: int | None
     from_end: bool = False
     prefix: str = CURSOR_PREFIX
+    keyset: Keyset | None = None
+    """A keyset page (``offset`` is then 0 and ``limit`` one row more than
+    the page, to tell whether another follows)."""
+
+
+def _check_sizes(first: int | None, last: int | None, max_size: int | None) -> None:
+    for name, value in (("first", first), ("last", last)):
+        if value is not None and value < 0:
+            raise GraphQLError(f"{name} must not be negative")
+        if value is not None and max_size is not None and value > max_size:
+            raise GraphQLError(f"{name} must not exceed {max_size}")
+
+
+def keyset_window(
+    model: type[Any],
+    orders: Sequence[Order],
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    max_size: int | None,
+    prefix: str = CURSOR_PREFIX,
+) -> Window:
+    """The keyset page the arguments ask for, ``orders`` being the whole
+    ordering (:func:`~loadplan.strawberry.keyset.keyset_orders`): ``first``
+    rows after ``after`` (and before ``before``), or, with ``last`` (and no
+    ``first``), the last rows before ``before``, read from the end. Both
+    cursors are checked before anything runs."""
+    _check_sizes(first, last, max_size)
+    bounds = [
+        decode_keys(cursor, model, orders, prefix) if cursor else None for cursor in (after, before)
+    ]
+    from_end = first is None and last is not None
+    size = first if first is not None else last if last is not None else max_size
+    keyset = Keyset(tuple(orders), bounds[0], bounds[1], size)
+    limit = None if size is None else size + 1
+    return Window(0, limit, from_end=from_end, prefix=prefix, keyset=keyset)
 
 
 def connection_window(
@@ -139,11 +181,7 @@ def connection_window(
     max_size: int | None,
     prefix: str = CURSOR_PREFIX,
 ) -> Window:
-    for name, value in (("first", first), ("last", last)):
-        if value is not None and value < 0:
-            raise GraphQLError(f"{name} must not be negative")
-        if value is not None and max_size is not None and value > max_size:
-            raise GraphQLError(f"{name} must not exceed {max_size}")
+    _check_sizes(first, last, max_size)
     start = decode_cursor(after, prefix) + 1 if after else 0
     end = decode_cursor(before, prefix) if before else None
     if first is not None:
@@ -160,7 +198,43 @@ def connection_window(
     return Window(start, default, prefix=prefix)
 
 
+def _keyset_page(rows: list[Any], window: Window) -> tuple[list[Any], bool, bool, list[str]]:
+    """A keyset page's nodes (in the list's order), whether pages come
+    after and before it, and its cursors. The row read beyond the page says
+    whether more rows lie in the direction read; in the other direction,
+    rows lie beyond a cursor the client gave (the row it names, at least,
+    unless deleted since), as the Relay specification lets a server answer."""
+    keyset = window.keyset
+    assert keyset is not None
+    more = keyset.size is not None and len(rows) > keyset.size
+    nodes = rows[: keyset.size] if more else list(rows)
+    if window.from_end:
+        nodes.reverse()
+        has_next, has_previous = keyset.before is not None, more
+    else:
+        has_next, has_previous = more, keyset.after is not None
+    cursors = [
+        encode_keys(read_keys(n, keyset.orders), keyset.orders, window.prefix) for n in nodes
+    ]
+    return nodes, has_next, has_previous, cursors
+
+
 def make_connection(nodes: list[Any], total: int, window: Window) -> Connection[Any]:
+    """The connection of ``nodes`` (in the list's order; a keyset page's
+    rows as read, with the row beyond the page)."""
+    if window.keyset is not None:
+        nodes, has_next, has_previous, cursors = _keyset_page(nodes, window)
+        keyed = [Edge(cursor=c, node=n) for c, n in zip(cursors, nodes, strict=True)]
+        return Connection(
+            edges=keyed,
+            page_info=PageInfo(
+                has_next_page=has_next,
+                has_previous_page=has_previous,
+                start_cursor=cursors[0] if cursors else None,
+                end_cursor=cursors[-1] if cursors else None,
+            ),
+            total_count=total,
+        )
     offset = max(0, total - len(nodes)) if window.from_end else window.offset
     edges = [
         Edge(cursor=encode_cursor(offset + i, window.prefix), node=node)
@@ -181,6 +255,18 @@ def make_connection(nodes: list[Any], total: int, window: Window) -> Connection[
 def make_window_dict(rows: list[Any], total: int, window: Window) -> dict[str, Any]:
     """:func:`make_connection` for row dicts: the same values, as a dict keyed
     by the Python names of the connection types' fields."""
+    if window.keyset is not None:
+        nodes, has_next, has_previous, cursors = _keyset_page(rows, window)
+        return {
+            "edges": [{"cursor": c, "node": n} for c, n in zip(cursors, nodes, strict=True)],
+            "page_info": {
+                "has_next_page": has_next,
+                "has_previous_page": has_previous,
+                "start_cursor": cursors[0] if cursors else None,
+                "end_cursor": cursors[-1] if cursors else None,
+            },
+            "total_count": total,
+        }
     nodes = list(reversed(rows)) if window.from_end else rows
     offset = max(0, total - len(nodes)) if window.from_end else window.offset
     edges = [

@@ -45,6 +45,7 @@ from loadplan.strawberry.definitions import (
     DEFINITION,
     FieldSpec,
     LoadedKey,
+    page_size_limit,
     python_values,
     spec_of,
     unwrap,
@@ -490,7 +491,13 @@ def _value(
         assert spec.model is not None
         target = inspect(spec.model).relationships[last].mapper.class_
         _, window = arguments_from(
-            "connection", arguments(), target, (), None, cursor_prefix=spec.cursor_prefix
+            "connection",
+            arguments(),
+            target,
+            (),
+            page_size_limit.get() if spec.keyset else None,
+            cursor_prefix=spec.cursor_prefix,
+            keyset=spec.keyset,
         )
         assert window is not None
         return make_window_dict(rows, total, window)

@@ -185,11 +185,15 @@ class SelectionBuilder:
                 (),
                 self.max_page_size,
                 cursor_prefix=spec.cursor_prefix if spec is not None else CURSOR_PREFIX,
+                keyset=spec is not None and spec.keyset,
             )
         children = self.children(node_type, child_sets, model, None)
-        # Counting from the end needs the total to place the cursors.
+        children += _keys_hint(arguments, window)
+        # Counting from the end needs the total to place offset cursors.
         wants_total = kind in {"connection", "page"} and (
-            self._asks_total(info.field_nodes) or bool(window and window.from_end)
+            self._asks(info.field_nodes, "totalCount")
+            if window is not None and window.keyset is not None
+            else self._asks_total(info.field_nodes) or bool(window and window.from_end)
         )
         is_list = isinstance(_strip_non_null(field_type), GraphQLList)
         selection = Selection("", children=tuple(children), arguments=arguments)
@@ -376,12 +380,16 @@ class SelectionBuilder:
                 unwrap(graphql_field.type), [node], spec.kind
             )
             values = self._argument_values(parent_type, node)
-            arguments, _ = field_arguments(
+            arguments, window = field_arguments(
                 spec, spec.kind, values, target, self.info, self.max_page_size
             )
+            if window is not None and window.keyset is not None:
+                # A keyset page needs no total for its page info.
+                arguments = replace(arguments, counted=self._asks([node], "totalCount"))
             if _custom_type_resolution(node_type):
                 self.row_ready = False
             children = self.children(node_type, child_sets, target, None)
+            children += _keys_hint(arguments, window)
             children += self.criteria(node_type, target)
             leaf = Selection(
                 last, tuple(children), alias=key, arguments=arguments, hints=spec.hints
@@ -548,6 +556,10 @@ class SelectionBuilder:
                     )
         return found
 
+    def _asks(self, nodes: Sequence[FieldNode], name: str) -> bool:
+        sets = [n.selection_set for n in nodes if n.selection_set is not None]
+        return bool(self._fields_named(sets, name))
+
     def _asks_total(self, nodes: Sequence[FieldNode]) -> bool:
         sets = [n.selection_set for n in nodes if n.selection_set is not None]
         return bool(self._fields_named(sets, "totalCount") or self._fields_named(sets, "pageInfo"))
@@ -573,6 +585,14 @@ class SelectionBuilder:
             return False
         include = get_directive_values(GraphQLIncludeDirective, node, variables)
         return not (include is not None and include.get("if") is False)
+
+
+def _keys_hint(arguments: Arguments, window: Window | None) -> list[Selection]:
+    """For a keyset connection, the ordering keys its cursors are made of,
+    loaded with each row whether the client selects them or not."""
+    if window is None or window.keyset is None:
+        return []
+    return [Selection("", hints=Hints(only=tuple(o.path for o in arguments.order_by)))]
 
 
 def _custom_type_resolution(graphql_type: Any) -> bool:

@@ -42,6 +42,7 @@ from loadplan.strawberry.definitions import (
     Kind,
     LoadedKey,
     optimizing,
+    page_size_limit,
     parent_key,
     session_from_info,
     set_spec,
@@ -215,7 +216,8 @@ def _list_resolver(
     def resolve(root: Any, info: strawberry.Info, **kwargs: Any) -> Any:
         if spec.disable_optimization:
             return _unplanned(root, attribute, target, bool(kwargs.get("order")))
-        arguments, window = field_arguments(spec, kind, kwargs, target, info, None)
+        largest = page_size_limit.get() if spec.keyset else None
+        arguments, window = field_arguments(spec, kind, kwargs, target, info, largest)
         key = info.path.key if isinstance(info.path.key, str) else attribute
         key = LoadedKey(key, parent_key(info.path)).of(root)
         hook = getattr(registry.type_for(target), "get_queryset", None)
