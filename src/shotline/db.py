@@ -40,11 +40,15 @@ def make_engine(
     if backend == "postgresql":
         # Sessions in UTC: timestamps then come back in UTC already, and
         # UTCDateTime has nothing to convert (a grid reads tens of thousands).
+        # No JIT compilation: a statement the planner costs above
+        # jit_above_cost (a grid page of a thousand rows with its tasks) is
+        # compiled on every execution, which took longer (about 60 ms) than
+        # what it saved; Shotline's statements are a request's, not reports.
         # Options the URL carries (``?options=-csearch_path%3Dtracker``) are
         # kept: connect_args would otherwise replace them.
         connect_args = dict(options.pop("connect_args", {}))
         given = [str(url.query.get("options", "")), connect_args.get("options", "")]
-        connect_args["options"] = " ".join([*filter(None, given), "-c TimeZone=UTC"])
+        connect_args["options"] = " ".join([*filter(None, given), "-c TimeZone=UTC -c jit=off"])
         options["connect_args"] = connect_args
     engine = create_engine(url, **options)
     if backend in {"mysql", "mariadb"} and statement_timeout is not None:

@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -111,6 +112,18 @@ def test_timestamps_come_back_in_utc_and_postgresql_sessions_run_in_it(
     assert created == dt.datetime(2025, 3, 3, 7, 0, tzinfo=dt.UTC)
     assert created.tzinfo is dt.UTC
     assert zone == ("UTC" if db.dialect == "postgresql" else None)
+    engine.dispose()
+
+
+def test_postgresql_sessions_compile_no_statement_just_in_time(db: IsolatedDatabase) -> None:
+    if db.dialect != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    engine = make_engine(db.url, connect_args=dict(db.connect_args))
+    with engine.connect() as connection:
+        settings = connection.execute(
+            text("SELECT current_setting('jit'), current_setting('TimeZone')")
+        ).one()
+    assert tuple(settings) == ("off", "UTC")
     engine.dispose()
 
 
