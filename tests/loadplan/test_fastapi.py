@@ -405,7 +405,7 @@ def test_a_page_and_a_full_list_of_one_relationship(client: TestClient, small: E
     ]
 
 
-def test_the_mode_is_chosen_per_response(client: TestClient, small: Engine) -> None:
+def test_the_mode_is_chosen_per_response(client: TestClient) -> None:
     # is_late is a model property: it runs on the row. in_session needs the object.
     assert client.get("/tasks?limit=1").headers["x-loadplan-mode"] == "rows"
     state = client.get("/tasks/1/state", headers={"X-Loadplan-Mode": "rows"})
@@ -417,9 +417,7 @@ def test_the_mode_is_chosen_per_response(client: TestClient, small: Engine) -> N
     # Forcing a mode, and naming the one that ran, are the endpoint's to allow.
     entities = client.get("/entities", headers={"X-Loadplan-Mode": "orm"})
     assert "x-loadplan-mode" not in entities.headers
-    # A response of plain values is built by the database (the JSON mode,
-    # which does not write for MariaDB yet).
+    # A response of plain values is built by the database (the JSON mode).
     explained = client.get("/tasks?limit=1&fields=id&explain=1").json()
-    json_mode = small.dialect.name in {"sqlite", "postgresql"}
-    assert explained["mode"] == ("json" if json_mode else "rows")
+    assert explained["mode"] == "json"
     assert explained["statement_count"] == 1

@@ -87,13 +87,10 @@ def test_a_statement_that_is_not_one_list_is_refused(small: Engine, schema: obje
     ]
 
 
-def test_the_json_mode_leaves_a_folded_list_to_the_row_mode(
-    small: Engine, large: Engine, dialect: str
-) -> None:
+def test_the_json_mode_leaves_a_folded_list_to_the_row_mode(small: Engine, large: Engine) -> None:
     """The JSON mode does not write a statement's conditions: chosen
     automatically it leaves the field to the row mode, at the same cost;
-    forced, it refuses the field (on MariaDB, which it does not write, as
-    every field)."""
+    forced, it refuses the field."""
     query = CASES[2][1]
     for engine in (small, large):
         data, log = run(engine, query, JSON_AUTO)
@@ -101,11 +98,7 @@ def test_the_json_mode_leaves_a_folded_list_to_the_row_mode(
         assert data == run(engine, query)[0]
     with Session(small) as session:
         result = JSON_FORCED.execute_sync(query, context_value={"session": session})
-    reason = (
-        "the mysql dialect is not supported"
-        if dialect == "mysql"
-        else "issues: conditions or ordering of a resolver's statement"
-    )
+    reason = "issues: conditions or ordering of a resolver's statement"
     assert [error.message for error in result.errors or []] == [
         f"the JSON mode cannot answer this plan: {reason}"
     ]

@@ -9,8 +9,8 @@ front end writes those texts as the body.
 
 ``layout.py`` matches a document to a plan and decides eligibility,
 ``values.py`` writes each scalar type per dialect, ``text.py`` the SQL of
-JSON text, ``statement.py`` the statement, and :func:`load_documents`
-runs it.
+JSON text (``mariadb.py`` MariaDB's), ``statement.py`` the statement, and
+:func:`load_documents` runs it.
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ def load_documents(
     items: list[dict[str, Any]] = []
     for row in session.execute(statement):
         text = row[0]
-        if MISSING in text:
+        if text is None or MISSING in text:
+            # NULL: MariaDB's text longer than its max_allowed_packet.
             raise Incomplete("an item lacks a value its document requires")
         item = dict(zip(names, row[1:], strict=True))
         item[DOCUMENT_KEY] = text

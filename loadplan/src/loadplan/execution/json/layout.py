@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Dialect
 
 from loadplan.documents import PLAIN, Document, Fixed, Form, Value
+from loadplan.execution.json import mariadb
 from loadplan.execution.json.errors import NotEligible
+from loadplan.execution.json.mariadb import MAP_ON_MARIADB
 from loadplan.execution.json.text import fixed
 from loadplan.execution.json.values import DIALECTS, Render, renderer
 from loadplan.mapping import mapper_of, relationship_of
@@ -81,7 +83,7 @@ with, and with them the frames (and rows) of each request that raised it."""
 def layout_of(plan: EntityPlan, document: Document, dialect: Dialect) -> Layout:
     """The layout of ``document`` over ``plan`` on ``dialect`` (made once);
     raises :class:`NotEligible` when the JSON mode cannot write it."""
-    key = (plan, document, dialect.name)
+    key = (plan, document, mariadb.flavour(dialect))
     try:
         hash(key)
     except TypeError:
@@ -95,8 +97,9 @@ def layout_of(plan: EntityPlan, document: Document, dialect: Dialect) -> Layout:
 
 
 def _matched(plan: EntityPlan, document: Document, dialect: Dialect) -> Layout | str:
-    if dialect.name not in DIALECTS:
-        return f"the {dialect.name} dialect is not supported"
+    name = mariadb.flavour(dialect)
+    if name not in DIALECTS:
+        return f"the {name} dialect is not supported"
     try:
         return _layout(plan, document, dialect)
     except NotEligible as refusal:
@@ -153,6 +156,8 @@ def _scalar(
         )
     for expression in level.expressions:
         if expression.name == name:
+            if field.kind is dict and mariadb.flavour(dialect) == "mariadb":
+                raise NotEligible(MAP_ON_MARIADB)
             required = not field.nullable
             return Scalar(
                 prefix,

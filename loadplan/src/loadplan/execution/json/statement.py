@@ -40,6 +40,7 @@ from loadplan.arguments import filter_condition, order_terms
 from loadplan.documents import MISSING
 from loadplan.execution.binding import Binding
 from loadplan.execution.entities import entity_for, namespace_of
+from loadplan.execution.json import mariadb
 from loadplan.execution.json.errors import NotEligible
 from loadplan.execution.json.inputs import Inputs, Joins, gather
 from loadplan.execution.json.layout import Constant, Layout, Related, Scalar
@@ -130,6 +131,8 @@ class _Writer:
         return case((or_(*refused), self.missing()), else_=written)
 
     def missing(self) -> ColumnElement[str]:
+        if mariadb.flavour(self.dialect) == "mariadb":
+            return mariadb.missing()
         mark: ColumnElement[str] = (func.char if self.dialect.name == "sqlite" else func.chr)(
             ord(MISSING), type_=String()
         )
@@ -153,6 +156,8 @@ class _Writer:
             fixed(":"),
             renderer(part.items or _item_type(item.type), item.type, self.dialect)(item),
         )
+        if mariadb.flavour(self.dialect) == "mariadb":
+            raise NotEligible(mariadb.MAP_ON_MARIADB)
         return object_of(value.rows, key, member, value.order)
 
     def joined(self, entity: Any, rel: RelationshipPlan) -> Any:
@@ -174,6 +179,10 @@ class _Writer:
         rows, text, order = self.rows(part, entity)
         if part.many:
             return array_of(rows, text, order)
+        if mariadb.flavour(self.dialect) == "mariadb":
+            # NULL there is a text too long (see the mariadb module), not
+            # the absent row.
+            text = func.coalesce(text, self.missing(), type_=String())
         first = rows.with_only_columns(text).order_by(*order).limit(1).scalar_subquery()
         return func.coalesce(first, self.missing() if part.required else literal_column("'null'"))
 
@@ -238,7 +247,7 @@ def document_statement(
     row's JSON text, then the root's columns: kept for the next request
     with an equal root statement and equal parts (see :mod:`inputs`)."""
     inputs = gather(layout, entity, binding)
-    values = (dialect.name, *inputs.arguments)
+    values = (mariadb.flavour(dialect), *inputs.arguments)
     return _statements.get(
         layout,
         values,
@@ -257,4 +266,4 @@ def _built(
     out = stmt.with_only_columns(text.label(DOCUMENT_LABEL), *columns)
     for alias, onclause in writer.onclauses:
         out = out.outerjoin(alias, onclause)
-    return out
+    return mariadb.unbounded(out) if mariadb.flavour(dialect) == "mariadb" else out

@@ -19,7 +19,8 @@ dialect; anything else makes the plan ineligible (:class:`NotEligible`):
 - any value: when its Python type is the type the response writes (an
   integer column for an ``int`` field, not for a ``float`` one).
 
-MariaDB is not supported yet: every plan is ineligible there.
+MariaDB writes its own way (:mod:`loadplan.execution.json.mariadb`); MySQL
+itself is not written for: every plan is ineligible there.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import DateTime, TypeDecorator, TypeEngine
 
 from loadplan.documents import PLAIN, Form
+from loadplan.execution.json import mariadb
 from loadplan.execution.json.errors import NotEligible
 from loadplan.execution.json.text import Concat
 from loadplan.mapping import python_type
@@ -45,8 +47,8 @@ __all__ = ["DIALECTS", "Render", "renderer"]
 Render = Callable[[ColumnElement[Any]], ColumnElement[str]]
 """Writes a value (an SQL expression) as its JSON text (never NULL)."""
 
-DIALECTS = frozenset({"sqlite", "postgresql"})
-"""The dialects the JSON mode writes for."""
+DIALECTS = frozenset({"sqlite", "postgresql", "mariadb"})
+"""The dialects the JSON mode writes for, by :func:`~loadplan.execution.json.mariadb.flavour`."""
 
 _NULL = "'null'"
 
@@ -57,8 +59,9 @@ def renderer(
     """How a value of ``column_type`` written as ``kind`` in ``form`` is
     written on ``dialect``; raises :class:`NotEligible` where the bytes
     could differ."""
-    if dialect.name not in DIALECTS:
-        raise NotEligible(f"the {dialect.name} dialect is not supported")
+    name = mariadb.flavour(dialect)
+    if name not in DIALECTS:
+        raise NotEligible(f"the {name} dialect is not supported")
     stored = python_type(column_type)
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return _enum(kind, column_type, form)
@@ -72,9 +75,9 @@ def renderer(
     if kind is int:
         return _integer
     if kind is str:
-        return _sqlite_string if dialect.name == "sqlite" else _postgresql_string
+        return {"sqlite": _sqlite_string, "mariadb": mariadb.string}.get(name, _postgresql_string)
     if kind is dt.date:
-        return _sqlite_date if dialect.name == "sqlite" else _postgresql_date
+        return {"sqlite": _sqlite_date, "mariadb": mariadb.date}.get(name, _postgresql_date)
     if kind is dt.datetime:
         return _datetime(column_type, dialect, form.utc)
     raise NotEligible(f"{kind.__name__} values are not written by the JSON mode")
@@ -144,6 +147,15 @@ def _zone(column_type: TypeEngine[Any], dialect: Dialect) -> str:
     in UTC) or ``session`` (PostgreSQL's aware values in the session's zone),
     found by reading a probe value as the column type reads stored ones."""
     read = _reading(column_type, dialect)
+    if mariadb.flavour(dialect) == "mariadb":
+        # MariaDB's datetimes have no zone: the driver reads them naive.
+        found = read(_NAIVE)
+        if found == _NAIVE and found.tzinfo is None:
+            return "naive"
+        utc = found.tzinfo is not None and found.utcoffset() == dt.timedelta(0)
+        if utc and found == _NAIVE.replace(tzinfo=dt.UTC):
+            return "utc"
+        raise NotEligible("a datetime type that reads stored values its own way")
     if dialect.name == "sqlite":
         found = read(_SQLITE_STORED)
         if found == _NAIVE and found.tzinfo is None:
@@ -171,6 +183,8 @@ def _datetime(column_type: TypeEngine[Any], dialect: Dialect, utc: str) -> Rende
     if utc not in ("Z", "+00:00"):
         raise NotEligible(f"a UTC datetime written with {utc!r}")
     zone = _zone(column_type, dialect)
+    if mariadb.flavour(dialect) == "mariadb":
+        return mariadb.datetime(utc if zone == "utc" else "")
     if dialect.name == "sqlite":
         suffix = utc if zone == "utc" else ""
 
