@@ -18,7 +18,14 @@ from typing import Any
 import pytest
 import strawberry
 from sqlalchemy import Engine, ForeignKey, String, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    column_property,
+    mapped_column,
+    relationship,
+)
 from strawberry import auto
 
 import loadplan.strawberry as lp
@@ -47,11 +54,13 @@ class Book(Base):
     __tablename__ = "ks_book"
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(40))
-    rating: Mapped[int | None]
+    rating: Mapped[int | None] = mapped_column()
     shelf_id: Mapped[int] = mapped_column(ForeignKey("ks_shelf.id"))
     writer_id: Mapped[int | None] = mapped_column(ForeignKey("ks_writer.id"))
     shelf: Mapped[Shelf] = relationship(back_populates="books")
     writer: Mapped[Writer | None] = relationship()
+    doubled: Mapped[int | None] = column_property(rating * 2)
+    """A computed column: ties and NULLs as the rating's."""
 
 
 @lp.type(Writer)
@@ -65,6 +74,7 @@ class BookType:
     id: auto
     title: auto
     rating: auto
+    doubled: auto
     writer: auto
     writer_name: str | None = lp.field(field_name="writer.name")
 
@@ -102,7 +112,14 @@ def _schema(**options: Any) -> strawberry.Schema:
     )
 
 
-SCHEMAS = {"orm": _schema(), "rows": _schema(rows=True), "off": _schema(enabled=False)}
+SCHEMAS = {
+    "orm": _schema(),
+    "rows": _schema(rows=True),
+    "off": _schema(enabled=False),
+    "orm, at most 3": _schema(max_page_size=3),
+    "rows, at most 3": _schema(rows=True, max_page_size=3),
+    "off, at most 3": _schema(enabled=False, max_page_size=3),
+}
 
 SHELVES = 3
 
@@ -179,6 +196,7 @@ KEYS: dict[str, Callable[[int], Any]] = {
     "rating": _rating,
     "writerName": _writer_name,
     "title": lambda book: f"book {book}",
+    "doubled": lambda book: None if _rating(book) is None else 2 * _rating(book),
 }
 
 
@@ -209,7 +227,7 @@ ORDERS: list[list[tuple[str, str]]] = [
     [("rating", "ASC")],
     [("rating", "DESC")],
     [("rating", "DESC_NULLS_LAST")],
-    [("rating", "ASC_NULLS_FIRST"), ("title", "DESC")],
+    [("doubled", "ASC_NULLS_FIRST"), ("title", "DESC")],
     [("writerName", "ASC"), ("rating", "DESC")],
     [("writerName", "DESC_NULLS_LAST")],
 ]
@@ -456,3 +474,136 @@ def test_a_statement_with_an_order_of_its_own_is_refused(engines: dict[int, Engi
             "path": ["booksByTitle"],
         }
     ]
+
+
+def _error(message: str, path: list[Any], column: int) -> dict[str, Any]:
+    return {"message": message, "locations": [{"line": 1, "column": column}], "path": path}
+
+
+MALFORMED = [
+    "abc",
+    base64.b64encode(b"loadplan:12").decode(),
+    base64.b64encode(b"arrayconnection:{}").decode(),
+    cursor_of("rating nulls last, id", [1]),
+    cursor_of("rating nulls last, id", ["1", 2]),
+    cursor_of("rating nulls last, id", [1, True]),
+    cursor_of("rating nulls last, id", [1, None]),
+    base64.b64encode(b'loadplan:{"order":"rating nulls last, id","keys":[1,2],"x":1}').decode(),
+]
+
+
+@pytest.mark.parametrize("cursor", MALFORMED)
+def test_a_malformed_cursor_is_an_error_before_any_statement(
+    engines: dict[int, Engine], cursor: str
+) -> None:
+    """Not base64, an offset cursor, another prefix, too few keys, a key of
+    the wrong type (text for an integer, a boolean for the key, NULL for a
+    key that is never NULL), a field too many."""
+    message = f"invalid cursor: {cursor!r}"
+    query = (
+        "query ($c: String) { books(first: 1, after: $c, order: [{rating: ASC}]) { totalCount } }"
+    )
+    assert errors(query, engines[SIZES[0]], {"c": cursor}) == [_error(message, ["books"], 22)]
+    nested = (
+        "query ($c: String) { shelves { bookConnection(before: $c, last: 1, "
+        "order: [{rating: ASC}]) { totalCount } } }"
+    )
+    assert errors(nested, engines[SIZES[0]], {"c": cursor}) == [_error(message, ["shelves"], 22)]
+
+
+def test_a_cursor_made_for_another_order_is_refused(engines: dict[int, Engine]) -> None:
+    cursor = cursor_of("rating desc nulls first, id", [1, 7])
+    query = (
+        "query ($c: String) { books(first: 1, after: $c, order: [{rating: ASC}]) { totalCount } }"
+    )
+    assert errors(query, engines[SIZES[0]], {"c": cursor}) == [
+        _error(
+            f"the cursor {cursor!r} was made for another order ('rating desc nulls first, id'); "
+            "this connection is ordered by 'rating nulls last, id'",
+            ["books"],
+            22,
+        )
+    ]
+
+
+PAYLOADS: list[tuple[str, str, dict[str, Any]]] = [
+    (
+        "root, desc nulls last",
+        "{ books(first: 5, order: [{rating: DESC_NULLS_LAST}]) "
+        "{ pageInfo { hasNextPage hasPreviousPage } edges { node { id rating } } } }",
+        {
+            "books": {
+                "pageInfo": {"hasNextPage": True, "hasPreviousPage": False},
+                "edges": [
+                    {"node": {"id": "2", "rating": 2}},
+                    {"node": {"id": "5", "rating": 2}},
+                    {"node": {"id": "11", "rating": 2}},
+                    {"node": {"id": "1", "rating": 1}},
+                    {"node": {"id": "7", "rating": 1}},
+                ],
+            }
+        },
+    ),
+    (
+        "root, last rows of a joined column order",
+        "{ books(last: 4, order: [{writerName: ASC}]) "
+        "{ pageInfo { hasNextPage hasPreviousPage } edges { node { id writer { name } } } } }",
+        {
+            "books": {
+                "pageInfo": {"hasNextPage": False, "hasPreviousPage": True},
+                "edges": [
+                    {"node": {"id": "9", "writer": {"name": "Cy"}}},
+                    {"node": {"id": "12", "writer": {"name": "Cy"}}},
+                    {"node": {"id": "5", "writer": None}},
+                    {"node": {"id": "10", "writer": None}},
+                ],
+            }
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize("mode", ["orm", "rows", "off"])
+@pytest.mark.parametrize(
+    ("query", "payload"), [p[1:] for p in PAYLOADS], ids=[p[0] for p in PAYLOADS]
+)
+def test_root_payloads(
+    engines: dict[int, Engine], mode: str, query: str, payload: dict[str, Any]
+) -> None:
+    data, log = run(engines[SIZES[0]], query, mode=mode)
+    assert data == payload
+    if mode != "off":
+        assert log.count == 1
+        _, log = run(engines[SIZES[1]], query, mode=mode)
+        assert log.count == 1
+
+
+@pytest.mark.parametrize("mode", ["orm", "rows", "off"])
+def test_without_first_or_last_a_page_is_the_largest_size(
+    engines: dict[int, Engine], mode: str
+) -> None:
+    """With ``max_page_size``, a connection asked for no size reads that many
+    rows, and one more to tell whether a page follows."""
+    query = (
+        "{ books { pageInfo { hasNextPage } edges { node { id } } } "
+        "shelves { bookConnection(order: [{id: DESC}]) { pageInfo { hasNextPage } "
+        "edges { node { id } } } } }"
+    )
+
+    def page(*ids: int) -> dict[str, Any]:
+        return {
+            "pageInfo": {"hasNextPage": True},
+            "edges": [{"node": {"id": str(i)}} for i in ids],
+        }
+
+    data, log = run(engines[SIZES[0]], query, mode=f"{mode}, at most 3")
+    assert data == {
+        "books": page(1, 2, 3),
+        "shelves": [
+            {"bookConnection": page(4, 3, 2)},
+            {"bookConnection": page(8, 7, 6)},
+            {"bookConnection": page(12, 11, 10)},
+        ],
+    }
+    if mode != "off":
+        assert log.count == 3
