@@ -1,7 +1,9 @@
 """Per-parent pages: the statement each case gets, and what it loads, in both
 modes. A single parent's page is read with ``ORDER BY ... LIMIT`` (counted
 only when asked); several parents, or a counted page past the start, are
-ranked with ``ROW_NUMBER()``."""
+ranked with ``ROW_NUMBER()``. A keyset page (``Arguments.seek``) puts its
+bounds in the ``WHERE`` when uncounted; counted, its rows are ranked from
+the cursor so that the total ignores it."""
 
 from __future__ import annotations
 
@@ -226,3 +228,75 @@ def test_a_page_past_the_end_keeps_its_total_below_a_required_to_one(
         ]
     log.assert_count(2)
     assert found == [(0, 2), (0, 2), (0, 2)]
+
+
+def _keys_of(engine: Engine, project_id: int, position: int) -> tuple[str, int]:
+    """The ordering keys (name, id) of a project's entity at ``position`` by :data:`BY_NAME`."""
+    with Session(engine) as session:
+        entity = session.scalars(
+            select(Entity)
+            .where(Entity.project_id == project_id)
+            .order_by(Entity.name.desc(), Entity.id)
+            .offset(position)
+        ).first()
+        assert entity is not None
+        return entity.name, entity.id
+
+
+def _after(engine: Engine, project_ids: list[int], keys: tuple[str, int], limit: int) -> Any:
+    """:func:`_expected` of the entities after ``keys`` in :data:`BY_NAME`, on each project."""
+    name, key = keys
+    with Session(engine) as session:
+        past = {
+            e.id
+            for e in session.scalars(select(Entity))
+            if e.name < name or (e.name == name and e.id > key)
+        }
+    pages = []
+    for project_id, everything in zip(
+        project_ids, _expected(engine, project_ids, 0, 100), strict=True
+    ):
+        with Session(engine) as session:
+            ids = session.scalars(
+                select(Entity.id)
+                .where(Entity.project_id == project_id)
+                .order_by(Entity.name.desc(), Entity.id)
+            ).all()
+        pages.append([row for row, i in zip(everything, ids, strict=True) if i in past][:limit])
+    return pages
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_single_parents_uncounted_keyset_page_seeks_in_its_where(
+    small: Engine, mode: str
+) -> None:
+    keys = _keys_of(small, 2, 1)
+    seek = loadplan.Seek(after=keys)
+    pages, totals, sql = _run(small, _entities(limit=3, seek=seek, counted=False), [2], mode)
+    assert " LIMIT " in sql.upper()
+    assert "ROW_NUMBER" not in sql.upper()
+    assert pages == _expected(small, [2], 2, 5)
+    assert totals == [None]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("counted", [True, False])
+def test_several_parents_keyset_pages_are_ranked_after_the_same_keys(
+    small: Engine, mode: str, counted: bool
+) -> None:
+    keys = _keys_of(small, 1, 2)
+    arguments = {"limit": 2, "seek": loadplan.Seek(after=keys), "counted": counted}
+    pages, totals, sql = _run(small, _entities(**arguments), [1, 2], mode)
+    assert "ROW_NUMBER" in sql.upper()
+    assert ("SUM(" in sql.upper()) is counted
+    assert pages == _after(small, [1, 2], keys, 2)
+    assert pages[0] == _expected(small, [1], 3, 5)[0]
+    assert totals == ([ENTITIES_OF_A_PROJECT] * 2 if counted else [None, None])
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_counted_keyset_page_past_the_end_keeps_its_total(small: Engine, mode: str) -> None:
+    keys = _keys_of(small, 2, ENTITIES_OF_A_PROJECT - 1)
+    pages, totals, _ = _run(small, _entities(limit=2, seek=loadplan.Seek(after=keys)), [2], mode, 2)
+    assert pages == [[]]
+    assert totals == [ENTITIES_OF_A_PROJECT]

@@ -607,3 +607,85 @@ def test_without_first_or_last_a_page_is_the_largest_size(
     }
     if mode != "off":
         assert log.count == 3
+
+
+BETWEEN = """
+query Between($after: String, $before: String, $first: Int, $last: Int) {
+  books(first: $first, last: $last, after: $after, before: $before, order: [{rating: ASC}]) {
+    TOTAL
+    pageInfo { hasNextPage hasPreviousPage }
+    edges { node { id } }
+  }
+  shelves {
+    bookConnection(
+      first: $first, last: $last, after: $after, before: $before, order: [{rating: ASC}]
+    ) {
+      TOTAL
+      pageInfo { hasNextPage hasPreviousPage }
+      edges { node { id } }
+    }
+  }
+}
+"""
+
+
+def _page(ids: list[int], more: bool, less: bool, total: int | None) -> dict[str, Any]:
+    return {
+        **({} if total is None else {"totalCount": total}),
+        "pageInfo": {"hasNextPage": more, "hasPreviousPage": less},
+        "edges": [{"node": {"id": str(i)}} for i in ids],
+    }
+
+
+@pytest.mark.parametrize("counted", [True, False], ids=["totalCount", "no-total"])
+@pytest.mark.parametrize("mode", ["orm", "rows", "off"])
+@pytest.mark.parametrize(
+    ("size", "root", "shelves"),
+    [
+        (
+            {"first": 10},
+            ([1, 7, 10, 2, 5, 11, 4], False, True),
+            [([1, 2, 4], False, True), ([7, 5], False, True), ([10, 11], False, True)],
+        ),
+        (
+            {"first": 2},
+            ([1, 7], True, True),
+            [([1, 2], True, True), ([7, 5], False, True), ([10, 11], False, True)],
+        ),
+        (
+            {"last": 2},
+            ([11, 4], True, True),
+            [([2, 4], True, True), ([7, 5], True, False), ([10, 11], True, False)],
+        ),
+        (
+            {"last": 10},
+            ([1, 7, 10, 2, 5, 11, 4], True, False),
+            [([1, 2, 4], True, False), ([7, 5], True, False), ([10, 11], True, False)],
+        ),
+    ],
+    ids=["first 10", "first 2", "last 2", "last 10"],
+)
+def test_between_two_cursors(
+    engines: dict[int, Engine],
+    counted: bool,
+    mode: str,
+    size: dict[str, int],
+    root: tuple[list[int], bool, bool],
+    shelves: list[tuple[list[int], bool, bool]],
+) -> None:
+    """The rows after book 9 (rating 0) and before book 8 (rating NULL) in
+    rating ascending, NULLs last: 1, 7, 10, 2, 5, 11, 4 of all books; on
+    each shelf, its own rows between the same keys."""
+    query = BETWEEN.replace("TOTAL", "totalCount" if counted else "")
+    order = "rating nulls last, id"
+    variables = {"after": cursor_of(order, [0, 9]), "before": cursor_of(order, [None, 8]), **size}
+    data, log = run(engines[SIZES[0]], query, variables, mode)
+    assert data == {
+        "books": _page(*root, 12 if counted else None),
+        "shelves": [{"bookConnection": _page(*s, 4 if counted else None)} for s in shelves],
+    }
+    if mode != "off":
+        statements = 3 + counted
+        assert log.count == statements
+        _, log = run(engines[SIZES[1]], query, variables, mode)
+        assert log.count == statements
