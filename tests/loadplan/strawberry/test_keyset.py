@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import strawberry
 from sqlalchemy import Engine, ForeignKey, String, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -29,7 +30,10 @@ from sqlalchemy.orm import (
 from strawberry import auto
 
 import loadplan.strawberry as lp
+from loadplan import NullsPlacement, Order
+from loadplan.strawberry.keyset import keyset_orders
 from loadplan.testing import QueryLog, count_queries
+from tests.async_databases import async_engine_of
 from tests.databases import IsolatedDatabase
 
 
@@ -48,6 +52,17 @@ class Shelf(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(40))
     books: Mapped[list[Book]] = relationship(back_populates="shelf", order_by="Book.id")
+    label: Mapped[Label | None] = relationship()
+
+
+class Label(Base):
+    """A shelf's label, if it has one: a one-to-one read from the shelf,
+    which holds no key of it."""
+
+    __tablename__ = "ks_label"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shelf_id: Mapped[int] = mapped_column(ForeignKey("ks_shelf.id"), unique=True)
+    text: Mapped[str] = mapped_column(String(40))
 
 
 class Book(Base):
@@ -157,20 +172,22 @@ SIZES = (4, 12)
 
 
 @pytest.fixture(scope="module")
-def engines(
+def databases(
     dialect: str, make_database: Callable[[str], IsolatedDatabase]
-) -> Iterator[dict[int, Engine]]:
-    databases = [make_database(dialect) for _ in SIZES]
+) -> Iterator[dict[int, IsolatedDatabase]]:
+    made = {size: make_database(dialect) for size in SIZES}
     try:
-        engines = {}
-        for size, database in zip(SIZES, databases, strict=True):
-            engine = database.engine()
-            populate(engine, size)
-            engines[size] = engine
-        yield engines
+        for size, database in made.items():
+            populate(database.engine(), size)
+        yield made
     finally:
-        for database in databases:
+        for database in made.values():
             database.close_sync()
+
+
+@pytest.fixture(scope="module")
+def engines(databases: dict[int, IsolatedDatabase]) -> dict[int, Engine]:
+    return {size: database.engines[0] for size, database in databases.items()}
 
 
 def run(
@@ -282,7 +299,7 @@ def test_paging_through_the_root_list_reads_every_row_once_in_order(
     size = SIZES[1]
     books = list(range(1, SHELVES * size + 1))
     want = expected(books, order)
-    for page_size in (1, 5, 36, 40):
+    for page_size in (2, 7, 36, 40):
         for forward in (True, False):
             seen, pages, statements = _walk(engines[size], order, page_size, mode, forward)
             assert seen == want, (page_size, forward)
@@ -689,3 +706,47 @@ def test_between_two_cursors(
         assert log.count == statements
         _, log = run(engines[SIZES[1]], query, variables, mode)
         assert log.count == statements
+
+
+async def test_an_async_session_runs_the_same_statements(
+    engines: dict[int, Engine], databases: dict[int, IsolatedDatabase]
+) -> None:
+    database = databases[SIZES[0]]
+    async_engine = async_engine_of(database)
+    variables = {"after": cursor_of("rating desc nulls first, id", [1, 7])}
+    query = PER_PARENT.replace("TOTAL", "totalCount")
+    try:
+        async with AsyncSession(async_engine) as session:
+            with count_queries(async_engine) as log:
+                result = await SCHEMAS["orm"].execute(
+                    query, variable_values=variables, context_value={"session": session}
+                )
+        assert result.errors is None
+        log.assert_count(2)
+        expected, _ = run(engines[SIZES[0]], query, variables)
+        assert result.data == expected
+    finally:
+        await async_engine.dispose()
+        database.engines.remove(async_engine)
+
+
+def test_keys_that_may_be_null_get_an_explicit_place() -> None:
+    """After every value ascending, before every value descending, unless
+    the client placed them; the key ends the ordering."""
+    last, first = NullsPlacement.LAST, NullsPlacement.FIRST
+    orders = [Order("rating"), Order("title", descending=True), Order("writer.name", True)]
+    assert keyset_orders(Book, orders) == (
+        Order("rating", nulls=last),
+        Order("title", descending=True),
+        Order("writer.name", descending=True, nulls=first),
+        Order("id"),
+    )
+    assert keyset_orders(Book, [Order("rating", nulls=first), Order("id", True)]) == (
+        Order("rating", nulls=first),
+        Order("id", descending=True),
+    )
+    assert keyset_orders(Book, [Order("shelf.name")]) == (Order("shelf.name"), Order("id"))
+    assert keyset_orders(Shelf, [Order("label.text")]) == (
+        Order("label.text", nulls=last),
+        Order("id"),
+    )

@@ -27,7 +27,7 @@ from typing import Any
 
 from graphql import GraphQLError
 from sqlalchemy import inspect
-from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipProperty
+from sqlalchemy.orm import MANYTOONE, ColumnProperty, Mapper, RelationshipProperty
 
 from loadplan.errors import LoadplanError
 from loadplan.mapping import python_type
@@ -52,7 +52,9 @@ class Keyset:
 
 def _key_of(model: type[Any], path: str) -> tuple[ColumnProperty[Any], bool]:
     """The column property at the end of ``path`` and whether its value may
-    be NULL (a nullable column, or a to-one hop that may be missing)."""
+    be NULL (a nullable column, or a to-one hop that may be missing: a
+    many-to-one by a nullable key, or a one-to-one read from the side
+    without the key, whose row may not exist)."""
     mapper: Mapper[Any] = inspect(model)
     nullable = False
     *hops, last = path.split(".")
@@ -60,7 +62,11 @@ def _key_of(model: type[Any], path: str) -> tuple[ColumnProperty[Any], bool]:
         prop = mapper.attrs.get(hop)
         if not isinstance(prop, RelationshipProperty) or prop.uselist:
             raise LoadplanError(f"{mapper.class_.__name__}.{hop} is not a to-one relationship")
-        nullable = nullable or any(c.nullable for c in prop.local_columns)
+        nullable = (
+            nullable
+            or prop.direction is not MANYTOONE
+            or any(c.nullable for c in prop.local_columns)
+        )
         mapper = prop.mapper
     prop = mapper.attrs.get(last)
     if not isinstance(prop, ColumnProperty):
