@@ -1,7 +1,6 @@
 """The GraphQL JSON mode: root lists written by the database, answered as
 the row and ORM modes answer them (the same bytes, errors included), in
-one statement, on every dialect (a map projection, which MariaDB cannot
-write, aside)."""
+one statement, on every dialect."""
 
 from __future__ import annotations
 
@@ -73,7 +72,6 @@ WRITTEN: list[tuple[str, str, dict[str, Any] | None]] = [
         "{ tasks { assigneeNames authorsByText comments { id } } }",
         None,
     ),
-    ("declared list projections as JSON", "{ tasks { assigneeNames comments { id } } }", None),
     ("a single object of a resolver's statement", '{ project(id: "2") { id name } }', None),
     ("none", '{ project(id: "999") { id name } }', None),
 ]
@@ -83,18 +81,14 @@ WRITTEN: list[tuple[str, str, dict[str, Any] | None]] = [
     ("query", "variables"), [c[1:] for c in WRITTEN], ids=[c[0] for c in WRITTEN]
 )
 def test_the_json_mode_answers_as_the_other_modes_in_one_statement(
-    small: Engine, large: Engine, dialect: str, query: str, variables: dict[str, Any] | None
+    small: Engine, large: Engine, query: str, variables: dict[str, Any] | None
 ) -> None:
-    # A map's keys are made unique over a derived table reading the parent
-    # row, which MariaDB refuses: the row mode answers there.
-    written_by = "rows" if dialect == "mysql" and "authorsByText" in query else "json"
     for engine in (small, large):
         orm, _, _ = answer(engine, ORM, query, variables)
-        rows, rows_count, ran = answer(engine, ROWS, query, variables)
+        rows, _, ran = answer(engine, ROWS, query, variables)
         assert ran == "rows"
         written, count, ran = answer(engine, JSON, query, variables)
-        assert ran == written_by
-        assert count == (1 if written_by == "json" else rows_count)
+        assert (ran, count) == ("json", 1)
         assert written == rows == orm
         assert '"errors": []' in written
 
@@ -220,19 +214,6 @@ def test_forced_the_json_mode_says_why_it_cannot_answer(
     body, count, _ = answer(small, FORCED, query)
     (error,) = json.loads(body)["errors"]
     assert error["message"] == f"{path}: the JSON mode cannot answer: {reason}"
-    assert count == 0
-
-
-def test_forced_on_mariadb_a_map_projection_says_why(small: Engine, dialect: str) -> None:
-    body, count, ran = answer(small, FORCED, "{ tasks(limit: 2) { id authorsByText } }")
-    if dialect != "mysql":
-        assert (ran, count) == ("json", 1)
-        assert json.loads(body)["errors"] == []
-        return
-    (error,) = json.loads(body)["errors"]
-    assert error["message"] == (
-        "the JSON mode cannot answer this plan: a map projection on MariaDB"
-    )
     assert count == 0
 
 

@@ -18,7 +18,6 @@ from sqlalchemy.engine import Dialect
 from loadplan.documents import PLAIN, Document, Fixed, Form, Value
 from loadplan.execution.json import mariadb
 from loadplan.execution.json.errors import NotEligible
-from loadplan.execution.json.mariadb import MAP_ON_MARIADB
 from loadplan.execution.json.text import fixed
 from loadplan.execution.json.values import DIALECTS, Render, renderer
 from loadplan.mapping import mapper_of, relationship_of
@@ -156,8 +155,6 @@ def _scalar(
         )
     for expression in level.expressions:
         if expression.name == name:
-            if field.kind is dict and mariadb.flavour(dialect) == "mariadb":
-                raise NotEligible(MAP_ON_MARIADB)
             required = not field.nullable
             return Scalar(
                 prefix,

@@ -8,6 +8,9 @@ what it has in place of their functions:
   in the correlated subquery over the list's rows: MariaDB refuses a
   derived table that reads the row of an enclosing query, which the other
   dialects' ordered, paged subqueries are;
+- a map is one ``GROUP_CONCAT`` too, over each key's first row, with the
+  text of its last (both found by subqueries reading the row) where the
+  other dialects number each key's rows with a window;
 - strings are ``JSON_QUOTE``'d, except those holding a control character
   that ``JSON_QUOTE`` writes with uppercase hexadecimal digits
   (``\\u001F``, where orjson writes ``\\u001f``), which are escaped one
@@ -34,34 +37,32 @@ the JSON mode writes for MariaDB only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, case, func, literal_column
+from sqlalchemy import ColumnElement, Select, String, case, func, literal_column, null
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.sql.elements import ClauseElement, ColumnClause
+from sqlalchemy.sql.selectable import Alias, FromClause, Join
+from sqlalchemy.sql.visitors import InternalTraversal, replacement_traverse
 
 from loadplan.documents import MISSING
-from loadplan.execution.json.text import ArrayText, Concat
+from loadplan.execution.json.errors import NotEligible
+from loadplan.execution.json.text import ArrayText, Concat, _direction
 
 __all__ = [
     "GROUP_CONCAT_MAX_LEN",
-    "MAP_ON_MARIADB",
     "Unbounded",
     "date",
     "datetime",
     "flavour",
     "missing",
+    "object_of",
     "string",
     "unbounded",
 ]
-
-MAP_ON_MARIADB = "a map projection on MariaDB"
-"""Why a map is not written: its keys are made unique over a window of the
-rows of one parent, a derived table reading the parent row, which MariaDB
-refuses."""
 
 GROUP_CONCAT_MAX_LEN = 1024**3
 """The ``group_concat_max_len`` of a JSON statement: the largest
@@ -158,8 +159,8 @@ def _concat(element: Concat, compiler: SQLCompiler, **kw: Any) -> str:
 
 
 class _GroupConcat(ColumnElement[str]):
-    """``GROUP_CONCAT(value ORDER BY ... SEPARATOR ',' LIMIT ...)``: an item
-    that is NULL (a text ``CONCAT`` found too long) is the missing mark."""
+    """``GROUP_CONCAT(value ORDER BY ... SEPARATOR ',' LIMIT ...)`` (a NULL
+    value is left out)."""
 
     __visit_name__ = "loadplan_json_group_concat"
     inherit_cache = True
@@ -187,7 +188,7 @@ class _GroupConcat(ColumnElement[str]):
 @compiles(_GroupConcat, "mysql")
 @compiles(_GroupConcat, "mariadb")
 def _group_concat(element: _GroupConcat, compiler: SQLCompiler, **kw: Any) -> str:
-    value = compiler.process(func.coalesce(element.value, missing()), **kw)
+    value = compiler.process(element.value, **kw)
     order = ", ".join(compiler.process(term, **kw) for term in element.order)
     sql = f"GROUP_CONCAT({value}"
     if order:
@@ -211,19 +212,119 @@ def _array(element: ArrayText, compiler: SQLCompiler, **kw: Any) -> str:
         columns[name].element.desc() if descending else columns[name].element
         for name, descending in element.order
     )
-    joined = _GroupConcat(columns.value.element, terms, rows._limit_clause, rows._offset_clause)
+    # An item that is NULL is a text CONCAT found too long: the missing mark.
+    value = func.coalesce(columns.value.element, missing(), type_=String())
+    joined = _GroupConcat(value, terms, rows._limit_clause, rows._offset_clause)
     statement = (
         rows.with_only_columns(joined, maintain_column_froms=True)
         .order_by(None)
         .limit(None)
         .offset(None)
     )
-    opening = literal_column(f"'{element.opening}'", String())
-    closing = literal_column(f"'{element.closing}'", String())
-    text = Concat(
-        opening, func.coalesce(statement.scalar_subquery(), literal_column("''")), closing
+    return compiler.process(_delimited(statement, element.opening, element.closing), **kw)
+
+
+def _delimited(joined: Select[Any], opening: str, closing: str) -> ColumnElement[str]:
+    """The text ``joined`` selects between ``opening`` and ``closing``."""
+    return Concat(
+        literal_column(f"'{opening}'", String()),
+        func.coalesce(joined.scalar_subquery(), literal_column("''")),
+        literal_column(f"'{closing}'", String()),
     )
-    return compiler.process(text, **kw)
+
+
+def _leaves(clause: FromClause) -> list[FromClause]:
+    """The tables and aliases a FROM element joins."""
+    if isinstance(clause, Join):
+        return [*_leaves(clause.left), *_leaves(clause.right)]
+    return [clause]
+
+
+class _Moved:
+    """Moves expressions of a statement's rows onto new aliases of its
+    tables (a table under an alias: a new alias of that table)."""
+
+    def __init__(self, leaves: list[FromClause]) -> None:
+        self.aliases: dict[FromClause, FromClause] = {
+            leaf: leaf.element.alias() if isinstance(leaf, Alias) else leaf.alias()
+            for leaf in (leaf._deannotate() for leaf in leaves)
+        }
+
+    def _replace(self, element: Any, **_: Any) -> Any:
+        if isinstance(element, FromClause):
+            return self.aliases.get(element._deannotate())
+        if isinstance(element, ColumnClause) and element.table is not None:
+            alias = self.aliases.get(element.table._deannotate())
+            return alias.c[element.key] if alias is not None else None
+        return None
+
+    def __call__(self, clause: Any) -> Any:
+        expression: ClauseElement = _expression(clause)
+        return replacement_traverse(expression, {}, self._replace)
+
+
+def _copy(
+    rows: Select[Any], key: ColumnElement[Any], terms: list[tuple[Any, bool]], reverse: bool
+) -> tuple[Select[Any], _Moved]:
+    """``rows`` over its own tables under new aliases, seen from one row of
+    ``rows`` (correlated to its tables): those with the row's key, in the
+    order of ``terms`` (``reverse``d), and what moves an expression of
+    ``rows`` onto the copy."""
+    leaves = _leaves(rows.get_final_froms()[0])
+    moved = _Moved(leaves)
+    order = [
+        moved(term).desc() if descending != reverse else moved(term) for term, descending in terms
+    ]
+    copy: Select[Any] = moved(rows)
+    copy = (
+        copy.correlate(*leaves)
+        .where(moved(key).is_not_distinct_from(key))
+        .order_by(*order)
+        .limit(1)
+    )
+    return copy, moved
+
+
+def _expression(term: Any) -> Any:
+    """``term`` as an SQL expression (an ORM attribute as its column)."""
+    clause = getattr(term, "__clause_element__", None)
+    return clause() if clause is not None else term
+
+
+def object_of(
+    rows: Select[Any], key: ColumnElement[Any], member: ColumnElement[str], order: Sequence[Any]
+) -> ColumnElement[str]:
+    """The JSON object of ``member`` texts (``"key":value``) over ``rows``,
+    as a dict built from the rows in ``order`` has them: a key once, at the
+    place of its first row, with the text of its last.
+
+    Each row of ``rows`` asks two copies of them for its key's first row
+    (is it this one?) and last row (its text), ties in ``order`` broken by
+    the item's primary key: subqueries reading the row, which MariaDB takes
+    where it refuses a derived table reading the parent's.
+    """
+    item = _leaves(rows.get_final_froms()[0])[0]
+    pk, *rest = list(item.primary_key)
+    if rest:
+        raise NotEligible("a map projection over rows of a composite key on MariaDB")
+    key = _expression(key)
+    terms = [*(_direction(_expression(term)) for term in order), (pk, False)]
+    first, to_first = _copy(rows, key, terms, reverse=False)
+    last, to_last = _copy(rows, key, terms, reverse=True)
+    first_key = first.with_only_columns(to_first(pk), maintain_column_froms=True)
+    last_text = last.with_only_columns(to_last(member), maintain_column_froms=True)
+    # NULL, left out by GROUP_CONCAT, but for a key's first row.
+    written = case(
+        (
+            pk == first_key.scalar_subquery(),
+            func.coalesce(last_text.scalar_subquery(), missing(), type_=String()),
+        ),
+        else_=null(),
+    )
+    ordered = tuple(term.desc() if descending else term for term, descending in terms)
+    joined = _GroupConcat(written, ordered, None, None)
+    statement = rows.with_only_columns(joined, maintain_column_froms=True).order_by(None)
+    return _delimited(statement, "{", "}")
 
 
 class Unbounded(Select[Any]):

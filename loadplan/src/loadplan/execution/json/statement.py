@@ -157,7 +157,7 @@ class _Writer:
             renderer(part.items or _item_type(item.type), item.type, self.dialect)(item),
         )
         if mariadb.flavour(self.dialect) == "mariadb":
-            raise NotEligible(mariadb.MAP_ON_MARIADB)
+            return mariadb.object_of(value.rows, key, member, value.order)
         return object_of(value.rows, key, member, value.order)
 
     def joined(self, entity: Any, rel: RelationshipPlan) -> Any:
