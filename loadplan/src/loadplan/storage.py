@@ -36,6 +36,7 @@ __all__ = [
     "SIDE_PREFIX",
     "TOTAL_SUFFIX",
     "keep",
+    "kept_apart",
     "related",
     "total_count",
     "value",
@@ -107,6 +108,12 @@ def related(target: Any, name: str, key: str | None = None) -> Any:
     if type(target) is dict:
         return target.get(name)
     return getattr(target, name)
+
+
+def kept_apart(target: Any, key: str) -> bool:
+    """Whether a variant selected under ``key`` is kept beside the attribute
+    on ``target`` (an ORM object, a row view or a row dict)."""
+    return SIDE_PREFIX + key in _dict_of(target)
 
 
 def windowed(target: Any, key: str) -> bool:

@@ -1,9 +1,10 @@
 """The second planning pass: group the loads of one relationship into variants.
 
-Selections of one relationship with equal arguments (aliases of the same
-field, a hint's path beside a selected one) load once, with the union of
-what is selected below them; different arguments load separately. The
-variant without arguments, if any, comes first so that it can fill the
+Selections of one relationship with equal arguments and equal row criteria
+of the target (aliases of the same field, a hint's path beside a selected
+one) load once, with the union of what is selected below them; different
+arguments, or types of the target restricting its rows differently, load
+separately. The variant without arguments or criteria, if any, comes first so that it can fill the
 attribute; every further variant is kept beside it (``side``). Variants
 that share a response key (one object reached along two paths, as a field
 and below a resolver's hint) are kept under the key of the field holding
@@ -31,14 +32,14 @@ def _grouped(plan: EntityPlan) -> EntityPlan:
     for rel in plan.relationships:
         variants = groups.setdefault(rel.key, [])
         for variant in variants:
-            if variant[0].arguments == rel.arguments:
+            if _same_rows(variant[0], rel):
                 variant.append(rel)
                 break
         else:
             variants.append([rel])
     relationships: list[RelationshipPlan] = []
     for variants in groups.values():
-        variants.sort(key=lambda v: bool(v[0].arguments))
+        variants.sort(key=lambda v: (bool(v[0].arguments), bool(v[0].target.criteria)))
         seen = [
             k for variant in variants for k in dict.fromkeys(k for rel in variant for k in rel.keys)
         ]
@@ -62,6 +63,14 @@ def _grouped(plan: EntityPlan) -> EntityPlan:
         relationships=tuple(relationships),
         subtypes=tuple(_grouped(sub) for sub in plan.subtypes),
     )
+
+
+def _same_rows(first: RelationshipPlan, second: RelationshipPlan) -> bool:
+    """Whether two loads of a relationship read the same rows: equal
+    arguments and equal row criteria of the target (a model may have
+    several types, each restricting its rows by its own ``get_queryset``;
+    the lists of two of them are two loads)."""
+    return first.arguments == second.arguments and first.target.criteria == second.target.criteria
 
 
 def _qualified(paths: tuple[str, ...]) -> tuple[str, ...]:

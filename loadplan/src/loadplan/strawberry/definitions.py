@@ -36,6 +36,7 @@ __all__ = [
     "LoadedKey",
     "SessionGetter",
     "default_session_getter",
+    "item_type",
     "optimizing",
     "session_from_info",
     "set_spec",
@@ -157,6 +158,19 @@ def origin_of(graphql_type: Any) -> Any:
 def get_queryset_of(graphql_type: Any) -> Any:
     """The ``get_queryset`` hook of a type's class, if it has one."""
     return getattr(origin_of(graphql_type), "get_queryset", None)
+
+
+def item_type(graphql_type: Any, kind: str) -> Any:
+    """The type of the objects a field of ``kind`` returns: a connection's
+    node type, a page's result type, otherwise the field's own type. It is
+    the field's, not the model's: a model may have several types, each with
+    its own ``get_queryset``."""
+    field_type = unwrap(graphql_type)
+    if kind == "connection":
+        return unwrap(unwrap(field_type.fields["edges"].type).fields["node"].type)
+    if kind == "page":
+        return unwrap(field_type.fields["results"].type)
+    return field_type
 
 
 # -- the running operation -----------------------------------------------------

@@ -34,6 +34,7 @@ from loadplan.strawberry.definitions import (
     FieldSpec,
     Kind,
     argument_names,
+    optimizing,
     set_spec,
     spec_of,
     unwrap,
@@ -475,7 +476,9 @@ def read_list(
         total = total_count(root, key)
         return rows, len(rows) if total is None else total
     loaded = vars(root)
-    if attribute in loaded and not arguments:
+    # Optimizer off, the attribute may hold what another field of the
+    # relationship loaded lazily, without this type's restriction.
+    if attribute in loaded and not arguments and (restrict is None or optimizing()):
         rows = list(loaded[attribute])
         return rows, len(rows)
     if arguments or restrict is not None:

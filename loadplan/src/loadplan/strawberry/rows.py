@@ -362,12 +362,15 @@ class RowExecutionContext(StrawberryGraphQLCoreExecutionContext):
             name = getattr(strawberry_field, "python_name", node.name.value)
             return lambda row: row.get(name)
         assert spec.attribute is not None
-        if spec.kind not in _LIST_KINDS and "." not in spec.attribute:
-            attribute = spec.attribute
-            return lambda row: row.get(attribute)
         *path, last = spec.attribute.split(".")
         hops = tuple(path)
         loaded = LoadedKey(key, parent)
+        if spec.kind not in _LIST_KINDS and not hops:
+            if spec.model is None or last not in inspect(spec.model).relationships:
+                return lambda row: row.get(last)
+            # A to-one of a type restricting its rows apart from another
+            # selection of the relationship is kept under its response key.
+            return lambda row: related(row, last, loaded.of(row))
         if spec.kind == "list" and not hops:
             return lambda row: _rows_at(row, loaded.of(row), last)
         return lambda row: _value(

@@ -401,7 +401,9 @@ class SelectionBuilder:
                 self.row_ready = False
             children = self.children(target_type, [node.selection_set], target, None)
             children += self.criteria(target_type, target)
-            leaf = Selection(last, tuple(children), hints=spec.hints)
+            # Under its response key: a to-one of another type of the target
+            # restricting its rows differently is loaded and kept apart.
+            leaf = Selection(last, tuple(children), alias=None if hops else key, hints=spec.hints)
         else:
             leaf = Selection(last, hints=spec.hints)
         for hop in reversed(hops):

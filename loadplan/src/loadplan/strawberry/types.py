@@ -35,12 +35,14 @@ from strawberry.utils.str_converters import to_camel_case
 
 from loadplan.errors import LoadplanError
 from loadplan.properties import property_hints
-from loadplan.storage import value
+from loadplan.storage import kept_apart, related, value
 from loadplan.strawberry import registry
 from loadplan.strawberry.definitions import (
     FieldSpec,
     Kind,
     LoadedKey,
+    get_queryset_of,
+    item_type,
     optimizing,
     page_size_limit,
     parent_key,
@@ -220,7 +222,7 @@ def _list_resolver(
         arguments, window = field_arguments(spec, kind, kwargs, target, info, largest)
         key = info.path.key if isinstance(info.path.key, str) else attribute
         key = LoadedKey(key, parent_key(info.path)).of(root)
-        hook = getattr(registry.type_for(target), "get_queryset", None)
+        hook = get_queryset_of(item_type(info._raw_info.return_type, kind))
         restrict = (lambda stmt: hook(stmt, info)) if hook is not None else None
         rows, total = read_list(root, attribute, key, arguments, _session_getter(info), restrict)
         return shape_result(kind, rows, total, window, spec, arguments)
@@ -236,9 +238,13 @@ def _to_one_resolver(attribute: str, target: type[Any], spec: FieldSpec) -> Call
         if spec.disable_optimization:
             return _unplanned(root, attribute, target)
         state = inspect(root)
-        if attribute in state.dict:
-            return state.dict[attribute]
-        hook = getattr(registry.type_for(target), "get_queryset", None)
+        key = info.path.key if isinstance(info.path.key, str) else attribute
+        key = LoadedKey(key, parent_key(info.path)).of(root)
+        hook = get_queryset_of(item_type(info._raw_info.return_type, "single"))
+        # Optimizer off, the attribute may hold what another field of the
+        # relationship loaded lazily, without this type's restriction.
+        if kept_apart(root, key) or (attribute in state.dict and (hook is None or optimizing())):
+            return related(root, attribute, key)
         if hook is None:
             return getattr(root, attribute)
         prop = state.mapper.relationships[attribute]
