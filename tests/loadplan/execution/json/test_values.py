@@ -6,7 +6,7 @@ import datetime as dt
 
 import orjson
 import pytest
-from sqlalchemy import DateTime, Engine, literal, select
+from sqlalchemy import Date, DateTime, Engine, String, literal, select
 
 from loadplan.execution.json.values import renderer
 
@@ -27,3 +27,29 @@ def test_a_datetime_has_its_microseconds_only_when_it_has_some(
         write = renderer(dt.datetime, DateTime(), engine.dialect)
         written = connection.execute(select(write(literal(moment, DateTime())))).scalar_one()
     assert written == orjson.dumps(moment).decode()
+
+
+STRINGS = [
+    "",
+    "plain",
+    'quote " backslash \\ slash /',
+    "".join(map(chr, range(1, 32))),  # NUL: no PostgreSQL text holds it
+    "\\u000B, escaped already",
+    "accents é, euro €, a four-byte 😀, separators \u2028\u2029, delete \x7f",
+]
+
+
+@pytest.mark.parametrize("text", STRINGS, ids=range(len(STRINGS)))
+def test_a_string_has_orjsons_escapes(engine: Engine, text: str) -> None:
+    with engine.connect() as connection:
+        write = renderer(str, String(), engine.dialect)
+        written = connection.execute(select(write(literal(text, String())))).scalar_one()
+    assert written == orjson.dumps(text).decode()
+
+
+@pytest.mark.parametrize("day", [dt.date(2026, 1, 2), dt.date(5, 12, 31)], ids=str)
+def test_a_date_is_iso(engine: Engine, day: dt.date) -> None:
+    with engine.connect() as connection:
+        write = renderer(dt.date, Date(), engine.dialect)
+        written = connection.execute(select(write(literal(day, Date())))).scalar_one()
+    assert written == orjson.dumps(day).decode()
