@@ -177,7 +177,23 @@ def _beyond(
         if step is not None:
             branches.append(and_(*equal, step))
         equal.append(column.is_(None) if value is None else column == value)
-    return or_(*branches) if branches else false()
+    if not branches:
+        return false()
+    bound = _leading_bound(columns[0], orders[0], values[0], forward)
+    return or_(*branches) if bound is None else and_(bound, or_(*branches))
+
+
+def _leading_bound(
+    column: ColumnElement[Any], item: Order, value: Any, forward: bool
+) -> ColumnElement[bool] | None:
+    """``a >= x`` (or ``<=``) for the first key: implied by the branches,
+    but a range an index on the ordering can seek to, where databases read
+    the ``OR`` of the branches as a filter over every row before it. None
+    where NULLs lie past a non-NULL value (the range would drop them)."""
+    if value is None or item.nulls is (NullsPlacement.LAST if forward else NullsPlacement.FIRST):
+        return None
+    bound: ColumnElement[bool] = column >= value if forward != item.descending else column <= value
+    return bound
 
 
 def _step_past(
