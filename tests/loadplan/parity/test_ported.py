@@ -1,6 +1,7 @@
 """The scenarios of strawberry-django's optimizer tests, over a Django-shaped
 tracker: each answered in both modes, at a statement count that does not
-grow with the data, and as the optimizer off answers it."""
+grow with the data, as the JSON mode writes it and as the optimizer off
+answers it."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from tests.loadplan.parity.ported_schema import make_schema
 ORM = make_schema()
 ROWS = make_schema(rows=True, json="off")
 OFF = make_schema(enabled=False)
+JSON = make_schema(rows=True)
 
 
 def _dataset(
@@ -50,6 +52,11 @@ def run(
 ) -> tuple[dict[str, Any], QueryLog]:
     return execute_without_errors(engine, schema, query, variables)
 
+
+DEEP = (
+    "{ tags { issues { milestone { project { milestones { issues { tags { name } "
+    "milestone { project { memberships { user { profile { bio } } } } } } } } } } } }"
+)
 
 # (id, query, variables, statements in both modes, or in the ORM mode and in the row mode)
 CASES: list[tuple[str, str, dict[str, Any] | None, int | tuple[int, int]]] = [
@@ -349,6 +356,8 @@ def test_case(
         rows, row_log = run(engine, query, ROWS, variables)
         row_log.assert_count(row_count)
         assert json.dumps(rows) == json.dumps(data)
+        written, _ = run(engine, query, JSON, variables)
+        assert json.dumps(written) == json.dumps(data)
         expected, _ = run(engine, query, OFF, variables)
         assert data == expected
 
@@ -490,3 +499,13 @@ def test_a_nested_list_loads_only_the_selected_columns(small: Engine) -> None:
         }
         log.assert_count(2)
         assert "due_on" not in log.statements[1].sql
+
+
+def test_a_deep_query_in_the_json_mode(dialect: str, small: Engine, large: Engine) -> None:
+    """One statement writes the whole answer, except on SQLite, whose parser
+    cannot read a statement nesting this deep: the statement is refused
+    before it runs, and the row mode answers."""
+    for engine in (small, large):
+        data, log = run(engine, DEEP, JSON)
+        assert json.dumps(data) == json.dumps(run(engine, DEEP)[0])
+        log.assert_count(1 + 6 if dialect == "sqlite" else 1)

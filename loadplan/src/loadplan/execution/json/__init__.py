@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from loadplan.documents import DOCUMENT_KEY, MISSING, Document
@@ -45,7 +46,16 @@ def load_documents(
     statement = document_statement(layout, binding, stmt, entity, dialect)
     names = root.columns
     items: list[dict[str, Any]] = []
-    for row in session.execute(statement):
+    try:
+        rows = session.execute(statement)
+    except OperationalError as error:
+        # SQLite's parser has a fixed stack (100 entries in most builds):
+        # lists and to-ones nested a few levels deep overflow it, before
+        # anything ran.
+        if dialect.name == "sqlite" and "parser stack overflow" in str(error.orig):
+            raise NotEligible("the statement nests deeper than SQLite's parser reads") from None
+        raise
+    for row in rows:
         text = row[0]
         if text is None or MISSING in text:
             # NULL: MariaDB's text longer than its max_allowed_packet.
