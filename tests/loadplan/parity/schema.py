@@ -93,6 +93,7 @@ class MilestoneType(Named):
     renamed_connection: lp.Connection[IssueType] = lp.connection(
         field_name="issues", arguments={"first": "take", "after": "from", "last": None}
     )
+    keyset_issues: lp.Connection[IssueType] = lp.connection(field_name="issues", keyset=True)
     urgent: list[IssueType] = lp.field(
         field_name="issues", filters=[loadplan.Filter("priority", loadplan.Operator.GE, 3)]
     )
@@ -193,6 +194,7 @@ class Query:
     issue_page: lp.OffsetPage[IssueType] = lp.offset_page()
     issue_connection: lp.Connection[IssueType] = lp.connection()
     legacy_issues: LegacyConnection[IssueType] = lp.connection(cursor_prefix="arrayconnection:")
+    keyset_issues: lp.Connection[IssueType] = lp.connection(keyset=True)
     issue_list: lp.OffsetPage[IssueType] = lp.offset_page(
         arguments={"filter": "where", "limit": "size", "offset": "skip", "order": None}
     )

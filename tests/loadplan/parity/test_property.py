@@ -2,7 +2,7 @@
 queries over the parity schema, two data sizes, every dialect.
 
 The queries mix columns, to-ones, lists with arguments, pages and
-connections with their totals, polymorphic fragments, computed fields,
+connections with their totals (keyset ones too), polymorphic fragments, computed fields,
 model properties and resolvers, among them resolvers returning model
 objects they read through their hints (alone, in a list, in a page, of a
 polymorphic type). For each one, on a small and a larger data set, the
@@ -57,6 +57,11 @@ FIELDS: dict[str, list[tuple[str, str | None]]] = {
         ("issueConnection(first: {k}) {{ totalCount edges {{ node {} }} }}", "Issue"),
         ("firstIssues {{ totalCount results {} }}", "Issue"),
         ("topIssues {}", "Issue"),
+        (
+            "keysetIssues(first: {k}, order: [{{estimate: DESC}}]) {{ totalCount "
+            "pageInfo {{ hasNextPage hasPreviousPage endCursor }} edges {{ cursor node {} }} }}",
+            "Issue",
+        ),
     ],
     "Project": [
         ("__typename", None),
@@ -84,6 +89,11 @@ ROOTS: list[tuple[str, str]] = [
     ("companies {}", "Company"),
     ("issuePage(limit: {k}, offset: 1) {{ totalCount results {} }}", "Issue"),
     ("milestone(id: 2) {}", "Milestone"),
+    (
+        "keysetIssues(last: {k}, order: [{{estimate: ASC}}]) "
+        "{{ pageInfo {{ hasPreviousPage startCursor }} edges {{ cursor node {} }} }}",
+        "Issue",
+    ),
 ]
 
 
