@@ -330,6 +330,55 @@ CASES: list[tuple[str, str, dict[str, Any] | None, int | tuple[int, int]]] = [
         2,
     ),
     (
+        "inline fragments on the same to-one with different sub-selections",
+        "{ issues { milestone { id } ... on IssueType { milestone { name project { name } } } "
+        "... { milestone { dueOn } } } }",
+        None,
+        1,
+    ),
+    (
+        "one list with the same arguments through two named fragments",
+        "fragment a on MilestoneType { issues(limit: 1) { id } } "
+        "fragment b on MilestoneType { issues(limit: 1) { name tags { name } } } "
+        "{ milestones { ...a ...b } }",
+        None,
+        3,
+    ),
+    (
+        "filter and order of a nested list in variables",
+        "query ($filter: IssueTypeFilter, $order: [IssueTypeOrder!]) { milestones { id "
+        "issues(filter: $filter, order: $order) { id priority } } }",
+        {"filter": {"priority": {"ge": 2}}, "order": [{"priority": "DESC"}]},
+        2,
+    ),
+    (
+        "a nested connection paged from the end and after a cursor",
+        "{ milestones { last: issueConnection(last: 1) { totalCount edges { node { id } } } "
+        'next: issueConnection(first: 1, after: "bG9hZHBsYW46MA==") '
+        "{ pageInfo { hasNextPage hasPreviousPage } edges { cursor node { id } } } } }",
+        None,
+        3,
+    ),
+    (
+        "a single root object with a many-to-many and an association object below",
+        "{ issue(id: 2) { id tags { name issues { id } } assignees { owner user { name } } } }",
+        None,
+        4,
+    ),
+    (
+        "a nested list left out by @include(if: false)",
+        "query ($with: Boolean!) { milestones { id issues @include(if: $with) { id } "
+        "project @include(if: $with) { name } } }",
+        {"with": False},
+        1,
+    ),
+    (
+        "an offset page with a many-to-many in its results",
+        "{ issuePage(limit: 3, offset: 1) { totalCount results { name tags { name } users { name } } } }",
+        None,
+        4,
+    ),
+    (
         "a deep query: to-ones and lists alternating six levels down",
         "{ tags { issues { milestone { project { milestones { issues { tags { name } "
         "milestone { project { memberships { user { profile { bio } } } } } } } } } } } }",
