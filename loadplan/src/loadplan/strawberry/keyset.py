@@ -40,9 +40,9 @@ __all__ = ["Keyset", "decode_keys", "encode_keys", "keyset_orders", "read_keys"]
 class Keyset:
     """A keyset page asked for: its ordering (every key, the primary key
     last), the bounds the ``after`` and ``before`` cursors name, and the
-    page's size (``first``, or ``last`` when ``from_end``; ``None``: the
-    rest of the list). The page is loaded with one row more than its size,
-    which says whether another page follows."""
+    page's size (``first``, else ``last``, else the largest page size;
+    ``None``: the rest of the list). The page is loaded with one row more
+    than its size, which says whether another page follows."""
 
     orders: tuple[Order, ...]
     after: tuple[Any, ...] | None
