@@ -6,7 +6,8 @@ import datetime as dt
 
 import orjson
 import pytest
-from sqlalchemy import Date, DateTime, Engine, String, literal, select
+from sqlalchemy import Date, DateTime, Engine, String, cast, literal, select
+from sqlalchemy.dialects import mysql
 
 from loadplan.execution.json.values import renderer
 
@@ -53,3 +54,14 @@ def test_a_date_is_iso(engine: Engine, day: dt.date) -> None:
         write = renderer(dt.date, Date(), engine.dialect)
         written = connection.execute(select(write(literal(day, Date())))).scalar_one()
     assert written == orjson.dumps(day).decode()
+
+
+def test_a_string_of_another_character_set_is_written_in_utf8mb4(engine: Engine) -> None:
+    if engine.dialect.name != "mysql":
+        pytest.skip("character sets per column are MariaDB's")
+    text = 'é " \\'
+    with engine.connect() as connection:
+        write = renderer(str, String(), engine.dialect)
+        latin1 = cast(literal(text, String()), mysql.CHAR(charset="latin1"))
+        written = connection.execute(select(write(latin1))).scalar_one()
+    assert written == orjson.dumps(text).decode()

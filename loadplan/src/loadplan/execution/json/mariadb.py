@@ -40,7 +40,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, case, func, literal_column, null
+from sqlalchemy import ColumnElement, Select, String, case, cast, func, literal_column, null
+from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -108,6 +109,9 @@ def _escaped(value: ColumnElement[Any]) -> ColumnElement[str]:
 
 
 def string(value: ColumnElement[Any]) -> ColumnElement[str]:
+    # In utf8mb4 whatever the column's character set: its text joins the
+    # rest (a latin1 column's would not mix with it).
+    value = cast(value, mysql.CHAR(charset="utf8mb4"))
     pattern = _chars(ord("["), *_UPPERCASE_ESCAPES, ord("]"))
     quoted = case(
         (value.regexp_match(pattern), _escaped(value)),
@@ -308,7 +312,9 @@ def object_of(
     if rest:
         raise NotEligible("a map projection over rows of a composite key on MariaDB")
     key = _expression(key)
-    terms = [*(_direction(_expression(term)) for term in order), (pk, False)]
+    terms = [_direction(_expression(term)) for term in order]
+    if not any(pk.compare(term) for term, _ in terms):
+        terms.append((pk, False))
     first, to_first = _copy(rows, key, terms, reverse=False)
     last, to_last = _copy(rows, key, terms, reverse=True)
     first_key = first.with_only_columns(to_first(pk), maintain_column_froms=True)
