@@ -76,6 +76,7 @@ _UPPERCASE_ESCAPES = (11, 14, 15, 26, 27, 28, 29, 30, 31)
 whose code has a hexadecimal letter and no short escape."""
 
 _SHORT_ESCAPES = {8: "b", 9: "t", 10: "n", 12: "f", 13: "r"}
+"""The control characters orjson writes with a letter (``\\n``)."""
 
 
 def flavour(dialect: Dialect) -> str:
@@ -109,6 +110,10 @@ def _escaped(value: ColumnElement[Any]) -> ColumnElement[str]:
 
 
 def string(value: ColumnElement[Any]) -> ColumnElement[str]:
+    """A string, ``JSON_QUOTE``'d where that gives orjson's bytes (no
+    control character it writes in uppercase hex), else escaped character
+    by character: the test costs about 0.6 µs a value, where escaping every
+    string would run 34 ``REPLACE`` calls on each."""
     # In utf8mb4 whatever the column's character set: its text joins the
     # rest (a latin1 column's would not mix with it).
     value = cast(value, mysql.CHAR(charset="utf8mb4"))
@@ -133,6 +138,7 @@ def _or_null(value: ColumnElement[Any], written: ColumnElement[str]) -> ColumnEl
 
 
 def date(value: ColumnElement[Any]) -> ColumnElement[str]:
+    """A date as ``"YYYY-MM-DD"`` (the year zero-padded, as ``isoformat``)."""
     return _or_null(value, _quoted_format(value, "%Y-%m-%d"))
 
 
