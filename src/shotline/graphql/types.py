@@ -59,10 +59,6 @@ class Department:
     person_connection: lp.Connection["Person"] = lp.connection(field_name="people")
 
 
-def _full_name(root: strawberry.Parent[m.Person]) -> str:
-    return f"{root.first_name} {root.last_name}"
-
-
 def _email(root: strawberry.Parent[m.Person], info: strawberry.Info) -> str | None:
     return root.email if principal(info).sees_emails else None
 
@@ -78,7 +74,7 @@ class Person:
     department: auto
     tasks: auto
     task_connection: lp.Connection["Task"] = lp.connection(field_name="tasks")
-    full_name: str = lp.field(_full_name, only=["first_name", "last_name"])
+    full_name: auto
 
 
 @lp.type(m.AssetType, description="A kind of asset: character, prop, set…")

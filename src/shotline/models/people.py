@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship, validates
 
 from shotline.models.base import Base, enum_column_type
 from shotline.sqltypes import UTCDateTime, utcnow
@@ -52,6 +52,10 @@ class Person(Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    full_name: Mapped[str] = column_property(first_name + " " + last_name)
+    """First and last name, written by the database (``+`` is each dialect's
+    concatenation): a column like any other to what reads people, so that a
+    page of tasks with their assignees is written by the database whole."""
 
     department: Mapped[Department | None] = relationship(back_populates="people")
     memberships: Mapped[list[ProjectMember]] = relationship(

@@ -25,21 +25,9 @@ class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-def _full_name(person: Any, _context: Any) -> ColumnElement[str]:
-    # Built from the class (or alias) it is loaded for, so it also works where
-    # loadplan loads people through an alias.
-    full_name: ColumnElement[str] = person.first_name + " " + person.last_name
-    return full_name
-
-
-FULL_NAME = loadplan.Computed(_full_name, label="first_name || ' ' || last_name")
-"""A person's display name, concatenated in SQL: the grid needs only this
-string per assignee, not two columns to join in Python for every cell."""
-
-
 class PersonRef(Out):
     id: int
-    full_name: Annotated[str, loadplan.hint(annotate=FULL_NAME)]
+    full_name: str
 
 
 class TaskDetail(Out):
