@@ -36,6 +36,7 @@ from sqlalchemy.types import TypeDecorator
 from loadplan.errors import PlanError
 from loadplan.expressions import Computed
 from loadplan.rules import active_rules
+from loadplan.state import Memo
 
 __all__ = ["OrderTerm", "column_list", "column_map"]
 
@@ -157,6 +158,14 @@ def _unsupported(element: JsonArrayOf, compiler: SQLCompiler, **kw: Any) -> str:
     raise PlanError("projection", compiler.dialect.name, "has no JSON aggregation loadplan knows")
 
 
+_aliases: Memo[tuple[Any, str], Any] = Memo("projection join aliases")
+"""The alias each to-one a projection's path walks is joined under, per
+class (or alias) it is walked from: kept, because a projection is built per
+request (its conditions may read the request) and a new alias builds each
+of its columns again (a grid's status map spent more time there than in
+the rest of its request's Python)."""
+
+
 class _Collection:
     """The correlated rows of one relationship of ``parent``, with the to-one
     rows its paths walk outer-joined (once per path, under the rules in force)."""
@@ -199,7 +208,7 @@ class _Collection:
         prop = mapper.relationships.get(hop)
         if prop is None or prop.uselist or prop.secondary is not None:
             raise PlanError(mapper.class_.__name__, hop, f"is not a to-one (in {path!r})")
-        target = aliased(prop.mapper.class_)
+        target = _aliases.get((entity, hop), lambda: aliased(prop.mapper.class_))
         pairs = [
             getattr(entity, mapper.get_property_by_column(local).key)
             == getattr(target, prop.mapper.get_property_by_column(remote).key)
