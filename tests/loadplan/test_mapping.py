@@ -8,7 +8,8 @@ import decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import JSON, DateTime, Integer, Numeric, String
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator, TypeEngine, UserDefinedType
 
 import loadplan
@@ -17,6 +18,7 @@ from loadplan.mapping import (
     check_arguments,
     coerce_value,
     discriminator_key,
+    distinct_per_parent,
     key_pairs,
     mapper_of,
     primary_key,
@@ -130,3 +132,52 @@ def test_good_arguments_pass_and_integer_text_is_coerced() -> None:
     column = mapper_of(Task).attrs["id"]
     assert coerce_value(column, ["1", 2]) == [1, 2]
     assert coerce_value(mapper_of(Task).attrs["name"], "1") == "1"
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class Shelf(_Base):
+    __tablename__ = "shelf"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    books: Mapped[list[Book]] = relationship()
+
+
+class Genre(_Base):
+    __tablename__ = "genre"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(20), unique=True)
+    label: Mapped[str] = mapped_column(String(20))
+
+
+class Book(_Base):
+    __tablename__ = "book"
+    __table_args__ = (UniqueConstraint("shelf_id", "genre_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shelf_id: Mapped[int] = mapped_column(ForeignKey("shelf.id"))
+    genre_id: Mapped[int] = mapped_column(ForeignKey("genre.id"))
+    slot: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(String(20))
+    genre: Mapped[Genre] = relationship()
+
+
+@pytest.mark.parametrize(
+    ("path", "distinct"),
+    [
+        ("genre.name", True),  # one book per genre on a shelf, a name per genre
+        ("genre.label", False),  # labels may repeat across genres
+        ("id", True),  # the primary key
+        ("slot", False),  # no unique key covers it
+        ("title", False),  # NULLs repeat
+        ("genre.id", True),
+    ],
+)
+def test_keys_distinct_per_parent_follow_the_unique_constraints(path: str, distinct: bool) -> None:
+    books = mapper_of(Shelf).relationships["books"]
+    assert distinct_per_parent(books, path) is distinct
+
+
+def test_keys_are_not_distinct_through_a_many_to_one_or_a_secondary_table() -> None:
+    assert not distinct_per_parent(mapper_of(Book).relationships["genre"], "name")
+    assert not distinct_per_parent(mapper_of(Task).relationships["assignees"], "id")

@@ -15,11 +15,11 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import JSON, ColumnElement, TypeDecorator, inspect
-from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipProperty
+from sqlalchemy.orm import ONETOMANY, ColumnProperty, Mapper, RelationshipProperty
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import BooleanClauseList
 from sqlalchemy.sql.operators import and_ as and_operator
-from sqlalchemy.sql.schema import Column
+from sqlalchemy.sql.schema import Column, Index, Table, UniqueConstraint
 from sqlalchemy.types import TypeEngine
 
 from loadplan.errors import PlanError
@@ -33,6 +33,7 @@ __all__ = [
     "coerce_value",
     "discriminator_expression",
     "discriminator_key",
+    "distinct_per_parent",
     "extra_join_criteria",
     "key_pairs",
     "mapper_of",
@@ -173,6 +174,64 @@ def extra_join_criteria(prop: RelationshipProperty[Any]) -> tuple[ColumnElement[
     return tuple(extra)
 
 
+@cache
+def distinct_per_parent(prop: RelationshipProperty[Any], path: str) -> bool:
+    """Whether no two rows of the one-to-many ``prop`` under one parent can
+    hold equal values at ``path`` (a column of the row, or of the one to-one
+    it walks first): the path holds no NULL, the value is unique in its own
+    table when reached through a to-one, and a unique key of the rows' table
+    lies within the columns equal to the parent's key and the path's own
+    (a task's type per entity, say, under a unique entity and type pair).
+    Found from the tables' declared constraints; anything else is ``False``."""
+    if prop.secondary is not None or prop.direction is not ONETOMANY:
+        return False
+    item = prop.mapper
+    table = item.local_table
+    if item.inherits is not None or not isinstance(table, Table):
+        return False
+    *hops, last = path.split(".")
+    covered = {c for c in prop.remote_side if isinstance(c, Column) and c.table is table}
+    if len(hops) > 1:
+        return False
+    if hops:
+        hop = item.relationships.get(hops[0])
+        if hop is None or hop.uselist or hop.secondary is not None:
+            return False
+        local = [left for left, _ in hop.local_remote_pairs or ()]
+        if not local or not all(
+            isinstance(c, Column) and c.table is table and not c.nullable for c in local
+        ):
+            return False
+        value = _plain_column(hop.mapper, last)
+        if value is None or not isinstance(value.table, Table) or not _unique(value.table, {value}):
+            return False
+        covered |= {c for c in local if isinstance(c, Column)}
+    else:
+        value = _plain_column(item, last)
+        if value is None or value.table is not table:
+            return False
+        covered.add(value)
+    return _unique(table, covered)
+
+
+def _plain_column(mapper: Mapper[Any], name: str) -> Column[Any] | None:
+    """The table column (not NULL) mapped as ``name``, if it is one."""
+    prop = mapper.column_attrs.get(name)
+    if prop is None or len(prop.columns) != 1:
+        return None
+    column = prop.columns[0]
+    return column if isinstance(column, Column) and not column.nullable else None
+
+
+def _unique(table: Table, columns: set[Column[Any]]) -> bool:
+    """Whether a unique key of ``table`` lies within ``columns``."""
+    keys: list[set[Any]] = [set(table.primary_key.columns)]
+    keys += [set(c.columns) for c in table.constraints if isinstance(c, UniqueConstraint)]
+    keys += [set(i.columns) for i in table.indexes if isinstance(i, Index) and i.unique]
+    keys += [{c} for c in table.columns if c.unique]
+    return any(key and key <= columns for key in keys)
+
+
 class _Cleared:
     """A ``functools.cache`` as a registered cache."""
 
@@ -280,3 +339,4 @@ def check_filter(cls: type[Any], item: Filter) -> None:
 
 register("relationship key pairs", _Cleared(key_pairs.cache_clear))
 register("custom join conditions", _Cleared(extra_join_criteria.cache_clear))
+register("distinct keys per parent", _Cleared(distinct_per_parent.cache_clear))

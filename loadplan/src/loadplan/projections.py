@@ -35,6 +35,7 @@ from sqlalchemy.types import TypeDecorator
 
 from loadplan.errors import PlanError
 from loadplan.expressions import Computed
+from loadplan.mapping import distinct_per_parent
 from loadplan.rules import active_rules
 from loadplan.state import Memo
 
@@ -80,7 +81,9 @@ class JsonArrayOf(ColumnElement[Any]):
     one scalar subquery: an aggregate with its own ``ORDER BY`` on PostgreSQL
     and MariaDB, an aggregate over an ordered subquery on SQLite (which has no
     ordered aggregates before 3.44). ``nested``: the values are JSON arrays
-    themselves (kept as arrays, not quoted as text)."""
+    themselves (kept as arrays, not quoted as text). ``unique_keys``: a map's
+    keys cannot repeat among the rows (their tables' unique keys say so),
+    so a writer needs no pass keeping one entry per key."""
 
     __visit_name__ = "loadplan_json_array_of"
     inherit_cache = True
@@ -89,6 +92,7 @@ class JsonArrayOf(ColumnElement[Any]):
         ("value", InternalTraversal.dp_clauseelement),
         ("order", InternalTraversal.dp_clauseelement_tuple),
         ("nested", InternalTraversal.dp_boolean),
+        ("unique_keys", InternalTraversal.dp_boolean),
     ]
 
     def __init__(
@@ -98,12 +102,14 @@ class JsonArrayOf(ColumnElement[Any]):
         order: tuple[ColumnElement[Any], ...],
         nested: bool,
         type_: TypeDecorator[Any],
+        unique_keys: bool = False,
     ) -> None:
         self.rows = rows
         self.value = value
         self.order = order
         self.nested = nested
         self.type = type_
+        self.unique_keys = unique_keys
 
 
 def _ordered_aggregate(element: JsonArrayOf, aggregate: Any) -> Select[Any]:
@@ -217,6 +223,20 @@ class _Collection:
         rules = active_rules(prop.mapper.class_, target)
         return target, and_(*pairs, *rules)
 
+    def distinct(self, key: Value) -> bool:
+        """Whether no two rows can hold equal values of ``key``: a column
+        path the tables' unique keys make distinct per parent
+        (:func:`~loadplan.mapping.distinct_per_parent`), through a to-one
+        no rule restricts (a row a rule hides reads as NULL, and could
+        repeat)."""
+        if not isinstance(key, str) or not distinct_per_parent(self.prop, key):
+            return False
+        hops = key.split(".")[:-1]
+        if not hops:
+            return True
+        target = self.joins[hops[0]][0]
+        return not active_rules(inspect(target).mapper.class_, target)
+
     def value(self, value: Value) -> ColumnElement[Any]:
         return self.column(value) if isinstance(value, str) else value(self.item, self.context)
 
@@ -301,7 +321,10 @@ def column_map(
         pair = _JsonPair(collection.value(key), collection.value(value))
         order = collection.order(order_by)
         rows = collection.rows(pair, where)
-        return JsonArrayOf(rows, pair, order, nested=True, type_=_JsonPairs())
+        unique_keys = collection.distinct(key)
+        return JsonArrayOf(
+            rows, pair, order, nested=True, type_=_JsonPairs(), unique_keys=unique_keys
+        )
 
     return Computed(build, label=f"map({relationship}: {_label(key)} -> {_label(value)})")
 

@@ -158,7 +158,7 @@ class _Writer:
         )
         if mariadb.flavour(self.dialect) == "mariadb":
             return mariadb.object_of(value.rows, key, member, value.order)
-        return object_of(value.rows, key, member, value.order)
+        return object_of(value.rows, key, member, value.order, value.unique_keys)
 
     def joined(self, entity: Any, rel: RelationshipPlan) -> Any:
         """The alias ``rel`` is outer-joined under from ``entity`` (once)."""

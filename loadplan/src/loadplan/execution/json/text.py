@@ -150,17 +150,25 @@ def array_of(rows: Select[Any], item: ColumnElement[str], order: Sequence[Any]) 
 
 
 def object_of(
-    rows: Select[Any], key: ColumnElement[Any], member: ColumnElement[str], order: Sequence[Any]
+    rows: Select[Any],
+    key: ColumnElement[Any],
+    member: ColumnElement[str],
+    order: Sequence[Any],
+    distinct: bool = False,
 ) -> ArrayText:
     """The JSON object of ``member`` texts (``"key":value``) over ``rows``,
     as a dict built from the rows in ``order`` has them: a key once, at the
-    place of its first row, with the value of its last.
+    place of its first row, with the value of its last. ``distinct``: no
+    key repeats, and the members are joined in order as they are.
 
     One window over each key's rows finds both: its first row (numbered 1)
     keeps its place, and takes the text of the key's last row. A window per
     step (a position over all rows, then the first and last position per
     key) cost the database three sorts per parent row where this costs one.
     """
+    if distinct:
+        joined, terms_named = _ordered(rows, [member.label("value")], order)
+        return ArrayText(joined, terms_named, "{", "}")
     stmt, names = _ordered(rows, [key.label("lp_key"), member.label("value")], order)
     listed = stmt.order_by(None).subquery("lp_listed")
     terms = [listed.c[name].desc() if descending else listed.c[name] for name, descending in names]
