@@ -9,11 +9,12 @@ without column pruning, since they are objects being written.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import functools
 from collections.abc import Awaitable, Callable, Iterator
 from inspect import isawaitable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from graphql import GraphQLResolveInfo, OperationType
 from sqlalchemy import Select, inspect, select
@@ -199,7 +200,10 @@ class OptimizerExtension(SchemaExtension):
         page = Paging() if _is_root_list(info) else None
         if is_async_session(session):
             return self._value_async(
-                plan.afetch(session, stmt, mode=mode, page=page, total=request.wants_total),
+                _in_turn(
+                    session,
+                    plan.afetch(session, stmt, mode=mode, page=page, total=request.wants_total),
+                ),
                 request,
                 info,
             )
@@ -253,7 +257,7 @@ class OptimizerExtension(SchemaExtension):
     ) -> Any:
         found: dict[tuple[str, Any], Any] = {}
         for type_name, key, plan, stmt in loads:
-            loaded = await plan.afetch(session, stmt, mode=mode)
+            loaded = await _in_turn(session, plan.afetch(session, stmt, mode=mode))
             found.update(_by_key(type_name, key, loaded.items))
         return _node_value(lookup, keys, found, mode)
 
@@ -444,7 +448,9 @@ def _reordered(loaded: dict[Any, Any], objects: list[Any], result: Any) -> Any:
 async def _reordered_async(
     session: AsyncSession, stmt: Any, objects: list[Any], result: Any
 ) -> Any:
-    loaded = {inspect(o).identity: o for o in (await session.scalars(stmt)).all()}
+    loaded = {
+        inspect(o).identity: o for o in (await _in_turn(session, session.scalars(stmt))).all()
+    }
     return _reordered(loaded, objects, result)
 
 
@@ -480,4 +486,19 @@ def _unplanned(session: Session | AsyncSession, stmt: Select[Any]) -> Any:
 
 
 async def _unplanned_async(session: AsyncSession, stmt: Select[Any]) -> Any:
-    return list((await session.scalars(stmt)).unique())
+    return list((await _in_turn(session, session.scalars(stmt))).unique())
+
+
+_TURN = "loadplan.strawberry.turn"
+"""The key of an async session's lock in its ``info``."""
+
+T = TypeVar("T")
+
+
+async def _in_turn(session: AsyncSession, pending: Awaitable[T]) -> T:
+    """``pending``, run once no other field's statements are running on
+    ``session``: graphql-core resolves the root fields of a query
+    concurrently, and an ``AsyncSession`` refuses concurrent operations."""
+    lock: asyncio.Lock = session.info.setdefault(_TURN, asyncio.Lock())
+    async with lock:
+        return await pending
