@@ -13,6 +13,7 @@ from tests.loadplan.parity.ported_models import (
     Issue,
     Membership,
     Milestone,
+    Note,
     Profile,
     Project,
     Tag,
@@ -30,7 +31,9 @@ def populate(engine: Engine, size: int) -> None:
     milestones, the second project's second milestone without issues; a
     milestone with issues has three ("Foo", "Bar", "Foo Bar", priorities 3,
     1 and 2, the first a bug), and each block has one issue outside any
-    milestone. Issues have zero to two tags and zero to two assignees."""
+    milestone. Issues have zero to two tags and zero to two assignees; each
+    project and each issue of an odd key has notes (the note keys and the
+    keys they are attached to overlap, as a generic relation's do)."""
     Base.metadata.create_all(engine)
     with Session(engine) as session:
         milestone_id = issue_id = assignee_id = 0
@@ -103,6 +106,19 @@ def populate(engine: Engine, size: int) -> None:
                     id=issue_id, milestone_id=None, name=f"Loose {issue_id}", kind="bug", priority=5
                 )
             )
+        note_id = 0
+        for target_type, count in (("project", 2 * size), ("issue", issue_id)):
+            for target_id in range(1, count + 1, 1 if target_type == "project" else 2):
+                for n in range(1 + target_id % 2):
+                    note_id += 1
+                    session.add(
+                        Note(
+                            id=note_id,
+                            target_type=target_type,
+                            target_id=target_id,
+                            body=f"note {n + 1} on {target_type} {target_id}",
+                        )
+                    )
         session.flush()
         session.execute(insert(issue_tag), links)
         session.commit()

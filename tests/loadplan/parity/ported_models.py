@@ -55,6 +55,16 @@ class Profile(Base):
     user: Mapped[User] = relationship(back_populates="profile")
 
 
+class Note(Base):
+    """Attached to an issue or a project: a generic foreign key."""
+
+    __tablename__ = "sj_note"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_type: Mapped[str] = mapped_column(String(20))
+    target_id: Mapped[int]
+    body: Mapped[str] = mapped_column(String(80))
+
+
 class Project(Base):
     __tablename__ = "sj_project"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,6 +78,11 @@ class Project(Base):
     )
     members: Mapped[list[User]] = relationship(
         secondary="sj_membership", viewonly=True, order_by=User.id
+    )
+    notes: Mapped[list[Note]] = relationship(
+        primaryjoin="and_(foreign(Note.target_id) == Project.id, Note.target_type == 'project')",
+        viewonly=True,
+        order_by=Note.id,
     )
 
     @loadplan.model_property(only=["due_on"])
@@ -125,6 +140,11 @@ class Issue(Base):
     assignees: Mapped[list[Assignee]] = relationship(back_populates="issue", order_by="Assignee.id")
     users: Mapped[list[User]] = relationship(
         secondary="sj_assignee", viewonly=True, order_by=User.id
+    )
+    notes: Mapped[list[Note]] = relationship(
+        primaryjoin="and_(foreign(Note.target_id) == Issue.id, Note.target_type == 'issue')",
+        viewonly=True,
+        order_by=Note.id,
     )
 
     @loadplan.model_property(only=["kind", "name"])

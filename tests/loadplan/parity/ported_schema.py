@@ -14,6 +14,12 @@ import loadplan.strawberry as lp
 from tests.loadplan.parity import ported_models as m
 
 
+@lp.type(m.Note)
+class NoteType:
+    id: auto
+    body: auto
+
+
 @lp.type(m.User)
 class UserType:
     id: auto
@@ -61,6 +67,8 @@ class ProjectType:
     milestones: auto
     memberships: auto
     members: auto
+    notes: auto
+    note_connection: lp.Connection[NoteType] = lp.connection(field_name="notes")
     milestone_connection: lp.Connection[MilestoneType] = lp.connection(field_name="milestones")
     milestone_count: int = lp.field(annotate=loadplan.count("milestones"))
     owners: list[UserType] = lp.field(
@@ -140,6 +148,8 @@ class IssueType:
     tags: auto
     assignees: auto
     users: auto
+    notes: auto
+    note_count: int = lp.field(annotate=loadplan.count("notes"))
     name_with_kind: str
     name_with_priority: str
     tag_connection: lp.Connection[TagType] = lp.connection(field_name="tags")

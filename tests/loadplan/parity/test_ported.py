@@ -379,6 +379,14 @@ CASES: list[tuple[str, str, dict[str, Any] | None, int | tuple[int, int]]] = [
         4,
     ),
     (
+        "a generic relation (a type column in the join) at two levels, counted and paged",
+        "{ projects { notes { body } noteConnection(first: 1) { totalCount edges { node { body } } } "
+        "milestones { issues { notes { body } noteCount } } } "
+        'issues(filter: {kind: {eq: "bug"}}) { notes(limit: 1, order: [{id: DESC}]) { id body } } }',
+        None,
+        8,
+    ),
+    (
         "a deep query: to-ones and lists alternating six levels down",
         "{ tags { issues { milestone { project { milestones { issues { tags { name } "
         "milestone { project { memberships { user { profile { bio } } } } } } } } } } } }",
