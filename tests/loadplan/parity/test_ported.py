@@ -387,6 +387,27 @@ CASES: list[tuple[str, str, dict[str, Any] | None, int | tuple[int, int]]] = [
         8,
     ),
     (
+        "filters through a nullable to-one chain, at the root and on a many-to-many",
+        '{ issues(filter: {milestone: {name: {eq: "milestone 1"}}}) { id } '
+        'tags { issues(filter: {milestone: {project: {name: {eq: "project 1"}}}}) { id } } }',
+        None,
+        3,
+    ),
+    (
+        "NOT and OR over a nullable to-one: rows without it are kept by NOT",
+        '{ a: issues(filter: {NOT: {milestone: {name: {eq: "milestone 1"}}}}) { id } '
+        'b: issues(filter: {OR: [{milestone: {name: {eq: "milestone 1"}}}, {priority: {eq: 5}}]}) '
+        "{ id } }",
+        None,
+        2,
+    ),
+    (
+        "a many-to-many filtered through the reverse one-to-one of its rows",
+        '{ projects { members(filter: {profile: {bio: {contains: "1"}}}) { name } } }',
+        None,
+        2,
+    ),
+    (
         "a deep query: to-ones and lists alternating six levels down",
         "{ tags { issues { milestone { project { milestones { issues { tags { name } "
         "milestone { project { memberships { user { profile { bio } } } } } } } } } } } }",
