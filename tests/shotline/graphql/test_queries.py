@@ -715,6 +715,16 @@ def test_people_and_the_vocabulary(small: Api, large: Api) -> None:
     }
 
 
+def test_people_are_filtered_and_ordered_by_their_full_name(small: Api, large: Api) -> None:
+    # fullName is a column of the model (first and last name joined in SQL):
+    # filtered and ordered like one, in the database, on every dialect.
+    query = """{ everyone: people(order: [{fullName: DESC}]) { fullName }
+        mira: people(filter: {fullName: {eq: "Mira Okafor"}}) { id fullName } }"""
+    data = run(small, large, 2, query)
+    assert data["everyone"] == [{"fullName": name} for name in [TOMAS, MIRA, LEO, INES, "Ada Root"]]
+    assert [person["fullName"] for person in data["mira"]] == [MIRA]
+
+
 def test_every_collection_is_a_connection_too(small: Api, large: Api) -> None:
     query = """query($task: ID!) {
         departments { name personConnection(first: 1) { totalCount edges { node { firstName } } } }
