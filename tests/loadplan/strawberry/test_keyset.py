@@ -31,7 +31,7 @@ from strawberry import auto
 
 import loadplan.strawberry as lp
 from loadplan import NullsPlacement, Order
-from loadplan.strawberry.keyset import keyset_orders
+from loadplan.keysets import keyset_orders
 from loadplan.testing import QueryLog, count_queries
 from tests.async_databases import async_engine_of
 from tests.databases import IsolatedDatabase

@@ -27,6 +27,7 @@ from strawberry.types.unset import UNSET
 from loadplan.arguments import filter_condition, order_terms, reversed_order, seek_conditions
 from loadplan.errors import LoadplanError
 from loadplan.hints import HintPath, hint
+from loadplan.keysets import keyset_orders
 from loadplan.selection import Arguments, Filter, FilterGroup, Order, Seek
 from loadplan.storage import related, total_count, windowed
 from loadplan.strawberry.definitions import (
@@ -40,7 +41,6 @@ from loadplan.strawberry.definitions import (
     unwrap,
 )
 from loadplan.strawberry.filters import filters_from, order_from
-from loadplan.strawberry.keyset import keyset_orders
 from loadplan.strawberry.pagination import (
     Window,
     connection_window,

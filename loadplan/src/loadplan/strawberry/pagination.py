@@ -16,9 +16,10 @@ from typing import Any, Generic, TypeVar
 import strawberry
 from graphql import GraphQLError
 
+from loadplan.keysets import read_keys
 from loadplan.selection import Order
 from loadplan.strawberry.definitions import CURSOR_PREFIX
-from loadplan.strawberry.keyset import Keyset, decode_keys, encode_keys, read_keys
+from loadplan.strawberry.keyset import Keyset, decode_keys, encode_keys
 from loadplan.strawberry.names import generated
 
 T = TypeVar("T")
@@ -158,7 +159,7 @@ def keyset_window(
     prefix: str = CURSOR_PREFIX,
 ) -> Window:
     """The keyset page the arguments ask for, ``orders`` being the whole
-    ordering (:func:`~loadplan.strawberry.keyset.keyset_orders`): ``first``
+    ordering (:func:`~loadplan.keysets.keyset_orders`): ``first``
     rows after ``after`` (and before ``before``), or, with ``last`` (and no
     ``first``), the last rows before ``before``, read from the end. Both
     cursors are checked before anything runs."""
