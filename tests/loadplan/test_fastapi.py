@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -17,6 +19,7 @@ from loadplan.testing import count_queries
 from tests.async_databases import async_engine_of
 from tests.databases import IsolatedDatabase
 from tests.loadplan import models as m
+from tests.loadplan.data import populate
 from tests.loadplan.rest_app import make_app
 
 
@@ -124,7 +127,7 @@ def test_exact_payload_of_one_task(client: TestClient, small: Engine) -> None:
                 "is_late": True,
             }
         ],
-        "next_cursor": "WzFd",
+        "next_cursor": "eyJvcmRlciI6ImlkIiwia2V5cyI6WzFdfQ==",
     }
 
 
@@ -421,3 +424,96 @@ def test_the_mode_is_chosen_per_response(client: TestClient) -> None:
     explained = client.get("/tasks?limit=1&fields=id&explain=1").json()
     assert explained["mode"] == "json"
     assert explained["statement_count"] == 1
+
+
+@pytest.fixture(scope="module")
+def nullable(dialect: str, make_database: Callable[[str], IsolatedDatabase]) -> Iterator[Engine]:
+    """The small data set with a due date shared by many tasks and missing
+    from every third one: an ordering key with ties and NULLs."""
+    database = make_database(dialect)
+    engine = database.engine()
+    populate(engine, 3, every_parent_has_children=True)
+    with Session(engine) as session:
+        for task in session.scalars(select(m.Task)):
+            task.due_date = None if task.id % 3 == 0 else dt.date(2025, 12, 1 + task.id % 4)
+        session.commit()
+    yield engine
+    database.close_sync()
+
+
+@pytest.fixture(scope="module")
+def nullable_client(nullable: Engine) -> Iterator[TestClient]:
+    with TestClient(make_app(nullable)) as test_client:
+        yield test_client
+
+
+def _expected_key(order: str) -> Callable[[Any], tuple[Any, ...]]:
+    """Python's order of ``order``: ``due_date``'s NULLs after every date
+    ascending and before every date descending, as a keyset ordering places
+    them, then ``-priority`` if named, then the id."""
+    descending = order.startswith("-")
+
+    def key(task: Any) -> tuple[Any, ...]:
+        day = (task.due_date or dt.date.min).toordinal()
+        due = (task.due_date is not None, -day) if descending else (task.due_date is None, day)
+        priority = (-task.priority,) if order.endswith("-priority") else ()
+        return (*due, *priority, task.id)
+
+    return key
+
+
+@pytest.mark.parametrize("order", ["due_date", "-due_date", "-due_date,-priority"])
+@pytest.mark.parametrize("limit", [1, 5, 36])
+def test_keyset_pages_over_a_nullable_key_read_every_row_once_in_order(
+    nullable_client: TestClient, nullable: Engine, order: str, limit: int
+) -> None:
+    """Paging by cursor over a key with ties and NULLs reads the rows of the
+    unpaged list, each once, in its order, on every dialect (whose own NULL
+    placements differ), at the unpaged list's statement count per page."""
+    whole, statements, _ = get(nullable_client, f"/tasks?order={order}&fields=id", nullable)
+    assert statements == 1
+    expected = [item["id"] for item in whole.json()["items"]]
+    with Session(nullable) as session:
+        tasks = list(session.scalars(select(m.Task)))
+    tasks.sort(key=_expected_key(order))
+    assert expected == [t.id for t in tasks]
+    seen: list[int] = []
+    url = f"/tasks?order={order}&fields=id&limit={limit}"
+    cursor: str | None = None
+    for _ in range(40):
+        page, statements, _ = get(
+            nullable_client, url + (f"&cursor={cursor}" if cursor else ""), nullable
+        )
+        assert page.status_code == 200, page.json()
+        assert statements == 1
+        body = page.json()
+        seen += [item["id"] for item in body["items"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == expected
+
+
+def test_a_cursor_of_another_order_or_of_the_old_form_is_a_400(
+    client: TestClient, small: Engine
+) -> None:
+    """A cursor records the order it was made for (with where its NULLs go):
+    passed with another ``order`` it is refused before any statement runs,
+    as is a cursor of the earlier form (the bare list of keys)."""
+    by_due = client.get("/tasks?order=due_date&fields=id&limit=2").json()["next_cursor"]
+    assert base64.urlsafe_b64decode(by_due) == (
+        b'{"order":"due_date nulls last, id","keys":["2025-12-03",22]}'
+    )
+    for url, message in [
+        (
+            f"/tasks?order=-due_date&fields=id&limit=2&cursor={by_due}",
+            "cursor made for another order",
+        ),
+        (f"/tasks?fields=id&limit=2&cursor={by_due}", "cursor made for another order"),
+        ("/tasks?fields=id&limit=2&cursor=WzFd", "invalid cursor"),
+    ]:
+        with count_queries(small) as log:
+            response = client.get(url)
+        assert response.status_code == 400
+        assert response.json() == {"detail": {"message": message, "field": "cursor"}}
+        assert log.count == 0

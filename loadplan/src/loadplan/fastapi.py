@@ -13,12 +13,9 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import datetime as dt
-import decimal
 import inspect as inspect_module
 import re
 import typing
-import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -27,15 +24,15 @@ import orjson
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, TypeAdapter
-from sqlalchemy import ColumnElement, Select, TypeDecorator, and_, inspect, or_
-from sqlalchemy.engine.default import DefaultDialect
+from sqlalchemy import ColumnElement, Select, and_
 from sqlalchemy.orm import Session
 
 import loadplan
+from loadplan.arguments import seek_conditions
 from loadplan.errors import LoadplanError, PlanError
 from loadplan.hints import Hints
+from loadplan.keysets import OtherOrder, dump_keys, keyset_orders, load_keys, read_keys
 from loadplan.loaded import Loaded, Mode, Paging
-from loadplan.mapping import python_type
 from loadplan.model_documents import document_of
 from loadplan.pydantic import (
     FieldsetError,
@@ -49,7 +46,7 @@ from loadplan.pydantic import (
 )
 from loadplan.row_json import Unwritable, dumps, row_writer
 from loadplan.rules import Rules
-from loadplan.selection import Arguments, Order, Selection
+from loadplan.selection import Arguments, Order, Seek, Selection
 from loadplan.state import Memo
 from loadplan.storage import related
 from loadplan.testing import count_queries
@@ -203,8 +200,6 @@ class PlannedEndpoint:
             ) from error
         self._orderable = order_columns(self.tree)
         self.__signature__ = _signature(settings, self._orderable)
-        pk = inspect(model).primary_key
-        self._key = [inspect(model).get_property_by_column(c).key for c in pk]
 
     async def __call__(
         self,
@@ -270,15 +265,17 @@ class PlannedEndpoint:
         try:
             fieldset = parse_fieldset(self.tree, fields.split(",")) if fields else None
             nested = list_arguments(self.tree, request.query_params, chosen.max_limit)
-            root_order = self._root_order(order or self.default_order)
+            asked_order = self._root_order(order or self.default_order)
         except FieldsetError as error:
             raise _bad_request(error) from error
         children = tree_selection(self.tree, fieldset, nested)
-        keys = tuple(o.path for o in root_order) + tuple(self._key)
+        keyset = keyset_orders(self.model, asked_order)
+        # The client's terms, each NULL placed as the cursor's bounds place it.
+        root_order = keyset[: len(asked_order)]
         # Cursor keys are read from the last row: load them whatever is selected.
         selection = Selection(
             "",
-            children=(*children, Selection("", hints=Hints(only=keys))),
+            children=(*children, Selection("", hints=Hints(only=tuple(o.path for o in keyset)))),
             arguments=Arguments(order_by=root_order),
         )
         wants_explain = chosen.debug and (
@@ -348,28 +345,23 @@ class PlannedRequest:
         after = self._after_cursor(self.cursor) if self.cursor is not None else None
         return Paging(limit=self.limit, offset=self.offset, after=after)
 
-    def _terms(self) -> list[Order]:
-        return [*self.order, *(Order(k) for k in self.endpoint._key)]
+    def _keyset(self) -> tuple[Order, ...]:
+        """The page's keyset ordering: ``order`` (NULLs placed), then the primary key."""
+        return keyset_orders(self.endpoint.model, self.order)
 
     def _after_cursor(self, cursor: str) -> ColumnElement[bool]:
+        """The rows after the cursor's keys, by the seek the GraphQL
+        connections page with: a NULL key lies where ``order`` places it."""
         model = self.endpoint.model
-        terms = self._terms()
-        values = _decode_cursor(cursor, model, terms)
-        alternatives = []
-        for index, term in enumerate(terms):
-            column = getattr(model, term.path)
-            equal = [getattr(model, t.path) == values[i] for i, t in enumerate(terms[:index])]
-            step = column < values[index] if term.descending else column > values[index]
-            alternatives.append(and_(*equal, step))
-        return or_(*alternatives)
+        orders = self._keyset()
+        seek = Seek(after=_decode_cursor(cursor, model, orders))
+        return and_(*seek_conditions(model, Arguments(order_by=orders, seek=seek)))
 
     def _next_cursor(self, last: Any) -> str:
-        if isinstance(last, dict):
-            values = [last[t.path] for t in self._terms()]
-        else:
-            values = [getattr(last, t.path) for t in self._terms()]
-        raw = orjson.dumps(values, default=str)
-        return base64.urlsafe_b64encode(raw).decode()
+        orders = self._keyset()
+        return base64.urlsafe_b64encode(
+            dump_keys(read_keys(last, orders), orders).encode()
+        ).decode()
 
     # -- results ------------------------------------------------------------------
 
@@ -532,48 +524,17 @@ def _adapter(response_type: Any, single: bool = False) -> TypeAdapter[Any]:
     )
 
 
-def _decode_cursor(cursor: str, model: type[Any], terms: list[Order]) -> list[Any]:
+def _decode_cursor(cursor: str, model: type[Any], orders: Sequence[Order]) -> tuple[Any, ...]:
+    """The keys of ``cursor``: a 400 for a string that is not a cursor of
+    this list, or one made for another ``order``."""
     try:
-        values = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if not isinstance(values, list) or len(values) != len(terms):
-            raise ValueError(cursor)
-        return [_typed(model, t.path, v) for t, v in zip(terms, values, strict=True)]
-    except (ValueError, TypeError) as error:
+        return load_keys(base64.urlsafe_b64decode(cursor.encode()).decode(), model, orders)
+    except OtherOrder as error:
+        raise HTTPException(
+            status_code=400,
+            detail={"message": "cursor made for another order", "field": "cursor"},
+        ) from error
+    except ValueError as error:
         raise HTTPException(
             status_code=400, detail={"message": "invalid cursor", "field": "cursor"}
         ) from error
-
-
-def _typed(model: type[Any], attribute: str, value: Any) -> Any:
-    """A cursor value back in its column's Python type (dates travel as
-    text), checked by the column type itself where it is a decorated type
-    (which may refuse values of the right Python type: a naive datetime)."""
-    if value is None:
-        return None
-    column_type = inspect(model).attrs[attribute].columns[0].type
-    typed = _of_type(python_type(column_type), value)
-    if isinstance(column_type, TypeDecorator):
-        column_type.process_bind_param(typed, _DIALECT)
-    return typed
-
-
-_DIALECT = DefaultDialect()
-"""The dialect a decorated type checks a cursor value with: its own checks
-come before anything dialect-specific."""
-
-
-def _of_type(wanted: type[Any] | None, value: Any) -> Any:
-    if wanted is None:
-        return value
-    if wanted is dt.datetime:
-        return dt.datetime.fromisoformat(value)
-    if wanted is dt.date:
-        return dt.date.fromisoformat(value)
-    if wanted is decimal.Decimal:
-        return decimal.Decimal(value)
-    if wanted is uuid.UUID:
-        return uuid.UUID(value)
-    typed = wanted(value)
-    if wanted is int and not -(2**63) <= typed < 2**63:
-        raise ValueError(value)
-    return typed

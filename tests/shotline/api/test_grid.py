@@ -311,11 +311,20 @@ def test_cursor_walk_equals_offset_walk(get: Get, order: str) -> None:
 
 
 def test_deleted_entities_are_not_counted(get: Get) -> None:
-    # The cursors are base64 of ["Anchor", 10] and ["SH0010", 30]: name, then id.
+    # The cursors are URL-safe base64 of the order, name then id, and the keys
+    # ["Anchor", 10] and ["SH0010", 30].
     assets = get("/api/projects/1/assets?fields=id&limit=1&total=true")
     shots = get("/api/projects/1/shots?fields=id&limit=1&total=true")
-    assert assets.body == {"items": [{"id": 10}], "total": 4, "next_cursor": "WyJBbmNob3IiLDEwXQ=="}
-    assert shots.body == {"items": [{"id": 30}], "total": 3, "next_cursor": "WyJTSDAwMTAiLDMwXQ=="}
+    assert assets.body == {
+        "items": [{"id": 10}],
+        "total": 4,
+        "next_cursor": "eyJvcmRlciI6Im5hbWUsIGlkIiwia2V5cyI6WyJBbmNob3IiLDEwXX0=",
+    }
+    assert shots.body == {
+        "items": [{"id": 30}],
+        "total": 3,
+        "next_cursor": "eyJvcmRlciI6Im5hbWUsIGlkIiwia2V5cyI6WyJTSDAwMTAiLDMwXX0=",
+    }
 
 
 def test_a_page_with_total(get: Get) -> None:
