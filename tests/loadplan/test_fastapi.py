@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -517,3 +518,31 @@ def test_a_cursor_of_another_order_or_of_the_old_form_is_a_400(
         assert response.status_code == 400
         assert response.json() == {"detail": {"message": message, "field": "cursor"}}
         assert log.count == 0
+
+
+def test_the_page_after_a_null_key_seeks_by_is_null_branches(
+    nullable_client: TestClient, nullable: Engine, dialect: str
+) -> None:
+    """Descending, NULLs come first: the page after the last NULL row goes on
+    with the rest of the NULLs by id, then every dated row, in one statement
+    whose ``ORDER BY`` ranks NULLs explicitly."""
+    first = nullable_client.get("/tasks?order=-due_date&fields=id,due_date&limit=11").json()
+    assert [item["due_date"] for item in first["items"]] == [None] * 11
+    assert json.loads(base64.urlsafe_b64decode(first["next_cursor"])) == {
+        "order": "due_date desc nulls first, id",
+        "keys": [None, 33],
+    }
+    url = f"/tasks?order=-due_date&fields=id,due_date&limit=2&cursor={first['next_cursor']}"
+    second, statements, sql = get(nullable_client, url, nullable)
+    assert statements == 1
+    assert second.json() == {
+        "items": [{"id": 36, "due_date": None}, {"id": 7, "due_date": "2025-12-04"}],
+        "next_cursor": "eyJvcmRlciI6ImR1ZV9kYXRlIGRlc2MgbnVsbHMgZmlyc3QsIGlkIiwia2V5cyI6WyIyMDI1LTEyLTA0Iiw3XX0=",
+    }
+    if dialect == "sqlite":
+        assert sql == [
+            "SELECT task.id, task.due_date \nFROM task \n"
+            "WHERE task.due_date IS NOT NULL OR task.due_date IS NULL AND task.id > ? "
+            "ORDER BY CASE WHEN (task.due_date IS NULL) THEN ? ELSE ? END ASC, "
+            "task.due_date DESC, task.id\n LIMIT ? OFFSET ?"
+        ]
