@@ -727,6 +727,59 @@ def test_one_parents_pages_are_limited_and_counted_only_for_a_total(
     assert sum("COUNT(*)" in sql for sql in pages) == 1
 
 
+@pytest.mark.parametrize("schema", [OPTIMIZED, FAST], ids=["objects", "rows"])
+def test_a_root_connections_page_info_reads_one_row_more_instead_of_counting(
+    small: Engine, schema: Any
+) -> None:
+    """Without totalCount, hasNextPage comes from one row read beyond the
+    page: one statement, and the answer the count would give, at the end of
+    the list, one row before it and past it (``after`` the first row)."""
+    total = run(small, "{ taskConnection { totalCount } }")[0]["taskConnection"]["totalCount"]
+    after = encode_cursor(0)
+    for first, arguments, has_next in [
+        (total, "", False),
+        (total - 1, "", True),
+        (total - 1, f', after: "{after}"', False),
+        (total - 2, f', after: "{after}"', True),
+        (0, "", True),
+    ]:
+        query = (
+            f"{{ taskConnection(first: {first}{arguments}) "
+            "{ pageInfo { hasNextPage hasPreviousPage endCursor } edges { node { id } } } }"
+        )
+        data, log = run(small, query, schema=schema)
+        log.assert_count(1)
+        page = data["taskConnection"]
+        assert page["pageInfo"]["hasNextPage"] is has_next
+        assert len(page["edges"]) == first
+        counted = run(small, query.replace("pageInfo {", "totalCount pageInfo {"), schema=schema)
+        assert counted[1].count == 2
+        assert {**counted[0]["taskConnection"], "totalCount": None} == {**page, "totalCount": None}
+
+
+def test_fragments_spread_twice_below_a_connection_are_read_once(small: Engine) -> None:
+    """Whether a connection's totalCount is selected is read through its
+    fragments, each once: spreading the next fragment twice at each of 40
+    levels would be 2^40 walks."""
+    levels = 40
+    fragments = [
+        f"fragment C{i} on TaskGQLConnection {{ ...C{i + 1} ...C{i + 1} }}" for i in range(levels)
+    ]
+    fragments.append(
+        f"fragment C{levels} on TaskGQLConnection {{ totalCount pageInfo {{ hasNextPage }} }}"
+    )
+    query = "{ taskConnection(first: 2) { ...C0 } } " + " ".join(fragments)
+    answers: list[tuple[dict[str, Any], QueryLog]] = []
+    worker = threading.Thread(target=lambda: answers.append(run(small, query)), daemon=True)
+    worker.start()
+    worker.join(10)
+    assert answers, "no answer within 10 s"
+    data, log = answers[0]
+    log.assert_count(2)
+    expected, _ = run(small, "{ taskConnection(first: 2) { totalCount pageInfo { hasNextPage } } }")
+    assert data == expected
+
+
 def test_a_fragment_spread_twice_in_one_selection_set_is_collected_once(small: Engine) -> None:
     """As the spec's CollectFields: each fragment spreading the next twice
     makes 2^n paths, which the selection walked one by one (2^16: seconds)."""

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 import strawberry
 from graphql import GraphQLError
 
 from loadplan.keysets import read_keys
-from loadplan.selection import Order
+from loadplan.selection import Arguments, Order
 from loadplan.strawberry.definitions import CURSOR_PREFIX
 from loadplan.strawberry.keyset import Keyset, decode_keys, encode_keys
 from loadplan.strawberry.names import generated
@@ -138,6 +138,32 @@ class Window:
     keyset: Keyset | None = None
     """A keyset page (``offset`` is then 0 and ``limit`` one row more than
     the page, to tell whether another follows)."""
+    probe: bool = False
+    """The page is read with one row more than ``limit``, which says whether
+    another page follows, where the list is not counted (a root connection
+    whose ``totalCount`` nobody selected)."""
+
+
+def probing(window: Window, arguments: Arguments) -> tuple[Window, Arguments]:
+    """``window`` and its list's ``arguments`` answered without a count:
+    ``hasNextPage`` from one row read beyond the page (none to read for a
+    page without a limit: the rest of the list is the page). Counting from
+    the end still needs the total, to place the cursors."""
+    assert not window.from_end
+    assert window.keyset is None
+    if window.limit is None:
+        return replace(window, probe=True), arguments
+    return replace(window, probe=True), replace(arguments, limit=window.limit + 1)
+
+
+def _probed(nodes: list[Any], window: Window, offset: int, total: int) -> tuple[list[Any], bool]:
+    """An offset page's nodes (the first at ``offset``) and whether rows
+    follow it: from the row read beyond a probing page, else from the
+    list's total."""
+    if not window.probe:
+        return nodes, offset + len(nodes) < total
+    more = window.limit is not None and len(nodes) > window.limit
+    return (nodes[: window.limit] if more else nodes), more
 
 
 def _check_sizes(first: int | None, last: int | None, max_size: int | None) -> None:
@@ -237,6 +263,7 @@ def make_connection(nodes: list[Any], total: int, window: Window) -> Connection[
             total_count=total,
         )
     offset = max(0, total - len(nodes)) if window.from_end else window.offset
+    nodes, has_next = _probed(nodes, window, offset, total)
     edges = [
         Edge(cursor=encode_cursor(offset + i, window.prefix), node=node)
         for i, node in enumerate(nodes)
@@ -244,7 +271,7 @@ def make_connection(nodes: list[Any], total: int, window: Window) -> Connection[
     return Connection(
         edges=edges,
         page_info=PageInfo(
-            has_next_page=offset + len(nodes) < total,
+            has_next_page=has_next,
             has_previous_page=offset > 0,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
@@ -270,6 +297,7 @@ def make_window_dict(rows: list[Any], total: int, window: Window) -> dict[str, A
         }
     nodes = list(reversed(rows)) if window.from_end else rows
     offset = max(0, total - len(nodes)) if window.from_end else window.offset
+    nodes, has_next = _probed(nodes, window, offset, total)
     edges = [
         {"cursor": encode_cursor(offset + i, window.prefix), "node": node}
         for i, node in enumerate(nodes)
@@ -277,7 +305,7 @@ def make_window_dict(rows: list[Any], total: int, window: Window) -> dict[str, A
     return {
         "edges": edges,
         "page_info": {
-            "has_next_page": offset + len(nodes) < total,
+            "has_next_page": has_next,
             "has_previous_page": offset > 0,
             "start_cursor": edges[0]["cursor"] if edges else None,
             "end_cursor": edges[-1]["cursor"] if edges else None,

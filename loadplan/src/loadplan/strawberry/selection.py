@@ -48,7 +48,7 @@ from loadplan.strawberry.definitions import (
     unwrap,
 )
 from loadplan.strawberry.fields import arguments_from, field_arguments
-from loadplan.strawberry.pagination import Window
+from loadplan.strawberry.pagination import Window, probing
 from loadplan.strawberry.registry import model_of_type
 
 LIST_KINDS = {"list", "connection", "page", "single", "root"}
@@ -189,10 +189,20 @@ class SelectionBuilder:
             )
         children = self.children(node_type, child_sets, model, None)
         children += _keys_hint(arguments, window)
-        # Counting from the end needs the total to place offset cursors.
+        # Counting from the end needs the total to place offset cursors; a
+        # connection's pageInfo otherwise reads one row beyond its page.
+        asks_count = kind in {"connection", "page"} and self._asks(info.field_nodes, "totalCount")
+        if (
+            kind == "connection"
+            and window is not None
+            and window.keyset is None
+            and not window.from_end
+            and not asks_count
+        ):
+            window, arguments = probing(window, arguments)
         wants_total = kind in {"connection", "page"} and (
-            self._asks(info.field_nodes, "totalCount")
-            if window is not None and window.keyset is not None
+            asks_count
+            if window is not None and (window.keyset is not None or window.probe)
             else self._asks_total(info.field_nodes) or bool(window and window.from_end)
         )
         is_list = isinstance(_strip_non_null(field_type), GraphQLList)
@@ -540,7 +550,13 @@ class SelectionBuilder:
                 out.append(field_node.selection_set)
         return out
 
-    def _fields_named(self, sets: Iterable[SelectionSetNode], name: str) -> list[FieldNode]:
+    def _fields_named(
+        self, sets: Iterable[SelectionSetNode], name: str, seen: set[str] | None = None
+    ) -> list[FieldNode]:
+        """The fields called ``name`` in ``sets``, through fragments: each
+        named fragment walked once (``seen``), so fragments spreading the
+        next one twice cost their size, not 2^n walks."""
+        seen = set() if seen is None else seen
         found: list[FieldNode] = []
         for selection_set in sets:
             for node in selection_set.selections:
@@ -549,13 +565,11 @@ class SelectionBuilder:
                 if isinstance(node, FieldNode) and node.name.value == name:
                     found.append(node)
                 elif isinstance(node, InlineFragmentNode):
-                    found.extend(self._fields_named([node.selection_set], name))
-                elif isinstance(node, FragmentSpreadNode):
-                    found.extend(
-                        self._fields_named(
-                            [self.info.fragments[node.name.value].selection_set], name
-                        )
-                    )
+                    found.extend(self._fields_named([node.selection_set], name, seen))
+                elif isinstance(node, FragmentSpreadNode) and node.name.value not in seen:
+                    seen.add(node.name.value)
+                    fragment = self.info.fragments[node.name.value]
+                    found.extend(self._fields_named([fragment.selection_set], name, seen))
         return found
 
     def _asks(self, nodes: Sequence[FieldNode], name: str) -> bool:
