@@ -10,7 +10,7 @@ from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipProperty
 from sqlalchemy.sql import operators
 
 from loadplan.errors import PlanError
-from loadplan.mapping import coerce_value
+from loadplan.mapping import coerce_value, to_one_by_foreign_key
 from loadplan.selection import (
     Arguments,
     Connective,
@@ -73,6 +73,10 @@ def filter_condition(entity: Any, item: Filter | FilterGroup) -> ColumnElement[b
     head, _, rest = item.path.partition(".")
     mapper, prop = _step(entity, head)
     attribute = getattr(entity, head)
+    if not rest and item.op is Operator.IS_NULL and isinstance(prop, RelationshipProperty):
+        if prop.uselist:
+            raise PlanError(mapper.class_.__name__, head, "is not a to-one relationship")
+        return _absent(entity, prop) if item.value else not_(_absent(entity, prop))
     if rest:
         if not isinstance(prop, RelationshipProperty) or prop.uselist:
             raise PlanError(mapper.class_.__name__, head, "is not a to-one relationship")
@@ -84,6 +88,18 @@ def filter_condition(entity: Any, item: Filter | FilterGroup) -> ColumnElement[b
     value = coerce_value(prop, item.value)
     result: ColumnElement[bool] = _COMPARISONS[item.op](attribute, value)
     return result
+
+
+def _absent(entity: Any, prop: RelationshipProperty[Any]) -> ColumnElement[bool]:
+    """Rows of ``entity`` without a row on the to-one ``prop``: where a
+    local foreign key alone joins it, a NULL in that key (the ORM loads
+    nothing then, and no subquery is read); else no related row
+    (``NOT EXISTS``)."""
+    keys = to_one_by_foreign_key(prop)
+    if keys is None:
+        related: ColumnElement[bool] = getattr(entity, prop.key).has()
+        return not_(related)
+    return or_(*(getattr(entity, key).is_(None) for key in keys))
 
 
 def _order_column(entity: Any, path: str) -> ColumnElement[Any]:

@@ -15,7 +15,8 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import JSON, ColumnElement, TypeDecorator, inspect
-from sqlalchemy.orm import ONETOMANY, ColumnProperty, Mapper, RelationshipProperty
+from sqlalchemy.orm import MANYTOONE, ONETOMANY, ColumnProperty, Mapper, RelationshipProperty
+from sqlalchemy.orm.exc import UnmappedColumnError
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import BooleanClauseList
 from sqlalchemy.sql.operators import and_ as and_operator
@@ -23,7 +24,7 @@ from sqlalchemy.sql.schema import Column, Index, Table, UniqueConstraint
 from sqlalchemy.types import TypeEngine
 
 from loadplan.errors import PlanError
-from loadplan.selection import Arguments, Filter, FilterGroup
+from loadplan.selection import Arguments, Filter, FilterGroup, Operator
 from loadplan.state import register
 
 __all__ = [
@@ -149,12 +150,7 @@ def extra_join_criteria(prop: RelationshipProperty[Any]) -> tuple[ColumnElement[
     project's *active* sequences). Conditions on the parent's other columns
     cannot be applied per batch and are refused. Found once per relationship
     (walking the join condition is not free, and every batch asks)."""
-    join = prop.primaryjoin
-    terms = (
-        list(join.clauses)
-        if isinstance(join, BooleanClauseList) and join.operator is and_operator
-        else [join]
-    )
+    terms = _conjuncts(prop.primaryjoin)
     parent_table = prop.parent.local_table
     if prop.secondary is not None or parent_table is prop.target:
         return ()
@@ -292,6 +288,15 @@ def _step(mapper: Mapper[Any], name: str) -> Any:
 def filter_column(cls: type[Any], path: str) -> ColumnProperty[Any]:
     """The column a dotted filter path ends on; its hops must be to-one
     relationships (each becomes an ``EXISTS``)."""
+    mapper, last = _filter_hops(cls, path)
+    prop = _step(mapper, last)
+    if not isinstance(prop, ColumnProperty):
+        raise PlanError(mapper.class_.__name__, last, "is not a column")
+    return prop
+
+
+def _filter_hops(cls: type[Any], path: str) -> tuple[Mapper[Any], str]:
+    """The mapper a dotted filter path's to-one hops lead to, and its last name."""
     mapper = mapper_of(cls)
     *hops, last = path.split(".")
     for hop in hops:
@@ -299,10 +304,31 @@ def filter_column(cls: type[Any], path: str) -> ColumnProperty[Any]:
         if not isinstance(prop, RelationshipProperty) or prop.uselist:
             raise PlanError(mapper.class_.__name__, hop, "is not a to-one relationship")
         mapper = prop.mapper
-    prop = _step(mapper, last)
-    if not isinstance(prop, ColumnProperty):
-        raise PlanError(mapper.class_.__name__, last, "is not a column")
-    return prop
+    return mapper, last
+
+
+@cache
+def to_one_by_foreign_key(prop: RelationshipProperty[Any]) -> tuple[str, ...] | None:
+    """The attribute keys of the local foreign key that alone joins the
+    to-one ``prop`` (a many-to-one whose join condition is its key pairs),
+    so that a NULL in it means no related row; ``None`` for another to-one
+    (a reverse one-to-one, a secondary table, a custom join condition)."""
+    if prop.direction is not MANYTOONE or prop.secondary is not None:
+        return None
+    pairs = list(prop.local_remote_pairs or ())
+    if len(_conjuncts(prop.primaryjoin)) != len(pairs):
+        return None
+    try:
+        return attribute_keys(prop.parent, [local for local, _ in pairs])
+    except UnmappedColumnError:
+        return None
+
+
+def _conjuncts(condition: ColumnElement[bool]) -> list[ColumnElement[bool]]:
+    """The terms of a condition ``a AND b AND ...`` (itself if not one)."""
+    if isinstance(condition, BooleanClauseList) and condition.operator is and_operator:
+        return list(condition.clauses)
+    return [condition]
 
 
 def order_column(cls: type[Any], path: str) -> ColumnProperty[Any]:
@@ -334,9 +360,19 @@ def check_arguments(cls: type[Any], arguments: Arguments) -> None:
 
 
 def check_filter(cls: type[Any], item: Filter) -> None:
+    """Raise :class:`PlanError` for a filter that cannot apply on ``cls``:
+    only ``is_null`` may end on a relationship, a to-one."""
+    if item.op is Operator.IS_NULL:
+        mapper, last = _filter_hops(cls, item.path)
+        prop = _step(mapper, last)
+        if isinstance(prop, RelationshipProperty):
+            if prop.uselist:
+                raise PlanError(mapper.class_.__name__, last, "is not a to-one relationship")
+            return
     coerce_value(filter_column(cls, item.path), item.value)
 
 
 register("relationship key pairs", _Cleared(key_pairs.cache_clear))
 register("custom join conditions", _Cleared(extra_join_criteria.cache_clear))
+register("to-ones joined by a foreign key", _Cleared(to_one_by_foreign_key.cache_clear))
 register("distinct keys per parent", _Cleared(distinct_per_parent.cache_clear))

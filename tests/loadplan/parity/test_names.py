@@ -32,6 +32,7 @@ from tests.loadplan.parity.test_defects import ORM
 
 GENERATED = [
     "CompanyTypeFilter",
+    "CompanyTypeNullableFilter",
     "CompanyTypeOrder",
     "IDComparison",
     "IntComparison",

@@ -1,8 +1,9 @@
 """Generated filter and order inputs, and their translation to loadplan arguments.
 
 Each ``@type(Model)`` gets ``<Type>Filter`` (one comparison input per column
-field, combined with AND) and ``<Type>Order`` (one direction per column field;
-a list of them orders by several fields in turn). Their names are the
+field, combined with AND), ``<Type>NullableFilter`` (the same and ``isNull``,
+for the nullable to-ones pointing to the type) and ``<Type>Order`` (one
+direction per column field; a list of them orders by several fields in turn). Their names are the
 defaults a schema's :class:`~loadplan.strawberry.names.NameConverter` may change.
 """
 
@@ -13,7 +14,7 @@ import decimal
 import enum
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 import strawberry
 from strawberry.types.unset import UNSET
@@ -129,59 +130,87 @@ def comparison_for(scalar: Any) -> type[Any] | None:
     return _COMPARISONS.get(scalar)
 
 
+class Inputs(NamedTuple):
+    """The generated inputs of a type (``None`` where one would have no field)."""
+
+    filter: type[Any] | None
+    nullable_filter: type[Any]
+    """What a nullable to-one to the type takes: ``isNull``, and the
+    filter's conditions on the row it points to."""
+    order: type[Any] | None
+
+
 def make_inputs(
     type_name: str,
     columns: Iterable[tuple[str, str, Any]],
-    relations: Iterable[tuple[str, str, type[Any]]] = (),
-) -> tuple[type[Any], type[Any] | None] | None:
-    """``<type_name>Filter`` and ``<type_name>Order`` for ``(python name,
-    graphql name, scalar)`` column fields and ``(python name, graphql name,
-    target model)`` to-one fields (a filter walks them with the target's
-    own filter). The filter combines its conditions with ``AND``, ``OR``
-    and ``NOT``. ``None`` where an input would have no field (GraphQL
-    allows none): no filter without columns or to-ones, no order without
+    relations: Iterable[tuple[str, str, type[Any], bool]] = (),
+) -> Inputs:
+    """``<type_name>Filter``, ``<type_name>NullableFilter`` and
+    ``<type_name>Order`` for ``(python name, graphql name, scalar)`` column
+    fields and ``(python name, graphql name, target model, nullable)``
+    to-one fields (a filter walks them with the target's own filter, or its
+    nullable filter where a row may have none). The filters combine their
+    conditions with ``AND``, ``OR`` and ``NOT``. GraphQL allows no input
+    without a field: no filter without columns or to-ones, no order without
     columns."""
-    filter_annotations: dict[str, Any] = {}
+    filter_fields: dict[str, tuple[Any, str]] = {}
     order_annotations: dict[str, Any] = {}
-    filter_defaults: dict[str, Any] = {}
     order_defaults: dict[str, Any] = {}
     for python_name, graphql_name, scalar in columns:
         comparison = comparison_for(scalar)
         if comparison is None:
             continue
-        filter_annotations[python_name] = comparison | None
-        filter_defaults[python_name] = strawberry.field(default=UNSET, name=graphql_name)
+        filter_fields[python_name] = (comparison, graphql_name)
         order_annotations[python_name] = Ordering | None
         order_defaults[python_name] = strawberry.field(default=UNSET, name=graphql_name)
-    for python_name, graphql_name, target in relations:
-        filter_annotations[python_name] = ModelInputRef.of(target, "Filter") | None
-        filter_defaults[python_name] = strawberry.field(default=UNSET, name=graphql_name)
-    if not filter_annotations:
-        return None
-    name = f"{type_name}Filter"
-    filter_cls = type(name, (), {"__annotations__": filter_annotations, **filter_defaults})
-    for connective in _CONNECTIVES:
-        filter_annotations[connective] = (
-            filter_cls | None if connective == "NOT" else list[filter_cls] | None  # type: ignore[valid-type]
+    for python_name, graphql_name, target, nullable in relations:
+        kind = "NullableFilter" if nullable else "Filter"
+        filter_fields[python_name] = (ModelInputRef.of(target, kind), graphql_name)
+    filter_input = (
+        _filter_input(
+            f"{type_name}Filter",
+            filter_fields,
+            "All conditions must hold; AND, OR and NOT combine other filters.",
         )
-        setattr(filter_cls, connective, strawberry.field(default=UNSET, name=connective))
-    filter_input = generated(
-        strawberry.input(
-            filter_cls,
-            name=name,
-            description="All conditions must hold; AND, OR and NOT combine other filters.",
-        )
+        if filter_fields
+        else None
+    )
+    nullable_filter = _filter_input(
+        f"{type_name}NullableFilter",
+        {**filter_fields, "is_null": (bool, "isNull")},
+        f"isNull: whether there is no {type_name}; the other conditions (all must hold) "
+        f"are on the {type_name} there is.",
     )
     if not order_annotations:
-        return filter_input, None
+        return Inputs(filter_input, nullable_filter, None)
     order_cls = type(
         f"{type_name}Order", (), {"__annotations__": order_annotations, **order_defaults}
     )
-    return filter_input, generated(
+    order_input = generated(
         strawberry.input(
             order_cls, name=f"{type_name}Order", description="Set one field per list item."
         )
     )
+    return Inputs(filter_input, nullable_filter, order_input)
+
+
+def _filter_input(name: str, fields: dict[str, tuple[Any, str]], description: str) -> type[Any]:
+    """A filter input of ``fields`` (python name → (type, GraphQL name)),
+    and ``AND``, ``OR`` and ``NOT`` combining filters of its own type."""
+    annotations: dict[str, Any] = {
+        python_name: field_type | None for python_name, (field_type, _) in fields.items()
+    }
+    defaults = {
+        python_name: strawberry.field(default=UNSET, name=graphql_name)
+        for python_name, (_, graphql_name) in fields.items()
+    }
+    filter_cls = type(name, (), {"__annotations__": annotations, **defaults})
+    for connective in _CONNECTIVES:
+        annotations[connective] = (
+            filter_cls | None if connective == "NOT" else list[filter_cls] | None  # type: ignore[valid-type]
+        )
+        setattr(filter_cls, connective, strawberry.field(default=UNSET, name=connective))
+    return generated(strawberry.input(filter_cls, name=name, description=description))
 
 
 _CONNECTIVES = {"AND": Connective.AND, "OR": Connective.OR, "NOT": Connective.NOT}
@@ -223,14 +252,24 @@ def _direction(direction: Any) -> tuple[bool, NullsPlacement | None]:
 
 
 def filters_from(
-    value: Any, paths: dict[str, tuple[str, str]], model: type[Any] | None = None
+    value: Any,
+    paths: dict[str, tuple[str, str]],
+    model: type[Any] | None = None,
+    *,
+    nullable: bool = False,
 ) -> tuple[Filter | FilterGroup, ...]:
     """Filters of a ``<Type>Filter`` input; ``paths`` maps python field names to
     (GraphQL name, model attribute path). With the ``model`` the input is
-    for, its to-one fields are walked too, with their targets' filters."""
+    for, its to-one fields are walked too, with their targets' filters. A
+    ``nullable`` input (a ``<Type>NullableFilter``, of a to-one) may hold
+    ``isNull``, on the to-one itself: its filter's path is ``_HERE`` until
+    walked from the to-one's path."""
     if not _set(value):
         return ()
     out: list[Filter | FilterGroup] = []
+    absent = _get(value, "is_null", "isNull") if nullable else UNSET
+    if _set(absent):
+        out.append(Filter(_HERE, Operator.IS_NULL, absent))
     for python_name, (graphql_name, path) in paths.items():
         comparison = _get(value, python_name, graphql_name)
         if not _set(comparison):
@@ -241,28 +280,40 @@ def filters_from(
                 out.append(Filter(path, operator, _plain(operand)))
     if model is None:
         return tuple(out)
-    for python_name, (graphql_name, path, target) in relation_paths(model).items():
-        nested = filters_from(_get(value, python_name, graphql_name), column_paths(target), target)
-        out.extend(_under(path, item) for item in nested)
+    for python_name, relation in relation_paths(model).items():
+        nested = filters_from(
+            _get(value, python_name, relation.graphql_name),
+            column_paths(relation.target),
+            relation.target,
+            nullable=relation.nullable,
+        )
+        out.extend(_under(relation.path, item) for item in nested)
     for connective_name, connective in _CONNECTIVES.items():
         operand = _get(value, connective_name, connective_name)
         if not _set(operand):
             continue
         if connective is Connective.NOT:
-            out.append(FilterGroup(connective, filters_from(operand, paths, model)))
+            out.append(
+                FilterGroup(connective, filters_from(operand, paths, model, nullable=nullable))
+            )
         else:
             groups = [
-                FilterGroup(Connective.AND, filters_from(item, paths, model)) for item in operand
+                FilterGroup(Connective.AND, filters_from(item, paths, model, nullable=nullable))
+                for item in operand
             ]
             out.append(FilterGroup(connective, tuple(groups)))
     return tuple(out)
+
+
+_HERE = ""
 
 
 def _under(prefix: str, item: Filter | FilterGroup) -> Filter | FilterGroup:
     """``item`` with its paths walked from ``prefix`` (a to-one path)."""
     if isinstance(item, FilterGroup):
         return FilterGroup(item.connective, tuple(_under(prefix, inner) for inner in item.items))
-    return Filter(f"{prefix}.{item.path}", item.op, item.value)
+    path = f"{prefix}.{item.path}" if item.path != _HERE else prefix
+    return Filter(path, item.op, item.value)
 
 
 def order_from(value: Any, paths: dict[str, tuple[str, str]]) -> tuple[Order, ...]:

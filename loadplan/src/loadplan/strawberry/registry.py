@@ -8,7 +8,7 @@ registry when the schema is built, not when the referring type is declared.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from strawberry.types.lazy_type import LazyType
 
@@ -74,10 +74,19 @@ def column_paths(model: type[Any]) -> dict[str, tuple[str, str]]:
     return paths
 
 
-def relation_paths(model: type[Any]) -> dict[str, tuple[str, str, type[Any]]]:
-    """To-one fields of ``model``'s type a filter may walk through: python
-    name → (GraphQL name, relationship path, target model)."""
-    paths: dict[str, tuple[str, str, type[Any]]] = getattr(type_for(model), RELATIONS_ATTRIBUTE, {})
+class Relation(NamedTuple):
+    """A to-one field a filter may walk through."""
+
+    graphql_name: str
+    path: str
+    target: type[Any]
+    nullable: bool
+    """Whether a row may have none (its filter then takes ``isNull``)."""
+
+
+def relation_paths(model: type[Any]) -> dict[str, Relation]:
+    """To-one fields of ``model``'s type a filter may walk through, by python name."""
+    paths: dict[str, Relation] = getattr(type_for(model), RELATIONS_ATTRIBUTE, {})
     return paths
 
 

@@ -65,6 +65,7 @@ from loadplan.strawberry.registry import (
     RELATIONS_ATTRIBUTE,
     ModelInputRef,
     ModelTypeRef,
+    Relation,
 )
 
 T = TypeVar("T", bound=type)
@@ -145,10 +146,15 @@ def _relationship_type(prop: RelationshipProperty[Any]) -> Any:
     ref = ModelTypeRef.of(prop.mapper.class_)
     if prop.uselist:
         return list[ref]  # type: ignore[valid-type]
-    required = prop.direction.name == "MANYTOONE" and all(
+    return ref if _required(prop) else ref | None
+
+
+def _required(prop: RelationshipProperty[Any]) -> bool:
+    """Whether every row has a row on the to-one ``prop``: a many-to-one
+    whose local key columns are all NOT NULL."""
+    return prop.direction.name == "MANYTOONE" and all(
         not column.nullable for column in prop.local_columns
     )
-    return ref if required else ref | None
 
 
 def _hybrid_type(descriptor: Any) -> Any:
@@ -272,7 +278,7 @@ def _bind_fields(cls: type[Any], model: type[Any]) -> dict[str, tuple[str, str]]
     """
     annotations: dict[str, Any] = dict(inspect_module.get_annotations(cls))
     columns: dict[str, tuple[str, str]] = {}
-    relations: dict[str, tuple[str, str, type[Any]]] = {}
+    relations: dict[str, Relation] = {}
     scalars: list[tuple[str, str, Any]] = []
     namespace = vars(sys.modules[cls.__module__])
     for python_name, annotation in annotations.items():
@@ -318,7 +324,9 @@ def _bind_fields(cls: type[Any], model: type[Any]) -> dict[str, tuple[str, str]]
                     _dotted_resolver(path) if "." in path else _to_one_resolver(path, target, spec)
                 )
                 if not spec.disable_optimization:
-                    relations[python_name] = (graphql_name, path, target)
+                    relations[python_name] = Relation(
+                        graphql_name, path, target, not _required(prop)
+                    )
         elif isinstance(prop, ColumnProperty):
             if _is_auto(annotation):
                 derived = _column_type(mapper, prop)
@@ -423,7 +431,7 @@ def _register_inputs(
     cls: type[Any],
     model: type[Any],
     scalars: list[tuple[str, str, Any]],
-    relations: dict[str, tuple[str, str, type[Any]]],
+    relations: dict[str, Relation],
 ) -> None:
     """The first type declared for a model names its filter and order inputs."""
     if registry.has_inputs(model):
@@ -431,10 +439,14 @@ def _register_inputs(
     inputs = make_inputs(
         cls.__name__,
         scalars,
-        [(name, graphql_name, target) for name, (graphql_name, _, target) in relations.items()],
+        [
+            (name, relation.graphql_name, relation.target, relation.nullable)
+            for name, relation in relations.items()
+        ],
     )
-    registry.register_input(model, "Filter", inputs[0] if inputs else None)
-    registry.register_input(model, "Order", inputs[1] if inputs else None)
+    registry.register_input(model, "Filter", inputs.filter)
+    registry.register_input(model, "NullableFilter", inputs.nullable_filter)
+    registry.register_input(model, "Order", inputs.order)
 
 
 def _is_type_of(model: type[Any]) -> Callable[..., bool]:
