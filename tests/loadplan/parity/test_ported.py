@@ -588,3 +588,41 @@ def test_a_deep_query_in_the_json_mode(dialect: str, small: Engine, large: Engin
         data, log = run(engine, DEEP, JSON)
         assert json.dumps(data) == json.dumps(run(engine, DEEP)[0])
         log.assert_count(1 + 6 if dialect == "sqlite" else 1)
+
+
+# (query, statements in the ORM, row and JSON modes, the small set's data)
+IS_NULL: list[tuple[str, tuple[int, int, int], dict[str, Any]]] = [
+    (
+        # A user's profile is a reverse one-to-one: no key of the user's to be NULL.
+        "{ without: users(filter: {profile: {isNull: true}}) { name } "
+        'with: users(filter: {profile: {isNull: false, bio: {contains: "3"}}}) { name } }',
+        (2, 2, 2),
+        {"without": [{"name": "user 2"}, {"name": "user 4"}], "with": [{"name": "user 3"}]},
+    ),
+    (
+        "{ tags { name issues(filter: {OR: [{milestone: {isNull: true}}, "
+        "{priority: {eq: 1}}]}) { id } } }",
+        (2, 2, 1),
+        {
+            "tags": [
+                {"name": "tag 1", "issues": [{"id": "2"}, {"id": "5"}, {"id": "8"}]},
+                {"name": "tag 2", "issues": [{"id": "2"}, {"id": "5"}, {"id": "8"}]},
+                {"name": "tag 3", "issues": []},
+            ]
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "statements", "expected"), IS_NULL, ids=["a reverse one-to-one", "a nested list"]
+)
+def test_is_null_on_a_reverse_one_to_one_and_in_a_nested_list(
+    small: Engine, large: Engine, query: str, statements: tuple[int, int, int], expected: Any
+) -> None:
+    for engine in (small, large):
+        answers = [run(engine, query, schema) for schema in (ORM, ROWS, JSON)]
+        assert tuple(log.count for _, log in answers) == statements
+        assert {json.dumps(data) for data, _ in answers} == {json.dumps(answers[0][0])}
+        assert answers[0][0] == run(engine, query, OFF)[0]
+    assert run(small, query)[0] == expected
