@@ -11,9 +11,14 @@ from tests.databases import IsolatedDatabase
 from tests.loadplan.parity.data import populate
 
 
-def _dataset(
-    dialect: str, make_database: Callable[[str], IsolatedDatabase], size: int
+def dataset(
+    dialect: str,
+    make_database: Callable[[str], IsolatedDatabase],
+    populate: Callable[[Engine, int], None],
+    size: int,
 ) -> Iterator[Engine]:
+    """An engine on a database of its own that ``populate`` filled at
+    ``size``, dropped once the fixture using it is done."""
     database = make_database(dialect)
     engine = database.engine()
     populate(engine, size)
@@ -24,10 +29,10 @@ def _dataset(
 @pytest.fixture(scope="module")
 def small(dialect: str, make_database: Callable[[str], IsolatedDatabase]) -> Iterator[Engine]:
     """One company: 3 projects (one of each kind), 6 milestones, 18 issues."""
-    yield from _dataset(dialect, make_database, 1)
+    yield from dataset(dialect, make_database, populate, 1)
 
 
 @pytest.fixture(scope="module")
 def large(dialect: str, make_database: Callable[[str], IsolatedDatabase]) -> Iterator[Engine]:
     """Three times the small set."""
-    yield from _dataset(dialect, make_database, 3)
+    yield from dataset(dialect, make_database, populate, 3)

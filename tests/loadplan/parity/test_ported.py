@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from loadplan.testing import QueryLog
 from tests.databases import IsolatedDatabase
 from tests.loadplan.conftest import execute_without_errors
+from tests.loadplan.parity.conftest import dataset
 from tests.loadplan.parity.ported_data import populate
 from tests.loadplan.parity.ported_schema import make_schema
 
@@ -25,26 +26,16 @@ OFF = make_schema(enabled=False)
 JSON = make_schema(rows=True)
 
 
-def _dataset(
-    dialect: str, make_database: Callable[[str], IsolatedDatabase], size: int
-) -> Iterator[Engine]:
-    database = make_database(dialect)
-    engine = database.engine()
-    populate(engine, size)
-    yield engine
-    database.close_sync()
-
-
 @pytest.fixture(scope="module")
 def small(dialect: str, make_database: Callable[[str], IsolatedDatabase]) -> Iterator[Engine]:
     """One block: 4 users, 3 tags, 2 projects, 4 milestones, 10 issues."""
-    yield from _dataset(dialect, make_database, 1)
+    yield from dataset(dialect, make_database, populate, 1)
 
 
 @pytest.fixture(scope="module")
 def large(dialect: str, make_database: Callable[[str], IsolatedDatabase]) -> Iterator[Engine]:
     """Four blocks."""
-    yield from _dataset(dialect, make_database, 4)
+    yield from dataset(dialect, make_database, populate, 4)
 
 
 def run(
