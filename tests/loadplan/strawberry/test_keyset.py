@@ -259,12 +259,20 @@ query Page($first: Int, $after: String, $last: Int, $before: String) {
 """
 
 
-def _walk(
-    engine: Engine, order: list[tuple[str, str]], size: int, mode: str, forward: bool
+def _walk_checking_each_page(
+    engine: Engine,
+    query: str,
+    size: int,
+    mode: str,
+    forward: bool,
+    connection_of: Callable[[dict[str, Any]], dict[str, Any]],
+    check: Callable[[dict[str, Any], str | None], None],
 ) -> tuple[list[int], int, int]:
-    """Every book, page after page (``first``/``after``, or from the end with
-    ``last``/``before``); the pages read and the statements they ran."""
-    query = PAGE.replace("ORDER", _order_argument(order))
+    """Every row of the connection ``connection_of`` finds in the data,
+    page after page (``first``/``after``, or from the end with
+    ``last``/``before``), ``check`` asserting on each page and the cursor
+    it was read from; the ids in order, the pages read and the statements
+    they ran."""
     seen: list[int] = []
     cursor: str | None = None
     pages = statements = 0
@@ -275,20 +283,37 @@ def _walk(
         data, log = run(engine, query, variables, mode)
         pages += 1
         statements += log.count
-        connection = data["books"]
+        connection = connection_of(data)
+        check(connection, cursor)
         ids = [int(edge["node"]["id"]) for edge in connection["edges"]]
+        info = connection["pageInfo"]
+        seen = seen + ids if forward else ids + seen
+        if not (info["hasNextPage"] if forward else info["hasPreviousPage"]):
+            return seen, pages, statements
+        cursor = info["endCursor"] if forward else info["startCursor"]
+
+
+def _walk(
+    engine: Engine, order: list[tuple[str, str]], size: int, mode: str, forward: bool
+) -> tuple[list[int], int, int]:
+    """Every book, page after page: each page's cursors are its edges', it
+    has a page behind it but the first, and it is full but the last."""
+
+    def check(connection: dict[str, Any], cursor: str | None) -> None:
         info = connection["pageInfo"]
         cursors = [edge["cursor"] for edge in connection["edges"]]
         assert info["startCursor"] == (cursors[0] if cursors else None)
         assert info["endCursor"] == (cursors[-1] if cursors else None)
-        seen = seen + ids if forward else ids + seen
         more = info["hasNextPage"] if forward else info["hasPreviousPage"]
         back = info["hasPreviousPage"] if forward else info["hasNextPage"]
         assert back is (cursor is not None)
-        if not more:
-            return seen, pages, statements
-        assert len(ids) == size
-        cursor = info["endCursor"] if forward else info["startCursor"]
+        if more:
+            assert len(cursors) == size
+
+    query = PAGE.replace("ORDER", _order_argument(order))
+    return _walk_checking_each_page(
+        engine, query, size, mode, forward, lambda data: data["books"], check
+    )
 
 
 @pytest.mark.parametrize("mode", ["orm", "rows", "off"])
@@ -324,26 +349,20 @@ query Page($first: Int, $after: String, $last: Int, $before: String) {
 def _walk_nested(
     engine: Engine, query: str, size: int, mode: str, forward: bool, total: int | None
 ) -> tuple[list[int], int, int]:
-    """:func:`_walk` over the books of shelf 2."""
-    seen: list[int] = []
-    cursor: str | None = None
-    pages = statements = 0
-    while True:
-        variables = (
-            {"first": size, "after": cursor} if forward else {"last": size, "before": cursor}
-        )
-        data, log = run(engine, query, variables, mode)
-        pages += 1
-        statements += log.count
-        connection = data["shelves"][0]["bookConnection"]
+    """Every book of shelf 2, page after page, each page counting ``total``."""
+
+    def check(connection: dict[str, Any], cursor: str | None) -> None:
         assert connection.get("totalCount") == total
-        ids = [int(edge["node"]["id"]) for edge in connection["edges"]]
-        info = connection["pageInfo"]
-        seen = seen + ids if forward else ids + seen
-        more = info["hasNextPage"] if forward else info["hasPreviousPage"]
-        if not more:
-            return seen, pages, statements
-        cursor = info["endCursor"] if forward else info["startCursor"]
+
+    return _walk_checking_each_page(
+        engine,
+        query,
+        size,
+        mode,
+        forward,
+        lambda data: data["shelves"][0]["bookConnection"],
+        check,
+    )
 
 
 @pytest.mark.parametrize("counted", [True, False], ids=["totalCount", "no-total"])
