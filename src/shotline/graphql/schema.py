@@ -306,6 +306,9 @@ def make_schema(settings: Settings) -> ShotlineSchema:
                 rows=settings.loadplan_mode != "orm",
                 mode_header=MODE_HEADER,
                 json=_JSON_MODES[settings.loadplan_mode],
+                # Responses are encoded by orjson (the router's encode_json),
+                # which writes the JSON mode's texts into them as they are.
+                splice=True,
             ),
         ],
         # Root fields whose whole subtree is plain loadplan fields are

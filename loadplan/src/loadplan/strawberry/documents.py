@@ -9,6 +9,11 @@ scalar, as it is), a to-one or a list of a type bound to a model is
 described as the :class:`Document` its completion writes, and its items
 are parsed from the database's texts and handed to graphql-core as the
 field's complete value (:class:`Completed`), with no per-field execution.
+Where the response is encoded by orjson, the texts need not even be parsed:
+:func:`spliced` hands them over as one ``orjson.Fragment``, which
+``orjson.dumps`` writes into the response as it is (the texts are already
+orjson's compact bytes, so the response is byte for byte the one the parsed
+values give).
 
 The document follows graphql-core's own rules: fields are collected by its
 ``collect_subfields`` (fragments, ``@skip`` / ``@include``, merging in
@@ -53,15 +58,22 @@ from loadplan.strawberry.definitions import DEFINITION, spec_of
 from loadplan.strawberry.registry import model_of_type
 
 _loads: Callable[[str], Any]
+_fragment: Callable[[str], Any] | None
 try:
+    from orjson import Fragment as _fragment
     from orjson import loads as _loads
 except ImportError:  # pragma: no cover - orjson is optional here
     _loads = json.loads
+    _fragment = None
 """Parsing the items is the JSON mode's one cost per value in Python:
 orjson (the fastapi extra's), where installed, parses into the same values,
-faster than the standard library."""
+faster than the standard library; its ``Fragment`` spares even that where
+the response is encoded by orjson."""
 
-__all__ = ["Completed", "completed", "document_of"]
+SPLICING = _fragment is not None
+"""Whether :func:`spliced` can answer (orjson is installed)."""
+
+__all__ = ["SPLICING", "Completed", "completed", "document_of", "spliced"]
 
 _INT = Form(bounds=(GRAPHQL_MIN_INT, GRAPHQL_MAX_INT))
 _ID = Form(text=True)
@@ -108,6 +120,16 @@ def completed(texts: list[str], is_list: bool) -> Completed | None:
     if is_list:
         return Completed(items)
     return Completed(items[0]) if items else None
+
+
+def spliced(texts: list[str], is_list: bool) -> Completed | None:
+    """The field's value as :func:`completed` answers it, left unparsed: an
+    ``orjson.Fragment`` of the texts (joined as a list for a list field),
+    which only ``orjson.dumps`` can write, as those parsed values."""
+    assert _fragment is not None, "splicing needs orjson"
+    if is_list:
+        return Completed(_fragment("[" + ",".join(texts) + "]"))
+    return Completed(_fragment(texts[0])) if texts else None
 
 
 class _Walker:

@@ -40,7 +40,7 @@ from loadplan.strawberry.definitions import (
     spec_of,
     unwrap,
 )
-from loadplan.strawberry.documents import completed, document_of
+from loadplan.strawberry.documents import SPLICING, completed, document_of, spliced
 from loadplan.strawberry.fields import is_root_resolver, shape_result
 from loadplan.strawberry.pagination import make_page_dict, make_window_dict
 from loadplan.strawberry.relay import NodeLookup, node_class, node_keys, own_rows
@@ -83,7 +83,11 @@ class OptimizerExtension(SchemaExtension):
     and ``json`` (``auto``: a root list the database can write is answered
     in the JSON mode, see :mod:`loadplan.strawberry.documents`; ``off``:
     never; ``force``: always, one it cannot write is an error saying why,
-    for debugging).
+    for debugging) and ``splice`` (off by default: the JSON mode's answers
+    are left as the database's text, an ``orjson.Fragment`` in the
+    result's ``data`` that ``orjson.dumps`` writes as it is, instead of
+    values parsed from it; for a server whose responses are encoded by
+    orjson, as the same bytes; needs orjson).
     """
 
     def __init__(
@@ -102,7 +106,10 @@ class OptimizerExtension(SchemaExtension):
         rows: bool = False,
         mode_header: str | None = None,
         json: str = "auto",
+        splice: bool = False,
     ) -> None:
+        if splice and not SPLICING:
+            raise loadplan.LoadplanError("OptimizerExtension(splice=True) needs orjson")
         if execution_context is not None:
             self.execution_context = execution_context
         self.session_getter = session_getter
@@ -116,6 +123,7 @@ class OptimizerExtension(SchemaExtension):
         self.rows = rows
         self.mode_header = mode_header
         self.json = json
+        self.splice = splice
 
     @classmethod
     def with_options(cls, **options: Any) -> Callable[[], OptimizerExtension]:
@@ -317,7 +325,7 @@ class OptimizerExtension(SchemaExtension):
         if self.mode_header is not None:
             _report_mode(info, self.mode_header, loaded.mode)
         if loaded.mode == "json":
-            value = completed(loaded.documents, request.is_list)
+            value = (spliced if self.splice else completed)(loaded.documents, request.is_list)
             return value if value is not None else RowsResult(None)
         total = loaded.total if loaded.total is not None else len(loaded.items)
         if loaded.mode == "rows":
