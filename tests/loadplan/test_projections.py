@@ -17,7 +17,7 @@ from loadplan import PlanError, Selection, hint
 from loadplan.pydantic import selection_from_model
 from loadplan.strawberry import OptimizerExtension
 from loadplan.testing import count_queries
-from tests.loadplan.models import Entity, Person, Project, Task
+from tests.loadplan.models import Entity, Person, Project, Task, TaskType
 
 TYPES_BY_STATUS = loadplan.column_map(
     "tasks", "status.short_name", "task_type.name", order_by=["status.short_name"]
@@ -234,3 +234,16 @@ def test_a_strawberry_type_declares_projections(small: Engine) -> None:
         "asset 1",
     ]
     assert log.count == 1
+
+
+def test_an_absent_to_one_orders_last_or_first_when_descending(small: Engine) -> None:
+    # The tasks of entity 1 are Modeling, Rigging and Animation; a rule hides
+    # Rigging. Its task comes last ascending, first descending, on every
+    # dialect (as PostgreSQL orders NULL; SQLite and MariaDB put it first).
+    rules: loadplan.Rules = {TaskType: lambda task_type, _context: task_type.name != "Rigging"}
+    selection = _selection(
+        up=loadplan.column_list("tasks", "id", order_by=["task_type.name"]),
+        down=loadplan.column_list("tasks", "id", order_by=["-task_type.name"]),
+    )
+    rows = _both_modes(small, Entity, selection, rules=rules)
+    assert rows[0] == {"id": 1, "up": [3, 1, 2], "down": [2, 1, 3]}

@@ -42,7 +42,8 @@ from loadplan.state import Memo
 __all__ = ["OrderTerm", "column_list", "column_map"]
 
 #: A term of a projection's order: a dotted path from the related row (walking
-#: to-one relationships; ``-`` in front for descending), or a callable
+#: to-one relationships; ``-`` in front for descending; NULL, or an absent
+#: to-one, last, first when descending, on every dialect), or a callable
 #: ``(item, parent, context) -> ORDER BY clause`` for anything else (a
 #: position kept in a link table, say).
 OrderTerm = str | Callable[[Any, Any, Any], ColumnElement[Any]]
@@ -245,11 +246,26 @@ class _Collection:
         for term in terms:
             if callable(term):
                 out.append(term(self.item, self.parent, self.context))
-            elif term.startswith("-"):
-                out.append(self.column(term[1:]).desc())
-            else:
-                out.append(self.column(term))
+                continue
+            descending = term.startswith("-")
+            path = term[1:] if descending else term
+            column = self.column(path)
+            keys = [column]
+            if self._nullable(path):
+                # NULL (or an absent to-one) last, first when descending, as
+                # PostgreSQL orders them: SQLite and MariaDB put them first.
+                keys.insert(0, column.is_(None))
+            out += [key.desc() if descending else key for key in keys]
         return tuple(out)
+
+    def _nullable(self, path: str) -> bool:
+        """Whether ``path`` can read NULL: a nullable column, or one read
+        through an outer-joined to-one."""
+        *hops, last = path.split(".")
+        if hops:
+            return True
+        nullable: bool = inspect(self.item).mapper.column_attrs[last].columns[0].nullable
+        return nullable
 
     def rows(self, value: ColumnElement[Any], where: Iterable[Where]) -> Select[Any]:
         prop = self.prop

@@ -25,7 +25,7 @@ from shotline.sqltypes import UTCDateTime, utcnow
 if TYPE_CHECKING:
     from shotline.models.entities import Entity
     from shotline.models.people import Person
-    from shotline.models.pipeline import TaskStatus, TaskType
+    from shotline.models.pipeline import ProjectTaskType, TaskStatus, TaskType
     from shotline.models.previews import Preview
     from shotline.models.projects import Project
 
@@ -77,6 +77,14 @@ class Task(SoftDeleteMixin, Base):
     entity: Mapped[Entity] = relationship(back_populates="tasks")
     task_type: Mapped[TaskType] = relationship()
     task_status: Mapped[TaskStatus] = relationship()
+    # The project's link to the task's type: its column's position on the
+    # grids, joined rather than looked up per task; none once the project
+    # no longer enables the type.
+    task_type_link: Mapped[ProjectTaskType | None] = relationship(
+        primaryjoin="and_(foreign(Task.project_id) == ProjectTaskType.project_id, "
+        "foreign(Task.task_type_id) == ProjectTaskType.task_type_id)",
+        viewonly=True,
+    )
     assignees: Mapped[list[Person]] = relationship(
         secondary=task_assignee, back_populates="tasks", order_by="Person.id"
     )

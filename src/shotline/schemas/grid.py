@@ -11,13 +11,11 @@ loadplan loads for it; sparse fieldsets use the field names.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import AliasPath, BaseModel, ConfigDict, Field
-from sqlalchemy import ColumnElement, func, select
 
 import loadplan
-from shotline.models import ProjectTaskType
 from shotline.schemas.previews import ThumbnailId
 
 
@@ -51,37 +49,20 @@ class TaskOut(TaskDetail):
     created_at: dt.datetime
 
 
-UNLISTED = 2**31 - 1
-"""The position of a task type the project no longer enables: after every listed one."""
-
-
-def _type_position(task: Any, entity: Any, _context: Any) -> ColumnElement[int]:
-    """Where the project puts the task's type among its columns."""
-    position = (
-        select(ProjectTaskType.position)
-        .where(
-            ProjectTaskType.project_id == entity.project_id,
-            ProjectTaskType.task_type_id == task.task_type_id,
-        )
-        .correlate_except(ProjectTaskType)
-        .scalar_subquery()
-    )
-    ordered: ColumnElement[int] = func.coalesce(position, UNLISTED)
-    return ordered
-
-
 TASK_STATUS_BY_TYPE = loadplan.column_map(
     "tasks",
     "task_type.name",
     "task_status.short_name",
-    order_by=[_type_position, "task_type.name"],
+    order_by=["task_type_link.position", "task_type.name"],
     where=[lambda task, _context: task.deleted_at.is_(None)],
 )
 """Task type name → status short name, in the project's task type order.
 
 Grids show one column per task type in the order the project set; a task
 whose type the project no longer enables comes last (by name) rather than
-vanishing, since its status is still real work. Built in SQL as one value
+vanishing, since its status is still real work (its type's link is absent,
+and an absent value comes last in a projection's order). The position is
+read through a join, not looked up per task. Built in SQL as one value
 per entity (an entity has one live task per type), so a grid of thousands
 of entities runs no Python per task for it."""
 
