@@ -3,6 +3,9 @@ what it leaves to them."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import orjson
 import pytest
 from sqlalchemy import Engine, case, delete, insert, select
@@ -225,3 +228,34 @@ def test_a_document_longer_than_mariadbs_max_allowed_packet_is_left_to_the_row_m
     built, count, wanted = _both_modes(engine)
     assert (built.mode, count) == (("rows", 3) if dialect == "mysql" else ("json", 1))
     assert _written(built) == wanted
+
+
+def _json_sql(engine: Engine, plan: loadplan.Plan, stmt: Any) -> tuple[list[str], str]:
+    with Session(engine) as session, count_queries(engine) as log:
+        built = plan.fetch(session, stmt, mode="json")
+    assert (built.mode, log.count) == ("json", 1)
+    return built.documents, log.sql[0]
+
+
+def test_a_not_null_column_is_written_without_a_null_check(small: Engine) -> None:
+    # name is NOT NULL, due_date is not; a check costs the database per value.
+    document = Document(
+        (Value("name", ("name",), str), Value("due", ("due_date",), dt.date, nullable=True))
+    )
+    plan = loadplan.plan(Task, Selection.of("name", "due_date")).with_document(document)
+    documents, sql = _json_sql(small, plan, select(Task).order_by(Task.id).limit(1))
+    assert documents == ['{"name":"task 1","due":"2025-12-12"}']
+    if small.dialect.name != "mysql":
+        assert sql.count("IS NULL") == 1
+        assert "coalesce" not in sql
+
+
+def test_an_unpaged_list_is_sorted_once_on_postgresql(small: Engine) -> None:
+    # By its aggregate's own ORDER BY; its derived table is left unordered.
+    tasks = Document((Value("name", ("name",), str),))
+    document = Document((Nested("tasks", ("tasks",), tasks, many=True),))
+    plan = loadplan.plan(Entity, Selection.of("tasks.name")).with_document(document)
+    documents, sql = _json_sql(small, plan, select(Entity).order_by(Entity.id).limit(1))
+    assert documents == ['{"tasks":[{"name":"task 1"},{"name":"task 2"},{"name":"task 3"}]}']
+    if small.dialect.name == "postgresql":
+        assert sql.count("ORDER BY") == 2  # the aggregate's and the root's

@@ -147,9 +147,16 @@ def _scalar(
     dialect: Dialect,
 ) -> Scalar:
     if name in level.columns and field.items is None:
-        column_type = mapper_of(level.cls).attrs[name].columns[0].type
-        render = renderer(field.kind, column_type, dialect, field.form)
-        required = not field.nullable
+        column = mapper_of(level.cls).attrs[name].columns[0]
+        # Read through no outer join, on a plan of one class (a subtype's
+        # column is NULL on the rows of another), a NOT NULL column is never
+        # NULL: written without a check.
+        # A required value is checked before it is written (see
+        # ``_Writer.required``): written without a check of its own either.
+        present = not hops and not level.subtypes and getattr(column, "nullable", True) is False
+        required = not field.nullable and not present
+        nullable = not present and not required
+        render = renderer(field.kind, column.type, dialect, field.form, nullable=nullable)
         return Scalar(
             prefix, hops, field.kind, required, column=name, render=render, form=field.form
         )

@@ -112,7 +112,8 @@ class _Writer:
         value = next(self.expressions)
         if part.kind in (list, dict, object):
             return self.projection(part, value)
-        written = renderer(part.kind, value.type, self.dialect, part.form)(value)
+        render = renderer(part.kind, value.type, self.dialect, part.form, not part.required)
+        written = render(value)
         return self.required(part, value, written)
 
     def required(

@@ -89,8 +89,12 @@ class ArrayText(ColumnElement[str]):
 @compiles(ArrayText, "postgresql")
 def _postgresql_array(element: ArrayText, compiler: SQLCompiler, **kw: Any) -> str:
     # An aggregate's own ORDER BY: the order of a derived table is not
-    # promised to survive the aggregate above it.
-    inner = element.rows.subquery("lp_items")
+    # promised to survive the aggregate above it. So the derived table is
+    # not ordered too (that sorted each list twice), unless it is paged.
+    rows = element.rows
+    if rows._limit_clause is None and rows._offset_clause is None:
+        rows = rows.order_by(None)
+    inner = rows.subquery("lp_items")
     terms = [
         inner.c[name].desc() if descending else inner.c[name] for name, descending in element.order
     ]

@@ -54,11 +54,37 @@ _NULL = "'null'"
 
 
 def renderer(
-    kind: type, column_type: TypeEngine[Any], dialect: Dialect, form: Form = PLAIN
+    kind: type,
+    column_type: TypeEngine[Any],
+    dialect: Dialect,
+    form: Form = PLAIN,
+    nullable: bool = True,
 ) -> Render:
     """How a value of ``column_type`` written as ``kind`` in ``form`` is
     written on ``dialect``; raises :class:`NotEligible` where the bytes
-    could differ."""
+    could differ. ``nullable=False``: the value is never NULL (a NOT NULL
+    column of a row that is there), and is written without a NULL check
+    (SQLite and PostgreSQL; each check costs the database per value)."""
+    render = _renderer(kind, column_type, dialect, form)
+    if nullable or not isinstance(render, _Writer):
+        return render
+    return render.present
+
+
+class _Writer:
+    """A value's writer, and its writer for values that are never NULL."""
+
+    def __init__(self, write: Callable[[ColumnElement[Any], bool], ColumnElement[str]]) -> None:
+        self.write = write
+
+    def __call__(self, value: ColumnElement[Any]) -> ColumnElement[str]:
+        return self.write(value, True)
+
+    def present(self, value: ColumnElement[Any]) -> ColumnElement[str]:
+        return self.write(value, False)
+
+
+def _renderer(kind: type, column_type: TypeEngine[Any], dialect: Dialect, form: Form) -> Render:
     name = mariadb.flavour(dialect)
     if name not in DIALECTS:
         raise NotEligible(f"the {name} dialect is not supported")
@@ -75,9 +101,11 @@ def renderer(
     if kind is int:
         return _integer
     if kind is str:
-        return {"sqlite": _sqlite_string, "mariadb": mariadb.string}.get(name, _postgresql_string)
+        strings: dict[str, Render] = {"sqlite": _sqlite_string, "mariadb": mariadb.string}
+        return strings.get(name, _postgresql_string)
     if kind is dt.date:
-        return {"sqlite": _sqlite_date, "mariadb": mariadb.date}.get(name, _postgresql_date)
+        dates: dict[str, Render] = {"sqlite": _sqlite_date, "mariadb": mariadb.date}
+        return dates.get(name, _postgresql_date)
     if kind is dt.datetime:
         return _datetime(column_type, dialect, form.utc)
     raise NotEligible(f"{kind.__name__} values are not written by the JSON mode")
@@ -87,24 +115,33 @@ def _text(value: ColumnElement[Any]) -> ColumnElement[str]:
     return cast(value, Text())
 
 
-def _or_null(value: ColumnElement[Any], written: ColumnElement[str]) -> ColumnElement[str]:
+def _or_null(
+    value: ColumnElement[Any], written: ColumnElement[str], nullable: bool
+) -> ColumnElement[str]:
+    if not nullable:
+        return written
     return case((value.is_(None), literal_column(_NULL)), else_=written)
 
 
-def _boolean(value: ColumnElement[Any]) -> ColumnElement[str]:
-    return case(
-        (value.is_(None), literal_column(_NULL)),
-        (value, literal_column("'true'")),
-        else_=literal_column("'false'"),
-    )
+@_Writer
+def _boolean(value: ColumnElement[Any], nullable: bool) -> ColumnElement[str]:
+    true: ColumnElement[str] = literal_column("'true'")
+    false: ColumnElement[str] = literal_column("'false'")
+    if not nullable:
+        return case((value, true), else_=false)
+    return case((value.is_(None), literal_column(_NULL)), (value, true), else_=false)
 
 
-def _integer(value: ColumnElement[Any]) -> ColumnElement[str]:
+@_Writer
+def _integer(value: ColumnElement[Any], nullable: bool) -> ColumnElement[str]:
+    if not nullable:
+        return _text(value)
     return func.coalesce(_text(value), literal_column(_NULL))
 
 
-def _integer_text(value: ColumnElement[Any]) -> ColumnElement[str]:
-    return _or_null(value, _quoted(_text(value)))
+@_Writer
+def _integer_text(value: ColumnElement[Any], nullable: bool) -> ColumnElement[str]:
+    return _or_null(value, _quoted(_text(value)), nullable)
 
 
 def _sqlite_string(value: ColumnElement[Any]) -> ColumnElement[str]:
@@ -112,7 +149,10 @@ def _sqlite_string(value: ColumnElement[Any]) -> ColumnElement[str]:
     return quoted
 
 
-def _postgresql_string(value: ColumnElement[Any]) -> ColumnElement[str]:
+@_Writer
+def _postgresql_string(value: ColumnElement[Any], nullable: bool) -> ColumnElement[str]:
+    if not nullable:
+        return _text(func.to_json(value))
     return func.coalesce(_text(func.to_json(value)), literal_column(_NULL))
 
 
@@ -120,13 +160,16 @@ def _quoted(text: ColumnElement[Any]) -> ColumnElement[str]:
     return Concat(literal_column("'\"'"), text, literal_column("'\"'"))
 
 
-def _sqlite_date(value: ColumnElement[Any]) -> ColumnElement[str]:
+@_Writer
+def _sqlite_date(value: ColumnElement[Any], nullable: bool) -> ColumnElement[str]:
     # SQLAlchemy stores a date on SQLite as its ISO text.
-    return _or_null(value, _quoted(value))
+    return _or_null(value, _quoted(value), nullable)
 
 
-def _postgresql_date(value: ColumnElement[Any]) -> ColumnElement[str]:
-    return _or_null(value, _quoted(func.to_char(value, literal_column("'YYYY-MM-DD'"))))
+@_Writer
+def _postgresql_date(value: ColumnElement[Any], nullable: bool) -> ColumnElement[str]:
+    written = _quoted(func.to_char(value, literal_column("'YYYY-MM-DD'")))
+    return _or_null(value, written, nullable)
 
 
 _SQLITE_STORED = "2001-02-03 04:05:06.000007"
@@ -188,7 +231,8 @@ def _datetime(column_type: TypeEngine[Any], dialect: Dialect, utc: str) -> Rende
     if dialect.name == "sqlite":
         suffix = utc if zone == "utc" else ""
 
-        def sqlite(value: ColumnElement[Any]) -> ColumnElement[str]:
+        @_Writer
+        def sqlite(value: ColumnElement[Any], nullable: bool) -> ColumnElement[str]:
             # SQLAlchemy stores 'YYYY-MM-DD HH:MM:SS.ffffff' on SQLite.
             fraction = func.substr(value, 21)
             micro = case(
@@ -203,11 +247,12 @@ def _datetime(column_type: TypeEngine[Any], dialect: Dialect, utc: str) -> Rende
                 micro,
                 literal_column(f"'{suffix}\"'"),
             )
-            return _or_null(value, written)
+            return _or_null(value, written, nullable)
 
         return sqlite
 
-    def postgresql(value: ColumnElement[Any]) -> ColumnElement[str]:
+    @_Writer
+    def postgresql(value: ColumnElement[Any], nullable: bool) -> ColumnElement[str]:
         local = func.timezone(literal("UTC"), value) if zone == "utc" else value
         offset = func.to_char(value, literal_column("'TZH:TZM'"))
         if zone == "utc":
@@ -226,7 +271,7 @@ def _datetime(column_type: TypeEngine[Any], dialect: Dialect, utc: str) -> Rende
             suffix,
             literal_column("'\"'"),
         )
-        return _or_null(value, written)
+        return _or_null(value, written, nullable)
 
     return postgresql
 
