@@ -7,15 +7,23 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 import pytest
+from fastapi import Depends, FastAPI
+from fastapi.responses import Response
 from fastapi.testclient import TestClient
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+import loadplan
+from loadplan import PlanError, hint
+from loadplan.fastapi import PlannedEndpoint, PlannedRequest
+from loadplan.model_documents import document_of
+from loadplan.pydantic import selection_from_model
 from loadplan.testing import count_queries
 from tests.async_databases import async_engine_of
 from tests.databases import IsolatedDatabase
@@ -546,3 +554,59 @@ def test_the_page_after_a_null_key_seeks_by_is_null_branches(
             "ORDER BY CASE WHEN (task.due_date IS NULL) THEN ? ELSE ? END ASC, "
             "task.due_date DESC, task.id\n LIMIT ? OFFSET ?"
         ]
+
+
+PERSON_BY_ROLE = loadplan.column_map("memberships", "role", "person_id", order_by=["role"])
+
+
+class ProjectPeople(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    people: Annotated[dict[str, int], hint(annotate=PERSON_BY_ROLE)]
+
+
+def test_a_json_mode_asked_for_falls_back_from_a_refusal_found_when_building(
+    small: Engine,
+) -> None:
+    # A map over rows of a composite key (memberships) keeps one entry per
+    # key on MariaDB by the item's single primary key: it has none, which
+    # is known only once the statement is built. Asked for by the header,
+    # the JSON mode falls back as auto does; forced, it says why.
+    endpoint = PlannedEndpoint(m.Project, ProjectPeople, mode_header="X-Loadplan-Mode")
+    app = FastAPI()
+
+    def session() -> Iterator[Session]:
+        with Session(small) as s:
+            yield s
+
+    @app.get("/projects/{project_id}/people", response_model=ProjectPeople)
+    def people(
+        project_id: int,
+        planned: PlannedRequest = Depends(endpoint),
+        db: Session = Depends(session),
+    ) -> Response:
+        return planned.one(db, select(m.Project).where(m.Project.id == project_id))
+
+    with TestClient(app) as test_client:
+        answers = {
+            mode: test_client.get("/projects/1/people", headers={"X-Loadplan-Mode": mode})
+            for mode in ("rows", "json")
+        }
+    on_mariadb = small.dialect.name == "mysql"
+    assert answers["rows"].json() == {"id": 1, "people": {"role0": 3, "role1": 1, "role2": 2}}
+    assert answers["json"].content == answers["rows"].content
+    assert answers["json"].headers["X-Loadplan-Mode"] == ("rows" if on_mariadb else "json")
+    plan = loadplan.plan(m.Project, selection_from_model(m.Project, ProjectPeople))
+    plan = plan.with_document(document_of(ProjectPeople))
+    stmt = select(m.Project).where(m.Project.id == 1)
+    with Session(small) as db:
+        if not on_mariadb:
+            assert plan.fetch(db, stmt, mode="json").mode == "json"
+            return
+        with pytest.raises(PlanError) as refused:
+            plan.fetch(db, stmt, mode="json")
+    assert str(refused.value) == (
+        "the JSON mode cannot answer this plan: "
+        "a map projection over rows of a composite key on MariaDB"
+    )

@@ -410,9 +410,11 @@ class PlannedRequest:
 
     def _mode_for(self, session: Session | AsyncSession) -> Mode:
         """The mode to fetch in: the JSON mode a request asked for only
-        where the plan is eligible on the session's database."""
-        asked_json = self.mode == "json" and self.asked
-        if asked_json and not self.plan.supports_json(self._dialect(session)):
+        where it can answer, which is what ``auto`` runs. Some refusals are
+        known only once the statement is built (a MariaDB map over rows of a
+        composite key), past :meth:`loadplan.Plan.supports_json`: ``auto``
+        falls back from those too, where a forced JSON mode raises."""
+        if self.mode == "json" and self.asked:
             return "auto"
         return self.mode
 
