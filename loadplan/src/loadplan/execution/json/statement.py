@@ -157,7 +157,8 @@ class _Writer:
             fixed(":"),
             renderer(part.items or _item_type(item.type), item.type, self.dialect)(item),
         )
-        if mariadb.flavour(self.dialect) == "mariadb":
+        if mariadb.flavour(self.dialect) == "mariadb" and not value.unique_keys:
+            # Keys that can repeat: one entry per key, found MariaDB's way.
             return mariadb.object_of(value.rows, key, member, value.order)
         return object_of(value.rows, key, member, value.order, value.unique_keys)
 
