@@ -9,6 +9,11 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The suite runs in a process per core (at most four, so that a large machine
+# does not exhaust the database servers' connections), each module's tests in
+# one process so that a module's data set is built once. PYTEST_WORKERS=0 runs
+# it in this process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: install test lint typecheck pytest run bench clean web web-test bench-web bench-events dist matrix docs ui-screenshots
 
@@ -34,7 +39,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy --strict loadplan/src/loadplan
 
 pytest: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadscope $(PYTEST_ARGS)
 
 test: lint typecheck web-test pytest
 

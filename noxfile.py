@@ -37,7 +37,16 @@ DIST = ROOT / ".nox" / "dist"
 EXTRAS = ("strawberry", "fastapi", "asyncio")
 # What the suite itself needs beside loadplan: the runner and the drivers of
 # the three dialects (the async drivers only where the asyncio extra is in).
-RUNNER = ("pytest", "pytest-asyncio", "hypothesis", "psycopg", "pymysql", "httpx2", "httpx")
+RUNNER = (
+    "pytest",
+    "pytest-asyncio",
+    "pytest-xdist",
+    "hypothesis",
+    "psycopg",
+    "pymysql",
+    "httpx2",
+    "httpx",
+)
 ASYNC_DRIVERS = ("aiosqlite", "aiomysql")
 
 # Run in a session's environment right after installing the bare wheel: it must
@@ -56,6 +65,10 @@ assert installed == {"loadplan", "sqlalchemy"} | required, sorted(installed)
 import loadplan, loadplan.testing
 print("installed:", ", ".join(sorted(installed)))
 """
+
+# As `make test`: a process per core (at most four), a module's tests on one
+# process so that its data set is built once.
+PARALLEL = ("-n", "auto", "--maxprocesses", "4", "--dist", "loadscope")
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = False
@@ -108,6 +121,7 @@ def _run_suite(session: nox.Session, extras: tuple[str, ...], *options: str) -> 
         "-p",
         "no:cacheprovider",
         "tests/loadplan",
+        *PARALLEL,
         *options,
         *session.posargs,
         env={"LOADPLAN_TEST_FROM_WHEEL": "1", "LOADPLAN_TEST_WITHOUT": without},

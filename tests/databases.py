@@ -34,8 +34,41 @@ ASYNC_DRIVERS = {
 }
 
 
-def server_url(dialect: str) -> URL:
+def configured_url(dialect: str) -> URL:
+    """The server URL the run was given (or the local default)."""
     return make_url(os.environ.get(URL_VARIABLES[dialect]) or DEFAULT_URLS[dialect])
+
+
+def server_url(dialect: str) -> URL:
+    """The URL a test's namespace is created under.
+
+    Under pytest-xdist each worker gets a PostgreSQL database of its own
+    (``test_gw0``, ``test_gw1``...), created on first use: notification
+    channels and ``pg_stat_activity`` are per database, so one worker's
+    event listeners and lock waits are never seen by another's tests.
+    MariaDB needs nothing: each namespace is a database already.
+    """
+    url = configured_url(dialect)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if dialect != "postgresql" or not worker:
+        return url
+    return _worker_database(url, worker)
+
+
+@cache
+def _worker_database(url: URL, worker: str) -> URL:
+    name = f"{url.database}_{worker}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).first()
+            if exists is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return url.set(database=name)
 
 
 @cache
@@ -43,7 +76,7 @@ def unreachable_reason(dialect: str) -> str | None:
     """Why the server of ``dialect`` cannot be used, or ``None`` when it can."""
     if dialect == "sqlite":
         return None
-    url = server_url(dialect)
+    url = configured_url(dialect)
     engine = create_engine(url, connect_args={"connect_timeout": 3})
     try:
         with engine.connect() as conn:
