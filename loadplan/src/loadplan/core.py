@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Dialect
     from sqlalchemy.ext.asyncio import AsyncSession
 
-__all__ = ["Plan", "configure", "plan"]
+__all__ = ["Plan", "configure", "plan", "plan_settings"]
 
 S = TypeVar("S", bound=Select[Any])
 
@@ -44,6 +44,13 @@ def configure(*, strict: Strict | str | None = None, settings: PlanSettings | No
         _defaults["strict"] = Strict(strict)
     if settings is not None:
         _defaults["settings"] = settings
+
+
+def plan_settings() -> PlanSettings:
+    """The optimization switches :func:`plan` uses without ``settings``
+    (part of the key of a cache of plans made with them)."""
+    settings: PlanSettings = _defaults["settings"]
+    return settings
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,19 @@ class Plan:
         """This plan, whose items a front end writes as ``document``: what
         the JSON mode builds in the database (see :mod:`loadplan.documents`)."""
         return replace(self, document=document)
+
+    def bound(self, context: Any) -> Plan:
+        """This plan bound to another request's context, its argument values
+        and rules kept: a front end that caches a plan per request shape
+        (the REST endpoints) binds only the context per request, so row
+        rules are evaluated for each request's principal, never cached."""
+        binding = replace(self.binding, context=context, strict=_defaults["strict"])
+        return replace(
+            self,
+            binding=binding,
+            rows_plan=self.rows_plan.bound(context) if self.rows_plan is not None else None,
+            object_plans=tuple((cls, p.bound(context)) for cls, p in self.object_plans),
+        )
 
     def with_objects(self, rows: Plan, objects: Sequence[tuple[type[Any], Plan]]) -> Plan:
         """This plan, answered in the row mode by ``rows`` (the same request

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import inspect as inspect_module
 import re
 import typing
@@ -29,11 +30,15 @@ from sqlalchemy.orm import Session
 
 import loadplan
 from loadplan.arguments import seek_conditions
+from loadplan.core import plan_settings
+from loadplan.documents import Document
 from loadplan.errors import LoadplanError, PlanError
 from loadplan.hints import Hints
 from loadplan.keysets import OtherOrder, dump_keys, keyset_orders, load_keys, read_keys
 from loadplan.loaded import Loaded, Mode, Paging
 from loadplan.model_documents import document_of
+from loadplan.planner import PlanSettings
+from loadplan.planner.cache import dynamic
 from loadplan.pydantic import (
     FieldsetError,
     SchemaTree,
@@ -123,6 +128,29 @@ def _bad_request(error: FieldsetError) -> HTTPException:
     return HTTPException(status_code=400, detail=detail)
 
 
+SHAPES = 256
+"""Request shapes (fields, order, nested list arguments) an endpoint keeps
+planned, least recently used dropped first."""
+
+
+def _nested_parameters(request: Request) -> tuple[tuple[str, str], ...]:
+    """The query parameters naming a nested list's argument (``tasks.limit``),
+    the last value of each as :func:`list_arguments` reads them."""
+    return tuple((name, value) for name, value in request.query_params.items() if "." in name)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """A request shape's selection, root order, response model and document,
+    and its plan bound to no request (``None``: planned per request)."""
+
+    selection: Selection
+    order: tuple[Order, ...]
+    response_type: Any
+    document: Document | None
+    plan: loadplan.Plan | None
+
+
 @dataclass(frozen=True)
 class EndpointSettings:
     """What an endpoint may be told per request rather than once: the largest
@@ -199,6 +227,8 @@ class PlannedEndpoint:
                 f"{item.__name__} cannot be loaded from {model.__name__}: {error}"
             ) from error
         self._orderable = order_columns(self.tree)
+        # Bounded: the key holds the client's strings.
+        self._shaped = functools.lru_cache(maxsize=SHAPES)(self._shape)
         self.__signature__ = _signature(settings, self._orderable)
 
     async def __call__(
@@ -263,33 +293,30 @@ class PlannedEndpoint:
         if total and self.bare:
             raise _bad_request(FieldsetError("a list response carries no total", "total", []))
         try:
-            fieldset = parse_fieldset(self.tree, fields.split(",")) if fields else None
-            nested = list_arguments(self.tree, request.query_params, chosen.max_limit)
-            asked_order = self._root_order(order or self.default_order)
+            shape = self._shaped(
+                fields,
+                order or self.default_order,
+                _nested_parameters(request),
+                chosen.max_limit,
+                plan_settings(),
+            )
         except FieldsetError as error:
             raise _bad_request(error) from error
-        children = tree_selection(self.tree, fieldset, nested)
-        keyset = keyset_orders(self.model, asked_order)
-        # The client's terms, each NULL placed as the cursor's bounds place it.
-        root_order = keyset[: len(asked_order)]
-        # Cursor keys are read from the last row: load them whatever is selected.
-        selection = Selection(
-            "",
-            children=(*children, Selection("", hints=Hints(only=tuple(o.path for o in keyset)))),
-            arguments=Arguments(order_by=root_order),
-        )
         wants_explain = chosen.debug and (
             explain or request.headers.get("x-loadplan-explain", "") in {"1", "true"}
         )
-        response_type = narrowed_schema(self.tree, fieldset)
-        plan = loadplan.plan(self.model, selection, context=request, rules=self.rules)
+        if shape.plan is None:
+            plan = loadplan.plan(self.model, shape.selection, context=request, rules=self.rules)
+            plan = plan.with_document(shape.document)
+        else:
+            plan = shape.plan.bound(request)
         mode, asked = self._mode(request, chosen.mode)
         planned = PlannedRequest(
             endpoint=self,
-            plan=plan.with_document(document_of(response_type)),
+            plan=plan,
             mode=mode,
-            response_type=response_type,
-            order=root_order,
+            response_type=shape.response_type,
+            order=shape.order,
             limit=limit if limit is not None else chosen.default_limit,
             offset=offset or 0,
             cursor=cursor,
@@ -308,6 +335,39 @@ class PlannedEndpoint:
             return mode, False
         asked = _FORCED.get(request.headers.get(self.mode_header, "").lower())
         return (mode, False) if asked is None else (asked, True)
+
+    def _shape(
+        self,
+        fields: str | None,
+        order: str | None,
+        nested_parameters: tuple[tuple[str, str], ...],
+        max_limit: int,
+        settings: PlanSettings,
+    ) -> _Shape:
+        """What a request's plan is made of that depends only on what it asks
+        for (fields, order, nested list arguments), not on who asks: the
+        selection, the response model and the plan with its document, bound
+        to no request. A plan whose hints read the request is left to make
+        per request."""
+        fieldset = parse_fieldset(self.tree, fields.split(",")) if fields else None
+        nested = list_arguments(self.tree, dict(nested_parameters), max_limit)
+        asked_order = self._root_order(order)
+        children = tree_selection(self.tree, fieldset, nested)
+        keyset = keyset_orders(self.model, asked_order)
+        # Cursor keys are read from the last row: load them whatever is selected.
+        selection = Selection(
+            "",
+            children=(*children, Selection("", hints=Hints(only=tuple(o.path for o in keyset)))),
+            # The client's terms, each NULL placed as the cursor's bounds place it.
+            arguments=Arguments(order_by=keyset[: len(asked_order)]),
+        )
+        response_type = narrowed_schema(self.tree, fieldset)
+        document = document_of(response_type)
+        plan = None
+        if not dynamic(selection):
+            plan = loadplan.plan(self.model, selection, settings=settings, rules=self.rules)
+            plan = plan.with_document(document)
+        return _Shape(selection, selection.arguments.order_by, response_type, document, plan)
 
     def _root_order(self, order: str | None) -> tuple[Order, ...]:
         if not order:

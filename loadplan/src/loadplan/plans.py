@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from loadplan.expressions import Computed
@@ -124,6 +125,11 @@ class EntityPlan:
     def needs_objects(self) -> bool:
         """Whether anything below can only be answered from ORM objects: a
         model property declared ``needs_object``, or a hint's own loader options."""
+        return self._objects_needed
+
+    @cached_property
+    def _objects_needed(self) -> bool:
+        # Asked several times per request of a cached plan: computed once.
         parts = (self, *self.subtypes)
         own = any(
             p.options or any(property_needs_object(p.cls, name) for name in p.properties)
