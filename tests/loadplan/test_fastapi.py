@@ -29,7 +29,7 @@ from tests.async_databases import async_engine_of
 from tests.databases import IsolatedDatabase
 from tests.loadplan import models as m
 from tests.loadplan.data import populate
-from tests.loadplan.rest_app import make_app
+from tests.loadplan.rest_app import TaskOut, make_app
 
 
 @pytest.fixture(scope="module")
@@ -610,3 +610,79 @@ def test_a_json_mode_asked_for_falls_back_from_a_refusal_found_when_building(
         "the JSON mode cannot answer this plan: "
         "a map projection over rows of a composite key on MariaDB"
     )
+
+
+PARITY = {"even": 0, "odd": 1}
+"""Two principals, each allowed the tasks and comments of one id parity."""
+
+
+def _parity_rule(entity: Any, request: Any) -> Any:
+    return entity.id % 2 == PARITY[request.headers["x-principal"]]
+
+
+@pytest.fixture(scope="module")
+def ruled(small: Engine) -> Iterator[tuple[PlannedEndpoint, TestClient]]:
+    endpoint = PlannedEndpoint(
+        m.Task, TaskOut, rules={m.Task: _parity_rule, m.Comment: _parity_rule}
+    )
+    app = FastAPI()
+
+    def session() -> Iterator[Session]:
+        with Session(small) as s:
+            yield s
+
+    @app.get("/tasks", response_model=endpoint.page_model)
+    def tasks(
+        planned: PlannedRequest = Depends(endpoint), db: Session = Depends(session)
+    ) -> Response:
+        return planned.page(db, select(m.Task))
+
+    with TestClient(app) as test_client:
+        yield endpoint, test_client
+
+
+def _expected_tasks(engine: Engine, parity: int, limit: int, descending: bool) -> list[Any]:
+    """The ids of the principal's first tasks and of their comments it may see."""
+    key = m.Task.id.desc() if descending else m.Task.id
+    with Session(engine) as db:
+        tasks = db.scalars(select(m.Task).where(m.Task.id % 2 == parity).order_by(key).limit(limit))
+        return [
+            {"id": t.id, "comments": [{"id": c.id} for c in t.comments if c.id % 2 == parity]}
+            for t in tasks
+        ]
+
+
+def test_principals_sharing_a_cached_request_shape_get_their_own_rows(
+    ruled: tuple[PlannedEndpoint, TestClient], small: Engine
+) -> None:
+    endpoint, client = ruled
+    endpoint._shaped.cache_clear()
+    url = "/tasks?fields=id,comments.id&limit=4"
+    answers = {
+        principal: client.get(url, headers={"X-Principal": principal}).json()
+        for principal in ("even", "odd", "even")
+    }
+    assert answers["even"]["items"] == _expected_tasks(small, 0, 4, False)
+    assert answers["odd"]["items"] == _expected_tasks(small, 1, 4, False)
+    assert {t["id"] % 2 for t in answers["odd"]["items"]} == {1}
+    # One shape, planned once, bound per request.
+    info = endpoint._shaped.cache_info()
+    assert (info.misses, info.currsize) == (1, 1)
+
+
+def test_requests_of_other_fields_limits_or_orders_get_their_own_plans(
+    ruled: tuple[PlannedEndpoint, TestClient], small: Engine
+) -> None:
+    endpoint, client = ruled
+    endpoint._shaped.cache_clear()
+    odd = {"X-Principal": "odd"}
+    first = client.get("/tasks?fields=id,comments.id&limit=2", headers=odd).json()
+    longer = client.get("/tasks?fields=id,comments.id&limit=3", headers=odd).json()
+    narrower = client.get("/tasks?fields=id&limit=3", headers=odd).json()
+    reversed_ = client.get("/tasks?fields=id,comments.id&limit=2&order=-id", headers=odd).json()
+    assert first["items"] == _expected_tasks(small, 1, 2, False)
+    assert longer["items"] == _expected_tasks(small, 1, 3, False)
+    assert narrower["items"] == [{"id": t["id"]} for t in longer["items"]]
+    assert reversed_["items"] == _expected_tasks(small, 1, 2, True)
+    # The page size is a value: the first two share a shape.
+    assert endpoint._shaped.cache_info().currsize == 3
