@@ -125,14 +125,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
+    """Playwright for this package's tests only: its sync API keeps an event
+    loop marked running in this thread while it is open, so a test of
+    another package run later by the same process (the suite runs a process
+    per core) could not call ``asyncio.run``."""
     _require(CHROMIUM.is_file(), f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium = playwright.chromium.launch(
         executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
