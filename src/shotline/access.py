@@ -85,7 +85,7 @@ statements, whoever makes it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -191,6 +191,22 @@ class Principal:
     email: str = ""
 
     @property
+    def key(self) -> Hashable:
+        """Every field, hashable: what the access rules can read of the
+        principal, so equal keys get equal rules (see :func:`principal_key`)."""
+        return (
+            self.person_id,
+            self.role,
+            self.department_id,
+            tuple(sorted(self.projects.items())),
+            self.token_id,
+            self.token_kind,
+            self.first_name,
+            self.last_name,
+            self.email,
+        )
+
+    @property
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
 
@@ -222,6 +238,12 @@ PROJECT_ROLE = loadplan.Computed(_project_role, label="the member's role on the 
 """A team member's role on the project, in SQL: the rule of
 :meth:`Principal.role_in` (a studio admin is an admin on every project;
 anyone else has the membership's role, else their studio role)."""
+
+
+def principal_key(context: Any) -> Hashable:
+    """The key of the context's principal: the rules read nothing else of a
+    request (nor the clock), so loadplan keeps a JSON statement per key."""
+    return principal_of(context).key
 
 
 def principal_of(context: Any) -> Principal:

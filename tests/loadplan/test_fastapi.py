@@ -625,6 +625,11 @@ def ruled(small: Engine) -> Iterator[tuple[PlannedEndpoint, TestClient]]:
     endpoint = PlannedEndpoint(
         m.Task, TaskOut, rules={m.Task: _parity_rule, m.Comment: _parity_rule}
     )
+    with TestClient(_tasks_app(endpoint, small)) as test_client:
+        yield endpoint, test_client
+
+
+def _tasks_app(endpoint: PlannedEndpoint, small: Engine) -> FastAPI:
     app = FastAPI()
 
     def session() -> Iterator[Session]:
@@ -637,8 +642,7 @@ def ruled(small: Engine) -> Iterator[tuple[PlannedEndpoint, TestClient]]:
     ) -> Response:
         return planned.page(db, select(m.Task))
 
-    with TestClient(app) as test_client:
-        yield endpoint, test_client
+    return app
 
 
 def _expected_tasks(engine: Engine, parity: int, limit: int, descending: bool) -> list[Any]:
@@ -686,3 +690,32 @@ def test_requests_of_other_fields_limits_or_orders_get_their_own_plans(
     assert reversed_["items"] == _expected_tasks(small, 1, 2, True)
     # The page size is a value: the first two share a shape.
     assert endpoint._shaped.cache_info().currsize == 3
+
+
+def test_a_context_key_spares_rebuilding_the_rules_below_the_root_for_a_key_seen(
+    small: Engine,
+) -> None:
+    built: list[str] = []
+
+    def comment_rule(entity: Any, request: Any) -> Any:
+        built.append(request.headers["x-principal"])
+        return _parity_rule(entity, request)
+
+    endpoint = PlannedEndpoint(
+        m.Task,
+        TaskOut,
+        rules={m.Task: _parity_rule, m.Comment: comment_rule},
+        context_key=lambda request: request.headers["x-principal"],
+        mode_header="X-Loadplan-Mode",
+    )
+    url = "/tasks?fields=id,comments.id&limit=4"
+    with TestClient(_tasks_app(endpoint, small)) as client:
+        answers = [
+            client.get(url, headers={"X-Principal": principal})
+            for principal in ("even", "odd", "even")
+        ]
+    assert [a.headers["X-Loadplan-Mode"] for a in answers] == ["json"] * 3
+    assert answers[0].json()["items"] == _expected_tasks(small, 0, 4, False)
+    assert answers[1].json()["items"] == _expected_tasks(small, 1, 4, False)
+    assert answers[2].content == answers[0].content
+    assert built == ["even", "odd"]

@@ -6,7 +6,7 @@ mode, runs the statements and returns a :class:`~loadplan.loaded.Loaded`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -73,17 +73,23 @@ class Plan:
         the JSON mode builds in the database (see :mod:`loadplan.documents`)."""
         return replace(self, document=document)
 
-    def bound(self, context: Any) -> Plan:
-        """This plan bound to another request's context, its argument values
-        and rules kept: a front end that caches a plan per request shape
-        (the REST endpoints) binds only the context per request, so row
-        rules are evaluated for each request's principal, never cached."""
-        binding = replace(self.binding, context=context, strict=_defaults["strict"])
+    def bound(self, context: Any, context_key: Hashable | None = None) -> Plan:
+        """This plan bound to another request's context (and its
+        ``context_key``, see :func:`plan`), its argument values and rules
+        kept: a front end that caches a plan per request shape (the REST
+        endpoints) binds only the context per request, so row rules are
+        evaluated for each request's principal."""
+        binding = replace(
+            self.binding, context=context, context_key=context_key, strict=_defaults["strict"]
+        )
+        rows_plan = self.rows_plan
         return replace(
             self,
             binding=binding,
-            rows_plan=self.rows_plan.bound(context) if self.rows_plan is not None else None,
-            object_plans=tuple((cls, p.bound(context)) for cls, p in self.object_plans),
+            rows_plan=rows_plan.bound(context, context_key) if rows_plan is not None else None,
+            object_plans=tuple(
+                (cls, p.bound(context, context_key)) for cls, p in self.object_plans
+            ),
         )
 
     def with_objects(self, rows: Plan, objects: Sequence[tuple[type[Any], Plan]]) -> Plan:
@@ -234,6 +240,7 @@ def plan(
     strict: Strict | str | None = None,
     settings: PlanSettings | None = None,
     rules: Rules | None = None,
+    context_key: Hashable | None = None,
 ) -> Plan:
     """Plan loading ``selection`` on ``cls``.
 
@@ -243,6 +250,14 @@ def plan(
     plan loads them: root statement, lists, to-ones, pages, totals, counts. Raises :class:`~loadplan.errors.PlanError`
     before anything runs when the selection names an unknown attribute or one
     of the wrong kind.
+
+    ``context_key`` (optional) declares that the SQL the rules and computed
+    expressions make of ``context`` is decided by it alone: two requests
+    with equal keys get the same conditions. The JSON mode then keeps its
+    statement per key (with the root statement and argument values) instead
+    of rebuilding those parts on every request to compare them. A principal's
+    identity and roles make a key; anything a rule reads besides the context
+    (the clock, a global) must not vary while the key is equal.
     """
     chosen = settings or _defaults["settings"]
     root = build_plan(cls, selection, context, chosen)
@@ -251,5 +266,6 @@ def plan(
         strict=Strict(strict) if strict is not None else _defaults["strict"],
         arguments=argument_values(selection),
         rules=dict(rules or {}),
+        context_key=context_key,
     )
     return Plan(root, binding)

@@ -17,7 +17,7 @@ import functools
 import inspect as inspect_module
 import re
 import typing
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -188,7 +188,11 @@ class PlannedEndpoint:
     request (an application's settings, say). ``default_order`` orders a
     request without ``order``. ``check`` runs on each request's
     :class:`PlannedRequest` before anything is loaded: raise from it (an
-    ``HTTPException``) to refuse the request.
+    ``HTTPException``) to refuse the request. ``context_key`` (a function
+    of the request) returns what the ``rules`` read of it, such as the
+    signed-in principal's identity and roles: requests with equal keys then
+    share the JSON mode's statement without rebuilding its rules (see
+    :func:`loadplan.plan`).
     """
 
     def __init__(
@@ -205,8 +209,10 @@ class PlannedEndpoint:
         settings: Callable[..., EndpointSettings] | None = None,
         default_order: str | None = None,
         check: Callable[[PlannedRequest], object] | None = None,
+        context_key: Callable[[Request], Hashable] | None = None,
     ) -> None:
         self.model = model
+        self.context_key = context_key
         self.mode_header = mode_header
         self.default_order = default_order
         self.check = check
@@ -305,11 +311,14 @@ class PlannedEndpoint:
         wants_explain = chosen.debug and (
             explain or request.headers.get("x-loadplan-explain", "") in {"1", "true"}
         )
+        key = self.context_key(request) if self.context_key is not None else None
         if shape.plan is None:
-            plan = loadplan.plan(self.model, shape.selection, context=request, rules=self.rules)
+            plan = loadplan.plan(
+                self.model, shape.selection, context=request, rules=self.rules, context_key=key
+            )
             plan = plan.with_document(shape.document)
         else:
-            plan = shape.plan.bound(request)
+            plan = shape.plan.bound(request, key)
         mode, asked = self._mode(request, chosen.mode)
         planned = PlannedRequest(
             endpoint=self,

@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 import loadplan
 from loadplan import Selection
 from loadplan.fastapi import EndpointSettings, Page, PlannedEndpoint, PlannedRequest
-from shotline.access import RULES, Principal, visible
+from shotline.access import RULES, Principal, principal_key, visible
 from shotline.auth import Me
 from shotline.deps import DB, planned_settings
 from shotline.errors import BadRequest, NotFound
@@ -74,6 +74,7 @@ def _grid(model: type[Entity], schema: type[BaseModel]) -> PlannedEndpoint:
         model,
         schema,
         rules=RULES,
+        context_key=principal_key,
         mode_header=MODE_HEADER,
         settings=planned_settings,
         default_order=DEFAULT_ORDER,

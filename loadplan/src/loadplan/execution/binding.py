@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -33,12 +34,17 @@ def argument_values(selection: Selection, prefix: str = "") -> dict[str, Argumen
 
 @dataclass(frozen=True)
 class Binding:
-    """The request's values for a cached plan: arguments, context, strict mode."""
+    """The request's values for a cached plan: arguments, context, strict mode.
+
+    ``context_key``, when given, stands for everything the rules and computed
+    expressions make of ``context`` (see :func:`loadplan.plan`).
+    """
 
     context: Any
     strict: Strict
     arguments: dict[str, Arguments] = field(default_factory=dict)
     rules: Rules = field(default_factory=dict)
+    context_key: Hashable | None = None
 
     def arguments_at(self, *paths: str) -> Arguments:
         """The arguments under the first of ``paths`` that has any."""

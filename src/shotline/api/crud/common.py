@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 import loadplan
 from loadplan.fastapi import PlannedEndpoint
 from loadplan.pydantic import selection_from_model
-from shotline.access import RULES, Principal
+from shotline.access import RULES, Principal, principal_key
 from shotline.deps import paged_planned_settings, planned_settings
 from shotline.errors import NotFound
 from shotline.schemas.crud import MAX_INT
@@ -124,6 +124,7 @@ def listing(
         model,
         schema,
         rules=RULES,
+        context_key=principal_key,
         mode_header=MODE_HEADER,
         settings=paged_planned_settings if paged else planned_settings,
         default_order=default_order,

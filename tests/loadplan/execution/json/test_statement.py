@@ -259,3 +259,44 @@ def test_an_unpaged_list_is_sorted_once_on_postgresql(small: Engine) -> None:
     assert documents == ['{"tasks":[{"name":"task 1"},{"name":"task 2"},{"name":"task 3"}]}']
     if small.dialect.name == "postgresql":
         assert sql.count("ORDER BY") == 2  # the aggregate's and the root's
+
+
+def test_a_context_key_keeps_one_statement_per_key_each_with_its_rules(small: Engine) -> None:
+    # The rule hides statuses by the context's flag, and the key is that flag:
+    # a request with a key seen before builds no rule, one with another key
+    # gets its own rule and rows, alike in the row mode.
+    built: list[bool] = []
+
+    def by_flag(status: Any, context: dict[str, bool]) -> Any:
+        built.append(context["done"])
+        return status.is_done.is_(context["done"])
+
+    def fetch(done: bool, mode: loadplan.Mode) -> loadplan.Loaded:
+        plan = loadplan.plan(
+            Task,
+            Selection.of("name", "status.short_name"),
+            rules={Status: by_flag},
+            context={"done": done},
+            context_key=("done", done),
+        ).with_document(_plan(required=False).document)
+        with Session(small) as session:
+            return plan.fetch(session, select(Task).order_by(Task.id), mode=mode)
+
+    def written(loaded: loadplan.Loaded) -> list[Any]:
+        if loaded.mode == "json":
+            return [orjson.loads(text) for text in loaded.documents]
+        return [
+            {"name": r["name"], "status": r["status"] and {"short_name": r["status"]["short_name"]}}
+            for r in loaded.items
+        ]
+
+    first = fetch(False, "json")
+    built.clear()
+    again = fetch(False, "json")
+    assert (again.mode, built) == ("json", [])
+    assert again.documents == first.documents
+    other = fetch(True, "json")
+    assert built == [True]
+    assert written(other) == written(fetch(True, "rows"))
+    assert written(first) == written(fetch(False, "rows"))
+    assert written(first) != written(other)

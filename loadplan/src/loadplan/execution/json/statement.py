@@ -240,6 +240,9 @@ def _ordered(term: Any) -> Any:
 
 
 _statements: StatementCache[Select[Any]] = register("JSON mode statements", StatementCache(256))
+_by_context_key: StatementCache[Select[Any]] = register(
+    "JSON mode statements by context key", StatementCache(256)
+)
 
 
 def document_statement(
@@ -247,12 +250,25 @@ def document_statement(
 ) -> Select[Any]:
     """``stmt`` (the root statement, restricted and paged) selecting each
     row's JSON text, then the root's columns: kept for the next request
-    with an equal root statement and equal parts (see :mod:`inputs`)."""
+    with an equal root statement and equal parts (see :mod:`inputs`).
+
+    With a context key (see :func:`loadplan.plan`), equal keys and argument
+    values stand for equal parts: they are not built to be compared, only
+    the root statement is.
+    """
+    flavour = mariadb.flavour(dialect)
+    if binding.context_key is not None:
+        arguments = tuple(sorted(binding.arguments.items()))
+        return _by_context_key.get(
+            layout,
+            (flavour, binding.context_key, arguments),
+            [stmt],
+            lambda: _built(layout, gather(layout, entity, binding), stmt, entity, dialect),
+        )
     inputs = gather(layout, entity, binding)
-    values = (mariadb.flavour(dialect), *inputs.arguments)
     return _statements.get(
         layout,
-        values,
+        (flavour, *inputs.arguments),
         [stmt, *inputs.built()],
         lambda: _built(layout, inputs, stmt, entity, dialect),
     )
