@@ -95,7 +95,7 @@ from strawberry.types.graphql import OperationType
 import loadplan.strawberry as lp
 from loadplan import PlanError
 from shotline import models as m
-from shotline.access import RULES
+from shotline.access import RULES, principal_key
 from shotline.errors import TIMED_OUT, timed_out
 from shotline.graphql import events
 from shotline.graphql.context import get_context, principal, session_of
@@ -303,6 +303,7 @@ def make_schema(settings: Settings) -> ShotlineSchema:
                 session_getter=session_of,
                 max_page_size=settings.max_page_size,
                 rules=RULES,
+                context_key=principal_key,
                 rows=settings.loadplan_mode != "orm",
                 mode_header=MODE_HEADER,
                 json=_JSON_MODES[settings.loadplan_mode],

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from loadplan.strawberry.documents import completed
 from loadplan.testing import count_queries
+from tests.loadplan import models as m
 from tests.loadplan.strawberry.schema import make_schema
 
 HEADER = "X-Loadplan-Mode"
@@ -223,3 +224,40 @@ def test_the_items_are_parsed_in_order() -> None:
     assert [list(item) for item in value.value] == [["b", "a"], ["b", "a"]]
     assert value.value[0]["b"] == [1, {"a": None}]
     assert completed([], is_list=False) is None
+
+
+def test_a_context_key_spares_rebuilding_the_rules_of_a_key_seen(small: Engine) -> None:
+    # Each request sees the comments of one id parity, read from the
+    # context; the key is that parity.
+    built: list[int] = []
+
+    def parity_rule(comment: Any, info: Any) -> Any:
+        built.append(info.context["parity"])
+        return comment.id % 2 == info.context["parity"]
+
+    keyed = make_schema(
+        rows=True,
+        mode_header=HEADER,
+        rules={m.Comment: parity_rule},
+        context_key=lambda info: info.context["parity"],
+    )
+    query = "{ tasks(limit: 3) { id comments { id } } }"
+
+    def ask(parity: int) -> tuple[Any, str]:
+        response = SimpleNamespace(headers={})
+        with Session(small) as session:
+            context = {"session": session, "response": response, "parity": parity}
+            result = keyed.execute_sync(query, context_value=context)
+        assert result.errors is None
+        return json.loads(json.dumps(result.data)), response.headers[HEADER]
+
+    even, odd, again = ask(0), ask(1), ask(0)
+    assert [ran for _, ran in (even, odd, again)] == ["json"] * 3
+    assert again[0] == even[0]
+    assert built == [0, 1]
+    comments = {
+        p: [c["id"] for t in data["tasks"] for c in t["comments"]]
+        for p, (data, _) in ((0, even), (1, odd))
+    }
+    assert {int(i) % 2 for i in comments[0]} == {0}
+    assert {int(i) % 2 for i in comments[1]} == {1}

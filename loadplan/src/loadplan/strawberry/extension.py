@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Hashable, Iterator
 from inspect import isawaitable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -87,7 +87,11 @@ class OptimizerExtension(SchemaExtension):
     are left as the database's text, an ``orjson.Fragment`` in the
     result's ``data`` that ``orjson.dumps`` writes as it is, instead of
     values parsed from it; for a server whose responses are encoded by
-    orjson, as the same bytes; needs orjson).
+    orjson, as the same bytes; needs orjson) and ``context_key`` (a
+    function of the resolver's ``info`` returning what the ``rules`` and
+    computed fields read of it, a principal's identity and roles, say:
+    requests with equal keys share the JSON mode's statement without
+    rebuilding its rules, see :func:`loadplan.plan`).
     """
 
     def __init__(
@@ -107,6 +111,7 @@ class OptimizerExtension(SchemaExtension):
         mode_header: str | None = None,
         json: str = "auto",
         splice: bool = False,
+        context_key: Callable[[Any], Hashable] | None = None,
     ) -> None:
         if splice and not SPLICING:
             raise loadplan.LoadplanError("OptimizerExtension(splice=True) needs orjson")
@@ -124,6 +129,7 @@ class OptimizerExtension(SchemaExtension):
         self.mode_header = mode_header
         self.json = json
         self.splice = splice
+        self.context_key = context_key
 
     @classmethod
     def with_options(cls, **options: Any) -> Callable[[], OptimizerExtension]:
@@ -302,6 +308,7 @@ class OptimizerExtension(SchemaExtension):
             strict=self.strict,
             settings=self.settings,
             rules=self.rules,
+            context_key=self.context_key(info) if self.context_key is not None else None,
         )
 
     def _mode(self, request: RootRequest, info: GraphQLResolveInfo[Any]) -> Mode:

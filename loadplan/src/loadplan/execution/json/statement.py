@@ -259,9 +259,11 @@ def document_statement(
     flavour = mariadb.flavour(dialect)
     if binding.context_key is not None:
         arguments = tuple(sorted(binding.arguments.items()))
+        # Their text too: values equal in Python may bind differently (1 and
+        # True, one instant in two zones).
         return _by_context_key.get(
             layout,
-            (flavour, binding.context_key, arguments),
+            (flavour, binding.context_key, arguments, repr(arguments)),
             [stmt],
             lambda: _built(layout, gather(layout, entity, binding), stmt, entity, dialect),
         )
