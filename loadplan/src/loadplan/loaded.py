@@ -47,8 +47,9 @@ class Paging:
 @dataclass(frozen=True)
 class Loaded:
     """The result of a fetch: ``items`` (row dicts in the row mode, ORM
-    objects in the ORM mode, in the JSON mode dicts of the root's columns
-    with the item's JSON text under ``DOCUMENT_KEY``, see :attr:`documents`;
+    objects in the ORM mode, in the JSON mode dicts of the root's primary
+    key and the columns its order names (what cursors read) with the
+    item's JSON text under ``DOCUMENT_KEY``, see :attr:`documents`;
     in the statement's order), the ``mode`` that
     ran, the ``total`` of the list without its page (when asked for), and
     whether another page follows (``more``, with a limited :class:`Paging`)."""

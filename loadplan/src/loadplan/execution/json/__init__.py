@@ -25,7 +25,7 @@ from loadplan.documents import DOCUMENT_KEY, MISSING, Document
 from loadplan.execution.binding import Binding
 from loadplan.execution.json.errors import Incomplete, NotEligible
 from loadplan.execution.json.layout import layout_of
-from loadplan.execution.json.statement import document_statement
+from loadplan.execution.json.statement import document_statement, key_columns
 from loadplan.plans import EntityPlan
 
 __all__ = ["Incomplete", "NotEligible", "layout_of", "load_documents"]
@@ -40,11 +40,12 @@ def load_documents(
     entity: Any,
 ) -> list[dict[str, Any]]:
     """``stmt`` (restricted and paged by the plan) answered as one dict per
-    root row: its columns, and its JSON text under ``DOCUMENT_KEY``."""
+    root row: its key columns (see :func:`key_columns`), and its JSON text
+    under ``DOCUMENT_KEY``."""
     dialect = session.get_bind(root.cls).dialect
     layout = layout_of(root, document, dialect)
     statement = document_statement(layout, binding, stmt, entity, dialect)
-    names = root.columns
+    names = key_columns(root, binding)
     items: list[dict[str, Any]] = []
     try:
         rows = session.execute(statement)
