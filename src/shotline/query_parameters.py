@@ -42,8 +42,11 @@ def _nested(name: str, names: set[str]) -> bool:
     return bool(dot and path) and argument in NESTED and "fields" in names
 
 
-def known_only(request: Request) -> None:
-    """Refuse a request whose query names a parameter its route does not declare."""
+async def known_only(request: Request) -> None:
+    """Refuse a request whose query names a parameter its route does not declare.
+
+    ``async``: a walk of a few objects, on the event loop rather than worth
+    a worker thread's round trip (see :mod:`shotline.deps`)."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
