@@ -533,7 +533,8 @@ def test_the_page_after_a_null_key_seeks_by_is_null_branches(
 ) -> None:
     """Descending, NULLs come first: the page after the last NULL row goes on
     with the rest of the NULLs by id, then every dated row, in one statement
-    whose ``ORDER BY`` ranks NULLs explicitly."""
+    whose ``ORDER BY`` ranks NULLs explicitly and whose ``LIMIT`` (the page
+    and one row more) is written into the SQL."""
     first = nullable_client.get("/tasks?order=-due_date&fields=id,due_date&limit=11").json()
     assert [item["due_date"] for item in first["items"]] == [None] * 11
     assert json.loads(base64.urlsafe_b64decode(first["next_cursor"])) == {
@@ -552,8 +553,26 @@ def test_the_page_after_a_null_key_seeks_by_is_null_branches(
             "SELECT task.id, task.due_date \nFROM task \n"
             "WHERE task.due_date IS NOT NULL OR task.due_date IS NULL AND task.id > ? "
             "ORDER BY CASE WHEN (task.due_date IS NULL) THEN ? ELSE ? END ASC, "
-            "task.due_date DESC, task.id\n LIMIT ? OFFSET ?"
+            "task.due_date DESC, task.id\n LIMIT 3 OFFSET ?"
         ]
+
+
+def test_a_page_limit_is_written_into_the_statement_in_every_mode(
+    nullable_client: TestClient, nullable: Engine
+) -> None:
+    """The page's ``LIMIT`` (its size and one row more) is in the SQL, not a
+    bound parameter: PostgreSQL would plan a statement it prepared for any
+    limit at all after five runs."""
+    for mode in ("rows", "orm", "json"):
+        with count_queries(nullable) as log:
+            response = nullable_client.get(
+                "/tasks?fields=id&limit=2", headers={"X-Loadplan-Mode": mode}
+            )
+        assert response.status_code == 200
+        assert response.headers["x-loadplan-mode"] == mode
+        assert [item["id"] for item in response.json()["items"]] == [1, 2]
+        assert log.count == 1
+        assert re.search(r"\bLIMIT 3\b", log.sql[0]), (mode, log.sql[0])
 
 
 PERSON_BY_ROLE = loadplan.column_map("memberships", "role", "person_id", order_by=["role"])

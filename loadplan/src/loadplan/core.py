@@ -10,7 +10,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Select, inspect
+from sqlalchemy import Select, bindparam, inspect
 from sqlalchemy.orm import Session
 
 from loadplan.documents import Document
@@ -219,7 +219,13 @@ class Plan:
 
 
 def _paged(stmt: S, cls: type[Any], page: Paging | None) -> S:
-    """``stmt`` with ``page`` applied (one row more than its limit)."""
+    """``stmt`` with ``page`` applied (one row more than its limit).
+
+    The limit is written into the SQL, not bound: PostgreSQL plans a
+    statement it has prepared for every value of its parameters after five
+    runs, and that plan ran a 100-asset grid page about 0.3 ms slower than
+    the one planned for the limit it is given. SQLAlchemy still compiles
+    the statement once (the value is put in at execution)."""
     if page is None:
         return stmt
     stmt = stmt.order_by(*inspect(cls).primary_key)
@@ -228,7 +234,7 @@ def _paged(stmt: S, cls: type[Any], page: Paging | None) -> S:
     elif page.offset:
         stmt = stmt.offset(page.offset)
     if page.limit is not None:
-        stmt = stmt.limit(page.limit + 1)
+        stmt = stmt.limit(bindparam("lp_page_limit", page.limit + 1, literal_execute=True))
     return stmt
 
 
