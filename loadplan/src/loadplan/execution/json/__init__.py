@@ -45,7 +45,7 @@ def load_documents(
     dialect = session.get_bind(root.cls).dialect
     layout = layout_of(root, document, dialect)
     statement = document_statement(layout, binding, stmt, entity, dialect)
-    names = key_columns(root, binding)
+    fields = (*key_columns(root, binding), DOCUMENT_KEY)
     items: list[dict[str, Any]] = []
     try:
         rows = session.execute(statement)
@@ -57,11 +57,10 @@ def load_documents(
             raise NotEligible("the statement nests deeper than SQLite's parser reads") from None
         raise
     for row in rows:
-        text = row[0]
+        text = row[-1]
         if text is None or MISSING in text:
             # NULL: MariaDB's text longer than its max_allowed_packet.
             raise Incomplete("an item lacks a value its document requires")
-        item = dict(zip(names, row[1:], strict=True))
-        item[DOCUMENT_KEY] = text
-        items.append(item)
+        # The text is selected last, so that a row is its item's values in order.
+        items.append(dict(zip(fields, row, strict=True)))
     return items

@@ -249,7 +249,7 @@ def document_statement(
     layout: Layout, binding: Binding, stmt: Select[Any], entity: Any, dialect: Dialect
 ) -> Select[Any]:
     """``stmt`` (the root statement, restricted and paged) selecting each
-    row's JSON text, then its :func:`key_columns`: kept for the next request
+    row's :func:`key_columns`, then its JSON text: kept for the next request
     with an equal root statement and equal parts (see :mod:`inputs`).
 
     With a context key (see :func:`loadplan.plan`), equal keys and argument
@@ -297,7 +297,7 @@ def _built(
     text = writer.object(layout, entity)
     namespace = namespace_of(entity, layout.plan.cls)
     columns = [getattr(namespace, name) for name in key_columns(layout.plan, binding)]
-    out = stmt.with_only_columns(text.label(DOCUMENT_LABEL), *columns)
+    out = stmt.with_only_columns(*columns, text.label(DOCUMENT_LABEL))
     for alias, onclause in writer.onclauses:
         out = out.outerjoin(alias, onclause)
     return mariadb.unbounded(out) if mariadb.flavour(dialect) == "mariadb" else out
