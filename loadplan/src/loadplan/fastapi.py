@@ -141,11 +141,13 @@ def _nested_parameters(request: Request) -> tuple[tuple[str, str], ...]:
 
 @dataclass(frozen=True)
 class _Shape:
-    """A request shape's selection, root order, response model and document,
-    and its plan bound to no request (``None``: planned per request)."""
+    """A request shape's selection, root order (and its keyset ordering),
+    response model and document, and its plan bound to no request
+    (``None``: planned per request)."""
 
     selection: Selection
     order: tuple[Order, ...]
+    keyset: tuple[Order, ...]
     response_type: Any
     document: Document | None
     plan: loadplan.Plan | None
@@ -326,6 +328,7 @@ class PlannedEndpoint:
             mode=mode,
             response_type=shape.response_type,
             order=shape.order,
+            keyset=shape.keyset,
             limit=limit if limit is not None else chosen.default_limit,
             offset=offset or 0,
             cursor=cursor,
@@ -376,7 +379,9 @@ class PlannedEndpoint:
         if not dynamic(selection):
             plan = loadplan.plan(self.model, selection, settings=settings, rules=self.rules)
             plan = plan.with_document(document)
-        return _Shape(selection, selection.arguments.order_by, response_type, document, plan)
+        return _Shape(
+            selection, selection.arguments.order_by, keyset, response_type, document, plan
+        )
 
     def _root_order(self, order: str | None) -> tuple[Order, ...]:
         if not order:
@@ -394,13 +399,16 @@ class PlannedEndpoint:
 class PlannedRequest:
     """One request's plan, page and output model: runs the endpoint's
     statement through :meth:`loadplan.Plan.fetch` and writes the JSON of what
-    it loaded."""
+    it loaded. ``order`` is the client's order (NULLs placed), ``keyset``
+    the page's keyset ordering: ``order``, then the primary key (what a
+    cursor holds), worked out once per request shape."""
 
     endpoint: PlannedEndpoint
     plan: loadplan.Plan
     mode: Mode
     response_type: Any
     order: tuple[Order, ...]
+    keyset: tuple[Order, ...]
     limit: int | None
     offset: int
     cursor: str | None
@@ -414,20 +422,16 @@ class PlannedRequest:
         after = self._after_cursor(self.cursor) if self.cursor is not None else None
         return Paging(limit=self.limit, offset=self.offset, after=after)
 
-    def _keyset(self) -> tuple[Order, ...]:
-        """The page's keyset ordering: ``order`` (NULLs placed), then the primary key."""
-        return _keyset_of(self.endpoint.model, self.order)
-
     def _after_cursor(self, cursor: str) -> ColumnElement[bool]:
         """The rows after the cursor's keys, by the seek the GraphQL
         connections page with: a NULL key lies where ``order`` places it."""
         model = self.endpoint.model
-        orders = self._keyset()
+        orders = self.keyset
         seek = Seek(after=_decode_cursor(cursor, model, orders))
         return and_(*seek_conditions(model, Arguments(order_by=orders, seek=seek)))
 
     def _next_cursor(self, last: Any) -> str:
-        orders = self._keyset()
+        orders = self.keyset
         return base64.urlsafe_b64encode(
             dump_keys(read_keys(last, orders), orders).encode()
         ).decode()
@@ -595,15 +599,6 @@ def _view(value: Any) -> Any:
 
 
 _adapters: Memo[tuple[Any, bool], TypeAdapter[Any]] = Memo("response type adapters")
-
-
-@functools.lru_cache(maxsize=256)
-def _keyset_of(model: type[Any], order: tuple[Order, ...]) -> tuple[Order, ...]:
-    """:func:`~loadplan.keysets.keyset_orders`, once per model and order: a
-    page's next cursor and a cursor read back both need it, and working it
-    out (the mapper's primary key, each key's nullability) cost a page
-    about 0.05 ms."""
-    return keyset_orders(model, order)
 
 
 def _adapter(response_type: Any, single: bool = False) -> TypeAdapter[Any]:
