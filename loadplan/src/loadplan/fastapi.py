@@ -141,12 +141,11 @@ def _nested_parameters(request: Request) -> tuple[tuple[str, str], ...]:
 
 @dataclass(frozen=True)
 class _Shape:
-    """A request shape's selection, root order (and its keyset ordering),
-    response model and document, and its plan bound to no request
-    (``None``: planned per request)."""
+    """A request shape's selection, keyset ordering (the root order, then
+    the primary key), response model and document, and its plan bound to no
+    request (``None``: planned per request)."""
 
     selection: Selection
-    order: tuple[Order, ...]
     keyset: tuple[Order, ...]
     response_type: Any
     document: Document | None
@@ -327,7 +326,6 @@ class PlannedEndpoint:
             plan=plan,
             mode=mode,
             response_type=shape.response_type,
-            order=shape.order,
             keyset=shape.keyset,
             limit=limit if limit is not None else chosen.default_limit,
             offset=offset or 0,
@@ -379,9 +377,7 @@ class PlannedEndpoint:
         if not dynamic(selection):
             plan = loadplan.plan(self.model, selection, settings=settings, rules=self.rules)
             plan = plan.with_document(document)
-        return _Shape(
-            selection, selection.arguments.order_by, keyset, response_type, document, plan
-        )
+        return _Shape(selection, keyset, response_type, document, plan)
 
     def _root_order(self, order: str | None) -> tuple[Order, ...]:
         if not order:
@@ -399,15 +395,14 @@ class PlannedEndpoint:
 class PlannedRequest:
     """One request's plan, page and output model: runs the endpoint's
     statement through :meth:`loadplan.Plan.fetch` and writes the JSON of what
-    it loaded. ``order`` is the client's order (NULLs placed), ``keyset``
-    the page's keyset ordering: ``order``, then the primary key (what a
-    cursor holds), worked out once per request shape."""
+    it loaded. ``keyset`` is the page's keyset ordering: the client's order
+    (NULLs placed), then the primary key (what a cursor holds), worked out
+    once per request shape."""
 
     endpoint: PlannedEndpoint
     plan: loadplan.Plan
     mode: Mode
     response_type: Any
-    order: tuple[Order, ...]
     keyset: tuple[Order, ...]
     limit: int | None
     offset: int
@@ -424,7 +419,7 @@ class PlannedRequest:
 
     def _after_cursor(self, cursor: str) -> ColumnElement[bool]:
         """The rows after the cursor's keys, by the seek the GraphQL
-        connections page with: a NULL key lies where ``order`` places it."""
+        connections page with: a NULL key lies where ``keyset`` places it."""
         model = self.endpoint.model
         orders = self.keyset
         seek = Seek(after=_decode_cursor(cursor, model, orders))
