@@ -434,12 +434,23 @@ class PlannedRequest:
     # -- results ------------------------------------------------------------------
 
     def _items(self, loaded: Loaded) -> bytes:
-        """The JSON of the items as the response model writes it: straight
-        from the row dicts with orjson when the model has a writer and every
-        value fits it, else through the model (which reads row dicts as it
-        reads objects, through the same aliases)."""
+        """The JSON array of the items."""
+        return b"".join(self._item_parts(loaded))
+
+    def _item_parts(self, loaded: Loaded) -> tuple[bytes, ...]:
+        """The JSON array of the items in parts, for a body to join once:
+        the JSON mode's texts, joined and encoded once, with their brackets
+        beside them rather than copied again to add them (a page of 1,000
+        assets is a few megabytes)."""
         if loaded.mode == "json":
-            return ("[" + ",".join(loaded.documents) + "]").encode()
+            return (b"[", ",".join(loaded.documents).encode(), b"]")
+        return (self._written(loaded),)
+
+    def _written(self, loaded: Loaded) -> bytes:
+        """The JSON of the row or ORM mode's items as the response model
+        writes it: straight from the row dicts with orjson when the model
+        has a writer and every value fits it, else through the model (which
+        reads row dicts as it reads objects, through the same aliases)."""
         rows = loaded.mode == "rows"
         writer = row_writer(self.response_type) if rows else None
         if writer is not None:
@@ -465,15 +476,6 @@ class PlannedRequest:
             parts += [b',"next_cursor":', orjson.dumps(cursor)]
         parts.append(b"}")
         return self._response(b"".join(parts), loaded)
-
-    def _item_parts(self, loaded: Loaded) -> tuple[bytes, ...]:
-        """:meth:`_items` as parts of a page's body: the JSON mode's texts,
-        joined and encoded once, go in with their brackets beside them
-        rather than copied again to add them (a page of 1,000 assets is a
-        few megabytes)."""
-        if loaded.mode == "json":
-            return (b"[", ",".join(loaded.documents).encode(), b"]")
-        return (self._items(loaded),)
 
     def _response(self, body: bytes, loaded: Loaded) -> Response:
         header = self.endpoint.mode_header
