@@ -15,7 +15,7 @@ from fastapi import Depends, FastAPI
 from fastapi.responses import Response
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
@@ -738,3 +738,56 @@ def test_a_context_key_spares_rebuilding_the_rules_below_the_root_for_a_key_seen
     assert answers[1].json()["items"] == _expected_tasks(small, 1, 4, False)
     assert answers[2].content == answers[0].content
     assert built == ["even", "odd"]
+
+
+def test_a_page_key_spares_building_the_statement_and_is_the_endpoints_own(
+    small: Engine,
+) -> None:
+    # Two endpoints of one plan with the same keys for different statements
+    # (tasks from id 1, tasks from id 3): each keeps its own.
+    built: list[str] = []
+    endpoints = {
+        first: PlannedEndpoint(
+            m.Task,
+            TaskOut,
+            rules={m.Task: _parity_rule},
+            context_key=lambda request: request.headers["x-principal"],
+            mode_header="X-Loadplan-Mode",
+        )
+        for first in (1, 3)
+    }
+    app = FastAPI()
+
+    def session() -> Iterator[Session]:
+        with Session(small) as s:
+            yield s
+
+    for first, endpoint in endpoints.items():
+
+        def tasks(
+            planned: PlannedRequest = Depends(endpoint),
+            db: Session = Depends(session),
+            first: int = first,
+        ) -> Response:
+            def statement() -> Select[Any]:
+                built.append(f"from {first}")
+                return select(m.Task).where(m.Task.id >= first)
+
+            return planned.page(db, statement, key="tasks")
+
+        app.get(f"/tasks-from-{first}", response_model=endpoint.page_model)(tasks)
+
+    def ids(url: str, principal: str) -> list[int]:
+        answer = client.get(url, headers={"X-Principal": principal})
+        assert answer.headers["X-Loadplan-Mode"] == "json"
+        return [item["id"] for item in answer.json()["items"]]
+
+    with TestClient(app) as client:
+        answers = [
+            ids("/tasks-from-1?fields=id&limit=3", "even"),
+            ids("/tasks-from-3?fields=id&limit=3", "even"),
+            ids("/tasks-from-1?fields=id&limit=3", "even"),
+            ids("/tasks-from-1?fields=id&limit=3", "odd"),
+        ]
+    assert built == ["from 1", "from 3", "from 1"]
+    assert answers == [[2, 4, 6], [4, 6, 8], [2, 4, 6], [1, 3, 5]]

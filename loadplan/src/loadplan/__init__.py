@@ -7,7 +7,7 @@ size, and whatever the plan did not load raises instead of quietly querying.
 """
 
 from loadplan._version import __version__ as __version__
-from loadplan.core import Plan, configure, plan
+from loadplan.core import Plan, RootStatement, configure, plan
 from loadplan.errors import LoadplanError, PlanError, UnplannedLoadWarning
 from loadplan.execution.binding import Strict
 from loadplan.expressions import Computed, count, exists
@@ -52,6 +52,7 @@ __all__ = [
     "PlanError",
     "PlanSettings",
     "RelationshipPlan",
+    "RootStatement",
     "Rule",
     "Rules",
     "Seek",

@@ -6,7 +6,7 @@ mode, runs the statements and returns a :class:`~loadplan.loaded.Loaded`.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -30,9 +30,14 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Dialect
     from sqlalchemy.ext.asyncio import AsyncSession
 
-__all__ = ["Plan", "configure", "plan", "plan_settings"]
+__all__ = ["Plan", "RootStatement", "configure", "plan", "plan_settings"]
 
 S = TypeVar("S", bound=Select[Any])
+
+RootStatement = Select[Any] | Callable[[], Select[Any]]
+"""The root statement a plan runs: built, or a function building it, which
+:meth:`Plan.fetch` calls only when the statement is needed (not when a
+statement kept for its ``key`` answers)."""
 
 _defaults: dict[str, Any] = {"strict": Strict.WARN, "settings": PlanSettings()}
 
@@ -137,19 +142,29 @@ class Plan:
     def fetch(
         self,
         session: Session,
-        stmt: Select[Any],
+        stmt: RootStatement,
         *,
         mode: Mode = "auto",
         page: Paging | None = None,
         total: bool = False,
+        key: Hashable | None = None,
     ) -> Loaded:
         """Run ``stmt`` with this plan in the mode :meth:`mode` chooses,
         ``page`` applied (see :class:`~loadplan.loaded.Paging`), and its
-        total counted if ``total``."""
+        total counted if ``total``.
+
+        ``key`` (optional, with a context key, see :func:`plan`) declares
+        that ``stmt`` is decided by it alone: two fetches of this plan with
+        equal keys, context keys, argument values and page (its limit and
+        offset; a keyset page is never kept) run the same statement. The
+        JSON mode then keeps its statement per key and answers a key seen
+        before without building ``stmt`` (pass a function to skip building
+        it), its restrictions, its page or their cache key."""
+        statement = _Built(stmt)
         ran = self.mode(mode, session.get_bind(self.root.cls).dialect)
         if ran == "json":
             try:
-                items: list[Any] = self._documents(session, stmt, page)
+                items: list[Any] = self._documents(session, statement, page, key)
             except Incomplete:
                 # The other modes refuse what the item lacks: let them.
                 ran = self.mode("rows")
@@ -159,34 +174,42 @@ class Plan:
                     raise
                 ran = self.mode("rows")
         if ran == "rows":
-            items = self._rows(session, stmt, page)
+            items = self._rows(session, statement(), page)
         elif ran == "orm":
-            items = list(session.scalars(_paged(self.apply(stmt), self.root.cls, page)).unique())
+            paged = _paged(self.apply(statement()), self.root.cls, page)
+            items = list(session.scalars(paged).unique())
         more = page is not None and page.limit is not None and len(items) > page.limit
         if more:
             items = items[: page.limit] if page is not None else items
-        count = session.scalar(self.count(stmt)) if total else None
+        count = session.scalar(self.count(statement())) if total else None
         return Loaded(items, ran, count, more)
 
     async def afetch(
         self,
         session: AsyncSession,
-        stmt: Select[Any],
+        stmt: RootStatement,
         *,
         mode: Mode = "auto",
         page: Paging | None = None,
         total: bool = False,
+        key: Hashable | None = None,
     ) -> Loaded:
         """:meth:`fetch` with an async session: the same statements."""
         return await session.run_sync(
-            lambda sync: self.fetch(sync, stmt, mode=mode, page=page, total=total)
+            lambda sync: self.fetch(sync, stmt, mode=mode, page=page, total=total, key=key)
         )
 
-    def _documents(self, session: Session, stmt: Select[Any], page: Paging | None) -> list[Any]:
+    def _documents(
+        self, session: Session, stmt: _Built, page: Paging | None, key: Hashable | None
+    ) -> list[Any]:
         assert self.document is not None
         entity = entity_for(self.root)
-        paged = _paged(restricted(self.root, self.binding, stmt, entity), self.root.cls, page)
-        return load_documents(session, self.root, self.binding, self.document, paged, entity)
+
+        def paged() -> Select[Any]:
+            return _paged(restricted(self.root, self.binding, stmt(), entity), self.root.cls, page)
+
+        kept = None if key is None or self.binding.context_key is None else _page_key(key, page)
+        return load_documents(session, self.root, self.binding, self.document, paged, entity, kept)
 
     def _rows(self, session: Session, stmt: Select[Any], page: Paging | None) -> list[Any]:
         plan = self.rows_plan or self
@@ -216,6 +239,29 @@ class Plan:
         """The plan as an indented tree, one line per column set or relationship."""
         header = f"{self.root.cls.__name__} ({self.statement_count()} statements)"
         return "\n".join([header, *self.root.explain("  ")])
+
+
+class _Built:
+    """A :data:`RootStatement`, built on first use and only then."""
+
+    def __init__(self, stmt: RootStatement) -> None:
+        self._source = stmt
+        self._built: Select[Any] | None = stmt if isinstance(stmt, Select) else None
+
+    def __call__(self) -> Select[Any]:
+        if self._built is None:
+            assert not isinstance(self._source, Select)
+            self._built = self._source()
+        return self._built
+
+
+def _page_key(key: Hashable, page: Paging | None) -> Hashable | None:
+    """``key`` with what the page puts in the statement (its limit and
+    offset); ``None`` for a keyset page, whose cursor values would make an
+    entry no later request reuses."""
+    if page is None:
+        return (key, None, 0)
+    return None if page.after is not None else (key, page.limit, page.offset)
 
 
 def _paged(stmt: S, cls: type[Any], page: Paging | None) -> S:

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 import loadplan
 from loadplan.arguments import seek_conditions
-from loadplan.core import plan_settings
+from loadplan.core import RootStatement, plan_settings
 from loadplan.documents import Document
 from loadplan.errors import LoadplanError, PlanError
 from loadplan.hints import Hints
@@ -514,17 +514,33 @@ class PlannedRequest:
         return count_queries(session) if self.explain else contextlib.nullcontext()
 
     def page(
-        self, session: Session, stmt: Select[Any], if_empty: Callable[[], object] | None = None
+        self,
+        session: Session,
+        stmt: RootStatement,
+        if_empty: Callable[[], object] | None = None,
+        *,
+        key: Hashable | None = None,
     ) -> Response:
         """Run ``stmt`` (sync session) as one page of planned objects.
 
         ``if_empty`` runs when the page has no rows: raise from it to answer
         404 for a list whose parent does not exist. Checking the parent only
         then, rather than first, saves a list with rows that statement.
+
+        ``key`` (optional, with the endpoint's ``context_key``) declares
+        that ``stmt`` is decided by it alone (see :meth:`loadplan.Plan.fetch`,
+        keys are the endpoint's own): a request whose key was seen reuses
+        the JSON mode's statement without building ``stmt`` when it is a
+        function that builds it.
         """
         with self._recording(session) as log:
             loaded = self.plan.fetch(
-                session, stmt, mode=self._mode_for(session), page=self.paging, total=self.total
+                session,
+                stmt,
+                mode=self._mode_for(session),
+                page=self.paging,
+                total=self.total,
+                key=self._key(key),
             )
             if not loaded.items and if_empty is not None:
                 if_empty()
@@ -534,18 +550,30 @@ class PlannedRequest:
     async def apage(
         self,
         session: AsyncSession,
-        stmt: Select[Any],
+        stmt: RootStatement,
         if_empty: Callable[[], Awaitable[object]] | None = None,
+        *,
+        key: Hashable | None = None,
     ) -> Response:
         """Like :meth:`page`, with an async session (``if_empty`` is awaited)."""
         with self._recording(session) as log:
             loaded = await self.plan.afetch(
-                session, stmt, mode=self._mode_for(session), page=self.paging, total=self.total
+                session,
+                stmt,
+                mode=self._mode_for(session),
+                page=self.paging,
+                total=self.total,
+                key=self._key(key),
             )
             if not loaded.items and if_empty is not None:
                 await if_empty()
             response = self._page(loaded)
         return self._explained(log, session) if self.explain else response
+
+    def _key(self, key: Hashable | None) -> Hashable | None:
+        """``key`` as the endpoint's own: another endpoint of the same plan
+        may use the same keys for other statements."""
+        return None if key is None else (self.endpoint, key)
 
     def one(self, session: Session, stmt: Select[Any], not_found: str = "not found") -> Response:
         """Run ``stmt`` for a single object: 404 with ``not_found`` when there is none."""

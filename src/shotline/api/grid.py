@@ -30,7 +30,7 @@ for keyset cursors).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
@@ -270,6 +270,30 @@ def _project_check(
     return None if task_status else project_seen_if_empty(db, me, project_id)
 
 
+def _grid_key(looked_up: tuple[object, ...], *values: Hashable) -> Hashable | None:
+    """What decides a grid's statement, for loadplan to keep it per key (with
+    the principal, the grid's context key): the request's ``values``, when
+    they are all there is. A filter the database resolves (an asset type or
+    task status named, ``looked_up``) is looked up on each request instead,
+    so that a statement kept for a name never outlives a rename, and an
+    unknown name is a 400 every time."""
+    return None if any(looked_up) else values
+
+
+def _grid_page(
+    planned: PlannedRequest,
+    db: Session,
+    statement: Callable[[], Select[Any]],
+    key: Hashable | None,
+    if_empty: Callable[[], None] | None,
+) -> Response:
+    """A grid's page: built from ``statement`` only when no statement is
+    kept for ``key``; without a key, built first, its lookups before the page."""
+    if key is None:
+        return planned.page(db, statement(), if_empty)
+    return planned.page(db, statement, if_empty, key=key)
+
+
 # -- Endpoints ----------------------------------------------------------------------
 
 
@@ -289,10 +313,15 @@ def asset_grid(
     Without ``limit``, every matching asset (the whole-project grid), by name
     unless ``order`` says otherwise. 3 statements whatever the page size.
     """
-    stmt = grid_statement(db, me, Asset, project_id, task_status, assignee, search)
-    if asset_type:
-        stmt = stmt.where(Asset.asset_type_id == asset_type_id(db, asset_type))
-    return planned.page(db, stmt, _project_check(db, me, project_id, task_status))
+
+    def statement() -> Select[Any]:
+        stmt = grid_statement(db, me, Asset, project_id, task_status, assignee, search)
+        if asset_type:
+            stmt = stmt.where(Asset.asset_type_id == asset_type_id(db, asset_type))
+        return stmt
+
+    key = _grid_key((asset_type, task_status), "assets", project_id, assignee, search)
+    return _grid_page(planned, db, statement, key, _project_check(db, me, project_id, task_status))
 
 
 @router.get("/projects/{project_id}/shots", response_model=Page[ShotRow])
@@ -312,8 +341,15 @@ def shot_grid(
     Without ``limit``, every matching shot (the whole-project grid), by name
     unless ``order`` says otherwise. 3 statements whatever the page size.
     """
-    stmt = shot_grid_statement(db, me, project_id, sequence, episode, task_status, assignee, search)
-    return planned.page(db, stmt, _project_check(db, me, project_id, task_status))
+
+    def statement() -> Select[Any]:
+        return shot_grid_statement(
+            db, me, project_id, sequence, episode, task_status, assignee, search
+        )
+
+    sequences, episodes = tuple(sequence or ()), tuple(episode or ())
+    key = _grid_key((task_status,), "shots", project_id, assignee, search, sequences, episodes)
+    return _grid_page(planned, db, statement, key, _project_check(db, me, project_id, task_status))
 
 
 def _one(

@@ -17,11 +17,16 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
+from sqlalchemy.orm import Session
 
+import loadplan
 from loadplan.fastapi import Mode
 from loadplan.row_json import row_writer
+from shotline.api import grid
+from shotline.api.grid import grid_statement
 from shotline.app import create_app
+from shotline.models import AssetType
 from shotline.schemas.grid import AssetOut, AssetRow, ShotOut, ShotRow
 from shotline.settings import MODE_HEADER, Settings
 from tests.refusals import refusal
@@ -689,3 +694,44 @@ def test_the_row_mode_never_validates_a_grid_response(
     if mode == "rows":
         monkeypatch.setattr("loadplan.fastapi._adapter", refuse)
     assert get(url).status == 200
+
+
+# -- Statements kept per request ----------------------------------------------------
+
+
+def test_a_grid_asked_again_builds_its_statement_once_in_the_json_mode(
+    client: TestClient, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The principal and the request's values decide the statement: the JSON
+    # mode keeps it for them; the other modes build theirs on each request.
+    built: list[str | None] = []
+
+    def counted(*args: Any) -> Any:
+        built.append(args[-1])
+        return grid_statement(*args)
+
+    loadplan.clear_caches()
+    monkeypatch.setattr(grid, "grid_statement", counted)
+    url = "/api/projects/1/assets?fields=name&search=nch&limit=10"
+    answers = [client.get(url) for _ in range(2)]
+    assert [a.json() for a in answers] == [{"items": [{"name": "Anchor"}], "next_cursor": None}] * 2
+    assert built == (["nch"] if mode == "json" else ["nch", "nch"])
+
+
+def test_a_renamed_asset_type_is_looked_up_again(client: TestClient, grid_engine: Engine) -> None:
+    def rename(name: str) -> None:
+        with Session(grid_engine) as session, session.begin():
+            session.execute(update(AssetType).where(AssetType.id == 2).values(name=name))
+
+    before = client.get("/api/projects/1/assets?fields=name&asset_type=Prop")
+    rename("Props")
+    try:
+        stale = client.get("/api/projects/1/assets?fields=name&asset_type=Prop")
+        renamed = client.get("/api/projects/1/assets?fields=name&asset_type=Props")
+    finally:
+        rename("Prop")
+    assert before.json() == renamed.json() == {"items": [{"name": "Anchor"}, {"name": "Bell"}]}
+    assert (stale.status_code, stale.json()) == (
+        400,
+        refusal("invalid", "unknown asset type 'Prop'", ["asset_type"]),
+    )

@@ -15,6 +15,7 @@ JSON text (``mariadb.py`` MariaDB's), ``statement.py`` the statement, and
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from sqlalchemy import Select
@@ -36,15 +37,18 @@ def load_documents(
     root: EntityPlan,
     binding: Binding,
     document: Document,
-    stmt: Select[Any],
+    stmt: Callable[[], Select[Any]],
     entity: Any,
+    key: Hashable | None = None,
 ) -> list[dict[str, Any]]:
-    """``stmt`` (restricted and paged by the plan) answered as one dict per
-    root row: its key columns (see :func:`key_columns`), and its JSON text
-    under ``DOCUMENT_KEY``."""
+    """The statement ``stmt`` builds (restricted and paged by the plan)
+    answered as one dict per root row: its key columns (see
+    :func:`key_columns`), and its JSON text under ``DOCUMENT_KEY``. With a
+    ``key`` (see :func:`document_statement`) ``stmt`` is built only when
+    no statement is kept for it."""
     dialect = session.get_bind(root.cls).dialect
     layout = layout_of(root, document, dialect)
-    statement = document_statement(layout, binding, stmt, entity, dialect)
+    statement = document_statement(layout, binding, stmt, entity, dialect, key)
     fields = (*key_columns(root, binding), DOCUMENT_KEY)
     items: list[dict[str, Any]] = []
     try:

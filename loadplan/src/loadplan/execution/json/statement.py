@@ -18,7 +18,7 @@ rows the other modes read:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -243,36 +243,59 @@ _statements: StatementCache[Select[Any]] = register("JSON mode statements", Stat
 _by_context_key: StatementCache[Select[Any]] = register(
     "JSON mode statements by context key", StatementCache(256)
 )
+_by_statement_key: StatementCache[Select[Any]] = register(
+    "JSON mode statements by statement key", StatementCache(256)
+)
 
 
 def document_statement(
-    layout: Layout, binding: Binding, stmt: Select[Any], entity: Any, dialect: Dialect
+    layout: Layout,
+    binding: Binding,
+    stmt: Callable[[], Select[Any]],
+    entity: Any,
+    dialect: Dialect,
+    key: Hashable | None = None,
 ) -> Select[Any]:
-    """``stmt`` (the root statement, restricted and paged) selecting each
-    row's :func:`key_columns`, then its JSON text: kept for the next request
-    with an equal root statement and equal parts (see :mod:`inputs`).
+    """The root statement ``stmt`` builds (restricted and paged) selecting
+    each row's :func:`key_columns`, then its JSON text: kept for the next
+    request with an equal root statement and equal parts (see
+    :mod:`inputs`).
 
     With a context key (see :func:`loadplan.plan`), equal keys and argument
     values stand for equal parts: they are not built to be compared, only
-    the root statement is.
+    the root statement is. With a ``key`` besides (see
+    :meth:`loadplan.Plan.fetch`, the page's limit and offset in it), the
+    key stands for the root statement too: nothing is built for a key seen.
     """
     flavour = mariadb.flavour(dialect)
     if binding.context_key is not None:
         arguments = tuple(sorted(binding.arguments.items()))
         # Their text too: values equal in Python may bind differently (1 and
         # True, one instant in two zones).
+        values = (flavour, binding.context_key, arguments, repr(arguments))
+        if key is not None:
+            return _by_statement_key.get(
+                layout,
+                (*values, key),
+                (),
+                lambda: _built(
+                    layout, binding, gather(layout, entity, binding), stmt(), entity, dialect
+                ),
+            )
+        root = stmt()
         return _by_context_key.get(
             layout,
-            (flavour, binding.context_key, arguments, repr(arguments)),
-            [stmt],
-            lambda: _built(layout, binding, gather(layout, entity, binding), stmt, entity, dialect),
+            values,
+            [root],
+            lambda: _built(layout, binding, gather(layout, entity, binding), root, entity, dialect),
         )
+    root = stmt()
     inputs = gather(layout, entity, binding)
     return _statements.get(
         layout,
         (flavour, *inputs.arguments),
-        [stmt, *inputs.built()],
-        lambda: _built(layout, binding, inputs, stmt, entity, dialect),
+        [root, *inputs.built()],
+        lambda: _built(layout, binding, inputs, root, entity, dialect),
     )
 
 
