@@ -44,7 +44,7 @@ from loadplan import Selection
 from loadplan.fastapi import EndpointSettings, Page, PlannedEndpoint, PlannedRequest
 from shotline.access import RULES, Principal, principal_key, visible
 from shotline.auth import Me
-from shotline.deps import DB, planned_settings
+from shotline.deps import DB, planned_settings, released
 from shotline.errors import BadRequest, NotFound
 from shotline.inputs import MAX_REPEATS
 from shotline.models import Asset, AssetType, Entity, Person, Project, Sequence, Shot, Task
@@ -289,9 +289,10 @@ def _grid_page(
 ) -> Response:
     """A grid's page: built from ``statement`` only when no statement is
     kept for ``key``; without a key, built first, its lookups before the page."""
-    if key is None:
-        return planned.page(db, statement(), if_empty)
-    return planned.page(db, statement, if_empty, key=key)
+    with released(db):
+        if key is None:
+            return planned.page(db, statement(), if_empty)
+        return planned.page(db, statement, if_empty, key=key)
 
 
 # -- Endpoints ----------------------------------------------------------------------
@@ -358,7 +359,8 @@ def _one(
     # PlannedRequest.one answers a bare "not found"; say what was not found,
     # like every other 404 of the API.
     try:
-        return planned.one(db, stmt)
+        with released(db):
+            return planned.one(db, stmt)
     except HTTPException as error:
         if error.status_code == 404:
             raise NotFound(what, ident) from None
