@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, Select, select
+from sqlalchemy import Engine, Integer, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 import loadplan
@@ -204,3 +204,37 @@ def test_a_json_answer_left_to_the_row_mode_builds_the_root_statement_once(
     assert loaded.mode == "rows"
     assert any(item["status"] is None for item in loaded.items)
     assert statements.built == [1]
+
+
+def test_a_root_statement_binding_a_value_computed_at_execution_is_never_kept(
+    small: Engine,
+) -> None:
+    # A value computed at execution (as with_parent binds) would be computed
+    # from the first request's objects by every later one.
+    built: list[int] = []
+    first = {"id": 2}
+
+    def build() -> Select[Any]:
+        built.append(first["id"])
+        computed = bindparam("first", callable_=lambda: first["id"], type_=Integer)
+        return select(Task).where(Task.id >= computed).order_by(Task.id)
+
+    answers = []
+    for ident in (2, 4):
+        first["id"] = ident
+        answers.append(_fetch(small, _plan(), build, mode="json", key="computed"))
+    assert built == [2, 4]
+    assert [_written(answer) for answer in answers] == [_expected(small, 2), _expected(small, 4)]
+
+
+def test_a_whole_list_and_an_unlimited_page_keep_their_own_statements(small: Engine) -> None:
+    # A page orders by the primary key after the statement's own order;
+    # the whole list keeps the statement's order alone.
+    statements = Statements()
+    plan = _plan()
+    whole = _fetch(small, plan, statements.from_id(2), mode="json", key="tasks")
+    page = _fetch(
+        small, plan, statements.from_id(2), mode="json", page=loadplan.Paging(), key="tasks"
+    )
+    assert statements.built == [2, 2]
+    assert _written(whole) == _written(page) == _expected(small, 2)

@@ -154,12 +154,15 @@ class Plan:
         total counted if ``total``.
 
         ``key`` (optional, with a context key, see :func:`plan`) declares
-        that ``stmt`` is decided by it alone: two fetches of this plan with
-        equal keys, context keys, argument values and page (its limit and
-        offset; a keyset page is never kept) run the same statement. The
-        JSON mode then keeps its statement per key and answers a key seen
-        before without building ``stmt`` (pass a function to skip building
-        it), its restrictions, its page or their cache key."""
+        that ``stmt`` is decided by it alone: two fetches of plans of this
+        selection and document, wherever they run, with equal keys, context
+        keys, argument values and page (its limit and offset; a keyset page
+        is never kept) run the same statement, so a key names what the query
+        is, not only its values. The JSON mode then keeps its statement per
+        key and answers a key seen before without building ``stmt`` (pass a
+        function to skip building it), its restrictions, its page or their
+        cache key. A root statement binding a value computed at execution
+        (a ``callable_``, as ``with_parent`` binds) is never kept."""
         statement = _Built(stmt)
         ran = self.mode(mode, session.get_bind(self.root.cls).dialect)
         if ran == "json":
@@ -256,12 +259,13 @@ class _Built:
 
 
 def _page_key(key: Hashable, page: Paging | None) -> Hashable | None:
-    """``key`` with what the page puts in the statement (its limit and
-    offset); ``None`` for a keyset page, whose cursor values would make an
-    entry no later request reuses."""
+    """``key`` with what the page puts in the statement (no page; or its
+    limit and offset, after the primary key it orders by); ``None`` for a
+    keyset page, whose cursor values would make an entry no later request
+    reuses."""
     if page is None:
-        return (key, None, 0)
-    return None if page.after is not None else (key, page.limit, page.offset)
+        return (key, "unpaged")
+    return None if page.after is not None else (key, "paged", page.limit, page.offset)
 
 
 def _paged(stmt: S, cls: type[Any], page: Paging | None) -> S:

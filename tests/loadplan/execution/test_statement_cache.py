@@ -206,6 +206,31 @@ def test_what_cannot_be_keyed_is_built_every_time() -> None:
     assert len(cache) == 1
 
 
+def test_a_declared_key_keeps_what_it_built_unless_its_parts_cannot_be_keyed() -> None:
+    priority = column("priority", Integer)
+    plain = priority == bindparam("p", value=1)
+    computed = priority == bindparam("p", callable_=lambda: 1)
+    builds: list[str] = []
+    cache: StatementCache[int] = StatementCache(4)
+    owner = object()
+
+    def build(part: ColumnElement[bool]) -> tuple[int, list[ColumnElement[bool]]]:
+        builds.append("built")
+        return len(builds), [part]
+
+    assert [cache.get_declared(owner, ("plain",), lambda: build(plain)) for _ in range(2)] == [1, 1]
+    assert [
+        cache.get_declared(owner, ("computed",), lambda: build(computed)) for _ in range(2)
+    ] == [
+        2,
+        3,
+    ]
+    # Values apart as everywhere in the cache: 1 and True are two keys.
+    assert cache.get_declared(owner, (1,), lambda: build(plain)) == 4
+    assert cache.get_declared(owner, (True,), lambda: build(plain)) == 5
+    assert len(cache) == 3
+
+
 def test_the_least_recently_used_statement_goes_first() -> None:
     cache: StatementCache[str] = StatementCache(2)
     owners = [object(), object(), object()]

@@ -106,17 +106,50 @@ class StatementCache(Generic[T]):
         if printed is None or key is _UNKEYED:
             return build()
         full = (id(owner), key, printed)
+        found = self._found(owner, full)
+        if found is not None:
+            return found
+        value = build()
+        self._keep(owner, full, value)
+        return value
+
+    def get_declared(
+        self,
+        owner: object,
+        values: tuple[Any, ...],
+        build: Callable[[], tuple[T, Sequence[ClauseElement]]],
+    ) -> T:
+        """The statement for ``owner`` and ``values`` alone, which the caller
+        declares decide it (see :meth:`loadplan.Plan.fetch`'s ``key``);
+        ``build`` returns it with the parts it was built from, and it is kept
+        only if they could be keyed: a part binding a value computed at
+        execution would have later requests compute it from this one's
+        objects."""
+        key = value_key(values)
+        if key is _UNKEYED:
+            return build()[0]
+        full = (id(owner), key)
+        found = self._found(owner, full)
+        if found is not None:
+            return found
+        value, parts = build()
+        if fingerprint(parts) is not None:
+            self._keep(owner, full, value)
+        return value
+
+    def _found(self, owner: object, full: Hashable) -> T | None:
         with self._lock:
             entry = self._entries.get(full)
             if entry is not None and entry[0] is owner:
                 self._entries.move_to_end(full)
                 return entry[1]
-        value = build()
+        return None
+
+    def _keep(self, owner: object, full: Hashable, value: T) -> None:
         with self._lock:
             self._entries[full] = (owner, value)
             if len(self._entries) > self._size:
                 self._entries.popitem(last=False)
-        return value
 
     def clear(self) -> None:
         with self._lock:

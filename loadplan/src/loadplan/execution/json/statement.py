@@ -274,14 +274,13 @@ def document_statement(
         # True, one instant in two zones).
         values = (flavour, binding.context_key, arguments, repr(arguments))
         if key is not None:
-            return _by_statement_key.get(
-                layout,
-                (*values, key),
-                (),
-                lambda: _built(
-                    layout, binding, gather(layout, entity, binding), stmt(), entity, dialect
-                ),
-            )
+
+            def declared() -> tuple[Select[Any], list[Select[Any]]]:
+                root = stmt()
+                inputs = gather(layout, entity, binding)
+                return _built(layout, binding, inputs, root, entity, dialect), [root]
+
+            return _by_statement_key.get_declared(layout, (*values, key, repr(key)), declared)
         root = stmt()
         return _by_context_key.get(
             layout,
