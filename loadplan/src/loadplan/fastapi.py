@@ -534,14 +534,7 @@ class PlannedRequest:
         function that builds it.
         """
         with self._recording(session) as log:
-            loaded = self.plan.fetch(
-                session,
-                stmt,
-                mode=self._mode_for(session),
-                page=self.paging,
-                total=self.total,
-                key=self._key(key),
-            )
+            loaded = self.plan.fetch(session, stmt, **self._fetch_options(session, key))
             if not loaded.items and if_empty is not None:
                 if_empty()
             response = self._page(loaded)
@@ -557,23 +550,24 @@ class PlannedRequest:
     ) -> Response:
         """Like :meth:`page`, with an async session (``if_empty`` is awaited)."""
         with self._recording(session) as log:
-            loaded = await self.plan.afetch(
-                session,
-                stmt,
-                mode=self._mode_for(session),
-                page=self.paging,
-                total=self.total,
-                key=self._key(key),
-            )
+            loaded = await self.plan.afetch(session, stmt, **self._fetch_options(session, key))
             if not loaded.items and if_empty is not None:
                 await if_empty()
             response = self._page(loaded)
         return self._explained(log, session) if self.explain else response
 
-    def _key(self, key: Hashable | None) -> Hashable | None:
-        """``key`` as the endpoint's own: another endpoint of the same plan
-        may use the same keys for other statements."""
-        return None if key is None else (self.endpoint, key)
+    def _fetch_options(
+        self, session: Session | AsyncSession, key: Hashable | None
+    ) -> dict[str, Any]:
+        """What :meth:`page` and :meth:`apage` fetch with: the request's mode,
+        page and total, and ``key`` as the endpoint's own (another endpoint
+        of the same plan may use the same keys for other statements)."""
+        return {
+            "mode": self._mode_for(session),
+            "page": self.paging,
+            "total": self.total,
+            "key": None if key is None else (self.endpoint, key),
+        }
 
     def one(self, session: Session, stmt: Select[Any], not_found: str = "not found") -> Response:
         """Run ``stmt`` for a single object: 404 with ``not_found`` when there is none."""
